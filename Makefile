@@ -1,0 +1,54 @@
+# Orienta — `make run` serves the demo on http://127.0.0.1:8000, `make test` runs the suite.
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+export UV_PYTHON_DOWNLOADS := never
+TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production ORIENTA_DEMO=0
+
+.PHONY: run test test-pg test-browser install messages compilemessages lint demo clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
+	@if $(PY) -m pip install -q --disable-pip-version-check uv >/dev/null 2>&1; then \
+		$(PY) -m uv pip install -q --python $(PY) -r requirements.txt -r requirements-dev.txt; \
+	else \
+		echo "uv unavailable, installing with pip"; \
+		$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt -r requirements-dev.txt; \
+	fi
+	@touch $@
+
+install: $(VENV)/.installed
+
+compilemessages: install
+	@$(VENV)/bin/pybabel compile -q -d locale -D django
+
+var:
+	@mkdir -p var
+
+run: install compilemessages var
+	ORIENTA_DEMO=1 $(PY) manage.py migrate --no-input -v 0
+	ORIENTA_DEMO=1 $(PY) manage.py load_demo
+	ORIENTA_DEMO=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install compilemessages
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run -v 0
+	$(TEST_ENV) $(PY) -m pytest -m "not browser" $(ARGS)
+
+test-pg: install compilemessages
+	$(TEST_ENV) scripts/test-pg -m "not browser" $(ARGS)
+
+test-browser: install compilemessages
+	@test -x /usr/bin/chromium || (apt-get update -q && apt-get install -y -q chromium)
+	$(TEST_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m browser $(ARGS)
+
+# Refresh the catalogues from the code (needs GNU gettext), then compile them.
+messages: install
+	$(TEST_ENV) $(PY) manage.py makemessages -l fr -l pt -l en --no-obsolete --no-location
+	$(VENV)/bin/pybabel compile -q -d locale -D django
+
+lint: install
+	$(VENV)/bin/ruff check orienta tests
+	$(VENV)/bin/ruff format --check orienta tests
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,2 @@
+def orienta(request):
+    return {}

@@ -1,0 +1,262 @@
+"""Countries, areas, organisations, sites, users and roles."""
+
+from zoneinfo import available_timezones
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from orienta.lib.ids import uuid7
+
+
+class BaseModel(models.Model):
+    """Conventions every synced record keeps (see SYNC.md)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", editable=False,
+    )
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", editable=False,
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class SiteQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from orienta.core.scoping import site_filter
+
+        return self.filter(site_filter(user), deleted_at__isnull=True)
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Organisations of the countries a user works in (all for HQ roles)."""
+        from orienta.core.scoping import ALL_SITES_ROLES
+
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        qs = self.filter(deleted_at__isnull=True)
+        if user.role in ALL_SITES_ROLES:
+            return qs
+        if user.role == Role.PROVIDER:
+            return qs.filter(pk=user.organisation_id)
+        if user.role == Role.COORDINATOR:
+            return qs.filter(country_id=user.country_id)
+        return qs.filter(country__sites__in=user.sites.all()).distinct()
+
+
+
+class Country(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    code = models.CharField(_("code"), max_length=2, unique=True)
+    name_fr = models.CharField(_("name (French)"), max_length=80)
+    name_pt = models.CharField(_("name (Portuguese)"), max_length=80)
+    name_en = models.CharField(_("name (English)"), max_length=80)
+    currency = models.CharField(_("currency"), max_length=3)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    timezone = models.CharField(_("time zone"), max_length=64)
+    phone_prefix = models.CharField(_("phone prefix"), max_length=6)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        lang = (get_language() or "fr")[:2]
+        return getattr(self, f"name_{lang}", None) or self.name_en
+
+
+class Area(models.Model):
+    """An administrative area: level 1 (province, region) or level 2 (district)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="areas")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=[(1, "1"), (2, "2")])
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        ordering = ["country__code", "level", "name"]
+        verbose_name = _("administrative area")
+        verbose_name_plural = _("administrative areas")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(level=1, parent__isnull=True)
+                           | models.Q(level=2, parent__isnull=False)),
+                name="area_level_matches_parent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        if self.parent_id:
+            return f"{self.name} ({self.parent.name})"
+        return self.name
+
+    def clean(self) -> None:
+        if self.parent and self.parent.country_id != self.country_id:
+            raise ValidationError(_("A district must be in the same country as its region."))
+
+
+class Organisation(BaseModel):
+    class Kind(models.TextChoices):
+        CSO = "cso", _("Partner civil-society organisation")
+        PUBLIC = "public", _("Public service")
+        PROVIDER = "provider", _("Other service provider")
+        NGO = "ngo", _("International NGO")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="organisations")
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT)
+    contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+TIMEZONE_CHOICES = sorted((tz, tz) for tz in available_timezones() if tz.startswith("Africa/"))
+
+
+class Site(BaseModel):
+    """A BIOSP office."""
+
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="sites")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="sites")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="sites",
+        verbose_name=_("operating organisation"),
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    timezone = models.CharField(_("time zone"), max_length=64, choices=TIMEZONE_CHOICES)
+    # Next number for the readable codes of records made at this site (persons, households).
+    person_seq = models.PositiveIntegerField(default=0, editable=False)
+    household_seq = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = SiteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class Role(models.TextChoices):
+    AGENT = "agent", _("Agent")
+    MANAGER = "manager", _("Site manager")
+    COORDINATOR = "coordinator", _("Country coordinator")
+    ME = "me", _("M&E / headquarters")
+    PROVIDER = "provider", _("Service provider")
+    ADMIN = "admin", _("Administrator")
+
+
+class User(AbstractUser):
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)
+    sites = models.ManyToManyField(Site, blank=True, related_name="staff", verbose_name=_("sites"))
+    country = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("country")
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT,
+        verbose_name=_("organisation"),
+    )
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, blank=True,
+        help_text=_("Leave empty to use the language of your site."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.COORDINATOR and not self.country_id:
+            raise ValidationError({"country": _("A country coordinator needs a country.")})
+        if self.role == Role.PROVIDER and not self.organisation_id:
+            raise ValidationError({"organisation": _("A provider needs an organisation.")})
+
+    @property
+    def works_at_sites(self) -> bool:
+        return self.role in (Role.AGENT, Role.MANAGER)
+
+    def primary_site(self) -> Site | None:
+        if not self.works_at_sites:
+            return None
+        return self.sites.order_by("code").first()
+
+    def preferred_language(self) -> str:
+        if self.language:
+            return self.language
+        site = self.primary_site()
+        if site:
+            return site.country.language
+        if self.country_id:
+            return self.country.language
+        return settings.LANGUAGE_CODE
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API; only its SHA-256 digest is stored."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+
+
+class Event(models.Model):
+    """Append-only log of what services changed: who did what to which record, and when."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    site = models.ForeignKey(Site, null=True, on_delete=models.PROTECT, related_name="+")
+    verb = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=40)
+    object_id = models.UUIDField(db_index=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at"]

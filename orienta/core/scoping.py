@@ -1,0 +1,70 @@
+"""The one scoping layer: which sites, and so which records, a user may see.
+
+Every page, API route and export reads through `visible_to(user)` on a queryset, and through
+the access helpers (`get_*_for`) that raise Http404 when an object is out of scope.
+
+- agent, site manager: the sites they are assigned to;
+- country coordinator: every site of their country;
+- M&E / headquarters and administrator: every site, but no personal records — they work on
+  configuration and aggregates, and do not read who came or why;
+- provider: no site and no personal record (they will see only referrals addressed to them).
+"""
+
+from django.db.models import Q, QuerySet
+
+from orienta.core.models import Role
+
+SITE_STAFF_ROLES = frozenset({Role.AGENT, Role.MANAGER})
+PERSONAL_DATA_ROLES = frozenset({Role.AGENT, Role.MANAGER, Role.COORDINATOR})
+ALL_SITES_ROLES = frozenset({Role.ME, Role.ADMIN})
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def site_filter(user, prefix: str = "") -> Q:
+    """A filter on Site (or on a `site` relation through `prefix`) for the sites in scope."""
+    if not _active(user):
+        return Q(pk__in=[])
+    field = prefix.rstrip("_") if prefix else "pk"
+    if user.role in SITE_STAFF_ROLES:
+        return Q(**{f"{field}__in": user.sites.values("pk")})
+    if user.role == Role.COORDINATOR:
+        return Q(**{f"{prefix}country_id": user.country_id})
+    if user.role in ALL_SITES_ROLES:
+        return Q()
+    return Q(pk__in=[])
+
+
+def personal_site_filter(user, prefix: str = "site__") -> Q:
+    """Filter on a record that belongs to a site, for roles that may read personal data."""
+    if not _active(user) or user.role not in PERSONAL_DATA_ROLES:
+        return Q(pk__in=[])
+    return site_filter(user, prefix)
+
+
+def can_record(user) -> bool:
+    """Registering persons, recording visits: the work of a site's staff."""
+    return _active(user) and user.role in SITE_STAFF_ROLES
+
+
+def can_merge(user) -> bool:
+    return _active(user) and user.role == Role.MANAGER
+
+
+def writable_sites(user) -> QuerySet:
+    from orienta.core.models import Site
+
+    if not can_record(user):
+        return Site.objects.none()
+    return user.sites.filter(deleted_at__isnull=True).order_by("code")
+
+
+class ScopedQuerySet(QuerySet):
+    """A queryset of records that belong to a site and hold personal data."""
+
+    site_prefix = "site__"
+
+    def visible_to(self, user):
+        return self.filter(personal_site_filter(user, self.site_prefix), deleted_at__isnull=True)

@@ -1,0 +1,64 @@
+"""Writes that belong to core: the event log, readable codes, API tokens."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+from orienta.core.models import ApiToken, Event, Site, User
+
+
+class StaleEdit(Exception):
+    """The record changed since the form was opened; the newer data is kept."""
+
+
+def event_log(*, actor, verb: str, obj: models.Model, site: Site | None = None,
+              data: dict | None = None) -> Event:
+    return Event.objects.create(
+        actor=actor if actor and actor.is_authenticated else None,
+        site=site, verb=verb, object_type=obj._meta.label_lower, object_id=obj.pk,
+        data=data or {},
+    )
+
+
+def site_next_code(*, site: Site, kind: str) -> str:
+    """The next readable code of a record made at this site, e.g. TD-NDJ1-000123 or TD-NDJ1-H00042.
+
+    The counter row is locked for the transaction, so two registrations never share a code.
+    """
+    field = {"person": "person_seq", "household": "household_seq"}[kind]
+    with transaction.atomic():
+        locked = Site.objects.select_for_update().get(pk=site.pk)
+        value = getattr(locked, field) + 1
+        setattr(locked, field, value)
+        locked.save(update_fields=[field])
+    if kind == "household":
+        return f"{site.code}-H{value:05d}"
+    return f"{site.code}-{value:06d}"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def api_token_issue(*, user: User) -> tuple[str, ApiToken]:
+    token = secrets.token_urlsafe(32)
+    row = ApiToken.objects.create(
+        user=user, digest=_digest(token),
+        expires_at=timezone.now() + timedelta(hours=settings.API_TOKEN_TTL_HOURS),
+    )
+    return token, row
+
+
+def api_token_user(token: str) -> User | None:
+    row = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=_digest(token), revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if row is None or not row.user.is_active:
+        return None
+    return row.user

@@ -1,0 +1,116 @@
+"""Themes of requests and visits to a BIOSP."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from orienta.core.models import BaseModel, Site
+from orienta.core.scoping import ScopedQuerySet
+from orienta.people.models import Person, Sex
+
+
+class ThemeQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class Theme(models.Model):
+    """A theme of request; configurable, its name stored in the three languages."""
+
+    code = models.SlugField(_("code"), max_length=40, primary_key=True)
+    name_fr = models.CharField(_("name (French)"), max_length=120)
+    name_pt = models.CharField(_("name (Portuguese)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = ThemeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        lang = (get_language() or "fr")[:2]
+        return getattr(self, f"name_{lang}", "") or self.name_en
+
+
+class Channel(models.TextChoices):
+    WALK_IN = "walk_in", _("Walk-in")
+    OUTREACH = "outreach", _("Outreach")
+    PHONE = "phone", _("Phone")
+    PARTNER = "partner", _("Referred by a partner")
+    FAIR = "fair", _("Fair")
+    HOME_VISIT = "home_visit", _("Home visit")
+
+
+class Outcome(models.TextChoices):
+    INFORMED = "informed", _("Information given")
+    ORIENTED = "oriented", _("Oriented to a service")
+    CASE = "case", _("Case to open")
+
+
+class AgeBand(models.TextChoices):
+    UNDER_15 = "0-14", _("Under 15")
+    YOUTH = "15-24", _("15 to 24")
+    ADULT = "25-59", _("25 to 59")
+    ELDER = "60+", _("60 and over")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+def age_band(age: int | None) -> str:
+    if age is None:
+        return AgeBand.UNKNOWN
+    if age < 15:
+        return AgeBand.UNDER_15
+    if age < 25:
+        return AgeBand.YOUTH
+    if age < 60:
+        return AgeBand.ADULT
+    return AgeBand.ELDER
+
+
+class Visit(BaseModel):
+    """One contact with a person at (or from) a site. Anonymous visits keep no identity."""
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="visits",
+                             verbose_name=_("site"))
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="visits", verbose_name=_("person"))
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              related_name="visits", verbose_name=_("agent"))
+    occurred_at = models.DateTimeField(_("date and time"))
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices,
+                               default=Channel.WALK_IN)
+    themes = models.ManyToManyField(Theme, related_name="visits", verbose_name=_("themes"))
+    notes = models.TextField(_("notes"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    # For anonymous visits only (a registered person's sex and age come from the registry).
+    anonymous_sex = models.CharField(_("sex"), max_length=12, choices=Sex.choices, blank=True)
+    anonymous_age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices,
+                                          blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        indexes = [models.Index(fields=["site", "occurred_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(person__isnull=False, anonymous_sex="")
+                           | models.Q(person__isnull=True) & ~models.Q(anonymous_sex="")),
+                name="visit_person_or_anonymous",
+            )
+        ]
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.person_id is None

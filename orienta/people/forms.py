@@ -1,0 +1,141 @@
+"""Validation of a person's data, shared by the pages and the API."""
+
+import re
+from datetime import date
+
+from babel import Locale
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from orienta.core.models import Area
+from orienta.lib.phones import InvalidPhone, to_e164
+from orienta.people.models import CivilDocument, Person
+
+MAX_AGE = 120
+NAME_PATTERN = re.compile(r"^[^\d<>{}\[\]@#$%^*=+|\\/_~`]+$")
+
+
+def nationality_choices() -> list[tuple[str, str]]:
+    """ISO 3166 countries, named in the user's language."""
+    lang = (get_language() or settings.LANGUAGE_CODE)[:2]
+    territories = Locale.parse(lang).territories
+    codes = [c for c in territories if len(c) == 2 and c.isalpha() and c not in {"ZZ", "EU", "UN"}]
+    return [("", "—")] + sorted(((c, territories[c]) for c in codes), key=lambda x: x[1])
+
+
+def clean_name(value: str, *, required: bool = True) -> str:
+    value = " ".join((value or "").split())
+    if not value:
+        if required:
+            raise forms.ValidationError(_("This name cannot be empty."), code="required")
+        return value
+    if not NAME_PATTERN.match(value):
+        raise forms.ValidationError(
+            _("A name may contain letters, spaces, hyphens and apostrophes only."),
+            code="invalid_name",
+        )
+    return value
+
+
+class PersonForm(forms.ModelForm):
+    estimated_age = forms.IntegerField(
+        label=_("Estimated age (years)"), required=False, min_value=0, max_value=MAX_AGE,
+        help_text=_("When the date of birth is not known."),
+    )
+    documents = forms.MultipleChoiceField(
+        label=_("Civil documents held"), choices=CivilDocument.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "given_name", "family_name", "other_names", "sex", "birth_date",
+            "birth_date_estimated", "estimated_age", "phone", "phone_alt", "locality", "area",
+            "nationality", "migration_status", "wg_seeing", "wg_hearing", "wg_walking",
+            "wg_cognition", "wg_selfcare", "wg_communication", "documents", "education",
+            "occupation", "consent_processing", "consent_sharing",
+        ]
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, country=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country = country
+        self.fields["nationality"] = forms.ChoiceField(
+            label=_("Nationality"), choices=nationality_choices(), required=False
+        )
+        areas = Area.objects.select_related("parent")
+        if country is not None:
+            areas = areas.filter(country=country)
+        self.fields["area"].queryset = areas
+        self.fields["sex"].choices = self.fields["sex"].choices[1:]  # no empty choice
+        self.fields["phone"].help_text = _("Any usual format, e.g. %(example)s") % {
+            "example": f"{country.phone_prefix} …" if country else "+235 …"
+        }
+
+    def clean_given_name(self):
+        return clean_name(self.cleaned_data.get("given_name", ""))
+
+    def clean_family_name(self):
+        return clean_name(self.cleaned_data.get("family_name", ""))
+
+    def clean_other_names(self):
+        return clean_name(self.cleaned_data.get("other_names", ""), required=False)
+
+    def _clean_phone(self, field: str) -> str:
+        region = self.country.code if self.country else None
+        try:
+            return to_e164(self.cleaned_data.get(field, ""), region)
+        except InvalidPhone:
+            raise forms.ValidationError(
+                _("This is not a valid phone number for %(country)s (or give the +code of "
+                  "another country).") % {"country": self.country or "—"},
+                code="invalid_phone",
+            ) from None
+
+    def clean_phone(self):
+        return self._clean_phone("phone")
+
+    def clean_phone_alt(self):
+        return self._clean_phone("phone_alt")
+
+    def clean_birth_date(self):
+        value = self.cleaned_data.get("birth_date")
+        today = timezone.localdate()
+        if value and value > today:
+            raise forms.ValidationError(_("The date of birth cannot be in the future."),
+                                        code="future")
+        if value and today.year - value.year > MAX_AGE:
+            raise forms.ValidationError(
+                _("The date of birth is more than %(max)s years ago.") % {"max": MAX_AGE},
+                code="too_old",
+            )
+        return value
+
+    def clean(self):
+        data = super().clean()
+        age = data.get("estimated_age")
+        if age is not None and data.get("birth_date"):
+            self.add_error("estimated_age", _("Give either a date of birth or an estimated age, "
+                                              "not both."))
+        elif age is not None:
+            data["birth_date"] = _years_before(timezone.localdate(), age)
+            data["birth_date_estimated"] = True
+        if data.get("consent_sharing") and not data.get("consent_processing"):
+            self.add_error("consent_sharing", _("Sharing with partners needs consent to the "
+                                                "processing of the data first."))
+        return data
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name, code or phone"), max_length=100, required=False)

@@ -1,0 +1,83 @@
+"""Reads on the registry: search, duplicate candidates, access helpers."""
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from orienta.core.scoping import personal_site_filter
+from orienta.people import matching
+from orienta.people.models import Household, Person, PersonMatchKey
+
+CANDIDATE_POOL = 400
+
+
+def person_for(user, pk) -> Person:
+    """The person with this id (or a merged id leading to it), in the user's scope, else 404."""
+    person = (
+        Person.objects.filter(personal_site_filter(user), pk=pk)
+        .select_related("site", "site__country", "area", "merged_into").first()
+    )
+    for _hop in range(5):
+        if person is None:
+            raise Http404
+        if person.merged_into_id is None:
+            return person
+        person = Person.objects.filter(personal_site_filter(user), pk=person.merged_into_id) \
+            .select_related("site", "site__country", "area", "merged_into").first()
+    raise Http404
+
+
+def person_by_code_for(user, code: str) -> Person:
+    person = Person.objects.filter(personal_site_filter(user), code=code.strip().upper()) \
+        .only("pk").first()
+    if person is None:
+        raise Http404
+    return person_for(user, person.pk)
+
+
+def household_for(user, pk) -> Household:
+    household = Household.objects.visible_to(user).filter(pk=pk).select_related("site").first()
+    if household is None:
+        raise Http404
+    return household
+
+
+def person_search(user, q: str):
+    """Persons in scope matching a name, code or phone (names compared through match keys)."""
+    qs = Person.objects.visible_to(user).select_related("site")
+    q = " ".join((q or "").split())
+    if not q:
+        return qs.order_by("-created_at")
+    if any(ch.isdigit() for ch in q):
+        digits = matching.phone_digits(q)
+        cond = Q(code__icontains=q)
+        if len(digits) >= 6:
+            cond |= Q(match_keys__key=f"p:{digits[-8:]}")
+        return qs.filter(cond).distinct().order_by("family_name", "given_name")
+    keys = matching.match_keys(matching.Identity(given_name=q))
+    ids = PersonMatchKey.objects.filter(key__in=keys).values("person_id")
+    plain = Q()
+    for token in q.split():
+        plain &= (Q(given_name__icontains=token) | Q(family_name__icontains=token)
+                  | Q(other_names__icontains=token))
+    return qs.filter(Q(pk__in=ids) | plain).order_by("family_name", "given_name")
+
+
+def person_candidates(user, data: dict, *, exclude=None, limit: int = 10):
+    """Ranked look-alikes among the persons the user may see: [(person, MatchResult)]."""
+    from orienta.people.services import identity_of
+
+    ident = identity_of(data)
+    keys = matching.match_keys(ident)
+    if not keys:
+        return []
+    ids = PersonMatchKey.objects.filter(key__in=keys).values("person_id")
+    pool = Person.objects.visible_to(user).filter(pk__in=ids).select_related("site")
+    if exclude is not None:
+        pool = pool.exclude(pk=exclude.pk)
+    people = {p.pk: p for p in pool[:CANDIDATE_POOL]}
+    ranked = matching.rank(
+        ident, ((pk, identity_of(p)) for pk, p in people.items()),
+        today=timezone.localdate(), limit=limit,
+    )
+    return [(people[pk], result) for pk, result in ranked]

@@ -1,0 +1,242 @@
+"""Writes on the registry: register, update, merge, households. Each is one transaction."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from orienta.core.models import Site, User
+from orienta.core.scoping import can_merge, can_record, writable_sites
+from orienta.core.services import StaleEdit, event_log, site_next_code
+from orienta.people import matching
+from orienta.people.models import (
+    Household, HouseholdMember, MatchDecision, Person, PersonMatchKey, PersonMerge, Relationship,
+)
+
+IDENTITY_FIELDS = ("given_name", "family_name", "other_names", "sex", "birth_date",
+                   "birth_date_estimated", "phone")
+FORM_ONLY_FIELDS = {"estimated_age"}
+
+
+def identity_of(obj) -> matching.Identity:
+    """The fields duplicate matching reads, from a Person or a dict."""
+    get = obj.get if isinstance(obj, dict) else lambda k, d=None: getattr(obj, k, d)
+    return matching.Identity(
+        given_name=get("given_name") or "", family_name=get("family_name") or "",
+        other_names=get("other_names") or "", sex=get("sex") or "",
+        birth_date=get("birth_date"), birth_date_estimated=bool(get("birth_date_estimated")),
+        phone=get("phone") or "",
+    )
+
+
+def _index(person: Person) -> None:
+    PersonMatchKey.objects.filter(person=person).delete()
+    keys = matching.match_keys(identity_of(person))
+    if person.phone_alt:
+        keys |= matching.match_keys(matching.Identity(phone=person.phone_alt))
+    PersonMatchKey.objects.bulk_create(
+        [PersonMatchKey(person=person, key=k[:40]) for k in sorted(keys)]
+    )
+
+
+def _check_site(user: User, site: Site) -> None:
+    if not can_record(user) or not writable_sites(user).filter(pk=site.pk).exists():
+        raise PermissionDenied
+
+
+def _apply(person: Person, data: dict, by: User) -> list[str]:
+    changed = []
+    for field, value in data.items():
+        if field in FORM_ONLY_FIELDS:
+            continue
+        if getattr(person, field) != value:
+            setattr(person, field, value)
+            changed.append(field)
+    if {"consent_processing", "consent_sharing"} & set(changed):
+        person.consent_date = timezone.localdate()
+        person.consent_recorded_by = by
+        changed += ["consent_date", "consent_recorded_by"]
+    return changed
+
+
+@transaction.atomic
+def person_register(*, site: Site, data: dict, by: User,
+                    candidates: list[tuple[Person, matching.MatchResult]] | None = None) -> Person:
+    """Register a new person; `candidates` are the look-alikes the agent saw and set aside."""
+    _check_site(by, site)
+    person = Person(site=site, created_by=by, updated_by=by)
+    _apply(person, data, by)
+    person.code = site_next_code(site=site, kind="person")
+    person.full_clean(exclude=["code"])
+    person.save()
+    _index(person)
+    MatchDecision.objects.create(
+        site=site, person=person, decision=MatchDecision.Decision.REGISTERED_NEW,
+        decided_by=by,
+        candidates=[{"id": str(p.pk), "code": p.code, "score": round(r.score, 3)}
+                    for p, r in (candidates or [])],
+    )
+    event_log(actor=by, verb="person.registered", obj=person, site=site)
+    return person
+
+
+@transaction.atomic
+def person_open_existing(*, person: Person, by: User, query: dict) -> None:
+    """Keep the agent's decision that the person searched for is this existing record."""
+    MatchDecision.objects.create(
+        site=person.site, person=person, decision=MatchDecision.Decision.OPENED_EXISTING,
+        decided_by=by, candidates=[{"id": str(person.pk), "code": person.code,
+                                    "query": {k: str(v) for k, v in query.items() if v}}],
+    )
+
+
+@transaction.atomic
+def person_update(*, person: Person, data: dict, expected_version: int, by: User) -> Person:
+    """Save an edit; refused with StaleEdit when someone saved the person in between."""
+    _check_site(by, person.site)
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if locked.version != expected_version or locked.merged_into_id:
+        raise StaleEdit
+    changed = _apply(locked, data, by)
+    if not changed:
+        return locked
+    locked.version += 1
+    locked.updated_at = timezone.now()
+    locked.updated_by = by
+    locked.full_clean()
+    locked.save()
+    if set(changed) & set(IDENTITY_FIELDS) or "phone_alt" in changed:
+        _index(locked)
+    event_log(actor=by, verb="person.updated", obj=locked, site=locked.site,
+              data={"fields": changed})
+    return locked
+
+
+def _snapshot(person: Person) -> dict:
+    out = {}
+    for field in person._meta.concrete_fields:
+        value = getattr(person, field.attname)
+        out[field.attname] = value if isinstance(value, (int, bool, list, type(None))) else str(
+            value)
+    return out
+
+
+def _fill_from(survivor: Person, merged: Person) -> None:
+    """Keep what only the merged record knew; the survivor's own values win."""
+    for field in ("birth_date", "phone", "phone_alt", "locality", "area_id", "nationality",
+                  "education", "occupation", "wg_seeing", "wg_hearing", "wg_walking",
+                  "wg_cognition", "wg_selfcare", "wg_communication"):
+        if getattr(survivor, field) in (None, "") and getattr(merged, field) not in (None, ""):
+            setattr(survivor, field, getattr(merged, field))
+            if field == "birth_date":
+                survivor.birth_date_estimated = merged.birth_date_estimated
+    if merged.phone and merged.phone not in (survivor.phone, survivor.phone_alt) \
+            and not survivor.phone_alt:
+        survivor.phone_alt = merged.phone
+    survivor.documents = sorted(set(survivor.documents) | set(merged.documents))
+    names = f"{merged.given_name} {merged.family_name}"
+    if names.lower() != survivor.full_name.lower() and names not in survivor.other_names:
+        survivor.other_names = ", ".join(filter(None, [survivor.other_names, names]))[:150]
+
+
+def _move_membership(survivor: Person, merged: Person) -> None:
+    current = merged.memberships.filter(left_on__isnull=True).first()
+    if current is None:
+        return
+    current.left_on = timezone.localdate()
+    current.version += 1
+    current.save()
+    if not survivor.memberships.filter(left_on__isnull=True).exists():
+        HouseholdMember.objects.create(
+            site=current.household.site, household=current.household, person=survivor,
+            relationship=current.relationship, joined_on=timezone.localdate(),
+            created_by=survivor.updated_by,
+        )
+
+
+@transaction.atomic
+def person_merge(*, survivor: Person, merged: Person, by: User, reason: str = "") -> PersonMerge:
+    """Merge two records of one person. The merged record stays, pointing to the survivor."""
+    if not can_merge(by) or survivor.pk == merged.pk:
+        raise PermissionDenied
+    for p in (survivor, merged):
+        _check_site(by, p.site)
+    survivor = Person.objects.select_for_update().get(pk=survivor.pk)
+    merged = Person.objects.select_for_update().get(pk=merged.pk)
+    if survivor.merged_into_id or merged.merged_into_id:
+        raise StaleEdit
+    log = PersonMerge.objects.create(
+        site=survivor.site, survivor=survivor, merged=merged, merged_code=merged.code,
+        snapshot=_snapshot(merged), reason=reason, merged_by=by,
+    )
+    _fill_from(survivor, merged)
+    survivor.version += 1
+    survivor.updated_by, survivor.updated_at = by, timezone.now()
+    survivor.save()
+    for visit in merged.visits.all():
+        visit.person = survivor
+        visit.version += 1
+        visit.updated_by, visit.updated_at = by, timezone.now()
+        visit.save()
+    _move_membership(survivor, merged)
+    merged.merged_into = survivor
+    merged.deleted_at = timezone.now()
+    merged.version += 1
+    merged.updated_by, merged.updated_at = by, timezone.now()
+    merged.save()
+    PersonMatchKey.objects.filter(person=merged).delete()
+    _index(survivor)
+    event_log(actor=by, verb="person.merged", obj=survivor, site=survivor.site,
+              data={"merged": str(merged.pk), "merged_code": merged.code})
+    return log
+
+
+@transaction.atomic
+def household_create(*, head: Person, by: User, locality: str = "") -> Household:
+    _check_site(by, head.site)
+    if head.memberships.filter(left_on__isnull=True).exists():
+        raise ValueError("already in a household")
+    household = Household.objects.create(
+        site=head.site, code=site_next_code(site=head.site, kind="household"),
+        locality=locality or head.locality, created_by=by, updated_by=by,
+    )
+    HouseholdMember.objects.create(
+        site=head.site, household=household, person=head, relationship=Relationship.HEAD,
+        joined_on=timezone.localdate(), created_by=by, updated_by=by,
+    )
+    event_log(actor=by, verb="household.created", obj=household, site=household.site)
+    return household
+
+
+@transaction.atomic
+def household_add_member(*, household: Household, person: Person, relationship: str,
+                         by: User, joined_on: date | None = None) -> HouseholdMember:
+    """Add a person; a person already in another household leaves it (kept as history)."""
+    _check_site(by, household.site)
+    today = timezone.localdate()
+    for current in person.memberships.filter(left_on__isnull=True).select_for_update():
+        if current.household_id == household.pk:
+            raise ValueError("already a member")
+        current.left_on, current.version, current.updated_by = today, current.version + 1, by
+        current.save()
+    member = HouseholdMember(
+        site=household.site, household=household, person=person, relationship=relationship,
+        joined_on=joined_on or today, created_by=by, updated_by=by,
+    )
+    member.full_clean()
+    member.save()
+    event_log(actor=by, verb="household.member_added", obj=household, site=household.site,
+              data={"person": str(person.pk), "relationship": relationship})
+    return member
+
+
+@transaction.atomic
+def household_remove_member(*, member: HouseholdMember, by: User) -> None:
+    _check_site(by, member.site)
+    member.left_on = timezone.localdate()
+    member.version += 1
+    member.updated_by, member.updated_at = by, timezone.now()
+    member.save()
+    event_log(actor=by, verb="household.member_left", obj=member.household, site=member.site,
+              data={"person": str(member.person_id)})
