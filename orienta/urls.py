@@ -1,2 +1,12 @@
-from django.urls import path
-urlpatterns = []
+from django.contrib import admin
+from django.urls import include, path
+
+from orienta.api.v1 import api
+
+urlpatterns = [
+    path("", include("orienta.core.urls")),
+    path("", include("orienta.people.urls")),
+    path("", include("orienta.frontdesk.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

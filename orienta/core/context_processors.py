@@ -1,2 +1,16 @@
+from django.conf import settings
+
+from orienta.core.scoping import PERSONAL_DATA_ROLES, can_merge, can_record
+
+
 def orienta(request):
-    return {}
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
+    return {
+        "languages": settings.LANGUAGES,
+        "can_record": signed_in and can_record(user),
+        "can_merge": signed_in and can_merge(user),
+        "reads_people": signed_in and user.role in PERSONAL_DATA_ROLES,
+        "is_admin": signed_in and user.is_staff,
+        "demo": settings.DEMO,
+    }

@@ -30,3 +30,18 @@ def visit_for(user, pk) -> Visit:
     if visit is None:
         raise Http404
     return visit
+
+
+def person_visits(user, person):
+    return (Visit.objects.visible_to(user).filter(person=person)
+            .select_related("site", "agent").prefetch_related("themes").order_by("-occurred_at"))
+
+
+def day_summary(visits) -> dict:
+    rows = list(visits)
+    return {
+        "total": len(rows),
+        "anonymous": sum(1 for v in rows if v.person_id is None),
+        "women": sum(1 for v in rows if (v.person.sex if v.person else v.anonymous_sex)
+                     == "female"),
+    }

@@ -139,3 +139,36 @@ def _years_before(day: date, years: int) -> date:
 
 class PersonSearchForm(forms.Form):
     q = forms.CharField(label=_("Name, code or phone"), max_length=100, required=False)
+
+
+class SiteChoiceForm(forms.Form):
+    """The site a record is made at: a choice only for staff of several sites."""
+
+    site = forms.ModelChoiceField(label=_("Site"), queryset=None, to_field_name="code")
+
+    def __init__(self, *args, user, **kwargs):
+        from orienta.core.scoping import writable_sites
+
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = writable_sites(user)
+        self.default = writable_sites(user).select_related("country").first()
+        if self.default is not None and not self.is_bound:
+            self.initial["site"] = self.default.code
+        self.single = writable_sites(user).count() <= 1
+        if self.single:
+            self.fields["site"].widget = forms.HiddenInput()
+
+    def chosen_site(self):
+        """The chosen site when valid, else the user's first site."""
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["site"]
+        return self.default
+
+
+class MergeForm(forms.Form):
+    code = forms.CharField(label=_("Code of the other record"), max_length=24)
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().upper()

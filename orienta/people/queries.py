@@ -81,3 +81,15 @@ def person_candidates(user, data: dict, *, exclude=None, limit: int = 10):
         today=timezone.localdate(), limit=limit,
     )
     return [(people[pk], result) for pk, result in ranked]
+
+
+def person_by_code_or_none(user, code: str) -> Person | None:
+    try:
+        return person_by_code_for(user, code or "")
+    except Http404:
+        return None
+
+
+def current_membership(person: Person):
+    return person.memberships.filter(left_on__isnull=True).select_related("household").first()
+

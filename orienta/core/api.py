@@ -1,0 +1,87 @@
+"""API routes of core: tokens and sites; and the site a record is written at."""
+
+from datetime import datetime
+from uuid import UUID
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
+from ninja import Router, Schema
+
+from orienta.api.errors import Detail, FieldErrors, field_error
+from orienta.core.models import Site
+from orienta.core.scoping import can_record, writable_sites
+from orienta.core.services import api_token_issue
+
+router = Router(tags=["core"])
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: datetime
+
+
+class SiteOut(Schema):
+    id: UUID
+    code: str
+    name: str
+    country: str
+    timezone: str
+    address: str
+    opening_hours: str
+
+    @staticmethod
+    def resolve_country(obj: Site) -> str:
+        return obj.country.code
+
+
+@router.post("/auth/token", auth=None, response={200: TokenOut, 401: Detail, 422: FieldErrors},
+             summary="Issue a bearer token")
+def token_issue(request, payload: TokenIn):
+    """Exchange a username and password for a bearer token, valid for a limited time."""
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None or not user.is_active:
+        return 401, {"detail": gettext(
+            "The username or password is not correct, or the account is disabled.")}
+    token, row = api_token_issue(user=user)
+    return 200, {"token": token, "expires_at": row.expires_at}
+
+
+@router.get("/sites", response=list[SiteOut], summary="Sites in scope")
+def site_list(request):
+    """The sites the caller works on (all sites for headquarters roles)."""
+    return Site.objects.visible_to(request.auth).select_related("country").order_by("code")
+
+
+def require_recorder(user) -> None:
+    """Registering and recording are the work of a site's staff; others get a 403."""
+    if not can_record(user):
+        raise PermissionDenied
+
+
+def writable_site(user, code: str | None) -> Site:
+    """The site named by `code` among those the user records at, or their only site.
+
+    A user who cannot record gets PermissionDenied; an unknown or foreign site, or a missing one
+    when the user works at several, is a 422 on the field `site`.
+    """
+    require_recorder(user)
+    sites = writable_sites(user).select_related("country")
+    if code:
+        site = sites.filter(code=code.strip().upper()).first()
+        if site is None:
+            raise field_error("site", gettext(
+                "This site does not exist, or you cannot record at it."), "invalid_choice")
+        return site
+    found = list(sites[:2])
+    if not found:
+        raise PermissionDenied
+    if len(found) > 1:
+        raise field_error("site", gettext(
+            "You work at more than one site: give the code of the site."), "required")
+    return found[0]

@@ -1,0 +1,81 @@
+"""What the front-desk API reads and writes."""
+
+import datetime as dt
+from uuid import UUID
+
+from ninja import Field, Schema
+
+from orienta.frontdesk.models import AgeBand, Channel, Outcome, Theme, Visit
+from orienta.people.models import Sex
+
+
+def _one_of(choices) -> str:
+    return "One of: " + ", ".join(str(v) for v in choices.values) + "."
+
+
+class ThemeOut(Schema):
+    code: str
+    name: str = Field(description="The name in the request language.")
+    name_fr: str
+    name_pt: str
+    name_en: str
+
+    @staticmethod
+    def resolve_name(obj: Theme) -> str:
+        return obj.name
+
+
+class VisitFilters(Schema):
+    site: str | None = Field(None, description="Site code.")
+    person: UUID | None = Field(None, description="Visits of this person.")
+    date: dt.date | None = Field(None, description="Visits on this day, in each site's time zone.")
+
+
+class VisitIn(Schema):
+    """A visit; anonymous (sex and age band only) when `person` is left out."""
+
+    site: str | None = Field(
+        None, description="Site code; may be left out by a user who works at one site only.")
+    person: UUID | None = Field(None, description="Id of a registered person in scope.")
+    occurred_at: dt.datetime | None = Field(None, description="Left out: now.")
+    channel: str = Field(Channel.WALK_IN.value, description=_one_of(Channel))
+    themes: list[str] = Field(default_factory=list, description="Theme codes, at least one.")
+    outcome: str = Field("", description=_one_of(Outcome))
+    notes: str = ""
+    anonymous_sex: str = Field("", description="Anonymous visits only. " + _one_of(Sex))
+    anonymous_age_band: str = Field("", description="Anonymous visits only. " + _one_of(AgeBand))
+
+
+class VisitOut(Schema):
+    id: UUID
+    site: str = Field(description="Site code.")
+    person: UUID | None
+    person_code: str | None
+    agent: str = Field(description="Username of the agent who recorded the visit.")
+    occurred_at: dt.datetime
+    channel: str
+    themes: list[str]
+    outcome: str
+    notes: str
+    anonymous_sex: str
+    anonymous_age_band: str
+
+    @staticmethod
+    def resolve_site(obj: Visit) -> str:
+        return obj.site.code
+
+    @staticmethod
+    def resolve_person(obj: Visit) -> UUID | None:
+        return obj.person_id
+
+    @staticmethod
+    def resolve_person_code(obj: Visit) -> str | None:
+        return obj.person.code if obj.person_id else None
+
+    @staticmethod
+    def resolve_agent(obj: Visit) -> str:
+        return obj.agent.username
+
+    @staticmethod
+    def resolve_themes(obj: Visit) -> list[str]:
+        return [theme.code for theme in obj.themes.all()]

@@ -1,0 +1,118 @@
+"""API routes of the registry: persons and duplicate matching."""
+
+from uuid import UUID
+
+from django.utils.translation import gettext
+from ninja import Query, Router
+from ninja.pagination import PageNumberPagination, paginate
+
+from orienta.api.errors import Detail, FieldErrors, form_errors
+from orienta.core.api import require_recorder, writable_site
+from orienta.core.models import Area
+from orienta.people.forms import PersonForm
+from orienta.people.models import Person
+from orienta.people.queries import person_candidates, person_for, person_search
+from orienta.people.schemas import (
+    CURRENT_MEMBERSHIP, CandidateOut, DuplicatesOut, IdentityIn, PersonCreateIn, PersonOut,
+    PersonPatchIn, candidate_out,
+)
+from orienta.people.services import person_register, person_update
+
+router = Router(tags=["persons"])
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 100
+# Fields of the form that are not stored on the person, or not as the client sends them.
+NOT_STORED = {"estimated_age", "area"}
+
+
+def _area_value(code: str | None):
+    """The area's key for the form; an unknown code stays as is, and the form refuses it."""
+    if not code:
+        return None
+    area = Area.objects.filter(code=code).only("pk").first()
+    return area.pk if area else code
+
+
+def _form_input(fields: dict) -> dict:
+    data = dict(fields)
+    if "area" in data:
+        data["area"] = _area_value(data["area"])
+    return data
+
+
+def _current_values(person: Person) -> dict:
+    data = {name: getattr(person, name) for name in PersonForm._meta.fields
+            if name not in NOT_STORED}
+    data["area"] = person.area_id
+    return data
+
+
+@router.get("/persons", response=list[PersonOut], summary="Search persons")
+@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def person_list(request, q: str = Query("", max_length=100,
+                                        description="Name, code or phone.")):
+    """Persons in scope, newest first; with `q`, those matching a name, code or phone."""
+    return (person_search(request.auth, q).select_related("site", "area")
+            .prefetch_related(CURRENT_MEMBERSHIP))
+
+
+@router.post("/persons", response={201: PersonOut, 403: Detail, 409: DuplicatesOut,
+                                   422: FieldErrors}, summary="Register a person")
+def person_create(request, payload: PersonCreateIn):
+    """Register a new person at a site.
+
+    When persons in the caller's scope look like the new one, nothing is written and the answer
+    is a **409** listing them as `candidates` (id, code, score, reasons). The client shows them;
+    to register anyway, it sends the same body again with `"confirm_new": true`, and the
+    candidates set aside are kept with the new record.
+    """
+    user = request.auth
+    site = writable_site(user, payload.site)
+    fields = payload.model_dump(exclude={"site", "confirm_new"})
+    form = PersonForm(data=_form_input(fields), country=site.country)
+    if not form.is_valid():
+        raise form_errors(form)
+    candidates = person_candidates(user, form.cleaned_data)
+    if candidates and not payload.confirm_new:
+        return 409, {
+            "detail": gettext("Persons who look like this one are already registered. Check "
+                              "them; to register a new person anyway, send the request again "
+                              "with confirm_new set to true."),
+            "candidates": [candidate_out(p, r) for p, r in candidates],
+        }
+    return 201, person_register(site=site, data=form.cleaned_data, by=user,
+                                candidates=candidates)
+
+
+@router.post("/persons/match", response=list[CandidateOut], summary="Find look-alikes")
+def person_match(request, payload: IdentityIn):
+    """Persons in the caller's scope who may be the one described, best first."""
+    found = person_candidates(request.auth, payload.model_dump())
+    return [candidate_out(p, r) for p, r in found]
+
+
+@router.get("/persons/{uuid:person_id}", response={200: PersonOut, 404: Detail},
+            summary="Read a person")
+def person_read(request, person_id: UUID):
+    """A person; the id of a merged record leads to the person it was merged into."""
+    return person_for(request.auth, person_id)
+
+
+@router.patch("/persons/{uuid:person_id}",
+              response={200: PersonOut, 403: Detail, 404: Detail, 409: Detail,
+                        422: FieldErrors}, summary="Change a person")
+def person_patch(request, person_id: UUID, payload: PersonPatchIn):
+    """Change the fields given, if `version` is still the person's version (else 409)."""
+    user = request.auth
+    require_recorder(user)
+    person = person_for(user, person_id)
+    changes = _form_input(payload.model_dump(exclude_unset=True, exclude={"version"}))
+    data = _current_values(person) | changes
+    if changes.get("estimated_age") is not None and "birth_date" not in changes:
+        data["birth_date"] = None
+    form = PersonForm(data=data, instance=person, country=person.site.country)
+    if not form.is_valid():
+        raise form_errors(form)
+    return person_update(person=person, data=form.cleaned_data,
+                         expected_version=payload.version, by=user)

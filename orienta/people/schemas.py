@@ -1,0 +1,171 @@
+"""What the persons API reads and writes."""
+
+from datetime import date, datetime
+from typing import Optional
+from uuid import UUID
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Schema
+from pydantic import create_model
+
+from orienta.people.models import (
+    CivilDocument, Education, HouseholdMember, MigrationStatus, Person, Sex, WGAnswer,
+)
+
+# The current household membership, fetched with the persons of a list in one query.
+CURRENT_MEMBERSHIP = Prefetch(
+    "memberships", to_attr="current_memberships",
+    queryset=HouseholdMember.objects.filter(left_on__isnull=True).select_related("household"),
+)
+
+REASON_LABELS = {
+    "same_phone": _("Same phone number"),
+    "same_names": _("Same names"),
+    "similar_names": _("Similar names"),
+    "names_swapped": _("Given and family names swapped"),
+    "same_birth_date": _("Same date of birth"),
+    "close_birth_date": _("Close date of birth"),
+    "birth_date_conflict": _("Different date of birth"),
+    "same_sex": _("Same sex"),
+    "sex_conflict": _("Different sex"),
+    "other_name_match": _("Matches one of the other names"),
+}
+
+
+def _one_of(choices) -> str:
+    return "One of: " + ", ".join(str(v) for v in choices.values) + "."
+
+
+WG = _one_of(WGAnswer) + " Washington Group answer scale; null when not asked."
+
+
+class PersonIn(Schema):
+    """A person's fields, validated by the same form as the registration page."""
+
+    given_name: str = ""
+    family_name: str = ""
+    other_names: str = ""
+    sex: str = Field("", description=_one_of(Sex))
+    birth_date: date | None = None
+    birth_date_estimated: bool = False
+    estimated_age: int | None = Field(
+        None, description="Years, when the date of birth is not known (not with birth_date).")
+    phone: str = Field("", description="Any usual format; stored in E.164.")
+    phone_alt: str = ""
+    locality: str = ""
+    area: str | None = Field(None, description="Code of an administrative area of the country.")
+    nationality: str = Field("", description="ISO 3166 alpha-2 code.")
+    migration_status: str = Field(MigrationStatus.NATIONAL.value,
+                                  description=_one_of(MigrationStatus))
+    wg_seeing: int | None = Field(None, description=WG)
+    wg_hearing: int | None = Field(None, description=WG)
+    wg_walking: int | None = Field(None, description=WG)
+    wg_cognition: int | None = Field(None, description=WG)
+    wg_selfcare: int | None = Field(None, description=WG)
+    wg_communication: int | None = Field(None, description=WG)
+    documents: list[str] = Field(default_factory=list, description=_one_of(CivilDocument))
+    education: str = Field("", description=_one_of(Education) + " Empty when not known.")
+    occupation: str = ""
+    consent_processing: bool = False
+    consent_sharing: bool = False
+
+
+class PersonCreateIn(PersonIn):
+    site: str | None = Field(
+        None, description="Site code; may be left out by a user who works at one site only.")
+    confirm_new: bool = Field(
+        False, description="Register even though look-alikes exist (after a 409 listing them).")
+
+
+# Every field of PersonIn, optional and without default, plus the version the client last read.
+PersonPatchIn = create_model(
+    "PersonPatchIn", __base__=Schema,
+    version=(int, Field(..., description="The `version` of the person as last read.")),
+    **{name: (Optional[field.annotation], None)  # noqa: UP045 (built from annotations)
+       for name, field in PersonIn.model_fields.items()},
+)
+
+
+class PersonOut(Schema):
+    id: UUID
+    code: str
+    given_name: str
+    family_name: str
+    other_names: str
+    sex: str
+    birth_date: date | None
+    birth_date_estimated: bool
+    phone: str
+    phone_alt: str
+    site: str = Field(description="Site code.")
+    area: str | None = Field(description="Administrative area code.")
+    locality: str
+    migration_status: str
+    nationality: str
+    documents: list[str]
+    education: str
+    occupation: str
+    wg_seeing: int | None
+    wg_hearing: int | None
+    wg_walking: int | None
+    wg_cognition: int | None
+    wg_selfcare: int | None
+    wg_communication: int | None
+    disability_status: str
+    consent_processing: bool
+    consent_sharing: bool
+    consent_date: date | None
+    household: str | None = Field(description="Code of the current household.")
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_site(obj: Person) -> str:
+        return obj.site.code
+
+    @staticmethod
+    def resolve_area(obj: Person) -> str | None:
+        return obj.area.code if obj.area_id else None
+
+    @staticmethod
+    def resolve_household(obj: Person) -> str | None:
+        members = getattr(obj, "current_memberships", None)
+        if members is None:
+            members = obj.memberships.filter(left_on__isnull=True).select_related("household")
+        member = next(iter(members), None)
+        return member.household.code if member else None
+
+
+class IdentityIn(Schema):
+    """What duplicate matching reads of a new person."""
+
+    given_name: str = ""
+    family_name: str = ""
+    other_names: str = ""
+    sex: str = ""
+    birth_date: date | None = None
+    birth_date_estimated: bool = False
+    phone: str = ""
+
+
+class CandidateOut(Schema):
+    id: UUID
+    code: str
+    score: float
+    reasons: list[str] = Field(description="Stable codes: " + ", ".join(REASON_LABELS) + ".")
+    reason_labels: list[str] = Field(description="The reasons in the request language.")
+
+
+class DuplicatesOut(Schema):
+    detail: str
+    candidates: list[CandidateOut]
+
+
+def candidate_out(person: Person, result) -> dict:
+    return {
+        "id": person.pk, "code": person.code, "score": result.score,
+        "reasons": list(result.reasons),
+        "reason_labels": [str(REASON_LABELS.get(r, r)) for r in result.reasons],
+    }
