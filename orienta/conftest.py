@@ -16,6 +16,12 @@ from orienta.core.models import Area, Country, Organisation, Role, Site, User
 PASSWORD = "a-long-test-password"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 is sized for real logins; tests hash dozens of passwords each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db):
     td, mz = Country.objects.get(code="TD"), Country.objects.get(code="MZ")

@@ -1,8 +1,9 @@
 """One error shape for the whole API, and the exception handlers that produce it.
 
 - 401, 403, 404, 409: ``{"detail": "<translated sentence>"}``.
-- 422: ``{"detail": [{"loc": ["body", "<field>"], "msg": "<translated message>", "type": "<code>"}]}``
-  whether the error comes from the request schema, from a Django form or from a malformed body.
+- 422: ``{"detail": [{"loc": ["body", "<field>"], "msg": "<message>", "type": "<code>"}]}``
+  (the message translated), whether the error comes from the request schema, from a Django
+  form or from a malformed body.
 """
 
 import json
@@ -139,27 +140,48 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc: AuthenticationError):
-        response = _respond(api, request, 401, {"detail": gettext(
-            "Authentication is required: send a valid token in the header "
-            "“Authorization: Bearer <token>”.")})
+        response = _respond(
+            api,
+            request,
+            401,
+            {
+                "detail": gettext(
+                    "Authentication is required: send a valid token in the header "
+                    "“Authorization: Bearer <token>”."
+                )
+            },
+        )
         response["WWW-Authenticate"] = "Bearer"
         return response
 
     @api.exception_handler(Http404)
     def not_found(request, exc: Http404):
-        return _respond(api, request, 404, {"detail": gettext(
-            "This record does not exist, or you are not allowed to see it.")})
+        return _respond(
+            api,
+            request,
+            404,
+            {"detail": gettext("This record does not exist, or you are not allowed to see it.")},
+        )
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc: PermissionDenied):
-        return _respond(api, request, 403, {"detail": gettext(
-            "Your role does not allow this action.")})
+        return _respond(
+            api, request, 403, {"detail": gettext("Your role does not allow this action.")}
+        )
 
     @api.exception_handler(StaleEdit)
     def stale(request, exc: StaleEdit):
-        return _respond(api, request, 409, {"detail": gettext(
-            "Someone else changed this record since you loaded it. Load it again and "
-            "reapply your change; nothing was saved.")})
+        return _respond(
+            api,
+            request,
+            409,
+            {
+                "detail": gettext(
+                    "Someone else changed this record since you loaded it. Load it again and "
+                    "reapply your change; nothing was saved."
+                )
+            },
+        )
 
 
 def _body_error(cause: ValueError) -> dict:

@@ -53,8 +53,13 @@ class TokenAuth(HttpBearer):
 # The interactive docs page is off: without `ninja` in INSTALLED_APPS it loads Swagger UI from a
 # CDN, and pages here make no third-party requests. The OpenAPI document stays at /openapi.json.
 api = NinjaAPI(
-    title="Orienta API", version="1", urls_namespace="api-v1", description=DESCRIPTION,
-    auth=TokenAuth(), parser=errors.JsonObjectParser(), docs_url=None,
+    title="Orienta API",
+    version="1",
+    urls_namespace="api-v1",
+    description=DESCRIPTION,
+    auth=TokenAuth(),
+    parser=errors.JsonObjectParser(),
+    docs_url=None,
 )
 errors.install(api)
 api.add_router("", core_router)

@@ -40,14 +40,21 @@ class SiteOut(Schema):
         return obj.country.code
 
 
-@router.post("/auth/token", auth=None, response={200: TokenOut, 401: Detail, 422: FieldErrors},
-             summary="Issue a bearer token")
+@router.post(
+    "/auth/token",
+    auth=None,
+    response={200: TokenOut, 401: Detail, 422: FieldErrors},
+    summary="Issue a bearer token",
+)
 def token_issue(request, payload: TokenIn):
     """Exchange a username and password for a bearer token, valid for a limited time."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not user.is_active:
-        return 401, {"detail": gettext(
-            "The username or password is not correct, or the account is disabled.")}
+        return 401, {
+            "detail": gettext(
+                "The username or password is not correct, or the account is disabled."
+            )
+        }
     token, row = api_token_issue(user=user)
     return 200, {"token": token, "expires_at": row.expires_at}
 
@@ -75,13 +82,19 @@ def writable_site(user, code: str | None) -> Site:
     if code:
         site = sites.filter(code=code.strip().upper()).first()
         if site is None:
-            raise field_error("site", gettext(
-                "This site does not exist, or you cannot record at it."), "invalid_choice")
+            raise field_error(
+                "site",
+                gettext("This site does not exist, or you cannot record at it."),
+                "invalid_choice",
+            )
         return site
     found = list(sites[:2])
     if not found:
         raise PermissionDenied
     if len(found) > 1:
-        raise field_error("site", gettext(
-            "You work at more than one site: give the code of the site."), "required")
+        raise field_error(
+            "site",
+            gettext("You work at more than one site: give the code of the site."),
+            "required",
+        )
     return found[0]

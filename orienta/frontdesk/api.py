@@ -30,8 +30,7 @@ def theme_list(request):
 
 def _on_day(visits, user, day):
     """Visits on a calendar day, each in the time zone of its site."""
-    zones = (Site.objects.visible_to(user).order_by().values_list("timezone", flat=True)
-             .distinct())
+    zones = Site.objects.visible_to(user).order_by().values_list("timezone", flat=True).distinct()
     cond = Q(pk__in=[])
     for zone in zones:
         start, end = day_bounds(zone, day)
@@ -50,8 +49,11 @@ def visit_list(request, filters: Query[VisitFilters]):
         visits = visits.filter(person_id=filters.person)
     if filters.date:
         visits = _on_day(visits, request.auth, filters.date)
-    return (visits.select_related("site", "person", "agent").prefetch_related("themes")
-            .order_by("-occurred_at"))
+    return (
+        visits.select_related("site", "person", "agent")
+        .prefetch_related("themes")
+        .order_by("-occurred_at")
+    )
 
 
 def _visited_person(user, person_id):
@@ -60,13 +62,16 @@ def _visited_person(user, person_id):
     try:
         return person_for(user, person_id)
     except Http404:
-        raise field_error("person", gettext(
-            "This person does not exist, or you are not allowed to see them."),
-            "invalid_choice") from None
+        raise field_error(
+            "person",
+            gettext("This person does not exist, or you are not allowed to see them."),
+            "invalid_choice",
+        ) from None
 
 
-@router.post("/visits", response={201: VisitOut, 403: Detail, 422: FieldErrors},
-             summary="Record a visit")
+@router.post(
+    "/visits", response={201: VisitOut, 403: Detail, 422: FieldErrors}, summary="Record a visit"
+)
 def visit_create(request, payload: VisitIn):
     """Record a visit of a registered person, or an anonymous one when `person` is left out."""
     user = request.auth

@@ -35,7 +35,8 @@ class VisitIn(Schema):
     """A visit; anonymous (sex and age band only) when `person` is left out."""
 
     site: str | None = Field(
-        None, description="Site code; may be left out by a user who works at one site only.")
+        None, description="Site code; may be left out by a user who works at one site only."
+    )
     person: UUID | None = Field(None, description="Id of a registered person in scope.")
     occurred_at: dt.datetime | None = Field(None, description="Left out: now.")
     channel: str = Field(Channel.WALK_IN.value, description=_one_of(Channel))

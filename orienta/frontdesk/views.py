@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +21,8 @@ def day(request):
     if not can_record(request.user):
         raise PermissionDenied
     site_form = SiteChoiceForm(request.GET or None, user=request.user)
+    if site_form.is_bound and not site_form.is_valid():
+        raise Http404  # a site the user does not work at
     site = site_form.chosen_site()
     if site is None:
         raise PermissionDenied

@@ -13,8 +13,14 @@ from orienta.people.forms import PersonForm
 from orienta.people.models import Person
 from orienta.people.queries import person_candidates, person_for, person_search
 from orienta.people.schemas import (
-    CURRENT_MEMBERSHIP, CandidateOut, DuplicatesOut, IdentityIn, PersonCreateIn, PersonOut,
-    PersonPatchIn, candidate_out,
+    CURRENT_MEMBERSHIP,
+    CandidateOut,
+    DuplicatesOut,
+    IdentityIn,
+    PersonCreateIn,
+    PersonOut,
+    PersonPatchIn,
+    candidate_out,
 )
 from orienta.people.services import person_register, person_update
 
@@ -42,23 +48,29 @@ def _form_input(fields: dict) -> dict:
 
 
 def _current_values(person: Person) -> dict:
-    data = {name: getattr(person, name) for name in PersonForm._meta.fields
-            if name not in NOT_STORED}
+    data = {
+        name: getattr(person, name) for name in PersonForm._meta.fields if name not in NOT_STORED
+    }
     data["area"] = person.area_id
     return data
 
 
 @router.get("/persons", response=list[PersonOut], summary="Search persons")
 @paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-def person_list(request, q: str = Query("", max_length=100,
-                                        description="Name, code or phone.")):
+def person_list(request, q: str = Query("", max_length=100, description="Name, code or phone.")):
     """Persons in scope, newest first; with `q`, those matching a name, code or phone."""
-    return (person_search(request.auth, q).select_related("site", "area")
-            .prefetch_related(CURRENT_MEMBERSHIP))
+    return (
+        person_search(request.auth, q)
+        .select_related("site", "area")
+        .prefetch_related(CURRENT_MEMBERSHIP)
+    )
 
 
-@router.post("/persons", response={201: PersonOut, 403: Detail, 409: DuplicatesOut,
-                                   422: FieldErrors}, summary="Register a person")
+@router.post(
+    "/persons",
+    response={201: PersonOut, 403: Detail, 409: DuplicatesOut, 422: FieldErrors},
+    summary="Register a person",
+)
 def person_create(request, payload: PersonCreateIn):
     """Register a new person at a site.
 
@@ -76,13 +88,14 @@ def person_create(request, payload: PersonCreateIn):
     candidates = person_candidates(user, form.cleaned_data)
     if candidates and not payload.confirm_new:
         return 409, {
-            "detail": gettext("Persons who look like this one are already registered. Check "
-                              "them; to register a new person anyway, send the request again "
-                              "with confirm_new set to true."),
+            "detail": gettext(
+                "Persons who look like this one are already registered. Check "
+                "them; to register a new person anyway, send the request again "
+                "with confirm_new set to true."
+            ),
             "candidates": [candidate_out(p, r) for p, r in candidates],
         }
-    return 201, person_register(site=site, data=form.cleaned_data, by=user,
-                                candidates=candidates)
+    return 201, person_register(site=site, data=form.cleaned_data, by=user, candidates=candidates)
 
 
 @router.post("/persons/match", response=list[CandidateOut], summary="Find look-alikes")
@@ -92,16 +105,19 @@ def person_match(request, payload: IdentityIn):
     return [candidate_out(p, r) for p, r in found]
 
 
-@router.get("/persons/{uuid:person_id}", response={200: PersonOut, 404: Detail},
-            summary="Read a person")
+@router.get(
+    "/persons/{uuid:person_id}", response={200: PersonOut, 404: Detail}, summary="Read a person"
+)
 def person_read(request, person_id: UUID):
     """A person; the id of a merged record leads to the person it was merged into."""
     return person_for(request.auth, person_id)
 
 
-@router.patch("/persons/{uuid:person_id}",
-              response={200: PersonOut, 403: Detail, 404: Detail, 409: Detail,
-                        422: FieldErrors}, summary="Change a person")
+@router.patch(
+    "/persons/{uuid:person_id}",
+    response={200: PersonOut, 403: Detail, 404: Detail, 409: Detail, 422: FieldErrors},
+    summary="Change a person",
+)
 def person_patch(request, person_id: UUID, payload: PersonPatchIn):
     """Change the fields given, if `version` is still the person's version (else 409)."""
     user = request.auth
@@ -114,5 +130,6 @@ def person_patch(request, person_id: UUID, payload: PersonPatchIn):
     form = PersonForm(data=data, instance=person, country=person.site.country)
     if not form.is_valid():
         raise form_errors(form)
-    return person_update(person=person, data=form.cleaned_data,
-                         expected_version=payload.version, by=user)
+    return person_update(
+        person=person, data=form.cleaned_data, expected_version=payload.version, by=user
+    )

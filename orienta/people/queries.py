@@ -1,6 +1,6 @@
 """Reads on the registry: search, duplicate candidates, access helpers."""
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -54,7 +54,7 @@ def person_search(user, q: str):
         if len(digits) >= 6:
             cond |= Q(match_keys__key=f"p:{digits[-8:]}")
         return qs.filter(cond).distinct().order_by("family_name", "given_name")
-    keys = matching.match_keys(matching.Identity(given_name=q))
+    keys = {k for k in matching.match_keys(matching.Identity(given_name=q)) if k[:2] == "n:"}
     ids = PersonMatchKey.objects.filter(key__in=keys).values("person_id")
     plain = Q()
     for token in q.split():
@@ -71,11 +71,15 @@ def person_candidates(user, data: dict, *, exclude=None, limit: int = 10):
     keys = matching.match_keys(ident)
     if not keys:
         return []
-    ids = PersonMatchKey.objects.filter(key__in=keys).values("person_id")
-    pool = Person.objects.visible_to(user).filter(pk__in=ids).select_related("site")
-    if exclude is not None:
-        pool = pool.exclude(pk=exclude.pk)
-    people = {p.pk: p for p in pool[:CANDIDATE_POOL]}
+    # The persons sharing the most keys first, so a common key cannot crowd out the right one.
+    shared = (
+        PersonMatchKey.objects.filter(key__in=keys, person__in=Person.objects.visible_to(user))
+        .exclude(person_id=getattr(exclude, "pk", None))
+        .values("person_id").annotate(n=Count("id")).order_by("-n")
+        .values_list("person_id", flat=True)[:CANDIDATE_POOL]
+    )
+    pool = Person.objects.filter(pk__in=list(shared)).select_related("site")
+    people = {p.pk: p for p in pool}
     ranked = matching.rank(
         ident, ((pk, identity_of(p)) for pk, p in people.items()),
         today=timezone.localdate(), limit=limit,

@@ -10,12 +10,19 @@ from ninja import Field, Schema
 from pydantic import create_model
 
 from orienta.people.models import (
-    CivilDocument, Education, HouseholdMember, MigrationStatus, Person, Sex, WGAnswer,
+    CivilDocument,
+    Education,
+    HouseholdMember,
+    MigrationStatus,
+    Person,
+    Sex,
+    WGAnswer,
 )
 
 # The current household membership, fetched with the persons of a list in one query.
 CURRENT_MEMBERSHIP = Prefetch(
-    "memberships", to_attr="current_memberships",
+    "memberships",
+    to_attr="current_memberships",
     queryset=HouseholdMember.objects.filter(left_on__isnull=True).select_related("household"),
 )
 
@@ -50,14 +57,16 @@ class PersonIn(Schema):
     birth_date: date | None = None
     birth_date_estimated: bool = False
     estimated_age: int | None = Field(
-        None, description="Years, when the date of birth is not known (not with birth_date).")
+        None, description="Years, when the date of birth is not known (not with birth_date)."
+    )
     phone: str = Field("", description="Any usual format; stored in E.164.")
     phone_alt: str = ""
     locality: str = ""
     area: str | None = Field(None, description="Code of an administrative area of the country.")
     nationality: str = Field("", description="ISO 3166 alpha-2 code.")
-    migration_status: str = Field(MigrationStatus.NATIONAL.value,
-                                  description=_one_of(MigrationStatus))
+    migration_status: str = Field(
+        MigrationStatus.NATIONAL.value, description=_one_of(MigrationStatus)
+    )
     wg_seeing: int | None = Field(None, description=WG)
     wg_hearing: int | None = Field(None, description=WG)
     wg_walking: int | None = Field(None, description=WG)
@@ -73,17 +82,22 @@ class PersonIn(Schema):
 
 class PersonCreateIn(PersonIn):
     site: str | None = Field(
-        None, description="Site code; may be left out by a user who works at one site only.")
+        None, description="Site code; may be left out by a user who works at one site only."
+    )
     confirm_new: bool = Field(
-        False, description="Register even though look-alikes exist (after a 409 listing them).")
+        False, description="Register even though look-alikes exist (after a 409 listing them)."
+    )
 
 
 # Every field of PersonIn, optional and without default, plus the version the client last read.
 PersonPatchIn = create_model(
-    "PersonPatchIn", __base__=Schema,
+    "PersonPatchIn",
+    __base__=Schema,
     version=(int, Field(..., description="The `version` of the person as last read.")),
-    **{name: (Optional[field.annotation], None)  # noqa: UP045 (built from annotations)
-       for name, field in PersonIn.model_fields.items()},
+    **{
+        name: (Optional[field.annotation], None)  # noqa: UP045 (built from annotations)
+        for name, field in PersonIn.model_fields.items()
+    },
 )
 
 
@@ -165,7 +179,9 @@ class DuplicatesOut(Schema):
 
 def candidate_out(person: Person, result) -> dict:
     return {
-        "id": person.pk, "code": person.code, "score": result.score,
+        "id": person.pk,
+        "code": person.code,
+        "score": result.score,
         "reasons": list(result.reasons),
         "reason_labels": [str(REASON_LABELS.get(r, r)) for r in result.reasons],
     }

@@ -24,9 +24,9 @@ class ApiClient:
 
     def _send(self, method: str, path: str, body):
         data = body if isinstance(body, (str, bytes)) else json.dumps(body, default=str)
-        return getattr(self.client, method)(BASE + path, data,
-                                            content_type="application/json",
-                                            headers=self.headers)
+        return getattr(self.client, method)(
+            BASE + path, data, content_type="application/json", headers=self.headers
+        )
 
     def post(self, path: str, body=None):
         return self._send("post", path, {} if body is None else body)
@@ -46,8 +46,7 @@ def api(db):
     return make
 
 
-def field_errors(response) -> dict[str, list[str]]:
-    """The 422 body as {field: [type, ...]} (the top level of the body is the key "")."""
+def _field_errors(response) -> dict[str, list[str]]:
     assert response.status_code == 422, response.content
     out: dict[str, list[str]] = {}
     for item in response.json()["detail"]:
@@ -56,3 +55,10 @@ def field_errors(response) -> dict[str, list[str]]:
         key = item["loc"][1] if len(item["loc"]) > 1 else ""
         out.setdefault(key, []).append(item["type"])
     return out
+
+
+@pytest.fixture
+def field_errors():
+    """field_errors(response): a 422 body, checked for its shape, as {field: [type, ...]};
+    errors on the whole body are under the key ""."""
+    return _field_errors

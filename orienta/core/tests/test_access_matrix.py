@@ -1,0 +1,247 @@
+"""Every URL pattern and API route, checked for every role against in- and out-of-scope objects.
+
+"in" objects belong to site TD-NDJ1 (Chad); "out" objects to MZ-MPM1 (Mozambique).
+A route missing from ROUTES (or API_ROUTES) fails `test_every_route_is_in_the_matrix`.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from orienta.api.v1 import api
+from orienta.core.services import api_token_issue
+
+ROLES = ["anonymous", "agent_td", "manager_td", "coordinator_td", "agent_mz", "coordinator_mz",
+         "me_hq", "admin_user", "provider_user"]
+
+# What each kind of route allows: role -> status for an in-scope object, and for out-of-scope.
+# "ok" means the action is allowed (any of 200, 201, 302 to a non-login page, 409, 422).
+READERS = {"agent_td", "manager_td", "coordinator_td"}
+RECORDERS = {"agent_td", "manager_td"}
+
+
+def expect(kind: str, role: str, target: str, api: bool = False) -> str:
+    if role == "anonymous":
+        return {"public": "ok"}.get(kind, "login")
+    if kind in ("public", "any"):
+        return "ok"
+    if kind == "recorder":  # a form with no object yet: any site staff
+        return "ok" if role in RECORDERS | {"agent_mz"} else 403
+    if kind == "create":  # the site is in the body: out of the caller's sites is a 422
+        if role not in RECORDERS | {"agent_mz"}:
+            return 403
+        return "ok" if (role == "agent_mz") == (target == "out") else 422
+    if api and kind == "read" and role not in READERS | {"agent_mz", "coordinator_mz"}:
+        return 404  # the API reads through the scope: nothing of it is visible
+    rules = {
+        "read": (READERS, 403),
+        "record": (RECORDERS, 403),
+        "merge": ({"manager_td"}, 403),
+    }
+    if kind == "site":
+        allowed_in = role in {"agent_td", "manager_td", "coordinator_td", "me_hq", "admin_user"}
+        allowed_out = role in {"coordinator_mz", "me_hq", "admin_user", "agent_mz"}
+        return "ok" if (allowed_in if target == "in" else allowed_out) else 404
+    allowed, denied = rules[kind]
+    if role in allowed:
+        return "ok" if target == "in" else 404
+    # A role that could act on its own scope but not on this object's gets a 404.
+    same_kind_elsewhere = {"read": {"agent_mz", "coordinator_mz"}, "record": {"agent_mz"},
+                           "merge": set()}[kind]
+    if role in same_kind_elsewhere:
+        return 404 if target == "in" else "ok"
+    return denied
+
+
+# name -> (kind, method, path builder taking the objects of the target scope)
+ROUTES = {
+    "core:home": ("any", "get", lambda o: "/"),
+    "core:healthz": ("public", "get", lambda o: "/healthz"),
+    "core:robots": ("public", "get", lambda o: "/robots.txt"),
+    "core:login": ("public", "get", lambda o: "/login/"),
+    "core:logout": ("public", "post", lambda o: "/logout/"),
+    "core:set_language": ("public", "post", lambda o: "/language/"),
+    "core:sites": ("any", "get", lambda o: "/sites/"),
+    "core:site": ("site", "get", lambda o: f"/sites/{o['site'].code}/"),
+    "frontdesk:day": ("record", "get", lambda o: f"/day/?site={o['site'].code}"),
+    # Lists: allowed roles get the page; out-of-scope persons never appear in it (_LISTS).
+    "frontdesk:person": ("read", "get", lambda o: f"/people/{o['person'].pk}/"),
+    "frontdesk:visit_new": ("record", "get", lambda o: f"/visits/new/?person={o['person'].pk}"),
+    "people:search": ("read_list", "get", lambda o: f"/people/?q={o['person'].family_name}"),
+    "people:register": ("recorder", "get", lambda o: "/people/new/"),
+    "people:by_code": ("read", "get", lambda o: f"/people/code/{o['person'].code}/"),
+    "people:open_existing": ("record", "post", lambda o: f"/people/{o['person'].pk}/open/"),
+    "people:edit": ("record", "get", lambda o: f"/people/{o['person'].pk}/edit/"),
+    "people:merge": ("merge", "get", lambda o: f"/people/{o['person'].pk}/merge/"),
+    "people:household": ("record", "get", lambda o: f"/people/{o['person'].pk}/household/"),
+    "people:household_create": ("record", "post",
+                                lambda o: f"/people/{o['person'].pk}/household/create/"),
+    "people:household_add": ("record", "post",
+                             lambda o: f"/people/{o['person'].pk}/household/add/"),
+    "people:household_leave": ("record", "post", lambda o: (
+        f"/people/{o['person'].pk}/household/{o['person'].pk}/leave/")),
+}
+
+# Site-scoped routes whose "object" is a site the role may not record at: for "record" kind
+# routes without an object in the path the out-of-scope check is the site parameter.
+NO_OBJECT = {"core:home", "core:healthz", "core:robots", "core:login", "core:logout",
+             "core:set_language", "core:sites", "people:register"}
+
+API = "/api/v1"
+# "METHOD /path" -> (kind, path builder, JSON body or None). Lists are checked for leaks.
+API_ROUTES = {
+    "POST /api/v1/auth/token": ("public", lambda o: f"{API}/auth/token", {}),
+    "GET /api/v1/sites": ("list", lambda o: f"{API}/sites", None),
+    "GET /api/v1/themes": ("any", lambda o: f"{API}/themes", None),
+    "GET /api/v1/persons": ("list", lambda o: f"{API}/persons", None),
+    "POST /api/v1/persons": ("create", lambda o: f"{API}/persons",
+                             lambda o: {"site": o["site"].code}),
+    "GET /api/v1/persons/{person_id}": ("read", lambda o: f"{API}/persons/{o['person'].pk}", None),
+    "PATCH /api/v1/persons/{person_id}": ("record", lambda o: f"{API}/persons/{o['person'].pk}",
+                                   lambda o: {"version": o["person"].version}),
+    "POST /api/v1/persons/match": ("list", lambda o: f"{API}/persons/match",
+                                   lambda o: {"given_name": o["person"].given_name,
+                                              "family_name": o["person"].family_name}),
+    "GET /api/v1/visits": ("list", lambda o: f"{API}/visits", None),
+    "POST /api/v1/visits": ("create", lambda o: f"{API}/visits",
+                            lambda o: {"site": o["site"].code, "person": str(o["person"].pk)}),
+}
+
+
+def _walk(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace in ("admin", "api-v1"):
+                continue
+            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+            yield from _walk(p.url_patterns, ns)
+        elif isinstance(p, URLPattern):
+            yield f"{prefix}{p.name}"
+
+
+def _api_routes():
+    paths = api.get_openapi_schema()["paths"]
+    return {f"{m.upper()} {path.rstrip('/')}" for path, ops in paths.items() for m in ops}
+
+
+def test_every_route_is_in_the_matrix():
+    assert set(_walk(get_resolver().url_patterns)) == set(ROUTES)
+    assert _api_routes() == set(API_ROUTES)
+
+
+@pytest.fixture
+def scope(world, users, persons):
+    from orienta.frontdesk.models import Visit  # noqa: F401
+
+    return {
+        "in": {"site": world["sites"]["td"], "person": persons["person_td"]},
+        "out": {"site": world["sites"]["mz"], "person": persons["person_mz"]},
+    }
+
+
+def _check(response, expected, client_kind="page"):
+    status = response.status_code
+    if expected == "ok":
+        assert status in (200, 201, 302, 409, 422), status
+        if status == 302:
+            assert "/login/?next=" not in response["Location"]
+    elif expected == "login":
+        if client_kind == "api":
+            assert status == 401
+        else:
+            assert status == 302 and "/login/?next=" in response["Location"]
+    else:
+        assert status == expected
+
+
+def _failures(checks):
+    failures = []
+    for label, check in checks:
+        try:
+            check()
+        except AssertionError as exc:
+            failures.append(f"{label}: {exc}")
+    return failures
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_page_access(client, users, scope, role):
+    """One role, every page route, in and out of scope (failures listed together)."""
+    checks = []
+    for name in sorted(ROUTES):
+        kind, method, build = ROUTES[name]
+        for target in ("in", "out"):
+            if target == "out" and name in NO_OBJECT:
+                continue
+
+            def check(name=name, target=target, kind=kind, method=method, build=build):
+                if role != "anonymous":  # again each time: the logout route ends the session
+                    client.force_login(users[role])
+                response = getattr(client, method)(build(scope[target]))
+                if kind == "read_list":
+                    _check_page_list(response, role, target, scope[target])
+                else:
+                    _check(response, expect(kind, role, target))
+
+            checks.append((f"{name} [{target}]", check))
+    assert not _failures(checks), "\n".join(_failures(checks))
+
+
+def _api_client(client, users, role):
+    headers = {}
+    if role != "anonymous":
+        token, _row = api_token_issue(user=users[role])
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return headers
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_access(client, users, scope, role):
+    """One role, every API route, in and out of scope."""
+    headers = _api_client(client, users, role)
+    checks = [(f"{route} [{target}]", lambda r=route, t=target: _api_check(
+        client, headers, scope, role, r, t)) for route in sorted(API_ROUTES)
+        for target in ("in", "out")]
+    failures = _failures(checks)
+    assert not failures, "\n".join(failures)
+
+
+def _api_check(client, headers, scope, role, route, target):
+    kind, build, body = API_ROUTES[route]
+    method = route.split()[0].lower()
+    objs = scope[target]
+    data = body(objs) if callable(body) else body
+    kwargs = {"content_type": "application/json", "data": data} if data is not None else {}
+    response = getattr(client, method)(build(objs), **kwargs, **headers)
+    if kind == "list":
+        _check_list(response, role, target, objs)
+    elif kind == "public":
+        assert response.status_code in (200, 401, 422)
+    else:
+        _check(response, expect(kind, role, target, api=True), "api")
+
+
+def _check_list(response, role, target, objs):
+    if role == "anonymous":
+        assert response.status_code == 401
+        return
+    assert response.status_code == 200
+    text = response.content.decode()
+    sees_in = role in READERS
+    sees_out = role in {"agent_mz", "coordinator_mz"}
+    person = str(objs["person"].pk)
+    if "persons" in response.request["PATH_INFO"] or "visits" in response.request["PATH_INFO"]:
+        visible = sees_in if target == "in" else sees_out
+        if not visible:
+            assert person not in text
+
+
+def _check_page_list(response, role, target, objs):
+    if role == "anonymous":
+        assert response.status_code == 302 and "/login/?next=" in response["Location"]
+        return
+    if role not in READERS | {"agent_mz", "coordinator_mz"}:
+        assert response.status_code == 403
+        return
+    assert response.status_code == 200
+    visible = role in READERS if target == "in" else role in {"agent_mz", "coordinator_mz"}
+    assert (objs["person"].code in response.content.decode()) == visible
