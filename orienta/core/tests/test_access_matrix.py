@@ -245,3 +245,21 @@ def _check_page_list(response, role, target, objs):
     assert response.status_code == 200
     visible = role in READERS if target == "in" else role in {"agent_mz", "coordinator_mz"}
     assert (objs["person"].code in response.content.decode()) == visible
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_is_for_administrators_only(client, users, role):
+    if role != "anonymous":
+        client.force_login(users[role])
+    for url in ("/admin/", "/admin/core/user/", "/admin/core/site/", "/admin/frontdesk/theme/"):
+        response = client.get(url)
+        if role == "admin_user":
+            assert response.status_code == 200, url
+        else:
+            assert response.status_code == 302 and "/admin/login/" in response["Location"], url
+
+
+def test_personal_records_are_not_in_the_admin(client, users):
+    client.force_login(users["admin_user"])
+    assert client.get("/admin/people/person/").status_code == 404
+    assert client.get("/admin/frontdesk/visit/").status_code == 404

@@ -1,0 +1,51 @@
+"""Configuration for administrators: countries, areas, organisations, sites, users.
+
+Personal records (persons, households, visits) are deliberately not in the admin: an
+administrator manages accounts and settings, and does not read who came or why.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from orienta.core.models import Area, Country, Organisation, Site, User
+
+admin.site.site_header = "Orienta"
+admin.site.site_title = "Orienta"
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_fr", "currency", "language", "timezone", "phone_prefix"]
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent", "country"]
+    list_filter = ["country", "level"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "phone", "email"]
+    list_filter = ["country", "kind"]
+    search_fields = ["name"]
+
+
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "country", "area", "organisation", "timezone"]
+    list_filter = ["country"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "first_name", "last_name", "role", "country", "is_active"]
+    list_filter = ["role", "country", "is_active"]
+    filter_horizontal = ["sites", "groups", "user_permissions"]
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (_("Role and scope"), {"fields": ("role", "sites", "country", "organisation",
+                                          "language")}),
+    )
