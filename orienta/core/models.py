@@ -215,9 +215,12 @@ class User(AbstractUser):
         return self.role in (Role.AGENT, Role.MANAGER)
 
     def primary_site(self) -> Site | None:
+        """The first of the user's sites (cached on this instance, i.e. for one request)."""
         if not self.works_at_sites:
             return None
-        return self.sites.order_by("code").first()
+        if not hasattr(self, "_primary_site"):
+            self._primary_site = self.sites.select_related("country").order_by("code").first()
+        return self._primary_site
 
     def preferred_language(self) -> str:
         if self.language:
