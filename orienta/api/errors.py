@@ -9,7 +9,7 @@
 import json
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext
@@ -47,6 +47,9 @@ SCHEMA_MESSAGES = {
     "list_type": _("Enter a list of values."),
     "model_type": _("Send a JSON object."),
     "dict_type": _("Send a JSON object."),
+    "string_too_long": _("Enter at most %(max_length)s characters."),
+    "greater_than_equal": _("Enter a value greater than or equal to %(ge)s."),
+    "less_than_equal": _("Enter a value less than or equal to %(le)s."),
     "model_attributes_type": _("Send a JSON object."),
 }
 
@@ -109,82 +112,101 @@ def _normalise(item: dict) -> dict:
     if len(loc) >= 2 and loc[0] == "body" and loc[1] == BODY_PARAM:
         del loc[1]
     code = str(item.get("type") or "invalid")
-    msg = SCHEMA_MESSAGES.get(code, item.get("msg", ""))
-    return {"loc": loc, "msg": str(msg), "type": code}
+    return {"loc": loc, "msg": _schema_message(code, item), "type": code}
 
 
-def _respond(api: NinjaAPI, request, status: int, data: Any) -> HttpResponse:
-    return api.create_response(request, data, status=status)
+def _schema_message(code: str, item: dict) -> str:
+    """The message for a schema error in the request language (pydantic's English otherwise)."""
+    template = SCHEMA_MESSAGES.get(code)
+    if template is None:
+        return str(item.get("msg", ""))
+    try:
+        return str(template) % item.get("ctx", {})
+    except (KeyError, TypeError, ValueError):
+        return str(item.get("msg", ""))
 
 
-def install(api: NinjaAPI) -> None:
-    """Register the handlers that give every error the shapes described above."""
+def _detail(message: str) -> dict:
+    return {"detail": message}
 
-    @api.exception_handler(ValidationError)
-    def invalid(request, exc: ValidationError):
-        return _respond(api, request, 422, {"detail": [_normalise(e) for e in exc.errors]})
 
-    @api.exception_handler(DjangoValidationError)
-    def model_invalid(request, exc: DjangoValidationError):
-        if hasattr(exc, "error_dict"):
-            items = _django_errors(exc.error_dict)
-        else:
-            items = [error(None, m, exc.code or "invalid") for m in exc.messages]
-        return _respond(api, request, 422, {"detail": items})
+def _invalid(exc: ValidationError) -> tuple[int, Any]:
+    return 422, {"detail": [_normalise(e) for e in exc.errors]}
 
-    @api.exception_handler(HttpError)
-    def http_error(request, exc: HttpError):
-        if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
-            return _respond(api, request, 422, {"detail": [_body_error(exc.__cause__)]})
-        return _respond(api, request, exc.status_code, {"detail": str(exc)})
 
-    @api.exception_handler(AuthenticationError)
-    def unauthenticated(request, exc: AuthenticationError):
-        response = _respond(
-            api,
-            request,
-            401,
-            {
-                "detail": gettext(
-                    "Authentication is required: send a valid token in the header "
-                    "“Authorization: Bearer <token>”."
-                )
-            },
-        )
-        response["WWW-Authenticate"] = "Bearer"
-        return response
+def _model_invalid(exc: DjangoValidationError) -> tuple[int, Any]:
+    if hasattr(exc, "error_dict"):
+        return 422, {"detail": _django_errors(exc.error_dict)}
+    return 422, {"detail": [error(None, m, exc.code or "invalid") for m in exc.messages]}
 
-    @api.exception_handler(Http404)
-    def not_found(request, exc: Http404):
-        return _respond(
-            api,
-            request,
-            404,
-            {"detail": gettext("This record does not exist, or you are not allowed to see it.")},
-        )
 
-    @api.exception_handler(PermissionDenied)
-    def forbidden(request, exc: PermissionDenied):
-        return _respond(
-            api, request, 403, {"detail": gettext("Your role does not allow this action.")}
-        )
-
-    @api.exception_handler(StaleEdit)
-    def stale(request, exc: StaleEdit):
-        return _respond(
-            api,
-            request,
-            409,
-            {
-                "detail": gettext(
-                    "Someone else changed this record since you loaded it. Load it again and "
-                    "reapply your change; nothing was saved."
-                )
-            },
-        )
+def _http_error(exc: HttpError) -> tuple[int, Any]:
+    # Ninja answers 400 to a body it cannot parse; here that is a 422 like any bad input.
+    if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
+        return 422, {"detail": [_body_error(exc.__cause__)]}
+    return exc.status_code, _detail(str(exc))
 
 
 def _body_error(cause: ValueError) -> dict:
     if isinstance(cause, NotAnObject):
         return error(None, gettext("The request body must be a JSON object."), "json_type")
     return error(None, gettext("The request body is not valid JSON."), "json_invalid")
+
+
+def _unauthenticated(exc: AuthenticationError) -> tuple[int, Any]:
+    return 401, _detail(
+        gettext(
+            "Authentication is required: send a valid token in the header "
+            "“Authorization: Bearer <token>”."
+        )
+    )
+
+
+def _not_found(exc: Http404) -> tuple[int, Any]:
+    return 404, _detail(gettext("This record does not exist, or you are not allowed to see it."))
+
+
+def _forbidden(exc: PermissionDenied) -> tuple[int, Any]:
+    return 403, _detail(gettext("Your role does not allow this action."))
+
+
+def _stale(exc: StaleEdit) -> tuple[int, Any]:
+    return 409, _detail(
+        gettext(
+            "Someone else changed this record since you loaded it. Load it again and "
+            "reapply your change; nothing was saved."
+        )
+    )
+
+
+def _too_big(exc: RequestDataTooBig) -> tuple[int, Any]:
+    return 413, _detail(gettext("The request body is too large."))
+
+
+HANDLERS = {
+    ValidationError: _invalid,
+    DjangoValidationError: _model_invalid,
+    HttpError: _http_error,
+    AuthenticationError: _unauthenticated,
+    Http404: _not_found,
+    PermissionDenied: _forbidden,
+    StaleEdit: _stale,
+    RequestDataTooBig: _too_big,
+}
+
+
+def install(api: NinjaAPI) -> None:
+    """Register the handlers that give every error the shapes described above."""
+    for exc_class, handler in HANDLERS.items():
+        api.add_exception_handler(exc_class, _responder(api, handler))
+
+
+def _responder(api: NinjaAPI, handler):
+    def respond(request: HttpRequest, exc: Exception) -> HttpResponse:
+        status, data = handler(exc)
+        response = api.create_response(request, data, status=status)
+        if status == 401:
+            response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    return respond

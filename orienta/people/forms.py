@@ -60,6 +60,11 @@ class PersonForm(forms.ModelForm):
             "occupation", "consent_processing", "consent_sharing",
         ]
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+        error_messages = {
+            "given_name": {"required": _("This name cannot be empty.")},
+            "family_name": {"required": _("This name cannot be empty.")},
+            "sex": {"required": _("Choose the sex.")},
+        }
 
     def __init__(self, *args, country=None, **kwargs):
         super().__init__(*args, **kwargs)

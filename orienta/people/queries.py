@@ -21,6 +21,8 @@ def person_for(user, pk) -> Person:
         if person is None:
             raise Http404
         if person.merged_into_id is None:
+            if person.deleted_at is not None:
+                raise Http404
             return person
         person = Person.objects.filter(personal_site_filter(user), pk=person.merged_into_id) \
             .select_related("site", "site__country", "area", "merged_into").first()

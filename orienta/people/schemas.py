@@ -1,7 +1,6 @@
 """What the persons API reads and writes."""
 
 from datetime import date, datetime
-from typing import Optional
 from uuid import UUID
 
 from django.db.models import Prefetch
@@ -95,7 +94,7 @@ PersonPatchIn = create_model(
     __base__=Schema,
     version=(int, Field(..., description="The `version` of the person as last read.")),
     **{
-        name: (Optional[field.annotation], None)  # noqa: UP045 (built from annotations)
+        name: (field.annotation | None, Field(None, description=field.description))
         for name, field in PersonIn.model_fields.items()
     },
 )
