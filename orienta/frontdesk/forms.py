@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orienta.frontdesk.models import AgeBand, Theme, Visit
+from orienta.frontdesk.models import AgeBand, Channel, Outcome, Theme, Visit
 from orienta.people.models import Sex
 
 
@@ -24,6 +24,11 @@ class VisitForm(forms.ModelForm):
         model = Visit
         fields = ["occurred_at", "channel", "themes", "outcome", "notes"]
         widgets = {"channel": forms.RadioSelect, "outcome": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = Outcome.choices  # no blank radio
+        self.fields["channel"].choices = Channel.choices
 
     def clean_occurred_at(self):
         value = self.cleaned_data.get("occurred_at") or timezone.now()
