@@ -187,8 +187,8 @@ class SiteSpec:
     persons: int
     localities: tuple[tuple[str, str], ...]  # (neighbourhood, area code)
     pools: tuple[tuple[str, int], ...]  # (name pool, weight)
-    # (migration status, nationality, weight, name pool or "" for the site's pools)
-    statuses: tuple[tuple[str, str, int, str], ...]
+    # (migration status, nationality, weight, name pool or "" for the site's, origin in ORIGINS)
+    statuses: tuple[tuple[str, str, int, str, str], ...]
 
 
 def _week(days: Iterable[int], start: str, end: str) -> dict[int, tuple[str, str]]:
@@ -207,8 +207,8 @@ SITES = {
              ("Boutalbagara", "TD-ND-07"), ("Diguel", "TD-ND-08"), ("Ndjari", "TD-ND-08"),
              ("Walia", "TD-ND-09"), ("Moursal", "TD-ND-06"), ("Paris-Congo", "TD-ND-06")),
             (("td_north", 6), ("td_south", 4)),
-            (("national", "TD", 74, ""), ("refugee", "SD", 10, "td_north"),
-             ("idp", "TD", 8, "td_north"), ("returnee", "TD", 8, "")),
+            (("national", "TD", 74, "", ""), ("refugee", "SD", 10, "td_north", "sudan"),
+             ("idp", "TD", 8, "td_north", "lac"), ("returnee", "TD", 8, "", "car_return")),
         ),
         SiteSpec(
             "TD-MOU1", "BIOSP Doumbeur", "TD-LO-LW", "aefl",
@@ -220,8 +220,8 @@ SITES = {
              ("Koutou", "TD-LO-LW"), ("Djarabé", "TD-LO-LW"), ("Quinze Ans", "TD-LO-LW"),
              ("Bébalem", "TD-LO-DO")),
             (("td_south", 9), ("td_north", 1)),
-            (("national", "TD", 78, ""), ("refugee", "CF", 12, "car"),
-             ("returnee", "TD", 10, "td_south")),
+            (("national", "TD", 78, "", ""), ("refugee", "CF", 12, "car", "car"),
+             ("returnee", "TD", 10, "td_south", "car_return")),
         ),
     ],
     "MZ": [
@@ -238,7 +238,7 @@ SITES = {
              ("Polana Caniço", "MZ-MPM-KX"), ("Alto Maé", "MZ-MPM-KF"),
              ("Zimpeto", "MZ-MPM-KB"), ("Magoanine", "MZ-MPM-KB")),
             (("mz_south", 1),),
-            (("national", "MZ", 94, ""), ("idp", "MZ", 6, "mz_north")),
+            (("national", "MZ", 94, "", ""), ("idp", "MZ", 6, "mz_north", "cabo_delgado")),
         ),
         SiteSpec(
             "MZ-BEI1", "BIOSP Munhava", "MZ-S-BE", "amum",
@@ -250,8 +250,8 @@ SITES = {
              ("Matacuane", "MZ-S-BE"), ("Ndunda", "MZ-S-BE"), ("Inhamízua", "MZ-S-BE"),
              ("Mafarinha", "MZ-S-DO")),
             (("mz_centre", 1),),
-            (("national", "MZ", 82, ""), ("idp", "MZ", 10, "mz_north"),
-             ("idp", "MZ", 8, "")),
+            (("national", "MZ", 82, "", ""), ("idp", "MZ", 10, "mz_north", "cabo_delgado"),
+             ("idp", "MZ", 8, "", "cyclone")),
         ),
     ],
     "GW": [
@@ -265,8 +265,8 @@ SITES = {
              ("Plack", "GW-BS-PL"), ("Reino", "GW-BS-RE"), ("Missirá", "GW-BS-MS"),
              ("Chão de Papel", "GW-BS-CP")),
             (("gw_coast", 11), ("gw_east", 9)),
-            (("national", "GW", 92, ""), ("migrant", "GN", 5, "gw_east"),
-             ("migrant", "SN", 3, "gw_east")),
+            (("national", "GW", 92, "", ""), ("migrant", "GN", 5, "gw_east", "guinea"),
+             ("migrant", "SN", 3, "gw_east", "senegal")),
         ),
         SiteSpec(
             "GW-GAB1", "BIOSP Gabú Centro", "GW-GA-GA", "djunta-mon",
@@ -277,8 +277,8 @@ SITES = {
              ("Sonaco", "GW-GA-SO"), ("Canquelifá", "GW-GA-PT"), ("Contuboel", "GW-BA-CO"),
              ("Bafatá", "GW-BA-BA")),
             (("gw_east", 9), ("gw_coast", 1)),
-            (("national", "GW", 90, ""), ("migrant", "GN", 7, "gw_east"),
-             ("returnee", "GW", 3, "")),
+            (("national", "GW", 90, "", ""), ("migrant", "GN", 7, "gw_east", "guinea"),
+             ("returnee", "GW", 3, "", "return")),
         ),
     ],
 }
@@ -411,30 +411,45 @@ NOTES = {
                               "(jugement supplétif, témoins).",
         "vocational_training": "Intéressé(e) par une formation en couture ou en mécanique ; "
                                "calendrier des inscriptions remis.",
-        "employment": "Recherche d'emploi ; orienté(e) vers l'ONAPE pour l'inscription.",
-        "health": "Besoin de consultation ; orientée vers le centre de santé.",
-        "rights": "Questions sur ses droits ; rendez-vous pris avec la clinique juridique.",
+        "employment": "Recherche d'emploi ; inscription à l'ONAPE expliquée.",
+        "health": "Besoin de consultation ; horaires et tarifs du centre de santé donnés.",
+        "rights": "Questions sur ses droits ; permanences de la clinique juridique indiquées.",
         "social_protection": "Famille en grande difficulté ; évaluation de vulnérabilité à faire.",
         "education": "Enfant non scolarisé ; démarches d'inscription expliquées.",
-        "gbv": "Écoute confidentielle ; orientation proposée avec son accord.",
-        "child_protection": "Situation d'enfant à risque ; suivi avec l'Action sociale.",
-        "disability": "Demande de carte d'invalidité ; orienté(e) vers l'Action sociale.",
+        "gbv": "Écoute confidentielle ; possibilités d'accompagnement expliquées.",
+        "child_protection": "Situation d'enfant à risque signalée ; suivi à organiser.",
+        "disability": "Demande de carte d'invalidité ; démarches expliquées.",
     },
     "pt": {
         "civil_registration": "Pedido de registo de nascimento; documentos necessários "
                               "explicados.",
         "vocational_training": "Interessado(a) num curso de costura ou mecânica; datas de "
                                "inscrição entregues.",
-        "employment": "Procura de emprego; encaminhado(a) para o centro de emprego.",
-        "health": "Precisa de consulta; encaminhada para o centro de saúde.",
-        "rights": "Dúvidas sobre os seus direitos; marcado atendimento jurídico.",
+        "employment": "Procura de emprego; explicada a inscrição no centro de emprego.",
+        "health": "Precisa de consulta; dados horários e custos do centro de saúde.",
+        "rights": "Dúvidas sobre os seus direitos; indicado o atendimento jurídico.",
         "social_protection": "Família em grande dificuldade; avaliação de vulnerabilidade a "
                              "fazer.",
         "education": "Criança fora da escola; explicados os passos da matrícula.",
-        "gbv": "Escuta confidencial; encaminhamento proposto com o seu acordo.",
-        "child_protection": "Criança em situação de risco; acompanhamento com a Acção Social.",
-        "disability": "Pedido de cartão de deficiência; encaminhado(a) para a Acção Social.",
+        "gbv": "Escuta confidencial; explicadas as possibilidades de acompanhamento.",
+        "child_protection": "Criança em situação de risco sinalizada; acompanhamento a organizar.",
+        "disability": "Pedido de cartão de deficiência; explicados os passos a seguir.",
     },
+}
+
+# What a displaced or migrant person tells at their first visit (origin key of SiteSpec.statuses).
+ORIGINS = {
+    "sudan": "Réfugié(e) soudanais(e) arrivé(e) par Adré ; vit chez des proches, sans document.",
+    "car": "Réfugié(e) centrafricain(e) venu(e) des camps de Goré ; cherche une activité.",
+    "lac": "Déplacé(e) de la province du Lac (Bol) après les attaques ; hébergé(e) par des "
+           "proches.",
+    "car_return": "Retourné(e) tchadien(ne) de Centrafrique ; aucun acte de naissance tchadien.",
+    "cabo_delgado": "Deslocado(a) de Cabo Delgado (Macomia) por causa do conflito; chegou sem "
+                    "documentos.",
+    "cyclone": "Família deslocada pelo ciclone no Búzi; vive num bairro de reassentamento.",
+    "guinea": "Migrante vindo(a) da Guiné-Conacri; procura trabalho e documentos.",
+    "senegal": "Migrante vindo(a) do Senegal (Casamança); procura trabalho.",
+    "return": "Regressou do Senegal após anos de trabalho; precisa de documentos.",
 }
 
 # Share of persons holding a document: (adults, children).
@@ -622,10 +637,18 @@ class Member:
 @dataclass
 class HouseholdPlan:
     when: datetime
-    pool: str
     status: tuple[str, str]  # migration status, nationality
     locality: tuple[str, str]
     members: list[Member]
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class Registration:
+    person: Person
+    when: datetime
+    age: int
+    origin: str
 
 
 @dataclass
@@ -640,7 +663,7 @@ class SiteRun:
     tz: ZoneInfo
     start: date
     end: date  # yesterday, local time
-    registered: list[tuple[Person, datetime, int]] = field(default_factory=list)
+    registered: list[Registration] = field(default_factory=list)
 
     @property
     def rng(self) -> random.Random:
@@ -662,8 +685,8 @@ def build_site_history(ctx: Context, spec: SiteSpec, country_code: str) -> None:
                   start=today - timedelta(days=HISTORY_DAYS), end=today - timedelta(days=1))
     dups = DUPLICATES.get(spec.code, [])
     plans = plan_households(run, spec.persons - len(dups), [orig for orig, _v in dups])
-    late = [(plan_duplicate(run, orig, variant), orig) for orig, variant in dups]
-    for plan in sorted(plans + [p for p, _o in late], key=lambda p: p.when):
+    plans += [plan_duplicate(run, orig, variant) for orig, variant in dups]
+    for plan in sorted(plans, key=lambda p: p.when):
         register_household(run, plan)
     record_person_visits(run)
     record_anonymous_visits(run, count=round(spec.persons * 0.6))
@@ -695,7 +718,7 @@ def _at(run: SiteRun, day: date, minute: int) -> datetime:
 def open_day(run: SiteRun, first: date, last: date, skew: float = 1.0) -> date | None:
     """A random day the site is open between two days (None if there is none).
 
-    A `skew` above 1 favours the first days: people registered early come back more often.
+    A `skew` above 1 favours the first days, so more people have a history to show.
     """
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     days = [day for day in days if day.weekday() in run.spec.hours]
@@ -727,31 +750,39 @@ HOUSEHOLD_SIZES = {1: 16, 2: 11, 3: 14, 4: 16, 5: 14, 6: 12, 7: 9, 8: 8}
 
 
 def plan_households(run: SiteRun, quota: int, heads: list[dict]) -> list[HouseholdPlan]:
+    """Households up to `quota` persons: first those headed by the `heads` given (nationals),
+    then one of each displaced or migrant group of the site, then at random."""
+    statuses = run.spec.statuses
+    first_rows = [statuses[0]] * len(heads) + list(statuses[1:])
     plans: list[HouseholdPlan] = []
     total = 0
     while total < quota:
         size = run.rng.choices(list(HOUSEHOLD_SIZES), weights=list(HOUSEHOLD_SIZES.values()))[0]
         size = min(size, quota - total)
-        head = heads[len(plans)] if len(plans) < len(heads) else None
+        index = len(plans)
+        head = heads[index] if index < len(heads) else None
         if head and size == 1:
             size = min(3, quota - total)
-        plans.append(plan_household(run, size, head))
+        row = first_rows[index] if index < len(first_rows) else None
+        plans.append(plan_household(run, size, head, row))
         total += size
     return plans
 
 
-def _pick_status(run: SiteRun) -> tuple[str, str, str]:
+def _pick_status(run: SiteRun, row: tuple | None) -> tuple[str, str, str, str]:
     rows = run.spec.statuses
-    status, nationality, _w, pool = run.rng.choices(rows, weights=[r[2] for r in rows])[0]
+    row = row or run.rng.choices(rows, weights=[r[2] for r in rows])[0]
+    status, nationality, _w, pool, origin = row
     if not pool:
         pool = run.rng.choices([p for p, _w in run.spec.pools],
                                weights=[w for _p, w in run.spec.pools])[0]
-    return status, nationality, pool
+    return status, nationality, pool, origin
 
 
-def plan_household(run: SiteRun, size: int, head_identity: dict | None) -> HouseholdPlan:
+def plan_household(run: SiteRun, size: int, head_identity: dict | None,
+                   status_row: tuple | None = None) -> HouseholdPlan:
     rng = run.rng
-    status, nationality, pool_key = _pick_status(run)
+    status, nationality, pool_key, origin = _pick_status(run, status_row)
     names = Namer(run, POOLS[pool_key])
     head = _plan_head(run, names, size, head_identity)
     members = [head]
@@ -762,8 +793,8 @@ def plan_household(run: SiteRun, size: int, head_identity: dict | None) -> House
     while len(members) < size:
         members.append(_plan_relative(run, names, head, spouse, members))
     when = visit_time(run, history_day(run, run.start, run.end, skew=1.3))
-    return HouseholdPlan(when=when, pool=pool_key, status=(status, nationality),
-                         locality=rng.choice(run.spec.localities), members=members)
+    return HouseholdPlan(when=when, status=(status, nationality),
+                         locality=rng.choice(run.spec.localities), members=members, origin=origin)
 
 
 def _plan_head(run: SiteRun, names: "Namer", size: int, identity: dict | None) -> Member:
@@ -772,7 +803,7 @@ def _plan_head(run: SiteRun, names: "Namer", size: int, identity: dict | None) -
         age = _age_in_years(identity["birth_date"], run.end)
         return Member(Relationship.HEAD, identity["sex"], age, identity["given_name"],
                       identity["family_name"], identity=identity)
-    sex = "female" if rng.random() < 0.5 else "male"
+    sex = "female" if rng.random() < 0.55 else "male"
     if size == 1:
         age = rng.randint(17, 24) if rng.random() < 0.55 else rng.randint(25, 72)
     else:
@@ -792,7 +823,7 @@ def _plan_spouse(run: SiteRun, names: "Namer", head: Member) -> Member:
 def _plan_relative(run: SiteRun, names: "Namer", head: Member, spouse: Member | None,
                    members: list[Member]) -> Member:
     rng = run.rng
-    sex = "female" if rng.random() < 0.55 else "male"
+    sex = "female" if rng.random() < 0.56 else "male"
     roll = rng.random()
     if roll < 0.08 and head.age < 45:
         return names.parent_of(head, sex, head.age + rng.randint(18, 30), members)
@@ -818,7 +849,7 @@ class Namer:
         self.rng, self.pool = run.rng, pool
         self.absent_father = self.rng.choice(pool.family or pool.male)
 
-    def given(self, sex: str, avoid: list[Member] = ()) -> str:
+    def given(self, sex: str, avoid: Iterable[Member] = ()) -> str:
         choices = self.pool.female if sex == "female" else self.pool.male
         taken = {m.given_name for m in avoid}
         return self.rng.choice([n for n in choices if n not in taken] or choices)
@@ -862,8 +893,8 @@ def plan_duplicate(run: SiteRun, original: dict, variant: dict) -> HouseholdPlan
     born = identity["birth_date"] or original["birth_date"]
     member = Member("", identity["sex"], _age_in_years(born, run.end),
                     identity["given_name"], identity["family_name"], identity=identity)
-    status = run.spec.statuses[0]
-    return HouseholdPlan(when=when, pool="", status=(status[0], status[1]),
+    status = run.spec.statuses[0]  # nationals
+    return HouseholdPlan(when=when, status=(status[0], status[1]),
                          locality=run.spec.localities[0], members=[member])
 
 
@@ -1006,7 +1037,7 @@ def register_household(run: SiteRun, plan: HouseholdPlan) -> None:
     for member in plan.members:
         person = person_register(site=run.site, data=person_data(run, plan, member), by=agent)
         persons.append(person)
-        run.registered.append((person, plan.when, member.age))
+        run.registered.append(Registration(person, plan.when, member.age, plan.origin))
     if plan.members[0].relationship != Relationship.HEAD:  # a duplicate, registered alone
         _backdate_registration(persons, None, plan.when)
         return
@@ -1045,7 +1076,7 @@ def _backdate_visits(site: Site) -> None:
 # Visits
 # ---------------------------------------------------------------------------------------------
 
-FOLLOW_UP_DAYS = 14
+FOLLOW_UP_DAYS = 12
 FIRST_CHANNELS = {"walk_in": 60, "outreach": 18, "partner": 14, "fair": 8}
 LATER_CHANNELS = {"walk_in": 55, "phone": 20, "home_visit": 8, "outreach": 7, "partner": 5,
                   "fair": 5}
@@ -1079,31 +1110,33 @@ def needs_of(run: SiteRun, person: Person, age: int) -> list[str]:
 
 def visit_count(run: SiteRun, age: int) -> int:
     if age < 15:
-        return run.rng.choice((0, 1, 1, 2, 2, 3))
+        return run.rng.choice((1, 1, 2, 2, 3))
     return run.rng.choices(range(1, 11), weights=(4, 8, 12, 15, 15, 13, 11, 9, 7, 6))[0]
 
 
 def record_person_visits(run: SiteRun) -> None:
     """Each person's visits, the first on the day they were registered."""
-    for person, registered_at, age in run.registered:
-        needs = needs_of(run, person, age)
-        count = visit_count(run, age)
-        times = [registered_at] if count else []
-        day = registered_at.astimezone(run.tz).date()
+    for reg in run.registered:
+        needs = needs_of(run, reg.person, reg.age)
+        count = visit_count(run, reg.age)
+        times = [reg.when] if count else []
+        day = reg.when.astimezone(run.tz).date()
         for _n in range(count - 1):
-            # Follow-ups come a few weeks apart; a week without opening is skipped.
+            # Follow-ups come a few weeks apart, until yesterday.
             start = day + timedelta(days=1 + int(run.rng.expovariate(1 / FOLLOW_UP_DAYS)))
             day = open_day(run, start, min(start + timedelta(days=6), run.end))
             if day is None:
                 break
             times.append(visit_time(run, day))
+        story = ORIGINS.get(reg.origin, "") if reg.age >= 15 else ""
         for number, at in enumerate(times):
-            record_visit(run, at, needs, first=number == 0, person=person)
+            record_visit(run, at, needs, first=number == 0, person=reg.person,
+                         notes=story if number == 0 and story else None)
 
 
 def record_visit(run: SiteRun, at: datetime, needs: list[str], *, first: bool,
                  person: Person | None = None, anonymous: dict | None = None,
-                 channel: str = "") -> Visit:
+                 channel: str = "", notes: str | None = None) -> Visit:
     rng = run.rng
     themes = list(needs) if rng.random() < 0.8 else [_weighted(rng, THEME_WEIGHTS[run.country])]
     if rng.random() < 0.15:
@@ -1112,7 +1145,8 @@ def record_visit(run: SiteRun, at: datetime, needs: list[str], *, first: bool,
     outcome = _weighted(rng, OUTCOMES)
     if {"gbv", "child_protection"} & set(themes) and rng.random() < 0.5:
         outcome = "case"
-    notes = NOTES[run.language].get(themes[0], "") if person and rng.random() < 0.35 else ""
+    if notes is None:
+        notes = NOTES[run.language].get(themes[0], "") if person and rng.random() < 0.35 else ""
     data = {"occurred_at": at, "themes": [run.ctx.themes[t] for t in themes],
             "channel": channel or _weighted(rng, FIRST_CHANNELS if first else LATER_CHANNELS),
             "outcome": outcome, "notes": notes} | (anonymous or {})
@@ -1158,7 +1192,7 @@ def record_todays_visits(run: SiteRun) -> None:
     """A few visits today, so the front desk's day is not empty."""
     opening, closing, channel = todays_window(run)
     today = run.ctx.now.astimezone(run.tz).date()
-    adults = [(p, age) for p, _when, age in run.registered if age >= 15]
+    adults = [(reg.person, reg.age) for reg in run.registered if reg.age >= 15]
     for person, age in run.rng.sample(adults, k=min(4, len(adults))):
         at = _at(run, today, run.rng.randint(opening, closing))
         record_visit(run, at, needs_of(run, person, age), first=False, person=person,

@@ -17,7 +17,7 @@ class VisitForm(forms.ModelForm):
     occurred_at = forms.DateTimeField(
         label=_("Date and time"), required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text=_("Leave empty for now."),
+        help_text=_("Leave empty to use the current time."),
     )
 
     class Meta:

@@ -96,8 +96,8 @@ class PersonForm(forms.ModelForm):
             return to_e164(self.cleaned_data.get(field, ""), region)
         except InvalidPhone:
             raise forms.ValidationError(
-                _("This is not a valid phone number for %(country)s (or give the +code of "
-                  "another country).") % {"country": self.country or "—"},
+                _("Not a valid phone number for this country (%(country)s). For another "
+                  "country, start with its code, e.g. +258.") % {"country": self.country or "—"},
                 code="invalid_phone",
             ) from None
 

@@ -41,6 +41,8 @@ ACCOUNTS = {  # username: role, sites, country
     "admin": (Role.ADMIN, set(), None),
 }
 SITE_CODES = {"TD-NDJ1", "TD-MOU1", "MZ-MPM1", "MZ-BEI1", "GW-BIS1", "GW-GAB1"}
+# The passwords are hashed when the module loads the demo and checked in a test: same hashers.
+HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def counts() -> dict[str, int]:
@@ -50,7 +52,8 @@ def counts() -> dict[str, int]:
 @pytest.fixture(scope="module")
 def loaded(django_db_setup, django_db_blocker):
     """The command's output; the demo stays in the database for the module's tests."""
-    with django_db_blocker.unblock(), override_settings(DEMO=True), transaction.atomic():
+    with (django_db_blocker.unblock(), override_settings(DEMO=True, PASSWORD_HASHERS=HASHERS),
+          transaction.atomic()):
         out = StringIO()
         started = time.monotonic()
         call_command("load_demo", stdout=out)
@@ -67,6 +70,7 @@ def test_refuses_to_run_outside_demo_mode(db):
     assert counts() == before
 
 
+@override_settings(PASSWORD_HASHERS=HASHERS)
 def test_demo_accounts_log_in_with_the_demo_password(loaded, db):
     for username, (role, sites, country) in ACCOUNTS.items():
         user = authenticate(username=username, password="orienta-demo")
