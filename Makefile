@@ -20,7 +20,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 install: $(VENV)/.installed
 
 compilemessages: install
-	@$(VENV)/bin/pybabel compile -q -d locale -D django
+	@$(VENV)/bin/pybabel compile -d locale -D django --statistics
 
 var:
 	@mkdir -p var
@@ -44,7 +44,7 @@ test-browser: install compilemessages
 # Refresh the catalogues from the code (needs GNU gettext), then compile them.
 messages: install
 	$(TEST_ENV) $(PY) manage.py makemessages -l fr -l pt -l en --no-obsolete --no-location
-	$(VENV)/bin/pybabel compile -q -d locale -D django
+	$(VENV)/bin/pybabel compile -d locale -D django --statistics
 
 lint: install
 	$(VENV)/bin/ruff check orienta tests

@@ -248,6 +248,9 @@ class ApiToken(models.Model):
         verbose_name_plural = _("API tokens")
 
 
+    def __str__(self) -> str:
+        return f"{self.user} · {self.expires_at:%Y-%m-%d %H:%M}"
+
 
 class Event(models.Model):
     """Append-only log of what services changed: who did what to which record, and when."""
@@ -263,3 +266,6 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.verb} {self.object_id}"

@@ -186,6 +186,9 @@ class PersonMatchKey(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "key"], name="uniq_person_key")]
 
+    def __str__(self) -> str:
+        return self.key
+
 
 class Household(BaseModel):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="households")
@@ -257,6 +260,9 @@ class MatchDecision(models.Model):
                                    related_name="+")
     decided_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.decision}"
+
 
 class PersonMerge(models.Model):
     """A merge of two records of one person; the merged record stays as a tombstone."""
@@ -271,3 +277,6 @@ class PersonMerge(models.Model):
     merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   related_name="+")
     merged_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.merged_code} → {self.survivor_id}"

@@ -11,7 +11,13 @@ from orienta.core.scoping import can_merge, can_record, writable_sites
 from orienta.core.services import StaleEdit, event_log, site_next_code
 from orienta.people import matching
 from orienta.people.models import (
-    Household, HouseholdMember, MatchDecision, Person, PersonMatchKey, PersonMerge, Relationship,
+    Household,
+    HouseholdMember,
+    MatchDecision,
+    Person,
+    PersonMatchKey,
+    PersonMerge,
+    Relationship,
 )
 
 IDENTITY_FIELDS = ("given_name", "family_name", "other_names", "sex", "birth_date",

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from orienta.core.models import Event
 from orienta.core.services import StaleEdit
@@ -146,7 +147,7 @@ def test_a_person_has_at_most_one_current_household(persons, world, users):
     assert HouseholdMember.objects.filter(person=head, household=first).exists()  # history kept
     with pytest.raises(IntegrityError), transaction.atomic():
         HouseholdMember.objects.create(site=head.site, household=first, person=head,
-                                       relationship="child", joined_on=datetime.date.today())
+                                       relationship="child", joined_on=timezone.localdate())
 
 
 def test_household_pages_create_and_add_a_member(login, persons, world, users):
@@ -182,4 +183,4 @@ def test_estimated_age_gives_an_estimated_birth_date(login, users, world):
         "estimated_age": "40", "migration_status": "refugee", "confirm_new": "1"})
     person = Person.objects.get(given_name="Halimé")
     assert person.birth_date_estimated
-    assert person.age_on(datetime.date.today()) == 40
+    assert person.age_on(timezone.localdate()) == 40
