@@ -30,14 +30,14 @@ run: install compilemessages var
 	ORIENTA_DEMO=1 $(PY) manage.py load_demo
 	ORIENTA_DEMO=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: install compilemessages
+test: install compilemessages var
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run -v 0
 	$(TEST_ENV) $(PY) -m pytest -m "not browser" $(ARGS)
 
-test-pg: install compilemessages
+test-pg: install compilemessages var
 	$(TEST_ENV) scripts/test-pg -m "not browser" $(ARGS)
 
-test-browser: install compilemessages
+test-browser: install compilemessages var
 	@test -x /usr/bin/chromium || (apt-get update -q && apt-get install -y -q chromium)
 	$(TEST_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m browser $(ARGS)
 
