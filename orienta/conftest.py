@@ -26,32 +26,66 @@ def _fast_password_hashing(settings):
 def world(db):
     td, mz = Country.objects.get(code="TD"), Country.objects.get(code="MZ")
     ndj = Area.objects.create(country=td, level=1, code="TD-ND", name="N'Djamena")
-    ndj5 = Area.objects.create(country=td, level=2, parent=ndj, code="TD-ND-5",
-                               name="5e arrondissement")
+    ndj5 = Area.objects.create(
+        country=td, level=2, parent=ndj, code="TD-ND-5", name="5e arrondissement"
+    )
     logone = Area.objects.create(country=td, level=1, code="TD-LO", name="Logone Occidental")
     maputo = Area.objects.create(country=mz, level=1, code="MZ-MPM", name="Maputo Cidade")
-    org_td = Organisation.objects.create(name="Association Tchad Solidarité", kind="cso",
-                                         country=td)
+    org_td = Organisation.objects.create(
+        name="Association Tchad Solidarité", kind="cso", country=td
+    )
     org_mz = Organisation.objects.create(name="Associação Kuvumbana", kind="cso", country=mz)
-    provider_org = Organisation.objects.create(name="Centre de santé de Chagoua", kind="public",
-                                               country=td)
+    provider_org = Organisation.objects.create(
+        name="Centre de santé de Chagoua", kind="public", country=td
+    )
     sites = {
-        "td": Site.objects.create(code="TD-NDJ1", name="BIOSP Chagoua", country=td, area=ndj,
-                                  organisation=org_td, timezone="Africa/Ndjamena"),
-        "td2": Site.objects.create(code="TD-MOU1", name="BIOSP Moundou", country=td, area=logone,
-                                   organisation=org_td, timezone="Africa/Ndjamena"),
-        "mz": Site.objects.create(code="MZ-MPM1", name="BIOSP Chamanculo", country=mz,
-                                  area=maputo, organisation=org_mz, timezone="Africa/Maputo"),
+        "td": Site.objects.create(
+            code="TD-NDJ1",
+            name="BIOSP Chagoua",
+            country=td,
+            area=ndj,
+            organisation=org_td,
+            timezone="Africa/Ndjamena",
+        ),
+        "td2": Site.objects.create(
+            code="TD-MOU1",
+            name="BIOSP Moundou",
+            country=td,
+            area=logone,
+            organisation=org_td,
+            timezone="Africa/Ndjamena",
+        ),
+        "mz": Site.objects.create(
+            code="MZ-MPM1",
+            name="BIOSP Chamanculo",
+            country=mz,
+            area=maputo,
+            organisation=org_mz,
+            timezone="Africa/Maputo",
+        ),
     }
-    return {"td": td, "mz": mz, "area_td": ndj, "area_td2": ndj5, "area_mz": maputo,
-            "provider_org": provider_org, "sites": sites}
+    return {
+        "td": td,
+        "mz": mz,
+        "area_td": ndj,
+        "area_td2": ndj5,
+        "area_mz": maputo,
+        "provider_org": provider_org,
+        "sites": sites,
+    }
 
 
 def _user(username, role, *, sites=(), country=None, organisation=None, **extra):
-    user = User.objects.create_user(username=username, password=PASSWORD, role=role,
-                                    country=country, organisation=organisation,
-                                    is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN,
-                                    **extra)
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        role=role,
+        country=country,
+        organisation=organisation,
+        is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
+        **extra,
+    )
     user.sites.set(sites)
     return user
 
@@ -68,8 +102,7 @@ def users(world):
         "coordinator_mz": _user("coordinator_mz", Role.COORDINATOR, country=world["mz"]),
         "me_hq": _user("me_hq", Role.ME),
         "admin_user": _user("admin_user", Role.ADMIN),
-        "provider_user": _user("provider_user", Role.PROVIDER,
-                               organisation=world["provider_org"]),
+        "provider_user": _user("provider_user", Role.PROVIDER, organisation=world["provider_org"]),
     }
 
 
@@ -83,12 +116,30 @@ def persons(world, users):
 
     s = world["sites"]
     return {
-        "person_td": reg(s["td"], users["agent_td"], given_name="Achta", family_name="Mahamat",
-                         birth_date=datetime.date(1990, 5, 4), phone="+23566123456"),
-        "person_td2": reg(s["td2"], users["agent_td2"], given_name="Ngarta",
-                          family_name="Ndoubabé", sex="male", birth_date=datetime.date(1985, 1, 9)),
-        "person_mz": reg(s["mz"], users["agent_mz"], given_name="Joana", family_name="Macuácua",
-                         birth_date=datetime.date(2001, 3, 2), phone="+258841234567"),
+        "person_td": reg(
+            s["td"],
+            users["agent_td"],
+            given_name="Achta",
+            family_name="Mahamat",
+            birth_date=datetime.date(1990, 5, 4),
+            phone="+23566123456",
+        ),
+        "person_td2": reg(
+            s["td2"],
+            users["agent_td2"],
+            given_name="Ngarta",
+            family_name="Ndoubabé",
+            sex="male",
+            birth_date=datetime.date(1985, 1, 9),
+        ),
+        "person_mz": reg(
+            s["mz"],
+            users["agent_mz"],
+            given_name="Joana",
+            family_name="Macuácua",
+            birth_date=datetime.date(2001, 3, 2),
+            phone="+258841234567",
+        ),
     }
 
 

@@ -46,6 +46,5 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "country", "is_active"]
     filter_horizontal = ["sites", "groups", "user_permissions"]
     fieldsets = BaseUserAdmin.fieldsets + (
-        (_("Role and scope"), {"fields": ("role", "sites", "country", "organisation",
-                                          "language")}),
+        (_("Role and scope"), {"fields": ("role", "sites", "country", "organisation", "language")}),
     )

@@ -18,13 +18,21 @@ class BaseModel(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -55,7 +63,6 @@ class OrganisationQuerySet(models.QuerySet):
         if user.role == Role.COORDINATOR:
             return qs.filter(country_id=user.country_id)
         return qs.filter(country__sites__in=user.sites.all()).distinct()
-
 
 
 class Country(models.Model):
@@ -99,8 +106,9 @@ class Area(models.Model):
         verbose_name_plural = _("administrative areas")
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(level=1, parent__isnull=True)
-                           | models.Q(level=2, parent__isnull=False)),
+                condition=(
+                    models.Q(level=1, parent__isnull=True) | models.Q(level=2, parent__isnull=False)
+                ),
                 name="area_level_matches_parent",
             )
         ]
@@ -153,7 +161,9 @@ class Site(BaseModel):
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="sites")
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="sites")
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="sites",
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="sites",
         verbose_name=_("operating organisation"),
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -191,11 +201,17 @@ class User(AbstractUser):
         Country, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("country")
     )
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT,
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         verbose_name=_("organisation"),
     )
     language = models.CharField(
-        _("language"), max_length=5, choices=settings.LANGUAGES, blank=True,
+        _("language"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        blank=True,
         help_text=_("Leave empty to use the language of your site."),
     )
 
@@ -246,7 +262,6 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
-
 
     def __str__(self) -> str:
         return f"{self.user} · {self.expires_at:%Y-%m-%d %H:%M}"

@@ -15,11 +15,15 @@ class StaleEdit(Exception):
     """The record changed since the form was opened; the newer data is kept."""
 
 
-def event_log(*, actor, verb: str, obj: models.Model, site: Site | None = None,
-              data: dict | None = None) -> Event:
+def event_log(
+    *, actor, verb: str, obj: models.Model, site: Site | None = None, data: dict | None = None
+) -> Event:
     return Event.objects.create(
         actor=actor if actor and actor.is_authenticated else None,
-        site=site, verb=verb, object_type=obj._meta.label_lower, object_id=obj.pk,
+        site=site,
+        verb=verb,
+        object_type=obj._meta.label_lower,
+        object_id=obj.pk,
         data=data or {},
     )
 
@@ -47,7 +51,8 @@ def _digest(token: str) -> str:
 def api_token_issue(*, user: User) -> tuple[str, ApiToken]:
     token = secrets.token_urlsafe(32)
     row = ApiToken.objects.create(
-        user=user, digest=_digest(token),
+        user=user,
+        digest=_digest(token),
         expires_at=timezone.now() + timedelta(hours=settings.API_TOKEN_TTL_HOURS),
     )
     return token, row

@@ -9,13 +9,20 @@ from orienta.people.models import Sex
 
 class VisitForm(forms.ModelForm):
     themes = forms.ModelMultipleChoiceField(
-        label=_("Themes"), queryset=Theme.objects.active(), widget=forms.CheckboxSelectMultiple,
+        label=_("Themes"),
+        queryset=Theme.objects.active(),
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one theme.")},
     )
-    notes = forms.CharField(label=_("Notes"), required=False, max_length=settings.MAX_NOTE_LENGTH,
-                            widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        max_length=settings.MAX_NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     occurred_at = forms.DateTimeField(
-        label=_("Date and time"), required=False,
+        label=_("Date and time"),
+        required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Leave empty to use the current time."),
     )
@@ -33,8 +40,9 @@ class VisitForm(forms.ModelForm):
     def clean_occurred_at(self):
         value = self.cleaned_data.get("occurred_at") or timezone.now()
         if value > timezone.now() + timezone.timedelta(minutes=5):
-            raise forms.ValidationError(_("A visit cannot be recorded in the future."),
-                                        code="future")
+            raise forms.ValidationError(
+                _("A visit cannot be recorded in the future."), code="future"
+            )
         return value
 
 
@@ -43,5 +51,12 @@ class AnonymousVisitForm(VisitForm):
     anonymous_age_band = forms.ChoiceField(label=_("Age band"), choices=AgeBand.choices)
 
     class Meta(VisitForm.Meta):
-        fields = ["occurred_at", "channel", "anonymous_sex", "anonymous_age_band", "themes",
-                  "outcome", "notes"]
+        fields = [
+            "occurred_at",
+            "channel",
+            "anonymous_sex",
+            "anonymous_age_band",
+            "themes",
+            "outcome",
+            "notes",
+        ]

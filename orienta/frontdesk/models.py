@@ -79,22 +79,35 @@ def age_band(age: int | None) -> str:
 class Visit(BaseModel):
     """One contact with a person at (or from) a site. Anonymous visits keep no identity."""
 
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="visits",
-                             verbose_name=_("site"))
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="visits", verbose_name=_("person"))
-    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                              related_name="visits", verbose_name=_("agent"))
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="visits", verbose_name=_("site")
+    )
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name=_("person"),
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name=_("agent"),
+    )
     occurred_at = models.DateTimeField(_("date and time"))
-    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices,
-                               default=Channel.WALK_IN)
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=Channel.choices, default=Channel.WALK_IN
+    )
     themes = models.ManyToManyField(Theme, related_name="visits", verbose_name=_("themes"))
     notes = models.TextField(_("notes"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     # For anonymous visits only (a registered person's sex and age come from the registry).
     anonymous_sex = models.CharField(_("sex"), max_length=12, choices=Sex.choices, blank=True)
-    anonymous_age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices,
-                                          blank=True)
+    anonymous_age_band = models.CharField(
+        _("age band"), max_length=10, choices=AgeBand.choices, blank=True
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -105,8 +118,10 @@ class Visit(BaseModel):
         indexes = [models.Index(fields=["site", "occurred_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(person__isnull=False, anonymous_sex="")
-                           | models.Q(person__isnull=True) & ~models.Q(anonymous_sex="")),
+                condition=(
+                    models.Q(person__isnull=False, anonymous_sex="")
+                    | models.Q(person__isnull=True) & ~models.Q(anonymous_sex="")
+                ),
                 name="visit_person_or_anonymous",
             )
         ]

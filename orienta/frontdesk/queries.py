@@ -19,9 +19,11 @@ def day_bounds(tz_name: str, day=None) -> tuple[datetime, datetime]:
 def visits_today(user, site):
     start, end = day_bounds(site.timezone)
     return (
-        Visit.objects.visible_to(user).filter(site=site, occurred_at__gte=start,
-                                              occurred_at__lt=end)
-        .select_related("person", "agent").prefetch_related("themes").order_by("-occurred_at")
+        Visit.objects.visible_to(user)
+        .filter(site=site, occurred_at__gte=start, occurred_at__lt=end)
+        .select_related("person", "agent")
+        .prefetch_related("themes")
+        .order_by("-occurred_at")
     )
 
 
@@ -33,8 +35,13 @@ def visit_for(user, pk) -> Visit:
 
 
 def person_visits(user, person):
-    return (Visit.objects.visible_to(user).filter(person=person)
-            .select_related("site", "agent").prefetch_related("themes").order_by("-occurred_at"))
+    return (
+        Visit.objects.visible_to(user)
+        .filter(person=person)
+        .select_related("site", "agent")
+        .prefetch_related("themes")
+        .order_by("-occurred_at")
+    )
 
 
 def day_summary(visits) -> dict:
@@ -42,6 +49,7 @@ def day_summary(visits) -> dict:
     return {
         "total": len(rows),
         "anonymous": sum(1 for v in rows if v.person_id is None),
-        "women": sum(1 for v in rows if (v.person.sex if v.person else v.anonymous_sex)
-                     == "female"),
+        "women": sum(
+            1 for v in rows if (v.person.sex if v.person else v.anonymous_sex) == "female"
+        ),
     }

@@ -17,11 +17,17 @@ def visit_record(*, site: Site, by: User, data: dict, person: Person | None = No
         raise PermissionDenied
     themes = list(data["themes"])
     visit = Visit(
-        site=site, person=person, agent=by, occurred_at=data["occurred_at"],
-        channel=data["channel"], outcome=data["outcome"], notes=data.get("notes", ""),
+        site=site,
+        person=person,
+        agent=by,
+        occurred_at=data["occurred_at"],
+        channel=data["channel"],
+        outcome=data["outcome"],
+        notes=data.get("notes", ""),
         anonymous_sex="" if person else data["anonymous_sex"],
         anonymous_age_band="" if person else data["anonymous_age_band"],
-        created_by=by, updated_by=by,
+        created_by=by,
+        updated_by=by,
     )
     visit.full_clean()
     visit.save()

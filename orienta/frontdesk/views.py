@@ -27,8 +27,13 @@ def day(request):
     if site is None:
         raise PermissionDenied
     visits = list(queries.visits_today(request.user, site))
-    context = {"site": site, "site_form": site_form, "visits": visits,
-               "summary": queries.day_summary(visits), "search_form": PersonSearchForm()}
+    context = {
+        "site": site,
+        "site_form": site_form,
+        "visits": visits,
+        "summary": queries.day_summary(visits),
+        "search_form": PersonSearchForm(),
+    }
     return render(request, "frontdesk/day.html", context)
 
 
@@ -66,8 +71,9 @@ def visit_new(request):
         return render(request, "frontdesk/visit_form.html", context)
     if not (form.is_valid() and site_form.is_valid()):
         return render(request, "frontdesk/visit_form.html", context, status=422)
-    services.visit_record(site=site_form.cleaned_data["site"], by=request.user,
-                          data=form.cleaned_data, person=found)
+    services.visit_record(
+        site=site_form.cleaned_data["site"], by=request.user, data=form.cleaned_data, person=found
+    )
     messages.success(request, _("The visit is recorded."))
     if found:
         return redirect("frontdesk:person", pk=found.pk)

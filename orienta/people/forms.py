@@ -42,22 +42,46 @@ def clean_name(value: str, *, required: bool = True) -> str:
 
 class PersonForm(forms.ModelForm):
     estimated_age = forms.IntegerField(
-        label=_("Estimated age (years)"), required=False, min_value=0, max_value=MAX_AGE,
+        label=_("Estimated age (years)"),
+        required=False,
+        min_value=0,
+        max_value=MAX_AGE,
         help_text=_("When the date of birth is not known."),
     )
     documents = forms.MultipleChoiceField(
-        label=_("Civil documents held"), choices=CivilDocument.choices, required=False,
+        label=_("Civil documents held"),
+        choices=CivilDocument.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
         model = Person
         fields = [
-            "given_name", "family_name", "other_names", "sex", "birth_date",
-            "birth_date_estimated", "estimated_age", "phone", "phone_alt", "locality", "area",
-            "nationality", "migration_status", "wg_seeing", "wg_hearing", "wg_walking",
-            "wg_cognition", "wg_selfcare", "wg_communication", "documents", "education",
-            "occupation", "consent_processing", "consent_sharing",
+            "given_name",
+            "family_name",
+            "other_names",
+            "sex",
+            "birth_date",
+            "birth_date_estimated",
+            "estimated_age",
+            "phone",
+            "phone_alt",
+            "locality",
+            "area",
+            "nationality",
+            "migration_status",
+            "wg_seeing",
+            "wg_hearing",
+            "wg_walking",
+            "wg_cognition",
+            "wg_selfcare",
+            "wg_communication",
+            "documents",
+            "education",
+            "occupation",
+            "consent_processing",
+            "consent_sharing",
         ]
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
         error_messages = {
@@ -96,8 +120,11 @@ class PersonForm(forms.ModelForm):
             return to_e164(self.cleaned_data.get(field, ""), region)
         except InvalidPhone:
             raise forms.ValidationError(
-                _("Not a valid phone number for this country (%(country)s). For another "
-                  "country, start with its code, e.g. +258.") % {"country": self.country or "—"},
+                _(
+                    "Not a valid phone number for this country (%(country)s). For another "
+                    "country, start with its code, e.g. +258."
+                )
+                % {"country": self.country or "—"},
                 code="invalid_phone",
             ) from None
 
@@ -111,8 +138,9 @@ class PersonForm(forms.ModelForm):
         value = self.cleaned_data.get("birth_date")
         today = timezone.localdate()
         if value and value > today:
-            raise forms.ValidationError(_("The date of birth cannot be in the future."),
-                                        code="future")
+            raise forms.ValidationError(
+                _("The date of birth cannot be in the future."), code="future"
+            )
         if value and today.year - value.year > MAX_AGE:
             raise forms.ValidationError(
                 _("The date of birth is more than %(max)s years ago.") % {"max": MAX_AGE},
@@ -124,14 +152,17 @@ class PersonForm(forms.ModelForm):
         data = super().clean()
         age = data.get("estimated_age")
         if age is not None and data.get("birth_date"):
-            self.add_error("estimated_age", _("Give either a date of birth or an estimated age, "
-                                              "not both."))
+            self.add_error(
+                "estimated_age", _("Give either a date of birth or an estimated age, not both.")
+            )
         elif age is not None:
             data["birth_date"] = _years_before(timezone.localdate(), age)
             data["birth_date_estimated"] = True
         if data.get("consent_sharing") and not data.get("consent_processing"):
-            self.add_error("consent_sharing", _("Sharing with partners needs consent to the "
-                                                "processing of the data first."))
+            self.add_error(
+                "consent_sharing",
+                _("Sharing with partners needs consent to the processing of the data first."),
+            )
         return data
 
 
@@ -172,8 +203,9 @@ class SiteChoiceForm(forms.Form):
 
 class MergeForm(forms.Form):
     code = forms.CharField(label=_("Code of the other record"), max_length=24)
-    reason = forms.CharField(label=_("Reason"), max_length=500, required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def clean_code(self):
         return self.cleaned_data["code"].strip().upper()

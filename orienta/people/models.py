@@ -62,8 +62,10 @@ WG_QUESTIONS = [
     ("wg_walking", _("Difficulty walking or climbing steps?")),
     ("wg_cognition", _("Difficulty remembering or concentrating?")),
     ("wg_selfcare", _("Difficulty with self-care, such as washing all over or dressing?")),
-    ("wg_communication", _("Difficulty communicating, for example understanding or being "
-                           "understood?")),
+    (
+        "wg_communication",
+        _("Difficulty communicating, for example understanding or being understood?"),
+    ),
 ]
 
 
@@ -103,7 +105,9 @@ class Person(BaseModel):
     )
     nationality = models.CharField(_("nationality"), max_length=2, blank=True)
     migration_status = models.CharField(
-        _("migration status"), max_length=20, choices=MigrationStatus.choices,
+        _("migration status"),
+        max_length=20,
+        choices=MigrationStatus.choices,
         default=MigrationStatus.NATIONAL,
     )
     wg_seeing = _wg_field(_("seeing"))
@@ -117,17 +121,27 @@ class Person(BaseModel):
         _("education"), max_length=20, choices=Education.choices, blank=True
     )
     occupation = models.CharField(_("occupation"), max_length=120, blank=True)
-    consent_processing = models.BooleanField(_("consents to the processing of their data"),
-                                             default=False)
-    consent_sharing = models.BooleanField(_("consents to sharing with referral partners"),
-                                          default=False)
+    consent_processing = models.BooleanField(
+        _("consents to the processing of their data"), default=False
+    )
+    consent_sharing = models.BooleanField(
+        _("consents to sharing with referral partners"), default=False
+    )
     consent_date = models.DateField(_("date of consent"), null=True, blank=True)
     consent_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", verbose_name=_("consent recorded by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("consent recorded by"),
     )
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
         editable=False,
     )
 
@@ -224,8 +238,9 @@ class HouseholdMember(BaseModel):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
-    relationship = models.CharField(_("relationship to the head"), max_length=20,
-                                    choices=Relationship.choices)
+    relationship = models.CharField(
+        _("relationship to the head"), max_length=20, choices=Relationship.choices
+    )
     joined_on = models.DateField(_("joined on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
@@ -233,7 +248,8 @@ class HouseholdMember(BaseModel):
         ordering = ["joined_on"]
         constraints = [
             models.UniqueConstraint(
-                fields=["person"], condition=models.Q(left_on__isnull=True),
+                fields=["person"],
+                condition=models.Q(left_on__isnull=True),
                 name="one_current_household_per_person",
             ),
             models.UniqueConstraint(
@@ -256,8 +272,9 @@ class MatchDecision(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="match_decisions")
     decision = models.CharField(max_length=10, choices=Decision.choices)
     candidates = models.JSONField(default=list)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -274,8 +291,9 @@ class PersonMerge(models.Model):
     merged_code = models.CharField(max_length=24)
     snapshot = models.JSONField(help_text="The merged record as it was before the merge.")
     reason = models.TextField(blank=True)
-    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="+")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     merged_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -15,7 +15,8 @@ def person_for(user, pk) -> Person:
     """The person with this id (or a merged id leading to it), in the user's scope, else 404."""
     person = (
         Person.objects.filter(personal_site_filter(user), pk=pk)
-        .select_related("site", "site__country", "area", "merged_into").first()
+        .select_related("site", "site__country", "area", "merged_into")
+        .first()
     )
     for _hop in range(5):
         if person is None:
@@ -24,14 +25,20 @@ def person_for(user, pk) -> Person:
             if person.deleted_at is not None:
                 raise Http404
             return person
-        person = Person.objects.filter(personal_site_filter(user), pk=person.merged_into_id) \
-            .select_related("site", "site__country", "area", "merged_into").first()
+        person = (
+            Person.objects.filter(personal_site_filter(user), pk=person.merged_into_id)
+            .select_related("site", "site__country", "area", "merged_into")
+            .first()
+        )
     raise Http404
 
 
 def person_by_code_for(user, code: str) -> Person:
-    person = Person.objects.filter(personal_site_filter(user), code=code.strip().upper()) \
-        .only("pk").first()
+    person = (
+        Person.objects.filter(personal_site_filter(user), code=code.strip().upper())
+        .only("pk")
+        .first()
+    )
     if person is None:
         raise Http404
     return person_for(user, person.pk)
@@ -60,8 +67,11 @@ def person_search(user, q: str):
     ids = PersonMatchKey.objects.filter(key__in=keys).values("person_id")
     plain = Q()
     for token in q.split():
-        plain &= (Q(given_name__icontains=token) | Q(family_name__icontains=token)
-                  | Q(other_names__icontains=token))
+        plain &= (
+            Q(given_name__icontains=token)
+            | Q(family_name__icontains=token)
+            | Q(other_names__icontains=token)
+        )
     return qs.filter(Q(pk__in=ids) | plain).order_by("family_name", "given_name")
 
 
@@ -77,14 +87,18 @@ def person_candidates(user, data: dict, *, exclude=None, limit: int = 10):
     shared = (
         PersonMatchKey.objects.filter(key__in=keys, person__in=Person.objects.visible_to(user))
         .exclude(person_id=getattr(exclude, "pk", None))
-        .values("person_id").annotate(n=Count("id")).order_by("-n")
+        .values("person_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
         .values_list("person_id", flat=True)[:CANDIDATE_POOL]
     )
     pool = Person.objects.filter(pk__in=list(shared)).select_related("site")
     people = {p.pk: p for p in pool}
     ranked = matching.rank(
-        ident, ((pk, identity_of(p)) for pk, p in people.items()),
-        today=timezone.localdate(), limit=limit,
+        ident,
+        ((pk, identity_of(p)) for pk, p in people.items()),
+        today=timezone.localdate(),
+        limit=limit,
     )
     return [(people[pk], result) for pk, result in ranked]
 
@@ -98,4 +112,3 @@ def person_by_code_or_none(user, code: str) -> Person | None:
 
 def current_membership(person: Person):
     return person.memberships.filter(left_on__isnull=True).select_related("household").first()
-

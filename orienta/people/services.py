@@ -20,8 +20,15 @@ from orienta.people.models import (
     Relationship,
 )
 
-IDENTITY_FIELDS = ("given_name", "family_name", "other_names", "sex", "birth_date",
-                   "birth_date_estimated", "phone")
+IDENTITY_FIELDS = (
+    "given_name",
+    "family_name",
+    "other_names",
+    "sex",
+    "birth_date",
+    "birth_date_estimated",
+    "phone",
+)
 FORM_ONLY_FIELDS = {"estimated_age"}
 
 
@@ -29,9 +36,12 @@ def identity_of(obj) -> matching.Identity:
     """The fields duplicate matching reads, from a Person or a dict."""
     get = obj.get if isinstance(obj, dict) else lambda k, d=None: getattr(obj, k, d)
     return matching.Identity(
-        given_name=get("given_name") or "", family_name=get("family_name") or "",
-        other_names=get("other_names") or "", sex=get("sex") or "",
-        birth_date=get("birth_date"), birth_date_estimated=bool(get("birth_date_estimated")),
+        given_name=get("given_name") or "",
+        family_name=get("family_name") or "",
+        other_names=get("other_names") or "",
+        sex=get("sex") or "",
+        birth_date=get("birth_date"),
+        birth_date_estimated=bool(get("birth_date_estimated")),
         phone=get("phone") or "",
     )
 
@@ -67,8 +77,13 @@ def _apply(person: Person, data: dict, by: User) -> list[str]:
 
 
 @transaction.atomic
-def person_register(*, site: Site, data: dict, by: User,
-                    candidates: list[tuple[Person, matching.MatchResult]] | None = None) -> Person:
+def person_register(
+    *,
+    site: Site,
+    data: dict,
+    by: User,
+    candidates: list[tuple[Person, matching.MatchResult]] | None = None,
+) -> Person:
     """Register a new person; `candidates` are the look-alikes the agent saw and set aside."""
     _check_site(by, site)
     person = Person(site=site, created_by=by, updated_by=by)
@@ -78,10 +93,14 @@ def person_register(*, site: Site, data: dict, by: User,
     person.save()
     _index(person)
     MatchDecision.objects.create(
-        site=site, person=person, decision=MatchDecision.Decision.REGISTERED_NEW,
+        site=site,
+        person=person,
+        decision=MatchDecision.Decision.REGISTERED_NEW,
         decided_by=by,
-        candidates=[{"id": str(p.pk), "code": p.code, "score": round(r.score, 3)}
-                    for p, r in (candidates or [])],
+        candidates=[
+            {"id": str(p.pk), "code": p.code, "score": round(r.score, 3)}
+            for p, r in (candidates or [])
+        ],
     )
     event_log(actor=by, verb="person.registered", obj=person, site=site)
     return person
@@ -91,9 +110,17 @@ def person_register(*, site: Site, data: dict, by: User,
 def person_open_existing(*, person: Person, by: User, query: dict) -> None:
     """Keep the agent's decision that the person searched for is this existing record."""
     MatchDecision.objects.create(
-        site=person.site, person=person, decision=MatchDecision.Decision.OPENED_EXISTING,
-        decided_by=by, candidates=[{"id": str(person.pk), "code": person.code,
-                                    "query": {k: str(v) for k, v in query.items() if v}}],
+        site=person.site,
+        person=person,
+        decision=MatchDecision.Decision.OPENED_EXISTING,
+        decided_by=by,
+        candidates=[
+            {
+                "id": str(person.pk),
+                "code": person.code,
+                "query": {k: str(v) for k, v in query.items() if v},
+            }
+        ],
     )
 
 
@@ -114,8 +141,9 @@ def person_update(*, person: Person, data: dict, expected_version: int, by: User
     locked.save()
     if set(changed) & set(IDENTITY_FIELDS) or "phone_alt" in changed:
         _index(locked)
-    event_log(actor=by, verb="person.updated", obj=locked, site=locked.site,
-              data={"fields": changed})
+    event_log(
+        actor=by, verb="person.updated", obj=locked, site=locked.site, data={"fields": changed}
+    )
     return locked
 
 
@@ -123,22 +151,39 @@ def _snapshot(person: Person) -> dict:
     out = {}
     for field in person._meta.concrete_fields:
         value = getattr(person, field.attname)
-        out[field.attname] = value if isinstance(value, (int, bool, list, type(None))) else str(
-            value)
+        out[field.attname] = (
+            value if isinstance(value, (int, bool, list, type(None))) else str(value)
+        )
     return out
 
 
 def _fill_from(survivor: Person, merged: Person) -> None:
     """Keep what only the merged record knew; the survivor's own values win."""
-    for field in ("birth_date", "phone", "phone_alt", "locality", "area_id", "nationality",
-                  "education", "occupation", "wg_seeing", "wg_hearing", "wg_walking",
-                  "wg_cognition", "wg_selfcare", "wg_communication"):
+    for field in (
+        "birth_date",
+        "phone",
+        "phone_alt",
+        "locality",
+        "area_id",
+        "nationality",
+        "education",
+        "occupation",
+        "wg_seeing",
+        "wg_hearing",
+        "wg_walking",
+        "wg_cognition",
+        "wg_selfcare",
+        "wg_communication",
+    ):
         if getattr(survivor, field) in (None, "") and getattr(merged, field) not in (None, ""):
             setattr(survivor, field, getattr(merged, field))
             if field == "birth_date":
                 survivor.birth_date_estimated = merged.birth_date_estimated
-    if merged.phone and merged.phone not in (survivor.phone, survivor.phone_alt) \
-            and not survivor.phone_alt:
+    if (
+        merged.phone
+        and merged.phone not in (survivor.phone, survivor.phone_alt)
+        and not survivor.phone_alt
+    ):
         survivor.phone_alt = merged.phone
     survivor.documents = sorted(set(survivor.documents) | set(merged.documents))
     names = f"{merged.given_name} {merged.family_name}"
@@ -155,8 +200,11 @@ def _move_membership(survivor: Person, merged: Person) -> None:
     current.save()
     if not survivor.memberships.filter(left_on__isnull=True).exists():
         HouseholdMember.objects.create(
-            site=current.household.site, household=current.household, person=survivor,
-            relationship=current.relationship, joined_on=timezone.localdate(),
+            site=current.household.site,
+            household=current.household,
+            person=survivor,
+            relationship=current.relationship,
+            joined_on=timezone.localdate(),
             created_by=survivor.updated_by,
         )
 
@@ -173,8 +221,13 @@ def person_merge(*, survivor: Person, merged: Person, by: User, reason: str = ""
     if survivor.merged_into_id or merged.merged_into_id:
         raise StaleEdit
     log = PersonMerge.objects.create(
-        site=survivor.site, survivor=survivor, merged=merged, merged_code=merged.code,
-        snapshot=_snapshot(merged), reason=reason, merged_by=by,
+        site=survivor.site,
+        survivor=survivor,
+        merged=merged,
+        merged_code=merged.code,
+        snapshot=_snapshot(merged),
+        reason=reason,
+        merged_by=by,
     )
     _fill_from(survivor, merged)
     survivor.version += 1
@@ -193,8 +246,13 @@ def person_merge(*, survivor: Person, merged: Person, by: User, reason: str = ""
     merged.save()
     PersonMatchKey.objects.filter(person=merged).delete()
     _index(survivor)
-    event_log(actor=by, verb="person.merged", obj=survivor, site=survivor.site,
-              data={"merged": str(merged.pk), "merged_code": merged.code})
+    event_log(
+        actor=by,
+        verb="person.merged",
+        obj=survivor,
+        site=survivor.site,
+        data={"merged": str(merged.pk), "merged_code": merged.code},
+    )
     return log
 
 
@@ -204,20 +262,34 @@ def household_create(*, head: Person, by: User, locality: str = "") -> Household
     if head.memberships.filter(left_on__isnull=True).exists():
         raise ValueError("already in a household")
     household = Household.objects.create(
-        site=head.site, code=site_next_code(site=head.site, kind="household"),
-        locality=locality or head.locality, created_by=by, updated_by=by,
+        site=head.site,
+        code=site_next_code(site=head.site, kind="household"),
+        locality=locality or head.locality,
+        created_by=by,
+        updated_by=by,
     )
     HouseholdMember.objects.create(
-        site=head.site, household=household, person=head, relationship=Relationship.HEAD,
-        joined_on=timezone.localdate(), created_by=by, updated_by=by,
+        site=head.site,
+        household=household,
+        person=head,
+        relationship=Relationship.HEAD,
+        joined_on=timezone.localdate(),
+        created_by=by,
+        updated_by=by,
     )
     event_log(actor=by, verb="household.created", obj=household, site=household.site)
     return household
 
 
 @transaction.atomic
-def household_add_member(*, household: Household, person: Person, relationship: str,
-                         by: User, joined_on: date | None = None) -> HouseholdMember:
+def household_add_member(
+    *,
+    household: Household,
+    person: Person,
+    relationship: str,
+    by: User,
+    joined_on: date | None = None,
+) -> HouseholdMember:
     """Add a person; a person already in another household leaves it (kept as history)."""
     _check_site(by, household.site)
     today = timezone.localdate()
@@ -227,13 +299,23 @@ def household_add_member(*, household: Household, person: Person, relationship: 
         current.left_on, current.version, current.updated_by = today, current.version + 1, by
         current.save()
     member = HouseholdMember(
-        site=household.site, household=household, person=person, relationship=relationship,
-        joined_on=joined_on or today, created_by=by, updated_by=by,
+        site=household.site,
+        household=household,
+        person=person,
+        relationship=relationship,
+        joined_on=joined_on or today,
+        created_by=by,
+        updated_by=by,
     )
     member.full_clean()
     member.save()
-    event_log(actor=by, verb="household.member_added", obj=household, site=household.site,
-              data={"person": str(person.pk), "relationship": relationship})
+    event_log(
+        actor=by,
+        verb="household.member_added",
+        obj=household,
+        site=household.site,
+        data={"person": str(person.pk), "relationship": relationship},
+    )
     return member
 
 
@@ -244,5 +326,10 @@ def household_remove_member(*, member: HouseholdMember, by: User) -> None:
     member.version += 1
     member.updated_by, member.updated_at = by, timezone.now()
     member.save()
-    event_log(actor=by, verb="household.member_left", obj=member.household, site=member.site,
-              data={"person": str(member.person_id)})
+    event_log(
+        actor=by,
+        verb="household.member_left",
+        obj=member.household,
+        site=member.site,
+        data={"person": str(member.person_id)},
+    )

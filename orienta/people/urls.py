@@ -13,6 +13,9 @@ urlpatterns = [
     path("people/<uuid:pk>/household/", views.household, name="household"),
     path("people/<uuid:pk>/household/create/", views.household_create, name="household_create"),
     path("people/<uuid:pk>/household/add/", views.household_add, name="household_add"),
-    path("people/<uuid:pk>/household/<uuid:member_pk>/leave/", views.household_leave,
-         name="household_leave"),
+    path(
+        "people/<uuid:pk>/household/<uuid:member_pk>/leave/",
+        views.household_leave,
+        name="household_leave",
+    ),
 ]

@@ -55,17 +55,23 @@ def register(request):
         return render(request, "people/register.html", _register_context(request, form, site_form))
     form = PersonForm(request.POST, country=site.country)
     if not (site_form.is_valid() and form.is_valid()):
-        return render(request, "people/register.html", _register_context(request, form, site_form),
-                      status=422)
+        return render(
+            request, "people/register.html", _register_context(request, form, site_form), status=422
+        )
     site = site_form.cleaned_data["site"]
     candidates = queries.person_candidates(request.user, form.cleaned_data)
     if candidates and request.POST.get("confirm_new") != "1":
-        return render(request, "people/register.html",
-                      _register_context(request, form, site_form, candidates))
-    person = services.person_register(site=site, data=form.cleaned_data, by=request.user,
-                                      candidates=candidates)
-    messages.success(request, _("%(name)s is registered with code %(code)s.")
-                     % {"name": person.full_name, "code": person.code})
+        return render(
+            request, "people/register.html", _register_context(request, form, site_form, candidates)
+        )
+    person = services.person_register(
+        site=site, data=form.cleaned_data, by=request.user, candidates=candidates
+    )
+    messages.success(
+        request,
+        _("%(name)s is registered with code %(code)s.")
+        % {"name": person.full_name, "code": person.code},
+    )
     return redirect(reverse("frontdesk:visit_new") + f"?person={person.pk}")
 
 
@@ -73,8 +79,10 @@ def _initial_from_query(q: str) -> dict:
     words = [w for w in q.split() if not any(ch.isdigit() for ch in w)]
     if not words:
         return {}
-    return {"given_name": " ".join(words[:-1]) or words[0],
-            "family_name": words[-1] if len(words) > 1 else ""}
+    return {
+        "given_name": " ".join(words[:-1]) or words[0],
+        "family_name": words[-1] if len(words) > 1 else "",
+    }
 
 
 @login_required
@@ -83,8 +91,9 @@ def open_existing(request, pk):
     """The agent recognised the person among the look-alikes: keep the decision, go on."""
     _require_recorder(request.user)
     person = queries.person_for(request.user, pk)
-    query = {k: request.POST.get(k, "") for k in ("given_name", "family_name", "birth_date",
-                                                  "phone")}
+    query = {
+        k: request.POST.get(k, "") for k in ("given_name", "family_name", "birth_date", "phone")
+    }
     services.person_open_existing(person=person, by=request.user, query=query)
     return redirect(reverse("frontdesk:visit_new") + f"?person={person.pk}")
 
@@ -102,19 +111,30 @@ def edit(request, pk):
     if request.method != "POST":
         form = PersonForm(instance=person, country=person.site.country)
         return render(request, "people/edit.html", {"form": form, "person": person})
-    form = PersonForm(request.POST, instance=queries.person_for(request.user, pk),
-                      country=person.site.country)
+    form = PersonForm(
+        request.POST, instance=queries.person_for(request.user, pk), country=person.site.country
+    )
     expected = _int(request.POST.get("version"))
     if not form.is_valid():
-        return render(request, "people/edit.html", {"form": form, "person": person,
-                                                    "version": expected}, status=422)
+        return render(
+            request,
+            "people/edit.html",
+            {"form": form, "person": person, "version": expected},
+            status=422,
+        )
     try:
-        services.person_update(person=person, data=form.cleaned_data, expected_version=expected,
-                               by=request.user)
+        services.person_update(
+            person=person, data=form.cleaned_data, expected_version=expected, by=request.user
+        )
     except StaleEdit:
         fresh = queries.person_for(request.user, pk)
-        messages.error(request, _("Someone else saved this person while you were editing. Your "
-                                  "changes were not saved; here is the latest version."))
+        messages.error(
+            request,
+            _(
+                "Someone else saved this person while you were editing. Your "
+                "changes were not saved; here is the latest version."
+            ),
+        )
         form = PersonForm(instance=fresh, country=fresh.site.country)
         return render(request, "people/edit.html", {"form": form, "person": fresh}, status=409)
     messages.success(request, _("The changes are saved."))
@@ -138,18 +158,26 @@ def merge(request, pk):
     other = None
     if form.is_valid():
         other = queries.person_by_code_or_none(request.user, form.cleaned_data["code"])
-        if other is None or other.pk == survivor.pk or not writable_sites(request.user).filter(
-                pk=other.site_id).exists():
+        if (
+            other is None
+            or other.pk == survivor.pk
+            or not writable_sites(request.user).filter(pk=other.site_id).exists()
+        ):
             form.add_error("code", _("No other record with this code at your sites."))
         elif request.POST.get("confirm") == "1":
-            services.person_merge(survivor=survivor, merged=other, by=request.user,
-                                  reason=form.cleaned_data["reason"])
-            messages.success(request, _("%(code)s was merged into this record.")
-                             % {"code": other.code})
+            services.person_merge(
+                survivor=survivor, merged=other, by=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(
+                request, _("%(code)s was merged into this record.") % {"code": other.code}
+            )
             return redirect("frontdesk:person", pk=survivor.pk)
-    context = {"person": survivor, "other": other if not form.errors else None, "form": form,
-               "candidates": queries.person_candidates(request.user, survivor,
-                                                       exclude=survivor)}
+    context = {
+        "person": survivor,
+        "other": other if not form.errors else None,
+        "form": form,
+        "candidates": queries.person_candidates(request.user, survivor, exclude=survivor),
+    }
     return render(request, "people/merge.html", context)
 
 
@@ -158,8 +186,12 @@ def household(request, pk):
     _require_recorder(request.user)
     person = queries.person_for(request.user, pk)
     membership = queries.current_membership(person)
-    context = {"person": person, "membership": membership, "relationships": Relationship.choices,
-               "members": membership.household.current_members() if membership else []}
+    context = {
+        "person": person,
+        "membership": membership,
+        "relationships": Relationship.choices,
+        "members": membership.household.current_members() if membership else [],
+    }
     return render(request, "people/household.html", context)
 
 
@@ -190,12 +222,15 @@ def household_add(request, pk):
         messages.error(request, _("No person with this code."))
     elif relationship not in Relationship.values or relationship == Relationship.HEAD:
         messages.error(request, _("Choose the relationship to the head of household."))
-    elif queries.current_membership(other) and \
-            queries.current_membership(other).household_id == membership.household_id:
+    elif (
+        queries.current_membership(other)
+        and queries.current_membership(other).household_id == membership.household_id
+    ):
         messages.error(request, _("This person is already a member."))
     else:
-        services.household_add_member(household=membership.household, person=other,
-                                      relationship=relationship, by=request.user)
+        services.household_add_member(
+            household=membership.household, person=other, relationship=relationship, by=request.user
+        )
         messages.success(request, _("%(name)s joined the household.") % {"name": other})
     return redirect("people:household", pk=person.pk)
 

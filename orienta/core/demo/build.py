@@ -89,8 +89,9 @@ def already_loaded() -> bool:
 
 def load(*, now: datetime | None = None) -> dict[str, dict[str, int]]:
     """Load the whole demo in one transaction; returns counts per site."""
-    ctx = Context(rng=random.Random(SEED), now=now or timezone.now(),
-                  themes=Theme.objects.in_bulk())
+    ctx = Context(
+        rng=random.Random(SEED), now=now or timezone.now(), themes=Theme.objects.in_bulk()
+    )
     ctx.phones.update(orig["phone"] for dups in DUPLICATES.values() for orig, _v in dups)
     with transaction.atomic():
         for code, country in Country.objects.in_bulk(field_name="code").items():
@@ -111,12 +112,14 @@ def build_areas(ctx: Context) -> None:
         country = ctx.countries[country_code]
         for code, name, districts in regions:
             region, _ = Area.objects.get_or_create(
-                code=code, defaults=dict(country=country, level=1, name=name))
+                code=code, defaults=dict(country=country, level=1, name=name)
+            )
             ctx.areas[code] = region
             for sub_code, sub_name in districts:
                 ctx.areas[sub_code], _ = Area.objects.get_or_create(
                     code=sub_code,
-                    defaults=dict(country=country, level=2, parent=region, name=sub_name))
+                    defaults=dict(country=country, level=2, parent=region, name=sub_name),
+                )
 
 
 def build_organisations(ctx: Context) -> None:
@@ -124,10 +127,17 @@ def build_organisations(ctx: Context) -> None:
         country = ctx.countries[country_code]
         for key, kind, name, area, contact, phone, mailbox, address in rows:
             ctx.organisations[key], _ = Organisation.objects.get_or_create(
-                name=name, country=country,
-                defaults=dict(kind=kind, area=ctx.areas[area], contact_name=contact,
-                              phone=to_e164(phone, country_code),
-                              email=f"contact@{mailbox}.example", address=address))
+                name=name,
+                country=country,
+                defaults=dict(
+                    kind=kind,
+                    area=ctx.areas[area],
+                    contact_name=contact,
+                    phone=to_e164(phone, country_code),
+                    email=f"contact@{mailbox}.example",
+                    address=address,
+                ),
+            )
 
 
 def build_sites(ctx: Context) -> None:
@@ -136,10 +146,16 @@ def build_sites(ctx: Context) -> None:
         for spec in specs:
             ctx.sites[spec.code], _ = Site.objects.get_or_create(
                 code=spec.code,
-                defaults=dict(name=spec.name, country=country, area=ctx.areas[spec.area],
-                              organisation=ctx.organisations[spec.organisation],
-                              address=spec.address, opening_hours=spec.opening_hours,
-                              timezone=country.timezone))
+                defaults=dict(
+                    name=spec.name,
+                    country=country,
+                    area=ctx.areas[spec.area],
+                    organisation=ctx.organisations[spec.organisation],
+                    address=spec.address,
+                    opening_hours=spec.opening_hours,
+                    timezone=country.timezone,
+                ),
+            )
 
 
 def build_accounts(ctx: Context) -> None:
@@ -149,11 +165,18 @@ def build_accounts(ctx: Context) -> None:
     for username, role, first, last, site_code, country_code in ACCOUNTS:
         is_admin = role == Role.ADMIN
         user = User.objects.create(
-            username=username, password=hashed, role=role, first_name=first, last_name=last,
-            email=f"{username}@{EMAIL_DOMAIN}", is_staff=is_admin, is_superuser=is_admin,
+            username=username,
+            password=hashed,
+            role=role,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@{EMAIL_DOMAIN}",
+            is_staff=is_admin,
+            is_superuser=is_admin,
             country=ctx.countries.get(country_code),
-            organisation=(ctx.organisations[essor[country_code]]
-                          if role == Role.COORDINATOR else None),
+            organisation=(
+                ctx.organisations[essor[country_code]] if role == Role.COORDINATOR else None
+            ),
         )
         if site_code:
             user.sites.set([ctx.sites[site_code]])
@@ -227,8 +250,16 @@ def build_site_history(ctx: Context, spec: SiteSpec, country_code: str) -> None:
     site = ctx.sites[spec.code]
     tz = ZoneInfo(site.timezone)
     today = ctx.now.astimezone(tz).date()
-    run = SiteRun(ctx, spec, country_code, site, site_agents(ctx, site), tz,
-                  start=today - timedelta(days=HISTORY_DAYS), end=today - timedelta(days=1))
+    run = SiteRun(
+        ctx,
+        spec,
+        country_code,
+        site,
+        site_agents(ctx, site),
+        tz,
+        start=today - timedelta(days=HISTORY_DAYS),
+        end=today - timedelta(days=1),
+    )
     dups = DUPLICATES.get(spec.code, [])
     plans = plan_households(run, spec.persons - len(dups), [orig for orig, _v in dups])
     plans += [plan_duplicate(run, orig, variant) for orig, variant in dups]
@@ -320,13 +351,15 @@ def _pick_status(run: SiteRun, row: tuple | None) -> tuple[str, str, str, str]:
     row = row or run.rng.choices(rows, weights=[r[2] for r in rows])[0]
     status, nationality, _w, pool, origin = row
     if not pool:
-        pool = run.rng.choices([p for p, _w in run.spec.pools],
-                               weights=[w for _p, w in run.spec.pools])[0]
+        pool = run.rng.choices(
+            [p for p, _w in run.spec.pools], weights=[w for _p, w in run.spec.pools]
+        )[0]
     return status, nationality, pool, origin
 
 
-def plan_household(run: SiteRun, size: int, head_identity: dict | None,
-                   status_row: tuple | None = None) -> HouseholdPlan:
+def plan_household(
+    run: SiteRun, size: int, head_identity: dict | None, status_row: tuple | None = None
+) -> HouseholdPlan:
     rng = run.rng
     status, nationality, pool_key, origin = _pick_status(run, status_row)
     names = Namer(run, POOLS[pool_key])
@@ -339,16 +372,27 @@ def plan_household(run: SiteRun, size: int, head_identity: dict | None,
     while len(members) < size:
         members.append(_plan_relative(run, names, head, spouse, members))
     when = visit_time(run, history_day(run, run.start, run.end, skew=1.3))
-    return HouseholdPlan(when=when, status=(status, nationality),
-                         locality=rng.choice(run.spec.localities), members=members, origin=origin)
+    return HouseholdPlan(
+        when=when,
+        status=(status, nationality),
+        locality=rng.choice(run.spec.localities),
+        members=members,
+        origin=origin,
+    )
 
 
 def _plan_head(run: SiteRun, names: "Namer", size: int, identity: dict | None) -> Member:
     rng = run.rng
     if identity:
         age = _age_in_years(identity["birth_date"], run.end)
-        return Member(Relationship.HEAD, identity["sex"], age, identity["given_name"],
-                      identity["family_name"], identity=identity)
+        return Member(
+            Relationship.HEAD,
+            identity["sex"],
+            age,
+            identity["given_name"],
+            identity["family_name"],
+            identity=identity,
+        )
     sex = "female" if rng.random() < 0.55 else "male"
     if size == 1:
         age = rng.randint(17, 24) if rng.random() < 0.55 else rng.randint(25, 72)
@@ -360,32 +404,54 @@ def _plan_head(run: SiteRun, names: "Namer", size: int, identity: dict | None) -
 def _plan_spouse(run: SiteRun, names: "Namer", head: Member) -> Member:
     if head.sex == "male":
         age = max(17, head.age - run.rng.randint(0, 12))
-        return Member(Relationship.SPOUSE, "female", age, names.given("female"),
-                      names.family_of_own())
+        return Member(
+            Relationship.SPOUSE, "female", age, names.given("female"), names.family_of_own()
+        )
     age = head.age + run.rng.randint(0, 10)
     return Member(Relationship.SPOUSE, "male", age, names.given("male"), names.family_of_own())
 
 
-def _plan_relative(run: SiteRun, names: "Namer", head: Member, spouse: Member | None,
-                   members: list[Member]) -> Member:
+def _plan_relative(
+    run: SiteRun, names: "Namer", head: Member, spouse: Member | None, members: list[Member]
+) -> Member:
     rng = run.rng
     sex = "female" if rng.random() < 0.56 else "male"
     roll = rng.random()
     if roll < 0.08 and head.age < 45:
         return names.parent_of(head, sex, head.age + rng.randint(18, 30), members)
     if roll < 0.16:
-        return Member(Relationship.SIBLING, sex, max(8, head.age + rng.randint(-12, 8)),
-                      names.given(sex, avoid=members), head.family_name)
+        return Member(
+            Relationship.SIBLING,
+            sex,
+            max(8, head.age + rng.randint(-12, 8)),
+            names.given(sex, avoid=members),
+            head.family_name,
+        )
     if roll < 0.26 and head.age >= 42:
-        return Member(Relationship.GRANDCHILD, sex, rng.randint(0, 9),
-                      names.given(sex, avoid=members), names.family_of_grandchild(head))
+        return Member(
+            Relationship.GRANDCHILD,
+            sex,
+            rng.randint(0, 9),
+            names.given(sex, avoid=members),
+            names.family_of_grandchild(head),
+        )
     if roll < 0.30:
-        return Member(Relationship.OTHER_RELATIVE, sex, rng.randint(6, 30),
-                      names.given(sex, avoid=members), names.family_of_own())
+        return Member(
+            Relationship.OTHER_RELATIVE,
+            sex,
+            rng.randint(6, 30),
+            names.given(sex, avoid=members),
+            names.family_of_own(),
+        )
     mother_age = next((m.age for m in (head, spouse) if m and m.sex == "female"), head.age - 3)
     age = rng.randint(0, max(0, min(mother_age - 16, 24)))
-    return Member(Relationship.CHILD, sex, age, names.given(sex, avoid=members),
-                  names.family_of_child(head, spouse))
+    return Member(
+        Relationship.CHILD,
+        sex,
+        age,
+        names.given(sex, avoid=members),
+        names.family_of_child(head, spouse),
+    )
 
 
 class Namer:
@@ -437,11 +503,18 @@ def plan_duplicate(run: SiteRun, original: dict, variant: dict) -> HouseholdPlan
     first = run.start + timedelta(days=HISTORY_DAYS // 2)
     when = visit_time(run, history_day(run, first, run.end - timedelta(days=3)))
     born = identity["birth_date"] or original["birth_date"]
-    member = Member("", identity["sex"], _age_in_years(born, run.end),
-                    identity["given_name"], identity["family_name"], identity=identity)
+    member = Member(
+        "",
+        identity["sex"],
+        _age_in_years(born, run.end),
+        identity["given_name"],
+        identity["family_name"],
+        identity=identity,
+    )
     status = run.spec.statuses[0]  # nationals
-    return HouseholdPlan(when=when, status=(status[0], status[1]),
-                         locality=run.spec.localities[0], members=[member])
+    return HouseholdPlan(
+        when=when, status=(status[0], status[1]), locality=run.spec.localities[0], members=[member]
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -454,10 +527,15 @@ def person_data(run: SiteRun, plan: HouseholdPlan, member: Member) -> dict:
     status, nationality = plan.status
     born, estimated = birth_date(run, member, status)
     data = {
-        "given_name": member.given_name, "family_name": member.family_name,
-        "sex": member.sex, "birth_date": born, "birth_date_estimated": estimated,
-        "phone": phone_for(run, member), "locality": plan.locality[0],
-        "area": run.ctx.areas[plan.locality[1]], "nationality": nationality,
+        "given_name": member.given_name,
+        "family_name": member.family_name,
+        "sex": member.sex,
+        "birth_date": born,
+        "birth_date_estimated": estimated,
+        "phone": phone_for(run, member),
+        "locality": plan.locality[0],
+        "area": run.ctx.areas[plan.locality[1]],
+        "nationality": nationality,
         "migration_status": status,
         "documents": documents_for(run, member.age, status),
         "education": education_for(run, member.age),
@@ -528,8 +606,14 @@ def documents_for(run: SiteRun, age: int, status: str) -> list[str]:
     return held
 
 
-EDUCATION_WEIGHTS = {"none": 40, "primary": 28, "lower_secondary": 14, "upper_secondary": 9,
-                     "vocational": 5, "higher": 4}
+EDUCATION_WEIGHTS = {
+    "none": 40,
+    "primary": 28,
+    "lower_secondary": 14,
+    "upper_secondary": 9,
+    "vocational": 5,
+    "higher": 4,
+}
 
 
 def education_for(run: SiteRun, age: int) -> str:
@@ -556,8 +640,14 @@ def occupation_for(run: SiteRun, member: Member) -> str:
     return run.rng.choice(pools[member.sex])
 
 
-WG_FIELDS = ("wg_seeing", "wg_hearing", "wg_walking", "wg_cognition", "wg_selfcare",
-             "wg_communication")
+WG_FIELDS = (
+    "wg_seeing",
+    "wg_hearing",
+    "wg_walking",
+    "wg_cognition",
+    "wg_selfcare",
+    "wg_communication",
+)
 
 
 def washington_group(run: SiteRun, age: int) -> dict:
@@ -567,8 +657,9 @@ def washington_group(run: SiteRun, age: int) -> dict:
     answers = {}
     for name in WG_FIELDS:
         roll = rng.random()
-        answers[name] = 4 if roll < frailty / 8 else 3 if roll < frailty / 3 \
-            else 2 if roll < frailty else 1
+        answers[name] = (
+            4 if roll < frailty / 8 else 3 if roll < frailty / 3 else 2 if roll < frailty else 1
+        )
     return answers
 
 
@@ -589,24 +680,26 @@ def register_household(run: SiteRun, plan: HouseholdPlan) -> None:
         return
     household = household_create(head=persons[0], by=agent, locality=plan.locality[0])
     for member, person in zip(plan.members[1:], persons[1:], strict=True):
-        household_add_member(household=household, person=person,
-                             relationship=member.relationship, by=agent)
+        household_add_member(
+            household=household, person=person, relationship=member.relationship, by=agent
+        )
     _backdate_registration(persons, household, plan.when)
 
 
-def _backdate_registration(persons: list[Person], household: Household | None,
-                           when: datetime) -> None:
+def _backdate_registration(
+    persons: list[Person], household: Household | None, when: datetime
+) -> None:
     ids = [p.pk for p in persons]
     Person.objects.filter(pk__in=ids).update(created_at=when, updated_at=when)
-    Person.objects.filter(pk__in=ids, consent_date__isnull=False).update(
-        consent_date=when.date())
+    Person.objects.filter(pk__in=ids, consent_date__isnull=False).update(consent_date=when.date())
     MatchDecision.objects.filter(person_id__in=ids).update(decided_at=when)
     touched = list(ids)
     if household is not None:
         touched.append(household.pk)
         Household.objects.filter(pk=household.pk).update(created_at=when, updated_at=when)
         HouseholdMember.objects.filter(household=household).update(
-            joined_on=when.date(), created_at=when, updated_at=when)
+            joined_on=when.date(), created_at=when, updated_at=when
+        )
     Event.objects.filter(object_id__in=touched).update(at=when)
 
 
@@ -614,8 +707,7 @@ def _backdate_visits(site: Site) -> None:
     visits = Visit.objects.filter(site=site)
     visits.update(created_at=F("occurred_at"), updated_at=F("occurred_at"))
     occurred = Visit.objects.filter(pk=OuterRef("object_id")).values("occurred_at")[:1]
-    Event.objects.filter(site=site, object_type="frontdesk.visit").update(
-        at=Subquery(occurred))
+    Event.objects.filter(site=site, object_type="frontdesk.visit").update(at=Subquery(occurred))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -624,8 +716,14 @@ def _backdate_visits(site: Site) -> None:
 
 FOLLOW_UP_DAYS = 12
 FIRST_CHANNELS = {"walk_in": 60, "outreach": 18, "partner": 14, "fair": 8}
-LATER_CHANNELS = {"walk_in": 55, "phone": 20, "home_visit": 8, "outreach": 7, "partner": 5,
-                  "fair": 5}
+LATER_CHANNELS = {
+    "walk_in": 55,
+    "phone": 20,
+    "home_visit": 8,
+    "outreach": 7,
+    "partner": 5,
+    "fair": 5,
+}
 OUTCOMES = {"informed": 45, "oriented": 40, "case": 15}
 
 
@@ -638,8 +736,14 @@ def needs_of(run: SiteRun, person: Person, age: int) -> list[str]:
     rng = run.rng
     weights = dict(THEME_WEIGHTS[run.country])
     if age < 15:
-        weights |= {"civil_registration": 50, "education": 25, "child_protection": 10,
-                    "vocational_training": 0, "employment": 0, "gbv": 0}
+        weights |= {
+            "civil_registration": 50,
+            "education": 25,
+            "child_protection": 10,
+            "vocational_training": 0,
+            "employment": 0,
+            "gbv": 0,
+        }
     elif age < 25:
         weights |= {"vocational_training": 30, "employment": 25, "education": 12}
     if person.migration_status in ("refugee", "idp", "returnee"):
@@ -676,13 +780,27 @@ def record_person_visits(run: SiteRun) -> None:
             times.append(visit_time(run, day))
         story = ORIGINS.get(reg.origin, "") if reg.age >= 15 else ""
         for number, at in enumerate(times):
-            record_visit(run, at, needs, first=number == 0, person=reg.person,
-                         notes=story if number == 0 and story else None)
+            record_visit(
+                run,
+                at,
+                needs,
+                first=number == 0,
+                person=reg.person,
+                notes=story if number == 0 and story else None,
+            )
 
 
-def record_visit(run: SiteRun, at: datetime, needs: list[str], *, first: bool,
-                 person: Person | None = None, anonymous: dict | None = None,
-                 channel: str = "", notes: str | None = None) -> Visit:
+def record_visit(
+    run: SiteRun,
+    at: datetime,
+    needs: list[str],
+    *,
+    first: bool,
+    person: Person | None = None,
+    anonymous: dict | None = None,
+    channel: str = "",
+    notes: str | None = None,
+) -> Visit:
     rng = run.rng
     themes = list(needs) if rng.random() < 0.8 else [_weighted(rng, THEME_WEIGHTS[run.country])]
     if rng.random() < 0.15:
@@ -693,19 +811,30 @@ def record_visit(run: SiteRun, at: datetime, needs: list[str], *, first: bool,
         outcome = "case"
     if notes is None:
         notes = NOTES[run.language].get(themes[0], "") if person and rng.random() < 0.35 else ""
-    data = {"occurred_at": at, "themes": [run.ctx.themes[t] for t in themes],
-            "channel": channel or _weighted(rng, FIRST_CHANNELS if first else LATER_CHANNELS),
-            "outcome": outcome, "notes": notes} | (anonymous or {})
+    data = {
+        "occurred_at": at,
+        "themes": [run.ctx.themes[t] for t in themes],
+        "channel": channel or _weighted(rng, FIRST_CHANNELS if first else LATER_CHANNELS),
+        "outcome": outcome,
+        "notes": notes,
+    } | (anonymous or {})
     return visit_record(site=run.site, by=run.agent(), data=data, person=person)
 
 
-ANONYMOUS_BANDS = {AgeBand.UNDER_15: 6, AgeBand.YOUTH: 38, AgeBand.ADULT: 44, AgeBand.ELDER: 8,
-                   AgeBand.UNKNOWN: 4}
+ANONYMOUS_BANDS = {
+    AgeBand.UNDER_15: 6,
+    AgeBand.YOUTH: 38,
+    AgeBand.ADULT: 44,
+    AgeBand.ELDER: 8,
+    AgeBand.UNKNOWN: 4,
+}
 
 
 def _anonymous(run: SiteRun) -> dict:
-    return {"anonymous_sex": "female" if run.rng.random() < 0.58 else "male",
-            "anonymous_age_band": _weighted(run.rng, ANONYMOUS_BANDS)}
+    return {
+        "anonymous_sex": "female" if run.rng.random() < 0.58 else "male",
+        "anonymous_age_band": _weighted(run.rng, ANONYMOUS_BANDS),
+    }
 
 
 def record_anonymous_visits(run: SiteRun, count: int) -> None:
@@ -727,7 +856,8 @@ def todays_window(run: SiteRun) -> tuple[int, int, str]:
     now_minute = local_now.hour * 60 + local_now.minute
     hours = run.spec.hours.get(local_now.weekday())
     opening, closing, channel = (
-        (_minutes(hours[0]), _minutes(hours[1]), "") if hours else (9 * 60, 13 * 60, "outreach"))
+        (_minutes(hours[0]), _minutes(hours[1]), "") if hours else (9 * 60, 13 * 60, "outreach")
+    )
     closing = min(closing, now_minute)
     if closing - opening >= 15:
         return opening, closing, channel
@@ -741,10 +871,12 @@ def record_todays_visits(run: SiteRun) -> None:
     adults = [(reg.person, reg.age) for reg in run.registered if reg.age >= 15]
     for person, age in run.rng.sample(adults, k=min(4, len(adults))):
         at = _at(run, today, run.rng.randint(opening, closing))
-        record_visit(run, at, needs_of(run, person, age), first=False, person=person,
-                     channel=channel)
+        record_visit(
+            run, at, needs_of(run, person, age), first=False, person=person, channel=channel
+        )
     for _n in range(2):
         at = _at(run, today, run.rng.randint(opening, closing))
         theme = _weighted(run.rng, THEME_WEIGHTS[run.country])
-        record_visit(run, at, [theme], first=True, anonymous=_anonymous(run),
-                     channel=channel or "walk_in")
+        record_visit(
+            run, at, [theme], first=True, anonymous=_anonymous(run), channel=channel or "walk_in"
+        )

@@ -10,8 +10,17 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from orienta.api.v1 import api
 from orienta.core.services import api_token_issue
 
-ROLES = ["anonymous", "agent_td", "manager_td", "coordinator_td", "agent_mz", "coordinator_mz",
-         "me_hq", "admin_user", "provider_user"]
+ROLES = [
+    "anonymous",
+    "agent_td",
+    "manager_td",
+    "coordinator_td",
+    "agent_mz",
+    "coordinator_mz",
+    "me_hq",
+    "admin_user",
+    "provider_user",
+]
 
 # What each kind of route allows: role -> status for an in-scope object, and for out-of-scope.
 # "ok" means the action is allowed (any of 200, 201, 302 to a non-login page, 409, 422).
@@ -45,8 +54,11 @@ def expect(kind: str, role: str, target: str, api: bool = False) -> str:
     if role in allowed:
         return "ok" if target == "in" else 404
     # A role that could act on its own scope but not on this object's gets a 404.
-    same_kind_elsewhere = {"read": {"agent_mz", "coordinator_mz"}, "record": {"agent_mz"},
-                           "merge": set()}[kind]
+    same_kind_elsewhere = {
+        "read": {"agent_mz", "coordinator_mz"},
+        "record": {"agent_mz"},
+        "merge": set(),
+    }[kind]
     if role in same_kind_elsewhere:
         return 404 if target == "in" else "ok"
     return denied
@@ -73,18 +85,35 @@ ROUTES = {
     "people:edit": ("record", "get", lambda o: f"/people/{o['person'].pk}/edit/"),
     "people:merge": ("merge", "get", lambda o: f"/people/{o['person'].pk}/merge/"),
     "people:household": ("record", "get", lambda o: f"/people/{o['person'].pk}/household/"),
-    "people:household_create": ("record", "post",
-                                lambda o: f"/people/{o['person'].pk}/household/create/"),
-    "people:household_add": ("record", "post",
-                             lambda o: f"/people/{o['person'].pk}/household/add/"),
-    "people:household_leave": ("record", "post", lambda o: (
-        f"/people/{o['person'].pk}/household/{o['person'].pk}/leave/")),
+    "people:household_create": (
+        "record",
+        "post",
+        lambda o: f"/people/{o['person'].pk}/household/create/",
+    ),
+    "people:household_add": (
+        "record",
+        "post",
+        lambda o: f"/people/{o['person'].pk}/household/add/",
+    ),
+    "people:household_leave": (
+        "record",
+        "post",
+        lambda o: f"/people/{o['person'].pk}/household/{o['person'].pk}/leave/",
+    ),
 }
 
 # Site-scoped routes whose "object" is a site the role may not record at: for "record" kind
 # routes without an object in the path the out-of-scope check is the site parameter.
-NO_OBJECT = {"core:home", "core:healthz", "core:robots", "core:login", "core:logout",
-             "core:set_language", "core:sites", "people:register"}
+NO_OBJECT = {
+    "core:home",
+    "core:healthz",
+    "core:robots",
+    "core:login",
+    "core:logout",
+    "core:set_language",
+    "core:sites",
+    "people:register",
+}
 
 API = "/api/v1"
 # "METHOD /path" -> (kind, path builder, JSON body or None). Lists are checked for leaks.
@@ -93,17 +122,28 @@ API_ROUTES = {
     "GET /api/v1/sites": ("list", lambda o: f"{API}/sites", None),
     "GET /api/v1/themes": ("any", lambda o: f"{API}/themes", None),
     "GET /api/v1/persons": ("list", lambda o: f"{API}/persons", None),
-    "POST /api/v1/persons": ("create", lambda o: f"{API}/persons",
-                             lambda o: {"site": o["site"].code}),
+    "POST /api/v1/persons": (
+        "create",
+        lambda o: f"{API}/persons",
+        lambda o: {"site": o["site"].code},
+    ),
     "GET /api/v1/persons/{person_id}": ("read", lambda o: f"{API}/persons/{o['person'].pk}", None),
-    "PATCH /api/v1/persons/{person_id}": ("record", lambda o: f"{API}/persons/{o['person'].pk}",
-                                   lambda o: {"version": o["person"].version}),
-    "POST /api/v1/persons/match": ("list", lambda o: f"{API}/persons/match",
-                                   lambda o: {"given_name": o["person"].given_name,
-                                              "family_name": o["person"].family_name}),
+    "PATCH /api/v1/persons/{person_id}": (
+        "record",
+        lambda o: f"{API}/persons/{o['person'].pk}",
+        lambda o: {"version": o["person"].version},
+    ),
+    "POST /api/v1/persons/match": (
+        "list",
+        lambda o: f"{API}/persons/match",
+        lambda o: {"given_name": o["person"].given_name, "family_name": o["person"].family_name},
+    ),
     "GET /api/v1/visits": ("list", lambda o: f"{API}/visits", None),
-    "POST /api/v1/visits": ("create", lambda o: f"{API}/visits",
-                            lambda o: {"site": o["site"].code, "person": str(o["person"].pk)}),
+    "POST /api/v1/visits": (
+        "create",
+        lambda o: f"{API}/visits",
+        lambda o: {"site": o["site"].code, "person": str(o["person"].pk)},
+    ),
 }
 
 
@@ -198,9 +238,14 @@ def _api_client(client, users, role):
 def test_api_access(client, users, scope, role):
     """One role, every API route, in and out of scope."""
     headers = _api_client(client, users, role)
-    checks = [(f"{route} [{target}]", lambda r=route, t=target: _api_check(
-        client, headers, scope, role, r, t)) for route in sorted(API_ROUTES)
-        for target in ("in", "out")]
+    checks = [
+        (
+            f"{route} [{target}]",
+            lambda r=route, t=target: _api_check(client, headers, scope, role, r, t),
+        )
+        for route in sorted(API_ROUTES)
+        for target in ("in", "out")
+    ]
     failures = _failures(checks)
     assert not failures, "\n".join(failures)
 

@@ -52,8 +52,11 @@ def counts() -> dict[str, int]:
 @pytest.fixture(scope="module")
 def loaded(django_db_setup, django_db_blocker):
     """The command's output; the demo stays in the database for the module's tests."""
-    with (django_db_blocker.unblock(), override_settings(DEMO=True, PASSWORD_HASHERS=HASHERS),
-          transaction.atomic()):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(DEMO=True, PASSWORD_HASHERS=HASHERS),
+        transaction.atomic(),
+    ):
         out = StringIO()
         started = time.monotonic()
         call_command("load_demo", stdout=out)
@@ -64,8 +67,10 @@ def loaded(django_db_setup, django_db_blocker):
 
 def test_refuses_to_run_outside_demo_mode(db):
     before = counts()
-    with override_settings(DEMO=False), pytest.raises(CommandError,
-                                                      match="never loaded outside demo mode"):
+    with (
+        override_settings(DEMO=False),
+        pytest.raises(CommandError, match="never loaded outside demo mode"),
+    ):
         call_command("load_demo", stdout=StringIO())
     assert counts() == before
 

@@ -15,8 +15,12 @@ ROOT = Path(__file__).resolve().parents[3]
 def _import_settings(**env):
     base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ORIENTA_DEMO")}
     return subprocess.run(
-        [sys.executable, "-c", "import orienta.settings"], cwd=ROOT, env=base | env,
-        capture_output=True, text=True, check=False,
+        [sys.executable, "-c", "import orienta.settings"],
+        cwd=ROOT,
+        env=base | env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -66,20 +70,21 @@ def test_the_language_switcher_keeps_the_choice_on_the_account(login, users):
 
 def test_the_language_switcher_refuses_other_hosts_and_unknown_languages(login, users):
     client = login(users["agent_td"])
-    response = client.post(reverse("core:set_language"),
-                           {"language": "de", "next": "https://evil.example/"})
+    response = client.post(
+        reverse("core:set_language"), {"language": "de", "next": "https://evil.example/"}
+    )
     assert response["Location"] == "/"
     users["agent_td"].refresh_from_db()
     assert users["agent_td"].language == ""
 
 
-@pytest.mark.parametrize("lang,expected", [("fr", "4 mai 1990"), ("pt", "4 de Maio de 1990"),
-                                           ("en", "May 4, 1990")])
+@pytest.mark.parametrize(
+    "lang,expected", [("fr", "4 mai 1990"), ("pt", "4 de Maio de 1990"), ("en", "May 4, 1990")]
+)
 def test_dates_follow_the_user_language(login, users, persons, lang, expected):
     users["agent_td"].language = lang
     users["agent_td"].save()
-    page = login(users["agent_td"]).get(reverse("frontdesk:person",
-                                                args=[persons["person_td"].pk]))
+    page = login(users["agent_td"]).get(reverse("frontdesk:person", args=[persons["person_td"].pk]))
     assert expected.lower() in page.text.lower()
 
 
@@ -90,11 +95,17 @@ def test_visit_times_are_shown_in_the_site_time_zone(login, users, persons):
 
     # 12:00 UTC is 13:00 in N'Djamena (UTC+1).
     at = datetime.datetime(2026, 3, 2, 12, 0, tzinfo=datetime.UTC)
-    Visit.objects.create(site=persons["person_td"].site, person=persons["person_td"],
-                         agent=users["agent_td"], occurred_at=at, outcome="informed")
+    Visit.objects.create(
+        site=persons["person_td"].site,
+        person=persons["person_td"],
+        agent=users["agent_td"],
+        occurred_at=at,
+        outcome="informed",
+    )
     with translation.override("fr"):
-        page = login(users["agent_td"]).get(reverse("frontdesk:person",
-                                                    args=[persons["person_td"].pk]))
+        page = login(users["agent_td"]).get(
+            reverse("frontdesk:person", args=[persons["person_td"].pk])
+        )
     assert "13:00" in page.text
 
 

@@ -8,9 +8,16 @@ from orienta.people.models import MatchDecision, Person
 
 
 def _person_post(**extra):
-    data = {"site": "TD-NDJ1", "given_name": "Kaltouma", "family_name": "Djimadoum",
-            "sex": "female", "birth_date": "1994-02-11", "phone": "66 22 33 44",
-            "migration_status": "national", "consent_processing": "on"}
+    data = {
+        "site": "TD-NDJ1",
+        "given_name": "Kaltouma",
+        "family_name": "Djimadoum",
+        "sex": "female",
+        "birth_date": "1994-02-11",
+        "phone": "66 22 33 44",
+        "migration_status": "national",
+        "consent_processing": "on",
+    }
     return data | extra
 
 
@@ -31,8 +38,10 @@ def test_agent_registers_a_new_person_then_records_a_visit(login, users, persons
     assert person.phone == "+23566223344"
     assert person.consent_recorded_by == users["agent_td"]
     themes = list(Theme.objects.values_list("code", flat=True)[:2])
-    response = client.post(response["Location"], {"site": "TD-NDJ1", "themes": themes,
-                                                  "channel": "walk_in", "outcome": "informed"})
+    response = client.post(
+        response["Location"],
+        {"site": "TD-NDJ1", "themes": themes, "channel": "walk_in", "outcome": "informed"},
+    )
     assert response.status_code == 302
     visit = Visit.objects.get(person=person)
     assert sorted(visit.themes.values_list("code", flat=True)) == sorted(themes)
@@ -41,8 +50,10 @@ def test_agent_registers_a_new_person_then_records_a_visit(login, users, persons
 def test_registering_a_look_alike_shows_candidates_and_saves_nothing(login, users, persons):
     client = login(users["agent_td"])
     before = Person.objects.count()
-    response = client.post(reverse("people:register"), _person_post(
-        given_name="Achta", family_name="Mahamat", birth_date="1990-05-04", phone=""))
+    response = client.post(
+        reverse("people:register"),
+        _person_post(given_name="Achta", family_name="Mahamat", birth_date="1990-05-04", phone=""),
+    )
     assert response.status_code == 200
     assert persons["person_td"].code in response.text
     assert Person.objects.count() == before
@@ -50,8 +61,12 @@ def test_registering_a_look_alike_shows_candidates_and_saves_nothing(login, user
 
 def test_confirming_a_new_person_despite_look_alikes_keeps_the_decision(login, users, persons):
     client = login(users["agent_td"])
-    client.post(reverse("people:register"), _person_post(
-        given_name="Achta", family_name="Mahamat", birth_date="1990-05-04", confirm_new="1"))
+    client.post(
+        reverse("people:register"),
+        _person_post(
+            given_name="Achta", family_name="Mahamat", birth_date="1990-05-04", confirm_new="1"
+        ),
+    )
     new = Person.objects.exclude(pk=persons["person_td"].pk).get(given_name="Achta")
     decision = MatchDecision.objects.get(person=new)
     assert decision.decision == "new"
@@ -61,16 +76,24 @@ def test_confirming_a_new_person_despite_look_alikes_keeps_the_decision(login, u
 def test_opening_an_existing_person_keeps_the_decision(login, users, persons):
     client = login(users["agent_td"])
     person = persons["person_td"]
-    response = client.post(reverse("people:open_existing", args=[person.pk]),
-                           {"given_name": "Acta", "family_name": "Mahamat"})
+    response = client.post(
+        reverse("people:open_existing", args=[person.pk]),
+        {"given_name": "Acta", "family_name": "Mahamat"},
+    )
     assert response.status_code == 302
     assert MatchDecision.objects.filter(person=person, decision="existing").exists()
 
 
-@pytest.mark.parametrize("field,value", [
-    ("phone", "12"), ("birth_date", "2999-01-01"), ("given_name", ""), ("family_name", "x" * 101),
-    ("site", "XX-NOPE"),
-])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("phone", "12"),
+        ("birth_date", "2999-01-01"),
+        ("given_name", ""),
+        ("family_name", "x" * 101),
+        ("site", "XX-NOPE"),
+    ],
+)
 def test_bad_input_gets_a_message_and_saves_nothing(login, users, persons, field, value):
     client = login(users["agent_td"])
     before = Person.objects.count()
@@ -89,9 +112,17 @@ def test_person_page_shows_identity_and_visits(login, users, persons):
 
 def test_anonymous_visit_keeps_only_sex_age_band_and_themes(login, users, persons):
     client = login(users["agent_td"])
-    response = client.post(reverse("frontdesk:visit_new"), {
-        "site": "TD-NDJ1", "anonymous_sex": "female", "anonymous_age_band": "15-24",
-        "themes": ["health"], "channel": "outreach", "outcome": "informed"})
+    response = client.post(
+        reverse("frontdesk:visit_new"),
+        {
+            "site": "TD-NDJ1",
+            "anonymous_sex": "female",
+            "anonymous_age_band": "15-24",
+            "themes": ["health"],
+            "channel": "outreach",
+            "outcome": "informed",
+        },
+    )
     assert response.status_code == 302
     visit = Visit.objects.get(person__isnull=True)
     assert visit.anonymous_age_band == "15-24"

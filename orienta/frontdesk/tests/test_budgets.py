@@ -19,12 +19,28 @@ def _busy_day(world, users, n=25):
     site, agent = world["sites"]["td"], users["agent_td"]
     themes = list(Theme.objects.all()[:2])
     for i in range(n):
-        person = person_register(site=site, by=agent, data={
-            "given_name": f"Personne{chr(65 + i % 26)}", "family_name": "Abakar", "sex": "male",
-            "migration_status": "national", "documents": []})
-        visit_record(site=site, by=agent, person=person, data={
-            "themes": themes, "channel": "walk_in", "outcome": "informed",
-            "occurred_at": timezone.now() - datetime.timedelta(minutes=i)})
+        person = person_register(
+            site=site,
+            by=agent,
+            data={
+                "given_name": f"Personne{chr(65 + i % 26)}",
+                "family_name": "Abakar",
+                "sex": "male",
+                "migration_status": "national",
+                "documents": [],
+            },
+        )
+        visit_record(
+            site=site,
+            by=agent,
+            person=person,
+            data={
+                "themes": themes,
+                "channel": "walk_in",
+                "outcome": "informed",
+                "occurred_at": timezone.now() - datetime.timedelta(minutes=i),
+            },
+        )
 
 
 def test_the_stylesheet_stays_small():
@@ -36,8 +52,9 @@ def test_scripts_stay_small_once_compressed():
     assert total <= 20 * 1024
 
 
-def test_a_busy_day_page_is_light_and_has_no_n_plus_one(login, world, users,
-                                                         django_assert_max_num_queries):
+def test_a_busy_day_page_is_light_and_has_no_n_plus_one(
+    login, world, users, django_assert_max_num_queries
+):
     _busy_day(world, users)
     client = login(users["agent_td"])
     with django_assert_max_num_queries(15):
@@ -55,14 +72,21 @@ def test_search_results_have_no_n_plus_one(login, world, users, django_assert_ma
     assert response.text.count("Abakar") >= 20
 
 
-def test_person_page_has_no_n_plus_one(login, world, users, persons,
-                                       django_assert_max_num_queries):
+def test_person_page_has_no_n_plus_one(login, world, users, persons, django_assert_max_num_queries):
     person = persons["person_td"]
     themes = list(Theme.objects.all()[:3])
     for i in range(10):
-        visit_record(site=person.site, by=users["agent_td"], person=person, data={
-            "themes": themes, "channel": "phone", "outcome": "oriented",
-            "occurred_at": timezone.now() - datetime.timedelta(days=i)})
+        visit_record(
+            site=person.site,
+            by=users["agent_td"],
+            person=person,
+            data={
+                "themes": themes,
+                "channel": "phone",
+                "outcome": "oriented",
+                "occurred_at": timezone.now() - datetime.timedelta(days=i),
+            },
+        )
     client = login(users["agent_td"])
     with django_assert_max_num_queries(14):
         response = client.get(reverse("frontdesk:person", args=[person.pk]))

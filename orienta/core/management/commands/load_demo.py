@@ -9,8 +9,10 @@ from orienta.core import demo
 
 
 class Command(BaseCommand):
-    help = "Load the demonstration data (three countries, six sites, about 300 persons, " \
-           "six months of visits). Runs only in demo mode (ORIENTA_DEMO=1), and only once."
+    help = (
+        "Load the demonstration data (three countries, six sites, about 300 persons, "
+        "six months of visits). Runs only in demo mode (ORIENTA_DEMO=1), and only once."
+    )
 
     def handle(self, *args, **options):
         if not settings.DEMO:
@@ -28,8 +30,11 @@ class Command(BaseCommand):
                 f"{site_code}: {row['persons']} persons in {row['households']} households, "
                 f"{row['visits']} visits ({row['anonymous']} anonymous)"
             )
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo data loaded in {time.monotonic() - started:.1f} s. "
-            f"Every demo account's password is {demo.PASSWORD!r}: "
-            + ", ".join(name for name, *_rest in demo.ACCOUNTS) + "."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data loaded in {time.monotonic() - started:.1f} s. "
+                f"Every demo account's password is {demo.PASSWORD!r}: "
+                + ", ".join(name for name, *_rest in demo.ACCOUNTS)
+                + "."
+            )
+        )
