@@ -1,5 +1,7 @@
 """API routes of the front desk: themes and visits."""
 
+from urllib.parse import urlencode
+
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext
@@ -7,6 +9,7 @@ from ninja import Query, Router
 from ninja.pagination import PageNumberPagination, paginate
 
 from orienta.api.errors import Detail, FieldErrors, field_error, form_errors
+from orienta.audit.services import access_log_search
 from orienta.core.api import writable_site
 from orienta.core.models import Site
 from orienta.frontdesk.forms import AnonymousVisitForm, VisitForm
@@ -49,6 +52,10 @@ def visit_list(request, filters: Query[VisitFilters]):
         visits = visits.filter(person_id=filters.person)
     if filters.date:
         visits = _on_day(visits, request.auth, filters.date)
+    given = urlencode(filters.model_dump(exclude_none=True))
+    access_log_search(
+        request, query=given, results=visits.count(), object_type="visit", person_id=filters.person
+    )
     return (
         visits.select_related("site", "person", "agent")
         .prefetch_related("themes")

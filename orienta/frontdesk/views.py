@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from orienta.audit.services import access_log_read, access_log_search
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
 from orienta.frontdesk import queries, services
 from orienta.frontdesk.forms import AnonymousVisitForm, VisitForm
@@ -27,6 +28,7 @@ def day(request):
     if site is None:
         raise PermissionDenied
     visits = list(queries.visits_today(request.user, site))
+    access_log_search(request, query=f"site={site.code}", results=len(visits), object_type="visit")
     context = {
         "site": site,
         "site_form": site_form,
@@ -44,6 +46,7 @@ def person(request, pk):
     found = person_for(request.user, pk)
     if str(found.pk) != str(pk):
         return redirect("frontdesk:person", pk=found.pk)
+    access_log_read(request, found)
     membership = current_membership(found)
     context = {
         "person": found,
@@ -63,6 +66,8 @@ def visit_new(request):
         raise PermissionDenied
     person_id = request.GET.get("person")
     found = person_for(request.user, person_id) if person_id else None
+    if found:
+        access_log_read(request, found)
     form_class = VisitForm if found else AnonymousVisitForm
     site_form = SiteChoiceForm(request.POST or None, user=request.user)
     form = form_class(request.POST or None)

@@ -1,0 +1,203 @@
+"""Reading the access log: a person's entries for the accountable roles, the person-facing
+account, and the check of the chain."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+from django.http import Http404
+from django.utils.translation import gettext
+
+from orienta.audit.models import GENESIS, AccessLogEntry, Action
+from orienta.core.models import Role, Site
+from orienta.people.models import Person
+
+# Who answers for access to personal data: country coordinators for their country, M&E and
+# headquarters for all. They read the log of a person; M&E never reads the person's data.
+LOG_READER_ROLES = frozenset({Role.COORDINATOR, Role.ME})
+# What the person-facing account counts as someone having looked at the record.
+ACCOUNTED_ACTIONS = (Action.READ, Action.SEARCH, Action.EXPORT, Action.PRINT)
+MERGE_DEPTH = 5
+
+
+@dataclass(frozen=True)
+class LogSubject:
+    """The person a log is about, as much as the reader may see: the name only for readers of
+    personal data (coordinators), the code and site for all."""
+
+    pk: UUID
+    code: str
+    site_id: UUID
+    site_code: str
+    timezone: str
+    language: str
+    name: str | None
+    ids: list[UUID] = field(default_factory=list)  # this record and those merged into it
+
+
+def can_read_access_log(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.role in LOG_READER_ROLES)
+
+
+def log_subject_for(user, pk) -> LogSubject:
+    """The person whose log the user may read: 403 for other roles, 404 out of scope.
+
+    Resolved without `person_for` on purpose: M&E has no personal-data scope, and reads here
+    only the code and site (the names are not even loaded for them). A merged id leads to the
+    record it was merged into. Erased or deleted records keep their log.
+    """
+    if not can_read_access_log(user):
+        raise PermissionDenied
+    shows_name = user.role == Role.COORDINATOR
+    scope = Q(site__country_id=user.country_id) if shows_name else Q()
+    fields = ["code", "merged_into_id", "deleted_at", "site__code", "site__timezone"]
+    fields += ["site__country__language"] + (["given_name", "family_name"] if shows_name else [])
+    rows = Person.objects.filter(scope).select_related("site__country").only(*fields).order_by()
+    person = rows.filter(pk=pk).first()
+    for _hop in range(MERGE_DEPTH):
+        if person is None or person.merged_into_id is None:
+            break
+        person = rows.filter(pk=person.merged_into_id).first()
+    if person is None or person.merged_into_id is not None:
+        raise Http404
+    return LogSubject(
+        pk=person.pk,
+        code=person.code,
+        site_id=person.site_id,
+        site_code=person.site.code,
+        timezone=person.site.timezone,
+        language=person.site.country.language,
+        name=person.full_name if shows_name and person.deleted_at is None else None,
+        ids=_with_merged(person.pk),
+    )
+
+
+def _with_merged(pk) -> list[UUID]:
+    ids, frontier = [pk], [pk]
+    for _hop in range(MERGE_DEPTH):
+        frontier = list(
+            Person.objects.filter(merged_into__in=frontier).order_by().values_list("pk", flat=True)
+        )
+        if not frontier:
+            break
+        ids += frontier
+    return ids
+
+
+def person_access_entries(subject: LogSubject):
+    """Everything logged about the person, newest first."""
+    return (
+        AccessLogEntry.objects.filter(person__in=subject.ids)
+        .select_related("actor", "site")
+        .order_by("-seq")
+    )
+
+
+@dataclass
+class AccountLine:
+    """One line of the person-facing account, worded for the person (in the active language)."""
+
+    day: date
+    role: str
+    site: Site | None
+    action: str
+    object_type: str
+    times: int
+
+    @property
+    def who(self) -> str:
+        role = str(dict(Role.choices).get(self.role, self.role))
+        if self.site is None or self.role in (Role.ME, Role.ADMIN):
+            return role
+        if self.role == Role.COORDINATOR:
+            return gettext("%(role)s for %(country)s") % {
+                "role": role,
+                "country": self.site.country,
+            }
+        return gettext("%(role)s at %(office)s (%(organisation)s)") % {
+            "role": role,
+            "office": self.site.name,
+            "organisation": self.site.organisation.name,
+        }
+
+    @property
+    def what(self) -> str:
+        if self.object_type == "access_log":
+            return gettext("Checked who looked at your record")
+        if self.object_type == "access_account":
+            return gettext("Prepared this statement for you")
+        if self.object_type == "household":
+            return gettext("Looked at your household")
+        return {
+            Action.READ: gettext("Looked at your record"),
+            Action.SEARCH: gettext("Looked through a list that includes you"),
+            Action.EXPORT: gettext("Exported your data"),
+            Action.PRINT: gettext("Printed your data"),
+        }.get(self.action, self.action)
+
+
+def person_access_account(subject: LogSubject, tzinfo) -> list[tuple[date, list[AccountLine]]]:
+    """Who (role and office, never a name) looked at the person's record, on which day and how
+    many times, by month, oldest first; days in `tzinfo`."""
+    rows = (
+        AccessLogEntry.objects.filter(person__in=subject.ids, action__in=ACCOUNTED_ACTIONS)
+        .annotate(day=TruncDate("at", tzinfo=tzinfo))
+        .values("day", "role", "site_id", "action", "object_type")
+        .annotate(times=Count("id"))
+        .order_by("day", "role", "site_id", "action", "object_type")
+    )
+    rows = list(rows)
+    site_ids = {r["site_id"] for r in rows if r["site_id"]}
+    sites = Site.objects.filter(pk__in=site_ids).select_related("organisation", "country")
+    by_pk = {s.pk: s for s in sites}
+    months: dict[date, list[AccountLine]] = {}
+    for r in rows:
+        line = AccountLine(
+            day=r["day"],
+            role=r["role"],
+            site=by_pk.get(r["site_id"]),
+            action=r["action"],
+            object_type=r["object_type"],
+            times=r["times"],
+        )
+        months.setdefault(r["day"].replace(day=1), []).append(line)
+    return list(months.items())
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    entries: int
+    broken_seq: int | None = None
+    broken_id: UUID | None = None
+    reason: str = ""
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_seq is None
+
+
+def access_log_verify(chunk_size: int = 2000) -> ChainCheck:
+    """Recompute the chain from the first entry: the first entry out of place, whose prev_hash
+    is not the hash before it, or whose fields no longer give its hash, breaks it."""
+    expected_seq, prev_hash, count = 1, GENESIS, 0
+    for entry in AccessLogEntry.objects.order_by("seq").iterator(chunk_size=chunk_size):
+        reason = _broken(entry, expected_seq, prev_hash)
+        if reason:
+            return ChainCheck(count, entry.seq, entry.pk, reason)
+        expected_seq, prev_hash, count = entry.seq + 1, entry.hash, count + 1
+    return ChainCheck(count)
+
+
+def _broken(entry: AccessLogEntry, expected_seq: int, prev_hash: str) -> str:
+    if entry.seq == expected_seq + 1:
+        return f"gap in seq: entry {expected_seq} is missing"
+    if entry.seq != expected_seq:
+        return f"gap in seq: entries {expected_seq} to {entry.seq - 1} are missing"
+    if entry.prev_hash != prev_hash:
+        return "prev_hash mismatch: it is not the hash of the entry before it"
+    if entry.compute_hash() != entry.hash:
+        return "hash mismatch: the entry's fields were changed after it was written"
+    return ""

@@ -1,0 +1,210 @@
+"""Writing the access log. `access_log_record` is the only writer; the helpers below it say the
+same thing in fewer words for the common cases (a person read, a search, a refusal)."""
+
+import ipaddress
+import re
+from uuid import UUID
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from orienta.audit.models import GENESIS, AccessLogEntry, Action, Channel
+
+# Each try loses only to another writer that took the same place in the chain.
+MAX_TRIES = 100
+UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+# What a user types to find a person, in the order it reads best in the log.
+IDENTITY_KEYS = ("given_name", "family_name", "other_names", "birth_date", "phone")
+
+
+def access_log_record(
+    *,
+    request=None,
+    actor=None,
+    action: str,
+    channel: str,
+    object_type: str = "",
+    object_id=None,
+    person_id=None,
+    site_id=None,
+    query: str = "",
+    results: int | None = None,
+    status: int | None = None,
+    username: str = "",
+) -> AccessLogEntry:
+    """Append one entry to the access log, chained to the one before it.
+
+    The actor is the request's signed-in user unless given (a failed sign-in has none: only the
+    `username` typed).
+
+    One SELECT (the last entry) and one INSERT. The chain stays one line however many
+    processes write, because `seq` is unique and the INSERT yields when its place is taken:
+    on SQLite writers are serialised anyway (transactions begin IMMEDIATE, taking the write
+    lock); on PostgreSQL a writer that lost the race to another reads the new last entry and
+    tries the next place. (Locking the last row with SELECT ... FOR UPDATE would not be
+    enough there: a writer that waited on it reads that same row once it is released, not
+    the row written meanwhile.)
+    """
+    if actor is None and action != Action.LOGIN_FAILED:
+        actor = _request_user(request)
+    path, meta = (request.path, request.META) if request is not None else ("", {})
+    entry = AccessLogEntry(
+        actor=actor,
+        username=_text(actor.get_username() if actor else username, 150),
+        role=getattr(actor, "role", "") or "",
+        action=action,
+        channel=channel,
+        object_type=object_type,
+        object_id=_uuid(object_id),
+        person=_uuid(person_id),
+        site_id=_uuid(site_id),
+        path=_text(path, 300),
+        query=_text(query, 500),
+        results=results,
+        status=status,
+        ip=client_ip(request),
+        user_agent=_text(meta.get("HTTP_USER_AGENT", ""), 200),
+    )
+    with transaction.atomic(savepoint=False):
+        for _try in range(MAX_TRIES):
+            last = AccessLogEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+            entry.seq, entry.prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+            entry.at = timezone.now()
+            entry.hash = entry.compute_hash()
+            if _insert_unless_taken(entry):
+                return entry
+    raise RuntimeError("the access log is too busy: no free place in the chain")
+
+
+def _insert_unless_taken(entry: AccessLogEntry) -> bool:
+    """INSERT ... ON CONFLICT (seq) DO NOTHING: False, and nothing written, if another writer
+    holds this `seq`. (A failed plain INSERT would abort the whole transaction on PostgreSQL.)"""
+    meta, quote = AccessLogEntry._meta, connection.ops.quote_name
+    fields = meta.concrete_fields
+    columns = ", ".join(quote(f.column) for f in fields)
+    values = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({quote(meta.get_field('seq').column)}) DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        inserted = cursor.rowcount == 1
+    if inserted:
+        entry._state.adding, entry._state.db = False, connection.alias
+    return inserted
+
+
+def access_log_read(request, person, *, object_type: str = "person", object_id=None):
+    """A page or API answer showed this person's data: their record, or (with `object_type`)
+    another object about them, such as their household."""
+    return access_log_record(
+        request=request,
+        action=Action.READ,
+        channel=channel_of(request),
+        object_type=object_type,
+        object_id=person.pk if object_type == "person" else object_id,
+        person_id=person.pk,
+        site_id=person.site_id,
+    )
+
+
+def access_log_export(request, person, *, reason: str = "") -> AccessLogEntry:
+    """A copy of the person's data left the system (a file), for the reason given."""
+    return access_log_record(
+        request=request,
+        action=Action.EXPORT,
+        channel=Channel.EXPORT,
+        object_type="person",
+        object_id=person.pk,
+        person_id=person.pk,
+        site_id=person.site_id,
+        query=reason,
+    )
+
+
+def access_log_search(
+    request, *, query, results: int, object_type: str = "person", person_id=None
+) -> AccessLogEntry:
+    """A search or list of persons (or of visits, with `object_type`): the text or filters
+    given, and how many records answered — not which."""
+    return access_log_record(
+        request=request,
+        action=Action.SEARCH,
+        channel=channel_of(request),
+        object_type=object_type,
+        person_id=person_id,
+        query=query if isinstance(query, str) else search_text(query),
+        results=results,
+    )
+
+
+def access_log_refused(request, *, status: int) -> AccessLogEntry:
+    """The request was refused (403, or 404 on personal data); the person it aimed at, if the
+    address names one, is kept so the refusal shows in that person's log."""
+    target = _target_person(request)
+    return access_log_record(
+        request=request,
+        action=Action.REFUSED,
+        channel=channel_of(request),
+        object_type="person" if target else "",
+        object_id=target,
+        person_id=target,
+        query=request.META.get("QUERY_STRING", ""),
+        status=status,
+    )
+
+
+def channel_of(request) -> str:
+    if request is not None and request.path.startswith("/api/"):
+        return Channel.API
+    return Channel.PAGE
+
+
+def search_text(data: dict) -> str:
+    """What was typed to find a person (names, date of birth, phone), as one line."""
+    return " ".join(str(data[key]) for key in IDENTITY_KEYS if data.get(key))
+
+
+def client_ip(request) -> str:
+    """REMOTE_ADDR; behind trusted proxies (setting ACCESS_LOG_PROXY_COUNT = how many), the
+    address the nearest of them saw in X-Forwarded-For. Anything else a client sends is not
+    trusted."""
+    if request is None:
+        return ""
+    address = request.META.get("REMOTE_ADDR", "")
+    proxies = getattr(settings, "ACCESS_LOG_PROXY_COUNT", 0)
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if proxies and len(forwarded) >= proxies:
+        address = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return ""
+
+
+def _request_user(request):
+    if request is None:
+        return None
+    user = getattr(request, "auth", None) or getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def _target_person(request) -> UUID | None:
+    found = UUID_RE.search(request.path) or UUID_RE.fullmatch(request.GET.get("person", ""))
+    return UUID(found.group(0)) if found else None
+
+
+def _uuid(value) -> UUID | None:
+    if value is None or value == "" or isinstance(value, UUID):
+        return value or None
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _text(value, limit: int) -> str:
+    return str(value or "").replace("\x00", "")[:limit]
