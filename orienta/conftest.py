@@ -4,16 +4,28 @@ Sites: TD-NDJ1 and TD-MOU1 in Chad, MZ-MPM1 in Mozambique.
 Users: agent_td and manager_td (TD-NDJ1), agent_td2 (TD-MOU1), coordinator_td (Chad),
 agent_mz (MZ-MPM1), coordinator_mz, me_hq, admin_user, provider_user.
 Persons: person_td (TD-NDJ1), person_td2 (TD-MOU1), person_mz (MZ-MPM1).
+
+The users whose role requires two-factor authentication (manager, coordinators, M&E, admin)
+have a confirmed TOTP device; `login(user)` and `force_login_verified(client, user)` give a
+session already verified by it, as after entering the code.
 """
 
 import datetime
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from orienta.accounts.twofactor import otp_required
 from orienta.core.models import Area, Country, Organisation, Role, Site, User
 
 PASSWORD = "a-long-test-password"
+
+# The test client and the live server of the browser tests speak plain HTTP; outside tests,
+# production redirects it to HTTPS. Set at import, before the live server loads its middleware.
+settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture(autouse=True)
@@ -87,7 +99,36 @@ def _user(username, role, *, sites=(), country=None, organisation=None, **extra)
         **extra,
     )
     user.sites.set(sites)
+    if otp_required(user):
+        TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
     return user
+
+
+def force_login_verified(client: Client, user: User, backend: str | None = None) -> Client:
+    """client.force_login(user), with the session verified by the user's device, if any."""
+    Client.force_login(client, user, backend)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+class VerifiedLoginClient(Client):
+    """Django's test client, whose force_login(user) also passes two-factor, like login(user)."""
+
+    def force_login(self, user, backend=None):
+        force_login_verified(self, user, backend)
+
+
+@pytest.fixture
+def client():
+    """pytest-django's `client`, with force_login past two-factor (see VerifiedLoginClient).
+
+    A test of the two-factor steps themselves signs in with a plain `Client()`.
+    """
+    return VerifiedLoginClient()
 
 
 @pytest.fixture
@@ -145,11 +186,9 @@ def persons(world, users):
 
 @pytest.fixture
 def login():
-    """A logged-in test client for a user: login(user)."""
+    """A logged-in test client for a user, past two-factor if they have it: login(user)."""
 
     def make(user):
-        client = Client()
-        client.force_login(user)
-        return client
+        return force_login_verified(Client(), user)
 
     return make

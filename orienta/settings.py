@@ -1,6 +1,7 @@
 """Orienta settings: one file, read from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -44,9 +45,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "orienta.core",
+    "orienta.accounts",
     "orienta.people",
     "orienta.frontdesk",
+    "orienta.audit",
+    "orienta.bench",
 ]
 
 MIDDLEWARE = [
@@ -54,16 +61,24 @@ MIDDLEWARE = [
     # Compress pages and assets for 2G links (CSRF tokens are masked per request against BREACH).
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Nothing Django answers is cached; static files (answered just above) are.
+    "orienta.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "orienta.core.middleware.SessionLimitsMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "orienta.core.middleware.TwoFactorMiddleware",
     "orienta.core.middleware.UserLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "orienta.audit.middleware.RefusedAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a lockout into the answer of `AXES_LOCKOUT_CALLABLE`.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "orienta.urls"
@@ -108,8 +123,9 @@ LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:login"
 
+# Argon2id at the ASVS minimum (19 MiB, t=2, p=1): see orienta/core/hashers.py.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "orienta.core.hashers.Argon2SmallServerHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -136,13 +152,67 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-SESSION_COOKIE_HTTPONLY = True
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username+address before any password is checked.
+    "orienta.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Sign-in lockout (django-axes): the 6th failure in a row (a wrong password, or a wrong
+# two-factor code, on a page or on the API) blocks signing in for 30 minutes.
+# Locked: the pair username + client address. Not the address alone: a BIOSP office, and a
+# mobile operator's carrier-grade NAT, put many agents behind one public address, and one
+# agent's typos would lock the whole office out. Not the username alone: usernames are easy to
+# guess (agent-td…), and anyone anywhere could then keep a coordinator locked out on a field
+# day. A guesser gets 6 tries per account per address per half hour; the accounts that see
+# most (managers, coordinators, M&E, administrators) also need a second factor.
+AXES_FAILURE_LIMIT = 6
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout do not restart it: the "30 minutes" the page announces hold.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "orienta.accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind a reverse proxy every request comes from the proxy: PROXY_COUNT proxies (that set
+# X-Forwarded-For) are skipped to find the client's address.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+if PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Two-factor authentication (django-otp, TOTP): see orienta/accounts/twofactor.py.
+OTP_TOTP_ISSUER = "Orienta"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret
+
+# A session ends after 30 minutes without a request, and 12 hours after sign-in at most
+# (orienta/accounts/sessions.py); the cookie lasts no longer than the longest session.
+SESSION_IDLE_TIMEOUT = 30 * 60
 SESSION_COOKIE_AGE = 12 * 3600
+SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not (DEMO or DEBUG))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS only, outside demo and debug: redirect plain HTTP (but the health check, which a load
+# balancer may probe over HTTP), and tell browsers to come back over HTTPS for a year.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not (DEMO or DEBUG))
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", "0" if DEMO or DEBUG else str(365 * 24 * 3600))
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=bool(SECURE_HSTS_SECONDS))
+# Behind a TLS-terminating proxy: the header it sets on HTTPS requests, e.g.
+# SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https". Set it only if the proxy overwrites it.
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    _header, _, _value = os.environ["SECURE_PROXY_SSL_HEADER"].partition(":")
+    _header = _header.strip().upper().replace("-", "_")
+    SECURE_PROXY_SSL_HEADER = (
+        _header if _header.startswith("HTTP_") else f"HTTP_{_header}",
+        _value.strip(),
+    )
 
 from django.utils.csp import CSP  # noqa: E402
 

@@ -7,8 +7,10 @@ administrator manages accounts and settings, and does not read who came or why.
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from orienta.core.models import Area, Country, Organisation, Site, User
+from orienta.core.services import user_deactivate
 
 admin.site.site_header = "Orienta"
 admin.site.site_title = "Orienta"
@@ -48,3 +50,22 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + (
         (_("Role and scope"), {"fields": ("role", "sites", "country", "organisation", "language")}),
     )
+    actions = ["deactivate"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # Unticking "active" signs the user out everywhere and revokes their API tokens.
+            user_deactivate(obj, by=request.user)
+
+    @admin.action(description=_("Deactivate the selected users and end their sessions"))
+    def deactivate(self, request, queryset):
+        users = list(queryset)
+        for user in users:
+            user_deactivate(user, by=request.user)
+        count = len(users)
+        self.message_user(
+            request,
+            ngettext("%(count)d user deactivated.", "%(count)d users deactivated.", count)
+            % {"count": count},
+        )

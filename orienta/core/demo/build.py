@@ -15,6 +15,7 @@ Deterministic: one `random.Random(2026)` drives every choice (dates are relative
 """
 
 import random
+from base64 import b32decode
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -24,7 +25,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from orienta.accounts.twofactor import otp_required
 from orienta.core.demo.data import (
     ACCOUNTS,
     AREAS,
@@ -180,7 +183,21 @@ def build_accounts(ctx: Context) -> None:
         )
         if site_code:
             user.sites.set([ctx.sites[site_code]])
+        if otp_required(user):
+            demo_device_add(user)
         ctx.users[username] = user
+
+
+# Demo only: the accounts whose role requires two-factor authentication (manager-td,
+# coordinator-td, coordinator-mz, me-hq, admin) share this published secret, so anyone trying
+# the demo can add it to an authenticator app, or run `manage.py demo_otp`, and sign in.
+# A real account's secret is random and shown once, on /account/2fa/setup/.
+DEMO_TOTP_SECRET = "ORIENTADEMOORIENTADEMOORIENTADEM"
+
+
+def demo_device_add(user: User) -> TOTPDevice:
+    key = b32decode(DEMO_TOTP_SECRET).hex()
+    return TOTPDevice.objects.create(user=user, name="Orienta demo", key=key, confirmed=True)
 
 
 def site_agents(ctx: Context, site: Site) -> list[User]:
