@@ -7,6 +7,7 @@ from ninja import Query, Router
 from ninja.pagination import PageNumberPagination, paginate
 
 from orienta.api.errors import Detail, FieldErrors, form_errors
+from orienta.audit.services import access_log_read, access_log_search
 from orienta.core.api import require_recorder, writable_site
 from orienta.core.models import Area
 from orienta.people.forms import PersonForm
@@ -59,11 +60,9 @@ def _current_values(person: Person) -> dict:
 @paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def person_list(request, q: str = Query("", max_length=100, description="Name, code or phone.")):
     """Persons in scope, newest first; with `q`, those matching a name, code or phone."""
-    return (
-        person_search(request.auth, q)
-        .select_related("site", "area")
-        .prefetch_related(CURRENT_MEMBERSHIP)
-    )
+    found = person_search(request.auth, q)
+    access_log_search(request, query=q, results=found.count())
+    return found.select_related("site", "area").prefetch_related(CURRENT_MEMBERSHIP)
 
 
 @router.post(
@@ -87,6 +86,7 @@ def person_create(request, payload: PersonCreateIn):
         raise form_errors(form)
     candidates = person_candidates(user, form.cleaned_data)
     if candidates and not payload.confirm_new:
+        access_log_search(request, query=form.cleaned_data, results=len(candidates))
         return 409, {
             "detail": gettext(
                 "Persons who look like this one are already registered. Check "
@@ -102,6 +102,7 @@ def person_create(request, payload: PersonCreateIn):
 def person_match(request, payload: IdentityIn):
     """Persons in the caller's scope who may be the one described, best first."""
     found = person_candidates(request.auth, payload.model_dump())
+    access_log_search(request, query=payload.model_dump(), results=len(found))
     return [candidate_out(p, r) for p, r in found]
 
 
@@ -110,7 +111,9 @@ def person_match(request, payload: IdentityIn):
 )
 def person_read(request, person_id: UUID):
     """A person; the id of a merged record leads to the person it was merged into."""
-    return person_for(request.auth, person_id)
+    person = person_for(request.auth, person_id)
+    access_log_read(request, person)
+    return person
 
 
 @router.patch(
@@ -123,6 +126,7 @@ def person_patch(request, person_id: UUID, payload: PersonPatchIn):
     user = request.auth
     require_recorder(user)
     person = person_for(user, person_id)
+    access_log_read(request, person)
     changes = _form_input(payload.model_dump(exclude_unset=True, exclude={"version"}))
     data = _current_values(person) | changes
     if changes.get("estimated_age") is not None and "birth_date" not in changes:

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orienta.core.models import Area, BaseModel, Site
@@ -83,7 +84,7 @@ def _wg_field(label):
 class PersonQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         """Persons in scope; merged records are tombstones and never listed."""
-        return super().visible_to(user).filter(merged_into__isnull=True)
+        return super().visible_to(user).filter(merged_into__isnull=True, erased_at__isnull=True)
 
 
 class Person(BaseModel):
@@ -144,6 +145,8 @@ class Person(BaseModel):
         related_name="merged_records",
         editable=False,
     )
+    # Set by the erasure: the record stays, anonymised, so that counts hold.
+    erased_at = models.DateTimeField(_("anonymised on"), null=True, blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -154,6 +157,8 @@ class Person(BaseModel):
         indexes = [models.Index(fields=["site", "family_name"])]
 
     def __str__(self) -> str:
+        if self.erased_at:
+            return str(_("Anonymised record"))
         return f"{self.given_name} {self.family_name}"
 
     @property
@@ -298,3 +303,44 @@ class PersonMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merged_code} → {self.survivor_id}"
+
+
+class ConsentPurpose(models.TextChoices):
+    PROCESSING = "processing", _("Processing of the data")
+    SHARING = "sharing", _("Sharing with referral partners")
+
+
+# The Person field that holds the current state of each purpose.
+CONSENT_FIELDS = {
+    ConsentPurpose.PROCESSING: "consent_processing",
+    ConsentPurpose.SHARING: "consent_sharing",
+}
+
+
+class ConsentEvent(models.Model):
+    """One change of a person's consent for one purpose: given, or withdrawn. Append-only."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consent_events")
+    purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
+    given = models.BooleanField(_("given"), help_text=_("False when the consent is withdrawn."))
+    at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+    # Empty only for the consents recorded before this history began, by an unknown user.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("consent event")
+        verbose_name_plural = _("consent events")
+
+    def __str__(self) -> str:
+        state = "given" if self.given else "withdrawn"
+        return f"{self.person_id} {self.purpose} {state}"

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from orienta.core.scoping import personal_site_filter
 from orienta.people import matching
-from orienta.people.models import Household, Person, PersonMatchKey
+from orienta.people.models import ConsentEvent, Household, Person, PersonMatchKey
 
 CANDIDATE_POOL = 400
 
@@ -22,7 +22,7 @@ def person_for(user, pk) -> Person:
         if person is None:
             raise Http404
         if person.merged_into_id is None:
-            if person.deleted_at is not None:
+            if person.deleted_at is not None or person.erased_at is not None:
                 raise Http404
             return person
         person = (
@@ -112,3 +112,39 @@ def person_by_code_or_none(user, code: str) -> Person | None:
 
 def current_membership(person: Person):
     return person.memberships.filter(left_on__isnull=True).select_related("household").first()
+
+
+def person_may_be_shared(person: Person) -> bool:
+    """Whether the person's data may go to a referral partner now: consent to processing and to
+    sharing both given and not withdrawn, and the record neither merged, deleted nor anonymised.
+
+    Read from the database, not from the instance, so a withdrawal recorded since the instance
+    was loaded counts. A referral checks this inside its own transaction before it sends.
+    """
+    return Person.objects.filter(
+        pk=person.pk,
+        consent_processing=True,
+        consent_sharing=True,
+        merged_into__isnull=True,
+        deleted_at__isnull=True,
+        erased_at__isnull=True,
+    ).exists()
+
+
+def record_group_ids(person: Person) -> list:
+    """The person's id and the ids of every record merged into it, directly or through another."""
+    ids, frontier = [person.pk], [person.pk]
+    while frontier:
+        found = Person.objects.filter(merged_into__in=frontier).values_list("pk", flat=True)
+        frontier = [pk for pk in found if pk not in ids]
+        ids += frontier
+    return ids
+
+
+def consent_history(person: Person):
+    """The consent events of a person and of the records merged into it, newest first."""
+    return (
+        ConsentEvent.objects.filter(person__in=record_group_ids(person))
+        .select_related("recorded_by", "site")
+        .order_by("-at", "-id")
+    )

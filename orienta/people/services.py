@@ -11,6 +11,8 @@ from orienta.core.scoping import can_merge, can_record, writable_sites
 from orienta.core.services import StaleEdit, event_log, site_next_code
 from orienta.people import matching
 from orienta.people.models import (
+    CONSENT_FIELDS,
+    ConsentEvent,
     Household,
     HouseholdMember,
     MatchDecision,
@@ -76,6 +78,24 @@ def _apply(person: Person, data: dict, by: User) -> list[str]:
     return changed
 
 
+def consent_events_write(
+    person: Person, changed: list[str], by: User, note: str = ""
+) -> list[ConsentEvent]:
+    """One ConsentEvent per purpose whose consent changed, with its new state."""
+    return [
+        ConsentEvent.objects.create(
+            site=person.site,
+            person=person,
+            purpose=purpose,
+            given=getattr(person, field),
+            recorded_by=by,
+            note=note,
+        )
+        for purpose, field in CONSENT_FIELDS.items()
+        if field in changed
+    ]
+
+
 @transaction.atomic
 def person_register(
     *,
@@ -87,11 +107,12 @@ def person_register(
     """Register a new person; `candidates` are the look-alikes the agent saw and set aside."""
     _check_site(by, site)
     person = Person(site=site, created_by=by, updated_by=by)
-    _apply(person, data, by)
+    changed = _apply(person, data, by)
     person.code = site_next_code(site=site, kind="person")
     person.full_clean(exclude=["code"])
     person.save()
     _index(person)
+    consent_events_write(person, changed, by)
     MatchDecision.objects.create(
         site=site,
         person=person,
@@ -129,7 +150,7 @@ def person_update(*, person: Person, data: dict, expected_version: int, by: User
     """Save an edit; refused with StaleEdit when someone saved the person in between."""
     _check_site(by, person.site)
     locked = Person.objects.select_for_update().get(pk=person.pk)
-    if locked.version != expected_version or locked.merged_into_id:
+    if locked.version != expected_version or locked.merged_into_id or locked.erased_at:
         raise StaleEdit
     changed = _apply(locked, data, by)
     if not changed:
@@ -141,6 +162,7 @@ def person_update(*, person: Person, data: dict, expected_version: int, by: User
     locked.save()
     if set(changed) & set(IDENTITY_FIELDS) or "phone_alt" in changed:
         _index(locked)
+    consent_events_write(locked, changed, by)
     event_log(
         actor=by, verb="person.updated", obj=locked, site=locked.site, data={"fields": changed}
     )
@@ -218,7 +240,7 @@ def person_merge(*, survivor: Person, merged: Person, by: User, reason: str = ""
         _check_site(by, p.site)
     survivor = Person.objects.select_for_update().get(pk=survivor.pk)
     merged = Person.objects.select_for_update().get(pk=merged.pk)
-    if survivor.merged_into_id or merged.merged_into_id:
+    if survivor.merged_into_id or merged.merged_into_id or survivor.erased_at or merged.erased_at:
         raise StaleEdit
     log = PersonMerge.objects.create(
         site=survivor.site,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orienta.people import views
+from orienta.people import rights_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
     path("people/<uuid:pk>/open/", views.open_existing, name="open_existing"),
     path("people/<uuid:pk>/edit/", views.edit, name="edit"),
     path("people/<uuid:pk>/merge/", views.merge, name="merge"),
+    path("people/<uuid:pk>/consent/", rights_views.consent, name="consent"),
+    path("people/<uuid:pk>/export/", rights_views.export, name="export"),
+    path("people/<uuid:pk>/erase/", rights_views.erase, name="erase"),
     path("people/<uuid:pk>/household/", views.household, name="household"),
     path("people/<uuid:pk>/household/create/", views.household_create, name="household_create"),
     path("people/<uuid:pk>/household/add/", views.household_add, name="household_add"),

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from orienta.audit.services import access_log_read, access_log_search
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_merge, can_record, writable_sites
 from orienta.core.services import StaleEdit
 from orienta.people import queries, services
@@ -32,6 +33,7 @@ def search(request):
     form = PersonSearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
     page = Paginator(queries.person_search(request.user, q), 20).get_page(request.GET.get("page"))
+    access_log_search(request, query=q, results=page.paginator.count)
     context = {"form": form, "q": q, "page": page}
     template = "people/_results.html" if request.htmx else "people/search.html"
     return render(request, template, context)
@@ -61,6 +63,7 @@ def register(request):
     site = site_form.cleaned_data["site"]
     candidates = queries.person_candidates(request.user, form.cleaned_data)
     if candidates and request.POST.get("confirm_new") != "1":
+        access_log_search(request, query=form.cleaned_data, results=len(candidates))
         return render(
             request, "people/register.html", _register_context(request, form, site_form, candidates)
         )
@@ -108,6 +111,7 @@ def by_code(request, code):
 def edit(request, pk):
     _require_recorder(request.user)
     person = queries.person_for(request.user, pk)
+    access_log_read(request, person)
     if request.method != "POST":
         form = PersonForm(instance=person, country=person.site.country)
         return render(request, "people/edit.html", {"form": form, "person": person})
@@ -154,6 +158,7 @@ def merge(request, pk):
     if not can_merge(request.user):
         raise PermissionDenied
     survivor = queries.person_for(request.user, pk)
+    access_log_read(request, survivor)
     form = MergeForm(request.POST or None)
     other = None
     if form.is_valid():
@@ -172,6 +177,8 @@ def merge(request, pk):
                 request, _("%(code)s was merged into this record.") % {"code": other.code}
             )
             return redirect("frontdesk:person", pk=survivor.pk)
+    if other and not form.errors:
+        access_log_read(request, other)
     context = {
         "person": survivor,
         "other": other if not form.errors else None,
@@ -186,6 +193,8 @@ def household(request, pk):
     _require_recorder(request.user)
     person = queries.person_for(request.user, pk)
     membership = queries.current_membership(person)
+    household_id = membership.household_id if membership else None
+    access_log_read(request, person, object_type="household", object_id=household_id)
     context = {
         "person": person,
         "membership": membership,

@@ -1,0 +1,197 @@
+"""Pages of the people's rights: the consent history, the export of everything held on a
+person, and the erasure. The small forms they use live here too."""
+
+import json
+import re
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from orienta.audit.services import access_log_export, access_log_read
+from orienta.core.models import Role
+from orienta.core.reauth import require_recent_auth
+from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
+from orienta.core.services import StaleEdit
+from orienta.people import queries, rights
+from orienta.people.models import ConsentPurpose
+
+REASON_MAX = 500
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ChoiceField(
+        label=gettext_lazy("Consent to"), choices=ConsentPurpose.choices, widget=forms.RadioSelect
+    )
+    given = forms.TypedChoiceField(
+        label=gettext_lazy("The person"),
+        choices=[
+            ("0", gettext_lazy("withdraws this consent")),
+            ("1", gettext_lazy("gives this consent (again)")),
+        ],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note"),
+        required=False,
+        max_length=REASON_MAX,
+        help_text=gettext_lazy("How the person said it, e.g. in person, by phone, in writing."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReasonForm(forms.Form):
+    """A stated reason, which is kept: it must not name the person."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=REASON_MAX,
+        help_text=gettext_lazy(
+            "Who asked, when and how. It is kept in the log: do not write the person's name "
+            "or phone."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": gettext_lazy("Give the reason.")},
+    )
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean_reason(self):
+        reason = " ".join(self.cleaned_data["reason"].split())
+        strings = rights.identity_strings(self.person) - {self.person.code}
+        for text in strings:
+            if re.search(rf"(?<!\w){re.escape(text)}(?!\w)", reason, re.IGNORECASE):
+                raise ValidationError(
+                    _("Do not write the person's name or phone in the reason: it is kept."),
+                    code="names_the_person",
+                )
+        return reason
+
+
+class EraseForm(ReasonForm):
+    confirm = forms.CharField(label=gettext_lazy("Code of the person, to confirm"), max_length=24)
+
+    def clean_confirm(self):
+        typed = self.cleaned_data["confirm"].strip().upper()
+        if typed != self.person.code:
+            raise ValidationError(
+                _("Type the person's code, %(code)s, to confirm.") % {"code": self.person.code},
+                code="wrong_code",
+            )
+        return typed
+
+
+def _person_in_scope(request, pk):
+    if request.user.role not in PERSONAL_DATA_ROLES:
+        raise PermissionDenied
+    return queries.person_for(request.user, pk)
+
+
+def _coordinator_person(request, pk):
+    """Exports and erasures: the coordinator of the person's country only (403, then 404).
+
+    Checked before the password is asked again, so no one else is sent to confirm it.
+    """
+    if request.user.role != Role.COORDINATOR:
+        raise PermissionDenied
+    return queries.person_for(request.user, pk)
+
+
+@login_required
+def consent(request, pk):
+    """The consent history; the site's staff record a withdrawal or a renewed consent."""
+    person = _person_in_scope(request, pk)
+    if str(person.pk) != str(pk):
+        return redirect("people:consent", pk=person.pk)
+    access_log_read(request, person)
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST":
+        if not can_record(request.user):
+            raise PermissionDenied
+        if form.is_valid() and _consent_change(request, person, form):
+            return redirect("people:consent", pk=person.pk)
+    context = {
+        "person": person,
+        "form": form,
+        "history": queries.consent_history(person),
+        "may_be_shared": queries.person_may_be_shared(person),
+    }
+    status = 422 if form.errors else 200
+    return render(request, "people/consent.html", context, status=status)
+
+
+def _consent_change(request, person, form) -> bool:
+    data = form.cleaned_data
+    service = rights.consent_give if data["given"] else rights.consent_withdraw
+    try:
+        events = service(person=person, purpose=data["purpose"], by=request.user, note=data["note"])
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return False
+    except StaleEdit:
+        form.add_error(None, _("This record changed in the meantime; look again and retry."))
+        return False
+    if not events:
+        form.add_error(None, _("Nothing to record: the consent is already in this state."))
+        return False
+    messages.success(request, _("The consent is recorded."))
+    return True
+
+
+@login_required
+def export(request, pk):
+    """A copy of everything held on the person, for the coordinator who states why."""
+    return _export(request, _coordinator_person(request, pk))
+
+
+@require_recent_auth
+def _export(request, person):
+    form = ReasonForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        data = rights.person_export(person=person, by=request.user, reason=reason)
+        access_log_export(request, person, reason=reason)
+        body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        filename = f"{person.code}-{timezone.localdate():%Y%m%d}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        patch_cache_control(response, no_store=True, no_cache=True, private=True, max_age=0)
+        return response
+    access_log_read(request, person)
+    status = 422 if form.errors else 200
+    return render(request, "people/export.html", {"person": person, "form": form}, status=status)
+
+
+@login_required
+def erase(request, pk):
+    """Anonymise the person, after a reason and the person's code typed as confirmation."""
+    return _erase(request, _coordinator_person(request, pk))
+
+
+@require_recent_auth
+def _erase(request, person):
+    form = EraseForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        rights.person_erase(person=person, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(
+            request,
+            _(
+                "The record is anonymised. Its visits still count in the figures, with nothing "
+                "left that names the person."
+            ),
+        )
+        return redirect("people:search")
+    access_log_read(request, person)
+    status = 422 if form.errors else 200
+    return render(request, "people/erase.html", {"person": person, "form": form}, status=status)
