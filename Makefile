@@ -52,3 +52,11 @@ lint: install
 
 clean:
 	rm -rf $(VENV) var
+
+# Benchmark at scale, written to docs/benchmarks.md: PostgreSQL on 127.0.0.1:5432 (or
+# BENCH_DATABASE_URL), 20,000 generated persons by default; e.g. BENCH_ARGS="--persons 200000
+# --users 50 --db sqlite --only load". Runs without demo mode, with a throwaway secret.
+.PHONY: bench
+bench: install compilemessages var
+	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ORIENTA_DEMO=0 \
+		$(PY) manage.py bench $(BENCH_ARGS)

@@ -1,0 +1,476 @@
+"""docs/benchmarks.json (every figure) and docs/benchmarks.md (the same, for people to read).
+
+A run that measures only some stages (`--only`) keeps the other sections of the previous report
+when it was made on the same data set; every run adds a line to the history of scales.
+"""
+
+import json
+from pathlib import Path
+
+from django.utils import timezone
+
+from orienta.bench.pages import FIRST_VISIT_BUDGET, LATER_VISIT_BUDGET, SCRIPT_BUDGET
+
+SECTIONS = ("queries", "duplicates", "load", "weight", "browser")
+TARGET_PERSONS = 1_000_000
+TARGET_VISITS = 3_000_000
+TARGET_USERS = 50
+TARGET_P95_MS = 200
+TARGET_DUPES_P95_MS = 50
+
+
+def write(results: dict, docs: Path) -> tuple[Path, Path]:
+    docs.mkdir(parents=True, exist_ok=True)
+    json_path, md_path = docs / "benchmarks.json", docs / "benchmarks.md"
+    previous = _read(json_path)
+    merged = _merge(previous, results)
+    json_path.write_text(json.dumps(merged, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    md_path.write_text(render(merged), "utf-8")
+    return md_path, json_path
+
+
+def _read(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def _same_data(a: dict, b: dict) -> bool:
+    keys = ("persons", "seed", "generated_on")
+    return (
+        bool(a)
+        and all(a.get("dataset", {}).get(k) == b["dataset"].get(k) for k in keys)
+        and (a.get("options", {}).get("db") == b["options"].get("db"))
+    )
+
+
+def _merge(previous: dict, results: dict) -> dict:
+    merged = dict(results)
+    if _same_data(previous, results):
+        for section in SECTIONS:
+            if section not in merged and section in previous:
+                merged[section] = previous[section]
+    runs = [r for r in previous.get("history", []) if _run_key(r) != _run_key(_run(merged))]
+    merged["history"] = sorted(runs + [_run(merged)], key=lambda r: (r["db"], r["persons"]))
+    return merged
+
+
+def _run_key(run: dict) -> tuple:
+    return run["db"], run["persons"], run.get("users")
+
+
+def _run(results: dict) -> dict:
+    """One line of the history: the headline figures of a run at one scale."""
+    load, dupes = results.get("load", {}), results.get("duplicates", {})
+    return {
+        "date": timezone.localdate().isoformat(),
+        "db": results["options"]["db"],
+        "persons": results["dataset"]["persons"],
+        "visits": results["dataset"]["visits"],
+        "users": load.get("users"),
+        "requests_per_second": load.get("requests_per_second"),
+        "errors": load.get("errors"),
+        "worst_server_p95_ms": _worst(load, "server"),
+        "worst_client_p95_ms": _worst(load, "client"),
+        "duplicates_p95_ms": dupes.get("site", {}).get("ms", {}).get("p95"),
+        "recall": dupes.get("site", {}).get("recall"),
+        "generation_rows_per_second": results["generation"]["rows_per_second"],
+    }
+
+
+def _worst(load: dict, side: str) -> float | None:
+    values = []
+    for row in load.get("operations", {}).values():
+        figures = row["server"] if side == "server" else row
+        if figures.get("p95") is not None:
+            values.append(figures["p95"])
+    return max(values, default=None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Markdown
+# ---------------------------------------------------------------------------------------------
+
+
+def _kb(n: int | None) -> str:
+    return "—" if n is None else f"{n / 1024:.1f}"
+
+
+def _ms(x: float | None) -> str:
+    return "—" if x is None else f"{x:.0f}" if x >= 10 else f"{x:.1f}"
+
+
+def _table(header: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def render(r: dict) -> str:
+    sections = (
+        _intro, _targets, _setup, _load, _duplicates, _queries, _weight, _browser,
+        _extrapolation, _history, _reproduce,
+    )  # fmt: skip
+    stages = {_load: "load", _duplicates: "dupes", _queries: "queries", _weight: "weight",
+              _browser: "browser"}  # fmt: skip
+    parts = []
+    for section in sections:
+        text = section(r)
+        if text and section in stages:
+            text += f"\n\nThis section alone: `{_command(r, stages[section])}`"
+        parts.append(text)
+    return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _command(r: dict, only: str = "") -> str:
+    o = r["options"]
+    args = f"--persons {o['persons']} --users {o['users']} --seconds {o['seconds']:g} "
+    args += f"--db {o['db']}" + (f" --only {only}" if only else "")
+    return f'make bench BENCH_ARGS="{args}"'
+
+
+def _scale(r: dict) -> str:
+    d, o = r["dataset"], r["options"]
+    return (
+        f"{d['persons']:,} persons, {d['visits']:,} visits, {d['sites']} sites on "
+        f"{'PostgreSQL' if o['db'] == 'postgres' else 'SQLite'}"
+    )
+
+
+def _intro(r: dict) -> str:
+    return (
+        "# Benchmarks\n\n"
+        f"Written by `python manage.py bench` (`make bench`) on {r['history'][-1]['date']}; "
+        "the raw figures are in `docs/benchmarks.json`.\n\n"
+        f"**Scale actually measured: {_scale(r)}, "
+        f"{r.get('load', {}).get('users', '—')} simulated users.** The targets of issue 6 are "
+        f"set for {TARGET_PERSONS:,} persons and {TARGET_VISITS:,} visits with {TARGET_USERS} "
+        "users on PostgreSQL; a figure below is measured at that scale only where it says so, "
+        "and the section *Towards 1,000,000 persons* says what is extrapolated."
+    )
+
+
+def _verdict(value, limit, at_scale: bool) -> str:
+    if value is None:
+        return "not measured"
+    if value > limit:
+        return "**not met**" if at_scale else "**not met**, even at this smaller scale"
+    return "met" if at_scale else "met at this scale; not measured at the target scale"
+
+
+def _targets(r: dict) -> str:
+    rows = []
+    weight = r.get("weight", [])
+    if weight:
+        first = max(weight, key=lambda w: w["first_visit"])
+        later = max(weight, key=lambda w: w["later_visit"])
+        scripts = max(w["scripts"] for w in weight)
+        hosts = sum(len(w["other_hosts"]) for w in weight)
+        rows += [
+            ["first visit, compressed (HTML + CSS + JS)", f"≤ {_kb(FIRST_VISIT_BUDGET)} KB",
+             f"{_kb(first['first_visit'])} KB ({first['page']})",
+             _verdict(first["first_visit"], FIRST_VISIT_BUDGET, True)],
+            ["of which JavaScript", f"≤ {_kb(SCRIPT_BUDGET)} KB", f"{_kb(scripts)} KB",
+             _verdict(scripts, SCRIPT_BUDGET, True)],
+            ["later visit, page HTML compressed", f"≤ {_kb(LATER_VISIT_BUDGET)} KB",
+             f"{_kb(later['later_visit'])} KB ({later['page']})",
+             _verdict(later["later_visit"], LATER_VISIT_BUDGET, True)],
+            ["references to other hosts", "0", str(hosts), _verdict(hosts, 0, True)],
+        ]  # fmt: skip
+    rows += _scale_targets(r)
+    if not rows:
+        return ""
+    return "## Measured against the targets\n\n" + _table(
+        ["what", "target", "measured", "verdict"], rows
+    )
+
+
+def _scale_targets(r: dict) -> list[list]:
+    d, o = r["dataset"], r["options"]
+    big = d["persons"] >= TARGET_PERSONS and o["db"] == "postgres"
+    rows = []
+    load = r.get("load")
+    if load:
+        worst = _worst(load, "server")
+        at = big and load["users"] >= TARGET_USERS
+        rows.append([
+            f"p95 server time, {TARGET_USERS} users, {TARGET_PERSONS:,} persons, PostgreSQL",
+            f"≤ {TARGET_P95_MS} ms",
+            f"worst page p95 {_ms(worst)} ms (workers), {_ms(_worst(load, 'client'))} ms "
+            f"(client, queueing included) — {load['users']} users, {_scale(r)}",
+            _verdict(worst, TARGET_P95_MS, at),
+        ])  # fmt: skip
+        rows.append(
+            ["errors under load", "0", str(load["errors"]), _verdict(load["errors"], 0, True)]
+        )
+    dupes = r.get("duplicates")
+    if dupes:
+        p95 = dupes["site"]["ms"]["p95"]
+        rows.append([
+            f"duplicate search p95 over {TARGET_PERSONS:,} persons",
+            f"≤ {TARGET_DUPES_P95_MS} ms",
+            f"{_ms(p95)} ms in a site's registry, {_ms(dupes['country']['ms']['p95'])} ms in a "
+            f"country's — {d['persons']:,} persons",
+            _verdict(p95, TARGET_DUPES_P95_MS, big),
+        ])  # fmt: skip
+    return rows
+
+
+def _setup(r: dict) -> str:
+    m, d, g = r["machine"], r["dataset"], r["generation"]
+    rows = [
+        ["machine", f"{m['cpus']} CPUs, {m['memory_gb']} GB, shared with other work: load "
+                    f"average {m['load_average_start'][0]} at the start, "
+                    f"{m.get('load_average_end', ['—'])[0]} at the end"],
+        ["software", f"Python {m['python']}, Django {m['django']}, {m['database']}"],
+        ["data set", f"{d['persons']:,} persons in {d['households']:,} households, "
+                     f"{d['visits']:,} visits ({d['anonymous_visits']:,} anonymous) over "
+                     f"{d['years']} years{_since(d)}, {d['match_keys']:,} match keys, "
+                     f"{d['sites']} sites, "
+                     f"{d['true_pairs']:,} true duplicate pairs (seed {d['seed']}, generated "
+                     f"{d['generated_on']})"],
+        ["generation", f"{g['seconds']:,} s, {sum(g['rows'].values()):,} rows, "
+                       f"{g['rows_per_second']:,} rows/s "
+                       f"({d['persons'] / max(g['seconds'], 1e-9):,.0f} persons/s)"],
+        ["whole run", f"{r['seconds']:,} s (migrate, generate if needed, measure, report)"],
+    ]  # fmt: skip
+    return "## Set-up\n\n" + _table(["", ""], rows)
+
+
+def _since(d: dict) -> str:
+    recorded = d.get("visits_recorded_by_load_runs", 0)
+    return f" (and {recorded:,} recorded since by earlier load tests)" if recorded else ""
+
+
+def _load(r: dict) -> str:
+    load = r.get("load")
+    if not load:
+        return ""
+    rows = [
+        [op, row["requests"], row["errors"], _ms(row["server"]["p50"]), _ms(row["server"]["p95"]),
+         _ms(row["server"]["p99"]), _ms(row["p50"]), _ms(row["p95"]), _ms(row["p99"])]
+        for op, row in load["operations"].items()
+    ]  # fmt: skip
+    return (
+        f"## Server under load\n\n{load['users']} simulated agents, each signed in with their "
+        f"own session and API token, for {load['seconds']} s against gunicorn "
+        f"({load['workers']} sync workers) on 127.0.0.1: {load['requests']:,} requests, "
+        f"**{load['requests_per_second']} requests/s, {load['errors']} errors**; the workers "
+        f"used {load.get('worker_cpu_ms_per_request', '—')} ms of CPU per request on average "
+        "(user + system, whatever else the machine was doing). Each user "
+        "loops over the eight operations in random order with no pause (a closed loop: the "
+        "server at saturation, not a typical morning). *Workers* is the time gunicorn's worker "
+        "spent on the request (access log `%(D)s`); *client* adds the wait for a free worker "
+        "and the load client's own share of the same two CPUs.\n\n"
+        + _table(
+            [
+                "operation",
+                "requests",
+                "errors",
+                "workers p50 ms",
+                "p95",
+                "p99",
+                "client p50 ms",
+                "p95",
+                "p99",
+            ],
+            rows,
+        )  # fmt: skip
+        + "\n\nOperations: `login_page` GET /login/ signed out; `day` GET /day/; `search` GET "
+        "/people/?q=<the site's commonest family name>; `person` GET /people/<id>/; "
+        "`register_form` GET /people/new/; `visit_post` POST /visits/new/?person=<id> (302); "
+        "`api_search` GET /api/v1/persons?q=<family name>; `api_match` POST "
+        "/api/v1/persons/match."
+    )
+
+
+def _duplicates(r: dict) -> str:
+    dupes = r.get("duplicates")
+    if not dupes:
+        return ""
+    rows = []
+    for label, key in (("a site (agent)", "site"), ("a country (coordinator)", "country")):
+        s = dupes[key]
+        rows.append([label, s["queries"], _ms(s["ms"]["p50"]), _ms(s["ms"]["p95"]),
+                     _ms(s["ms"]["p99"]), s["recall"], s["ranked_first"], s["precision"],
+                     s["candidates_per_query"]])  # fmt: skip
+    missed = dupes["site"]["missed_examples"]
+    missed_text = (
+        "Missed (site scope): "
+        + "; ".join(
+            f"{m['original']} / {m['duplicate']} ({', '.join(m['changes'])})" for m in missed
+        )
+        if missed
+        else "No second record was missed in the sample."
+    )
+    return (
+        "## Duplicate matching\n\n"
+        f"`person_candidates` (what the registration form and `POST /api/v1/persons/match` call) "
+        f"for a sample of the {dupes['pairs_in_truth']:,} second records the generator made "
+        "(1 to 3 of the perturbations of `labelled_pairs.py`: accents, case, spelling variants, "
+        "swapped names, typos, dates, phone formats, other names), looked up with the record "
+        "itself left out. *Recall*: the first record is among the candidates; *precision*: "
+        "share of the candidates shown that are the first record — every other candidate is a "
+        "different person by construction, though the small name pools of the generator make "
+        "namesakes commoner than in life.\n\n"
+        + _table(
+            [
+                "registry searched",
+                "lookups",
+                "p50 ms",
+                "p95 ms",
+                "p99 ms",
+                "recall",
+                "ranked first",
+                "precision",
+                "candidates per lookup",
+            ],
+            rows,
+        )  # fmt: skip
+        + f"\n\n{missed_text}"
+    )
+
+
+def _queries(r: dict) -> str:
+    rows_in = r.get("queries")
+    if not rows_in:
+        return ""
+    rows = [
+        [q["page"], q["small"]["list"], q["small"]["queries"], q["large"]["list"],
+         q["large"]["queries"], "yes" if q["constant"] else "**no**"]
+        for q in rows_in
+    ]  # fmt: skip
+    return (
+        "## Database queries per page\n\n"
+        "Django's test client in-process on the bench database, one agent signed in, counting "
+        "every query of the request (session, user, audit log included), on a short and a long "
+        "list: the long day and person page have 60 more visits, added for the count in a "
+        "transaction rolled back afterwards. Both sizes are counted inside such a transaction, "
+        "where the BEGIN and COMMIT around a real request's audit-log write do not show (two "
+        "statements more on the pages that log a read).\n\n"
+        + _table(["page", "short list", "queries", "long list", "queries", "constant"], rows)
+    )
+
+
+def _weight(r: dict) -> str:
+    weight = r.get("weight")
+    if not weight:
+        return ""
+    rows = [
+        [w["page"], _kb(w["first_visit"]), _kb(w["scripts"]), _kb(w["later_visit"]),
+         f"{w['header_bytes_first_visit']:,} / {w['header_bytes_later_visit']:,}",
+         len(w["other_hosts"])]
+        for w in weight
+    ]  # fmt: skip
+    return (
+        "## Bytes on the wire\n\n"
+        "Bodies as gunicorn sent them, gzip-compressed (`Accept-Encoding: gzip`). A first visit "
+        "loads the HTML and every asset it references (stylesheet, script; icons are inline "
+        "`data:` URLs, there are no images or fonts); a later visit has the assets cached and "
+        "loads the HTML only (pages are `no-store`). Response headers are counted apart "
+        "(security headers, CSP and cookies: about a kilobyte per response). Django pads "
+        "compressed responses with up to 100 random bytes (BREACH mitigation), so sizes vary "
+        "by that much from run to run.\n\n"
+        + _table(
+            [
+                "page",
+                "first visit KB",
+                "of which JS KB",
+                "later visit KB",
+                "header bytes first / later",
+                "other hosts",
+            ],
+            rows,
+        )  # fmt: skip
+    )
+
+
+def _browser(r: dict) -> str:
+    rows_in = r.get("browser")
+    if not rows_in:
+        return ""
+    rows = [
+        [b["page"], b["first"]["visible_s"], b["first"]["load_s"], _kb(b["first"]["bytes"]),
+         b["later"]["visible_s"], b["later"]["load_s"], _kb(b["later"]["bytes"])]
+        for b in rows_in
+    ]  # fmt: skip
+    return (
+        "## A slow link, in a browser\n\n"
+        "Chromium (Playwright) at 360×640, DevTools network emulation: 400 ms latency, "
+        "400 kbit/s (50,000 bytes/s) down and up. Seconds from the start of navigation (the "
+        "browser's own timings, median of 3): *drawn* is the first contentful paint — the page "
+        "with its search box (the username field on the login page, the name on the person "
+        "page) — and *load* the end of the `load` event. First visit: cache disabled; later "
+        "visit: cache enabled, assets cached. The emulation adds latency per request on a "
+        "loopback connection; a real 2G link adds TCP and TLS handshakes on top.\n\n"
+        + _table(
+            [
+                "page",
+                "first: drawn s",
+                "first: load s",
+                "first: KB",
+                "later: drawn s",
+                "later: load s",
+                "later: KB",
+            ],
+            rows,
+        )  # fmt: skip
+    )
+
+
+def _extrapolation(r: dict) -> str:
+    d, g = r["dataset"], r["generation"]
+    rows_per_person = sum(g["rows"].values()) / max(d["persons"], 1)
+    hours = TARGET_PERSONS * rows_per_person / max(g["rows_per_second"], 1) / 3600
+    return (
+        "## Towards 1,000,000 persons\n\n"
+        f"*Extrapolated, not measured:* generating {TARGET_PERSONS:,} persons at the rate "
+        f"measured here ({g['rows_per_second']:,} rows/s, {rows_per_person:.1f} rows per "
+        f"person) would take about {hours:.1f} h; index maintenance grows with the tables, so "
+        "take it as a lower bound.\n\n"
+        "Page times are not extrapolated: they depend on query plans, which change with the "
+        "size of the tables. What the code bounds: lists are paginated (search, API) or limited "
+        "to one day (the day page); a person page reads one person's visits; the duplicate "
+        "search scores at most 400 candidates (`CANDIDATE_POOL`). What grows with the registry: "
+        "the match keys shared by common names (the duplicate search counts them per person "
+        "before taking the 400), the count behind the search's pagination, and the `icontains` "
+        "name filter of the search, which no index serves. The history below shows how the "
+        "figures moved between the scales actually run."
+    )
+
+
+def _history(r: dict) -> str:
+    rows = [
+        [h["date"], h["db"], f"{h['persons']:,}", f"{h['visits']:,}", h["users"] or "—",
+         h["requests_per_second"] or "—", _ms(h["worst_server_p95_ms"]),
+         _ms(h["worst_client_p95_ms"]), _ms(h["duplicates_p95_ms"]), h["recall"] or "—",
+         f"{h['generation_rows_per_second']:,}"]
+        for h in r["history"]
+    ]  # fmt: skip
+    return "## Runs at each scale\n\n" + _table(
+        ["date", "database", "persons", "visits", "users", "requests/s", "worst p95 workers ms",
+         "worst p95 client ms", "duplicates p95 ms", "recall", "generation rows/s"],
+        rows,
+    )  # fmt: skip
+
+
+def _reproduce(r: dict) -> str:
+    o = r["options"]
+    return (
+        "## Reproduce\n\n"
+        "From a fresh clone, after `make test` has set up the virtualenv:\n\n"
+        "```sh\n"
+        f"{_command(r)}   # everything, this report\n"
+        f"{_command(r, 'load')}   # one section: queries, dupes, load, weight or browser\n"
+        'make test ARGS="orienta/bench"   # the byte budgets and the generator\'s rules\n'
+        "export DATABASE_URL=sqlite:///$PWD/var/bench/bench.sqlite3 SECRET_KEY=x ORIENTA_DEMO=0\n"
+        ".venv/bin/python manage.py migrate && .venv/bin/python manage.py generate "
+        f"--persons {o['persons']} --seed {o['seed']}   # the data set alone (empty database)\n"
+        "```\n\n"
+        "PostgreSQL is the server on 127.0.0.1:5432 (user postgres) unless `BENCH_DATABASE_URL` "
+        "says otherwise; the bench database is created if missing and emptied when it holds "
+        "another generation (only a database whose name contains *bench*). Generated accounts: "
+        "`agent-<site>-1..3`, `manager-<site>`, `coordinator-<country>`, password "
+        "`orienta-bench`; the ground truth is in `var/bench/<database>.json`."
+    )
