@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("orienta.core.urls")),
     path("", include("orienta.people.urls")),
     path("", include("orienta.frontdesk.urls")),
+    path("", include("orienta.audit.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

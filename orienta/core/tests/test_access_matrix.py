@@ -8,6 +8,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from orienta.api.v1 import api
+from orienta.audit.models import AccessLogEntry
+from orienta.conftest import force_login_verified
 from orienta.core.services import api_token_issue
 
 ROLES = [
@@ -45,11 +47,10 @@ def expect(kind: str, role: str, target: str, api: bool = False) -> str:
         "read": (READERS, 403),
         "record": (RECORDERS, 403),
         "merge": ({"manager_td"}, 403),
+        "rights": ({"coordinator_td"}, 403),  # export, erasure: the country's coordinator
     }
-    if kind == "site":
-        allowed_in = role in {"agent_td", "manager_td", "coordinator_td", "me_hq", "admin_user"}
-        allowed_out = role in {"coordinator_mz", "me_hq", "admin_user", "agent_mz"}
-        return "ok" if (allowed_in if target == "in" else allowed_out) else 404
+    if kind in BY_SCOPE:
+        return _expect_by_scope(kind, role, target)
     allowed, denied = rules[kind]
     if role in allowed:
         return "ok" if target == "in" else 404
@@ -58,10 +59,30 @@ def expect(kind: str, role: str, target: str, api: bool = False) -> str:
         "read": {"agent_mz", "coordinator_mz"},
         "record": {"agent_mz"},
         "merge": set(),
+        "rights": {"coordinator_mz"},
     }[kind]
     if role in same_kind_elsewhere:
         return 404 if target == "in" else "ok"
     return denied
+
+
+# Kinds where who may act differs in and out of scope: role sets for "in", and for "out".
+BY_SCOPE = {
+    "site": (
+        {"agent_td", "manager_td", "coordinator_td", "me_hq", "admin_user"},
+        {"coordinator_mz", "me_hq", "admin_user", "agent_mz"},
+    ),
+    # A person's access log: the coordinators of its country, and M&E for every country.
+    "log": ({"coordinator_td", "me_hq"}, {"coordinator_mz", "me_hq"}),
+}
+LOG_READERS = {"coordinator_td", "coordinator_mz", "me_hq"}
+
+
+def _expect_by_scope(kind: str, role: str, target: str):
+    if kind == "log" and role not in LOG_READERS:
+        return 403
+    allowed_in, allowed_out = BY_SCOPE[kind]
+    return "ok" if role in (allowed_in if target == "in" else allowed_out) else 404
 
 
 # name -> (kind, method, path builder taking the objects of the target scope)
@@ -71,6 +92,11 @@ ROUTES = {
     "core:robots": ("public", "get", lambda o: "/robots.txt"),
     "core:login": ("public", "get", lambda o: "/login/"),
     "core:logout": ("public", "post", lambda o: "/logout/"),
+    # Everyone signed in uses their own account pages (verify and setup redirect when done).
+    "core:account_2fa_setup": ("any", "get", lambda o: "/account/2fa/setup/"),
+    "core:account_2fa_verify": ("any", "get", lambda o: "/account/2fa/verify/"),
+    "core:account_reauth": ("any", "get", lambda o: "/account/reauth/"),
+    "core:account_password": ("any", "get", lambda o: "/account/password/"),
     "core:set_language": ("public", "post", lambda o: "/language/"),
     "core:sites": ("any", "get", lambda o: "/sites/"),
     "core:site": ("site", "get", lambda o: f"/sites/{o['site'].code}/"),
@@ -84,6 +110,9 @@ ROUTES = {
     "people:open_existing": ("record", "post", lambda o: f"/people/{o['person'].pk}/open/"),
     "people:edit": ("record", "get", lambda o: f"/people/{o['person'].pk}/edit/"),
     "people:merge": ("merge", "get", lambda o: f"/people/{o['person'].pk}/merge/"),
+    "people:consent": ("read", "get", lambda o: f"/people/{o['person'].pk}/consent/"),
+    "people:export": ("rights", "get", lambda o: f"/people/{o['person'].pk}/export/"),
+    "people:erase": ("rights", "get", lambda o: f"/people/{o['person'].pk}/erase/"),
     "people:household": ("record", "get", lambda o: f"/people/{o['person'].pk}/household/"),
     "people:household_create": (
         "record",
@@ -100,6 +129,12 @@ ROUTES = {
         "post",
         lambda o: f"/people/{o['person'].pk}/household/{o['person'].pk}/leave/",
     ),
+    "audit:person_log": ("log", "get", lambda o: f"/people/{o['person'].pk}/access-log/"),
+    "audit:person_account": (
+        "log",
+        "get",
+        lambda o: f"/people/{o['person'].pk}/access-log/account/",
+    ),
 }
 
 # Site-scoped routes whose "object" is a site the role may not record at: for "record" kind
@@ -110,6 +145,10 @@ NO_OBJECT = {
     "core:robots",
     "core:login",
     "core:logout",
+    "core:account_2fa_setup",
+    "core:account_2fa_verify",
+    "core:account_reauth",
+    "core:account_password",
     "core:set_language",
     "core:sites",
     "people:register",
@@ -215,12 +254,17 @@ def test_page_access(client, users, scope, role):
 
             def check(name=name, target=target, kind=kind, method=method, build=build):
                 if role != "anonymous":  # again each time: the logout route ends the session
-                    client.force_login(users[role])
+                    force_login_verified(client, users[role])
+                before = _last_seq()
                 response = getattr(client, method)(build(scope[target]))
                 if kind == "read_list":
                     _check_page_list(response, role, target, scope[target])
                 else:
                     _check(response, expect(kind, role, target))
+                if method == "get" and kind in PERSONAL_KINDS:
+                    _check_page_logged(name, response, role, scope[target], before)
+                elif kind != "site":
+                    _check_refusal_logged(response, role, before)
 
             checks.append((f"{name} [{target}]", check))
     assert not _failures(checks), "\n".join(_failures(checks))
@@ -256,13 +300,66 @@ def _api_check(client, headers, scope, role, route, target):
     objs = scope[target]
     data = body(objs) if callable(body) else body
     kwargs = {"content_type": "application/json", "data": data} if data is not None else {}
+    before = _last_seq()
     response = getattr(client, method)(build(objs), **kwargs, **headers)
+    _check_api_logged(route, response, role, objs, before)
     if kind == "list":
         _check_list(response, role, target, objs)
     elif kind == "public":
         assert response.status_code in (200, 401, 422)
     else:
         _check(response, expect(kind, role, target, api=True), "api")
+
+
+# Page routes of these kinds show personal data when allowed: each such GET leaves an entry in
+# the access log; any refusal (403, or 404 out of scope) leaves a `refused` entry.
+PERSONAL_KINDS = {"read", "read_list", "record", "merge", "rights", "log"}
+# Lists log a search (the text or filters and the number found), not each person.
+LIST_PAGES = {"people:search", "frontdesk:day"}
+# API routes that read personal data, and the entry an allowed call leaves.
+API_LOGGED = {
+    "GET /api/v1/persons/{person_id}": "read",
+    "PATCH /api/v1/persons/{person_id}": "read",
+    "GET /api/v1/persons": "search",
+    "POST /api/v1/persons/match": "search",
+    "GET /api/v1/visits": "search",
+}
+
+
+def _last_seq() -> int:
+    return AccessLogEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+
+def _logged(role, before):
+    return AccessLogEntry.objects.filter(seq__gt=before, username=role)
+
+
+def _check_refusal_logged(response, role, before):
+    if role != "anonymous" and response.status_code in (403, 404):
+        refused = _logged(role, before).filter(action="refused", status=response.status_code)
+        assert refused.exists(), "the refusal is not in the access log"
+
+
+def _check_page_logged(route, response, role, objs, before):
+    _check_refusal_logged(response, role, before)
+    if response.status_code != 200:
+        return
+    entries = _logged(role, before)
+    if route in LIST_PAGES:
+        assert entries.filter(action="search").exists(), "the search is not in the access log"
+    else:
+        read = entries.filter(person=objs["person"].pk).exclude(action="refused")
+        assert read.exists(), "the read is not in the access log"
+
+
+def _check_api_logged(route, response, role, objs, before):
+    _check_refusal_logged(response, role, before)
+    action = API_LOGGED.get(route)
+    if action and response.status_code == 200:
+        entries = _logged(role, before).filter(action=action, channel="api")
+        if action == "read":
+            entries = entries.filter(person=objs["person"].pk)
+        assert entries.exists(), f"the {action} is not in the access log"
 
 
 def _check_list(response, role, target, objs):
@@ -295,7 +392,7 @@ def _check_page_list(response, role, target, objs):
 @pytest.mark.parametrize("role", ROLES)
 def test_admin_is_for_administrators_only(client, users, role):
     if role != "anonymous":
-        client.force_login(users[role])
+        force_login_verified(client, users[role])
     for url in ("/admin/", "/admin/core/user/", "/admin/core/site/", "/admin/frontdesk/theme/"):
         response = client.get(url)
         if role == "admin_user":
@@ -305,6 +402,6 @@ def test_admin_is_for_administrators_only(client, users, role):
 
 
 def test_personal_records_are_not_in_the_admin(client, users):
-    client.force_login(users["admin_user"])
+    force_login_verified(client, users["admin_user"])
     assert client.get("/admin/people/person/").status_code == 404
     assert client.get("/admin/frontdesk/visit/").status_code == 404
