@@ -15,6 +15,7 @@ from django.test import Client
 from playwright.sync_api import Page, expect, sync_playwright
 
 # The shared people and places live in orienta/conftest.py, which only applies under orienta/.
+from orienta.bench.browser import CHROMIUM, CHROMIUM_ARGS, PHONE
 from orienta.conftest import (  # noqa: F401
     PASSWORD,
     _fast_password_hashing,
@@ -23,17 +24,6 @@ from orienta.conftest import (  # noqa: F401
     world,
 )
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PHONE = {"width": 360, "height": 640}
 DESKTOP = {"width": 1280, "height": 800}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 TIMEOUT_MS = 10_000
