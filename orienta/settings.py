@@ -53,6 +53,10 @@ INSTALLED_APPS = [
     "orienta.people",
     "orienta.frontdesk",
     "orienta.audit",
+    "orienta.directory",
+    "orienta.cases",
+    "orienta.referrals",
+    "orienta.fund",
     "orienta.bench",
 ]
 

@@ -8,6 +8,10 @@ urlpatterns = [
     path("", include("orienta.people.urls")),
     path("", include("orienta.frontdesk.urls")),
     path("", include("orienta.audit.urls")),
+    path("", include("orienta.directory.urls")),
+    path("", include("orienta.cases.urls")),
+    path("", include("orienta.referrals.urls")),
+    path("", include("orienta.fund.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

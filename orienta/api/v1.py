@@ -4,10 +4,14 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
 from orienta.api import errors
+from orienta.cases.api import router as cases_router
 from orienta.core.api import router as core_router
 from orienta.core.services import api_token_user
+from orienta.directory.api import router as directory_router
 from orienta.frontdesk.api import router as frontdesk_router
+from orienta.fund.api import router as fund_router
 from orienta.people.api import router as people_router
+from orienta.referrals.api import router as referrals_router
 
 DESCRIPTION = """
 The API of Orienta, for integrations and synchronisation. It reads and writes through the same
@@ -65,3 +69,7 @@ errors.install(api)
 api.add_router("", core_router)
 api.add_router("", people_router)
 api.add_router("", frontdesk_router)
+api.add_router("", directory_router)
+api.add_router("", cases_router)
+api.add_router("", referrals_router)
+api.add_router("", fund_router)

@@ -14,6 +14,8 @@ transaction.
 Deterministic: one `random.Random(2026)` drives every choice (dates are relative to today).
 """
 
+import importlib
+import importlib.util
 import random
 from base64 import b32decode
 from collections.abc import Iterable
@@ -107,7 +109,19 @@ def load(*, now: datetime | None = None) -> dict[str, dict[str, int]]:
         for country_code, specs in SITES.items():
             for spec in specs:
                 build_site_history(ctx, spec, country_code)
+        for app in APP_DEMOS:
+            module = importlib.import_module(f"orienta.{app}.demo")
+            module.build(ctx)
     return ctx.counts
+
+
+# Apps that add to the demo after the registry and visits, in this order: each has a module
+# `orienta/<app>/demo.py` whose `build(ctx)` writes its records (through its services).
+APP_DEMOS = [
+    app
+    for app in ("directory", "cases", "referrals", "fund")
+    if importlib.util.find_spec(f"orienta.{app}.demo") is not None
+]
 
 
 def build_areas(ctx: Context) -> None:

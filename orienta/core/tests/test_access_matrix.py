@@ -2,7 +2,12 @@
 
 "in" objects belong to site TD-NDJ1 (Chad); "out" objects to MZ-MPM1 (Mozambique).
 A route missing from ROUTES (or API_ROUTES) fails `test_every_route_is_in_the_matrix`.
+Apps added later keep their own matrix in `orienta/<app>/tests/access.py` (module-level
+`ROUTES` and `API_ROUTES` dicts, checked by that app's tests); the coverage test counts them too.
 """
+
+import importlib
+from pathlib import Path
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -202,9 +207,22 @@ def _api_routes():
     return {f"{m.upper()} {path.rstrip('/')}" for path, ops in paths.items() for m in ops}
 
 
+def _app_matrices():
+    """The per-app matrices: every `orienta/<app>/tests/access.py`."""
+    root = Path(__file__).resolve().parents[2]
+    for path in sorted(root.glob("*/tests/access.py")):
+        yield importlib.import_module(f"orienta.{path.parts[-3]}.tests.access")
+
+
 def test_every_route_is_in_the_matrix():
-    assert set(_walk(get_resolver().url_patterns)) == set(ROUTES)
-    assert _api_routes() == set(API_ROUTES)
+    pages, routes = set(ROUTES), set(API_ROUTES)
+    for module in _app_matrices():
+        assert not pages & set(module.ROUTES), module.__name__
+        assert not routes & set(module.API_ROUTES), module.__name__
+        pages |= set(module.ROUTES)
+        routes |= set(module.API_ROUTES)
+    assert set(_walk(get_resolver().url_patterns)) == pages
+    assert _api_routes() == routes
 
 
 @pytest.fixture

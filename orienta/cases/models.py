@@ -1,0 +1,3 @@
+"""Cases."""
+
+from django.db import models  # noqa: F401

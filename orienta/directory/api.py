@@ -1,0 +1,5 @@
+"""API routes of the directory app, mounted under /api/v1/ by orienta.api.v1."""
+
+from ninja import Router
+
+router = Router()

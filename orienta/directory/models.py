@@ -1,0 +1,3 @@
+"""Service directory."""
+
+from django.db import models  # noqa: F401

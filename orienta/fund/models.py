@@ -1,0 +1,3 @@
+"""Support fund."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,3 @@
+"""Referrals."""
+
+from django.db import models  # noqa: F401
