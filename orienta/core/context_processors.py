@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from orienta.core import panels
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_merge, can_record
 
 
@@ -13,4 +14,5 @@ def orienta(request):
         "reads_people": signed_in and user.role in PERSONAL_DATA_ROLES,
         "is_admin": signed_in and user.is_staff,
         "demo": settings.DEMO,
+        "app_links": panels.nav_links(request) if signed_in else [],
     }

@@ -8,6 +8,7 @@ from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from orienta.core import panels
 from orienta.core.queries import site_for, site_list
 from orienta.core.scoping import can_record
 
@@ -62,7 +63,8 @@ def sites(request):
 @login_required
 def site_detail(request, code):
     site = site_for(request.user, code)
-    return render(request, "core/site_detail.html", {"site": site})
+    context = {"site": site, "panels": panels.render("site_panel", request, site)}
+    return render(request, "core/site_detail.html", context)
 
 
 def robots(request):

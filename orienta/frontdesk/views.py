@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orienta.audit.services import access_log_read, access_log_search
+from orienta.core import panels
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
 from orienta.frontdesk import queries, services
 from orienta.frontdesk.forms import AnonymousVisitForm, VisitForm
@@ -55,6 +56,7 @@ def person(request, pk):
         "members": membership.household.current_members() if membership else [],
         "visits": queries.person_visits(request.user, found),
         "merges": found.merges_in.select_related("merged_by"),
+        "panels": panels.render("person_panel", request, found),
     }
     return render(request, "frontdesk/person.html", context)
 
