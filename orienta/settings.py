@@ -149,6 +149,12 @@ LANGUAGE_COOKIE_NAME = "orienta_language"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# Uploaded files (payment receipts...): personal data, never served as static files; views that
+# check the caller's scope stream them. Included in the encrypted backups.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Absolute links that leave the server (the QR code on a referral slip): this origin, e.g.
+# https://orienta.example.org; without it, the origin of the request that printed the slip.
+ORIENTA_PUBLIC_URL = os.environ.get("ORIENTA_PUBLIC_URL", "").rstrip("/")
 STATICFILES_DIRS = [BASE_DIR / "orienta" / "static"]
 WHITENOISE_USE_FINDERS = True
 STORAGES = {
