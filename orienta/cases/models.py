@@ -1,3 +1,328 @@
-"""Cases."""
+"""Cases (prise en charge): needs, assessment, action plan, follow-ups and their timeline.
 
-from django.db import models  # noqa: F401
+A case belongs to a site and to a responsible agent. A sensitive case (violence, child
+protection...) is seen only by its responsible agent and the site's managers; anyone else whose
+role could see the site must "break the glass": state a reason, and get a few hours of access,
+logged and shown to the manager.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from orienta.core.models import BaseModel, Role, Site
+from orienta.core.scoping import personal_site_filter
+from orienta.lib.ids import uuid7
+
+DEFAULT_NO_CONTACT_DAYS = 30
+
+
+class Status(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    CLOSED = "closed", _("Closed")
+
+
+class Risk(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+class ClosureReason(models.TextChoices):
+    NEEDS_MET = "needs_met", _("Needs met")
+    REFERRED_ELSEWHERE = "referred_elsewhere", _("Referred elsewhere")
+    LOST_CONTACT = "lost_contact", _("Lost contact")
+    MOVED = "moved", _("Moved away")
+    REFUSED = "refused", _("Refused further support")
+    DECEASED = "deceased", _("Deceased")
+    OTHER = "other", _("Other")
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ContactKind(models.TextChoices):
+    OFFICE = "office", _("At the office")
+    PHONE = "phone", _("By phone")
+    HOME_VISIT = "home_visit", _("Home visit")
+
+
+class FollowUpStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class CaseSettings(BaseModel):
+    """A site's settings for cases, and the counter of its case codes."""
+
+    site = models.OneToOneField(
+        Site, on_delete=models.PROTECT, related_name="case_settings", verbose_name=_("site")
+    )
+    no_contact_days = models.PositiveSmallIntegerField(
+        _("days without contact before a case is flagged"),
+        default=DEFAULT_NO_CONTACT_DAYS,
+        help_text=_("The worklist lists the open cases nobody contacted for this many days."),
+    )
+    case_seq = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("case settings of a site")
+        verbose_name_plural = _("case settings of sites")
+
+    def __str__(self) -> str:
+        return str(self.site)
+
+
+def _grant_filter(user, prefix: str = "") -> Q:
+    """Cases the user holds a break-the-glass access to, still running."""
+    grants = CaseAccessGrant.objects.filter(user=user, expires_at__gt=timezone.now())
+    return Q(**{f"{prefix}pk__in": grants.values("case_id")})
+
+
+def sensitive_filter(user, prefix: str = "") -> Q:
+    """Among cases in the user's site scope, those the sensitive rule lets them see."""
+    if user.role == Role.MANAGER:
+        return Q()
+    rule = Q(**{f"{prefix}sensitive": False}) | _grant_filter(user, prefix)
+    if user.role == Role.AGENT:
+        rule |= Q(**{f"{prefix}responsible": user})
+    return rule
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Site scope (agents and managers: their sites; coordinator: the country), then the
+        sensitive rule: a sensitive case only for its responsible agent, the site's managers,
+        and whoever broke the glass in the last hours."""
+        scoped = self.filter(personal_site_filter(user), deleted_at__isnull=True)
+        if not (user and user.is_authenticated):
+            return scoped
+        return scoped.filter(sensitive_filter(user))
+
+    def hidden_from(self, user):
+        """Sensitive cases in the user's site scope that the user may not see now."""
+        scoped = self.filter(personal_site_filter(user), deleted_at__isnull=True, sensitive=True)
+        return scoped.exclude(pk__in=self.visible_to(user).values("pk"))
+
+
+class Case(BaseModel):
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="cases", verbose_name=_("site")
+    )
+    code = models.CharField(_("code"), max_length=24, unique=True, editable=False)
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="cases", verbose_name=_("person")
+    )
+    household = models.ForeignKey(
+        "people.Household",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("household"),
+    )
+    visit = models.ForeignKey(
+        "frontdesk.Visit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("opened from the visit"),
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("responsible agent"),
+    )
+    needs = models.ManyToManyField("frontdesk.Theme", related_name="cases", verbose_name=_("needs"))
+    risk = models.CharField(_("risk level"), max_length=10, choices=Risk.choices)
+    assessment = models.TextField(_("assessment"), blank=True)
+    sensitive = models.BooleanField(
+        _("sensitive case"),
+        default=False,
+        help_text=_(
+            "Violence, child protection... Only the responsible agent and the site manager "
+            "see a sensitive case."
+        ),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
+    closure_reason = models.CharField(
+        _("closure reason"), max_length=20, choices=ClosureReason.choices, blank=True
+    )
+    closed_at = models.DateTimeField(_("closed on"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("opened on"), default=timezone.now)
+    # The last contact with the person (opening, or a follow-up done): the worklist flags cases
+    # without contact for the site's number of days.
+    last_contact_at = models.DateTimeField(_("last contact"), default=timezone.now)
+    # Set by the retention rule: the free text is emptied, the record kept for the counts.
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["site", "status"]),
+            models.Index(fields=["responsible", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="closed") & ~Q(closure_reason="")
+                | ~Q(status="closed") & Q(closure_reason=""),
+                name="case_closed_has_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == Status.CLOSED
+
+
+class CaseAction(BaseModel):
+    """A dated step of the action plan; a referral or a fund request may come from it."""
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="actions")
+    what = models.CharField(_("action"), max_length=300)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="case_actions",
+        verbose_name=_("who"),
+    )
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ActionStatus.choices, default=ActionStatus.PLANNED
+    )
+    done_at = models.DateTimeField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "created_at"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        indexes = [models.Index(fields=["site", "status", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.what
+
+
+class FollowUp(BaseModel):
+    """A contact with the person: planned (a due date) or done (when, how, notes)."""
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="followups")
+    kind = models.CharField(_("contact"), max_length=12, choices=ContactKind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.PLANNED
+    )
+    due_on = models.DateField(_("planned for"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done on"), null=True, blank=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("agent"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-done_at", "due_on"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        indexes = [models.Index(fields=["site", "status", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.status}"
+
+
+class EventKind(models.TextChoices):
+    OPENED = "opened", _("Case opened")
+    UPDATED = "updated", _("Case edited")
+    STARTED = "started", _("Follow-up started")
+    CLOSED = "closed", _("Case closed")
+    REOPENED = "reopened", _("Case reopened")
+    REASSIGNED = "reassigned", _("Case reassigned")
+    ACTION_ADDED = "action_added", _("Action planned")
+    ACTION_DONE = "action_done", _("Action done")
+    ACTION_CANCELLED = "action_cancelled", _("Action cancelled")
+    ACTION_CHANGED = "action_changed", _("Action changed")
+    FOLLOWUP_PLANNED = "followup_planned", _("Contact planned")
+    FOLLOWUP_DONE = "followup_done", _("Contact made")
+    FOLLOWUP_CANCELLED = "followup_cancelled", _("Planned contact cancelled")
+    BREAK_GLASS = "break_glass", _("Restricted access opened (break the glass)")
+
+
+class CaseEvent(models.Model):
+    """One entry of a case's timeline. Append-only, written only by the services."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    # A short text shown on the timeline: the action, the closure reason, the reason given...
+    text = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"
+
+    def summary(self) -> str:
+        """What the timeline shows under the kind of event."""
+        if self.kind == EventKind.CLOSED:
+            reason = str(dict(ClosureReason.choices).get(self.data.get("reason"), ""))
+            return " · ".join(part for part in (reason, self.text) if part)
+        if self.kind == EventKind.REASSIGNED:
+            moved = f"{self.data.get('previous', '')} → {self.data.get('responsible', '')}"
+            return " · ".join(part for part in (moved, self.text) if part)
+        return self.text
+
+
+class CaseAccessGrant(models.Model):
+    """A break-the-glass access: who, to which sensitive case, why, until when."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="access_grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_access_grants"
+    )
+    reason = models.TextField(_("reason"))
+    granted_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("ends at"))
+
+    class Meta:
+        ordering = ["-granted_at"]
+        verbose_name = _("break-the-glass access")
+        verbose_name_plural = _("break-the-glass accesses")
+        indexes = [models.Index(fields=["user", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.case_id}"

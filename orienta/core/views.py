@@ -27,7 +27,7 @@ def healthz(request):
 @login_required
 def home(request):
     if can_record(request.user):
-        return redirect("frontdesk:day")
+        return redirect("cases:worklist")
     return redirect("core:sites")
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +14,7 @@ from orienta.core import panels
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
 from orienta.frontdesk import queries, services
 from orienta.frontdesk.forms import AnonymousVisitForm, VisitForm
+from orienta.frontdesk.models import Outcome
 from orienta.people.forms import PersonSearchForm, SiteChoiceForm
 from orienta.people.queries import current_membership, person_for
 
@@ -29,6 +31,7 @@ def day(request):
     if site is None:
         raise PermissionDenied
     visits = list(queries.visits_today(request.user, site))
+    _mask_sensitive(request.user, visits)
     access_log_search(request, query=f"site={site.code}", results=len(visits), object_type="visit")
     context = {
         "site": site,
@@ -38,6 +41,16 @@ def day(request):
         "search_form": PersonSearchForm(),
     }
     return render(request, "frontdesk/day.html", context)
+
+
+def _mask_sensitive(user, visits) -> None:
+    """Persons with a sensitive case the user may not see are listed by their initials."""
+    from orienta.cases.queries import masked_person_ids
+
+    masked = masked_person_ids(user, [v.person_id for v in visits])
+    for v in visits:
+        if v.person is not None:
+            v.person.masked = v.person_id in masked
 
 
 @login_required
@@ -78,10 +91,12 @@ def visit_new(request):
         return render(request, "frontdesk/visit_form.html", context)
     if not (form.is_valid() and site_form.is_valid()):
         return render(request, "frontdesk/visit_form.html", context, status=422)
-    services.visit_record(
+    visit = services.visit_record(
         site=site_form.cleaned_data["site"], by=request.user, data=form.cleaned_data, person=found
     )
     messages.success(request, _("The visit is recorded."))
+    if found and visit.outcome == Outcome.CASE:
+        return redirect(reverse("cases:new") + f"?visit={visit.pk}")
     if found:
         return redirect("frontdesk:person", pk=found.pk)
     return redirect("frontdesk:day")

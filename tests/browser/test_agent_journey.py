@@ -60,6 +60,8 @@ def test_agent_journey(page, live_server, persons, browser_log, shot, users):
     page.fill("#id_username", "agent_td")
     page.fill("#id_password", PASSWORD)
     page.locator("main form button[type=submit]").click()
+    page.wait_for_url(origin + "/worklist/")  # the first page of site staff
+    page.locator(TODAY_LINK).click()
     page.wait_for_url(origin + "/day/")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator(TODAY_LINK)).to_have_text(_translated("fr", "Today"))

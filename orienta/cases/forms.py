@@ -1,0 +1,148 @@
+"""Validation of what users type about cases, shared by the pages and the API."""
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from orienta.cases.models import (
+    ActionStatus,
+    Case,
+    ClosureReason,
+    ContactKind,
+    Risk,
+)
+from orienta.frontdesk.models import Theme
+
+MAX_DUE_YEARS = 3
+
+
+def _note_field(label, required=False):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=settings.MAX_NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CaseForm(forms.ModelForm):
+    needs = forms.ModelMultipleChoiceField(
+        label=_("Needs"),
+        queryset=Theme.objects.active(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one need.")},
+    )
+    assessment = _note_field(_("Assessment"))
+
+    class Meta:
+        model = Case
+        fields = ["needs", "risk", "assessment", "sensitive"]
+        widgets = {"risk": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["risk"].choices = Risk.choices  # no blank radio
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Closure reason"), choices=ClosureReason.choices)
+    note = _note_field(_("Note"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == ClosureReason.OTHER and not (data.get("note") or "").strip():
+            self.add_error("note", _("Say why the case is closed."))
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        min_length=10,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "min_length": _("State the reason in a full sentence (10 characters at least)."),
+        },
+    )
+
+
+class BreakGlassForm(ReasonForm):
+    code = forms.CharField(label=_("Case code"), max_length=24)
+
+
+class ReassignForm(forms.Form):
+    responsible = forms.ModelChoiceField(label=_("New responsible agent"), queryset=None)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=1000)
+
+    def __init__(self, *args, agents=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = agents
+        self.fields["responsible"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+def _clean_due(value):
+    today = timezone.localdate()
+    if value and value > today.replace(year=today.year + MAX_DUE_YEARS):
+        raise forms.ValidationError(_("This date is too far away."), code="too_far")
+    return value
+
+
+class ActionForm(forms.Form):
+    what = forms.CharField(label=_("Action"), max_length=300)
+    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+    assignee = forms.ModelChoiceField(label=_("Who"), queryset=None, required=False)
+
+    def __init__(self, *args, agents=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = agents
+        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["assignee"].empty_label = _("The responsible agent")
+
+    def clean_due_on(self):
+        return _clean_due(self.cleaned_data["due_on"])
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[(ActionStatus.DONE, _("Done")), (ActionStatus.CANCELLED, _("Cancelled"))]
+    )
+
+
+class FollowUpForm(forms.Form):
+    """A contact made (default) or, with `planned`, one planned for a date."""
+
+    kind = forms.ChoiceField(
+        label=_("Contact"), choices=ContactKind.choices, widget=forms.RadioSelect
+    )
+    notes = _note_field(_("Notes"))
+    next_due_on = forms.DateField(
+        label=_("Next contact on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty if no other contact is planned."),
+    )
+
+    def clean_next_due_on(self):
+        value = _clean_due(self.cleaned_data.get("next_due_on"))
+        if value and value < timezone.localdate():
+            raise forms.ValidationError(_("The next contact cannot be in the past."), code="past")
+        return value
+
+
+class PlanFollowUpForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Contact"), choices=ContactKind.choices, widget=forms.RadioSelect
+    )
+    due_on = forms.DateField(label=_("Planned for"), widget=forms.DateInput(attrs={"type": "date"}))
+    notes = _note_field(_("Notes"))
+
+    def clean_due_on(self):
+        return _clean_due(self.cleaned_data["due_on"])
+
+
+class SiteSettingsForm(forms.Form):
+    no_contact_days = forms.IntegerField(
+        label=_("Days without contact before a case is flagged"), min_value=1, max_value=365
+    )

@@ -1,0 +1,45 @@
+"""What cases add to other pages: the person page's cases, and menu entries."""
+
+from django.db.models import Count
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from orienta.cases.models import Case, Status
+from orienta.cases.queries import person_cases
+from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
+
+
+def person_panel(request, person):
+    user = request.user
+    if user.role not in PERSONAL_DATA_ROLES:
+        return None
+    context = {"person": person, "cases": list(person_cases(user, person)), "user": user}
+    context["can_record"] = can_record(user)
+    return render_to_string("cases/_person_panel.html", context, request=request)
+
+
+def site_panel(request, site):
+    """How many cases the site holds, by status — counting only the cases the user may see."""
+    user = request.user
+    if user.role not in PERSONAL_DATA_ROLES:
+        return None
+    counts = dict(
+        Case.objects.visible_to(user)
+        .filter(site=site)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    rows = [(label, counts.get(value, 0)) for value, label in Status.choices]
+    return render_to_string("cases/_site_panel.html", {"rows": rows, "site": site}, request=request)
+
+
+def nav_links(request):
+    user = request.user
+    links = []
+    if can_record(user):
+        links.append((reverse("cases:worklist"), _("Worklist")))
+    if user.role in PERSONAL_DATA_ROLES:
+        links.append((reverse("cases:list"), _("Cases")))
+    return links

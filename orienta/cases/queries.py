@@ -1,0 +1,268 @@
+"""Reads on cases: access helpers, lists, the worklist, masking of names."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from orienta.cases.models import (
+    ActionStatus,
+    Case,
+    CaseAccessGrant,
+    CaseAction,
+    CaseSettings,
+    FollowUp,
+    FollowUpStatus,
+    Status,
+)
+from orienta.core.models import Role
+from orienta.core.scoping import personal_site_filter
+
+WORKLIST_LIMIT = 30
+GRANTS_SHOWN_DAYS = 14
+
+
+def case_for(user, pk) -> Case:
+    """The case with this id if the user may see it now, else 404 (out of scope, or a sensitive
+    case of someone else without a running break-the-glass access)."""
+    case = (
+        Case.objects.visible_to(user)
+        .filter(pk=pk)
+        .select_related("site", "site__country", "person", "household", "responsible", "visit")
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def _scoped(user):
+    """Cases in the user's site scope, before the sensitive rule."""
+    return Case.objects.filter(personal_site_filter(user), deleted_at__isnull=True)
+
+
+def case_in_scope(user, pk) -> Case | None:
+    """The case by id within the user's site scope, whether or not its sensitivity hides it."""
+    return _scoped(user).filter(pk=pk).select_related("site").first()
+
+
+def case_by_code_in_scope(user, code: str) -> Case | None:
+    return _scoped(user).filter(code=(code or "").strip().upper()).select_related("site").first()
+
+
+def action_for(user, pk) -> CaseAction:
+    action = (
+        CaseAction.objects.filter(
+            pk=pk, deleted_at__isnull=True, case__in=Case.objects.visible_to(user)
+        )
+        .select_related("case", "case__site", "case__person", "assignee")
+        .first()
+    )
+    if action is None:
+        raise Http404
+    return action
+
+
+def followup_for(user, pk) -> FollowUp:
+    found = (
+        FollowUp.objects.filter(
+            pk=pk, deleted_at__isnull=True, case__in=Case.objects.visible_to(user)
+        )
+        .select_related("case", "case__site", "case__person")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def case_list(user, *, status: str = "", q: str = "", person=None, responsible=None):
+    """Cases the user may see, newest first, optionally filtered."""
+    cases = Case.objects.visible_to(user).select_related("person", "site", "responsible")
+    if status in Status.values:
+        cases = cases.filter(status=status)
+    elif status == "active":
+        cases = cases.exclude(status=Status.CLOSED)
+    if person is not None:
+        cases = cases.filter(person=person)
+    if responsible is not None:
+        cases = cases.filter(responsible=responsible)
+    q = " ".join((q or "").split())
+    if q:
+        cond = Q(code__icontains=q)
+        for token in q.split():
+            cond |= Q(person__given_name__icontains=token) | Q(person__family_name__icontains=token)
+        cases = cases.filter(cond)
+    return cases.order_by("-opened_at")
+
+
+def person_cases(user, person):
+    return (
+        Case.objects.visible_to(user)
+        .filter(person=person)
+        .select_related("person", "responsible")
+        .order_by("-opened_at")
+    )
+
+
+def case_timeline(case: Case):
+    return case.events.select_related("actor").order_by("-at", "-id")
+
+
+def case_actions(case: Case):
+    return case.actions.filter(deleted_at__isnull=True).select_related("assignee")
+
+
+def case_followups(case: Case):
+    return case.followups.filter(deleted_at__isnull=True).select_related("agent")
+
+
+def active_grant(user, case: Case) -> CaseAccessGrant | None:
+    return (
+        CaseAccessGrant.objects.filter(user=user, case=case, expires_at__gt=timezone.now())
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def masked_person_ids(user, person_ids) -> set:
+    """Of these persons, those with a sensitive case the user may not see: lists show their
+    initials only. One query."""
+    ids = [pk for pk in person_ids if pk]
+    if not ids or not (user and user.is_authenticated):
+        return set()
+    hidden = Case.objects.hidden_from(user).filter(person_id__in=ids)
+    return set(hidden.values_list("person_id", flat=True))
+
+
+def initials(person) -> str:
+    return "".join(
+        f"{part[:1].upper()}." for part in (person.given_name, person.family_name) if part
+    )
+
+
+# The worklist
+# =============================================================================================
+
+
+@dataclass
+class Section:
+    key: str
+    items: list
+    count: int
+
+    @property
+    def more(self) -> int:
+        return max(self.count - len(self.items), 0)
+
+
+@dataclass
+class Worklist:
+    today: date
+    sections: list[Section] = field(default_factory=list)
+    grants: list = field(default_factory=list)
+    open_count: int = 0
+
+
+def site_today(site) -> date:
+    return timezone.localtime(timezone.now(), ZoneInfo(site.timezone)).date()
+
+
+def _section(key: str, queryset, limit: int = WORKLIST_LIMIT) -> Section:
+    items = list(queryset[:limit])
+    return Section(key=key, items=items, count=queryset.count())
+
+
+def _cases_of(user, sites, agent=None):
+    cases = Case.objects.visible_to(user).filter(site__in=sites).exclude(status=Status.CLOSED)
+    if user.role == Role.AGENT:
+        cases = cases.filter(responsible=user)
+    elif agent is not None:
+        cases = cases.filter(responsible=agent)
+    return cases
+
+
+def _mine(user, agent):
+    """Actions of a worklist: the agent's own (assigned, or unassigned on their cases)."""
+    who = agent if user.role == Role.MANAGER else user
+    if who is None:
+        return Q()
+    return Q(assignee=who) | Q(assignee__isnull=True, case__responsible=who)
+
+
+def _no_contact_filter(sites, settings_by_site) -> Q:
+    now = timezone.now()
+    cond = Q(pk__in=[])
+    for site in sites:
+        days = settings_by_site.get(site.pk)
+        cond |= Q(site=site, last_contact_at__lt=now - timedelta(days=days or 30))
+    return cond
+
+
+def no_contact_days(sites) -> dict:
+    found = dict(
+        CaseSettings.objects.filter(site__in=sites).values_list("site_id", "no_contact_days")
+    )
+    return {site.pk: found.get(site.pk, 30) for site in sites}
+
+
+def worklist(user, sites, *, agent=None) -> Worklist:
+    """What is due today and overdue, contacts due, cases without contact for the site's number
+    of days; for a manager, the break-the-glass accesses of the last days. A fixed number of
+    queries, whatever the number of cases."""
+    sites = list(sites)
+    today = site_today(sites[0]) if sites else timezone.localdate()
+    cases = _cases_of(user, sites, agent)
+    actions = (
+        CaseAction.objects.filter(
+            case__in=Case.objects.visible_to(user).filter(site__in=sites),
+            status=ActionStatus.PLANNED,
+            deleted_at__isnull=True,
+        )
+        .exclude(case__status=Status.CLOSED)
+        .filter(_mine(user, agent))
+        .select_related("case", "case__person", "assignee")
+    )
+    followups = (
+        FollowUp.objects.filter(
+            case__in=cases,
+            status=FollowUpStatus.PLANNED,
+            due_on__lte=today,
+            deleted_at__isnull=True,
+        )
+        .select_related("case", "case__person")
+        .order_by("due_on")
+    )
+    silent = (
+        cases.filter(_no_contact_filter(sites, no_contact_days(sites)))
+        .select_related("person")
+        .order_by("last_contact_at")
+    )
+    result = Worklist(today=today, open_count=cases.count())
+    result.sections = [
+        _section("due_today", actions.filter(due_on=today).order_by("case__code")),
+        _section("overdue", actions.filter(due_on__lt=today).order_by("due_on")),
+        _section("followups", followups),
+        _section("no_contact", silent),
+    ]
+    if user.role == Role.MANAGER:
+        since = timezone.now() - timedelta(days=GRANTS_SHOWN_DAYS)
+        result.grants = list(
+            CaseAccessGrant.objects.filter(site__in=sites, granted_at__gte=since)
+            .select_related("case", "user")
+            .order_by("-granted_at")[:WORKLIST_LIMIT]
+        )
+    return result
+
+
+def site_agents(sites):
+    from orienta.core.models import User
+
+    return (
+        User.objects.filter(sites__in=sites, role__in=(Role.AGENT, Role.MANAGER), is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )

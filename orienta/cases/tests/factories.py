@@ -1,0 +1,31 @@
+"""Functions other apps' tests may use to make cases (through the services)."""
+
+from datetime import timedelta
+
+from orienta.cases.models import Case, CaseAction
+from orienta.cases.queries import site_today
+from orienta.cases.services import case_action_add, case_open
+from orienta.frontdesk.models import Theme
+
+
+def make_case(person, by, **kw) -> Case:
+    """A case for the person, opened by `by` (an agent or manager of the person's site)."""
+    needs = kw.pop("needs", None)
+    if needs is None:
+        needs = list(Theme.objects.all()[:1])
+    kw.setdefault("risk", "medium")
+    kw.setdefault("assessment", "Besoin d’un acte de naissance pour l’inscription scolaire.")
+    return case_open(person=person, by=by, needs=needs, **kw)
+
+
+def make_action(
+    case, by, *, what="Accompagner à l’état civil", days=0, assignee=None
+) -> CaseAction:
+    """An action due in `days` days of the site's calendar (negative: overdue)."""
+    return case_action_add(
+        case=case,
+        by=by,
+        what=what,
+        due_on=site_today(case.site) + timedelta(days=days),
+        assignee=assignee,
+    )

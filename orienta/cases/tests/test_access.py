@@ -1,0 +1,217 @@
+"""Every cases route for every role, in and out of scope; sensitive cases; access logging."""
+
+import pytest
+from django.urls import get_resolver
+
+from orienta.api.v1 import api
+from orienta.audit.models import AccessLogEntry
+from orienta.cases.services import case_break_glass, case_followup_plan
+from orienta.cases.tests import access
+from orienta.cases.tests.factories import make_action, make_case
+from orienta.conftest import force_login_verified
+from orienta.core.services import api_token_issue
+from orienta.core.tests.test_access_matrix import _walk
+
+OK = (200, 201, 302, 409, 422)
+
+
+def test_every_cases_route_is_in_the_matrix():
+    pages = {name for name in _walk(get_resolver().url_patterns) if name.startswith("cases:")}
+    assert pages == set(access.ROUTES)
+    paths = api.get_openapi_schema()["paths"]
+    routes = {
+        f"{method.upper()} {path}"
+        for path, ops in paths.items()
+        if path.startswith("/api/v1/cases")
+        for method in ops
+    }
+    assert routes == set(access.API_ROUTES)
+
+
+def _objects(person, agent):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    case = make_case(person, agent)
+    action = make_action(case, agent, days=1)
+    followup = case_followup_plan(
+        case=case, by=agent, kind="phone", due_on=timezone.localdate() + timedelta(days=2)
+    )
+    case.refresh_from_db()
+    sensitive = make_case(person, agent, sensitive=True)
+    return {
+        "site": person.site,
+        "person": person,
+        "case": case,
+        "action": action,
+        "followup": followup,
+        "sensitive": sensitive,
+    }
+
+
+@pytest.fixture
+def scope(world, users, persons):
+    return {
+        "in": _objects(persons["person_td"], users["agent_td"]),
+        "out": _objects(persons["person_mz"], users["agent_mz"]),
+    }
+
+
+def _last_seq() -> int:
+    return AccessLogEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+
+def _check(response, expected, api_call=False):
+    status = response.status_code
+    if expected == "ok":
+        assert status in OK, status
+        if status == 302:
+            assert "/login/?next=" not in response["Location"]
+    elif expected == "login":
+        if api_call:
+            assert status == 401, status
+        else:
+            assert status == 302 and "/login/?next=" in response["Location"], status
+    else:
+        assert status == expected, f"{status} instead of {expected}"
+
+
+def _check_logged(response, role, before, *, read_person=None, search=False):
+    if role == "anonymous":
+        return
+    entries = AccessLogEntry.objects.filter(seq__gt=before, username=role)
+    if response.status_code in (403, 404):
+        refused = entries.filter(action="refused", status=response.status_code)
+        assert refused.exists(), "the refusal is not in the access log"
+    elif response.status_code == 200 and read_person is not None:
+        assert entries.filter(action="read", person=read_person.pk).exists(), "read not logged"
+    elif response.status_code == 200 and search:
+        assert entries.filter(action="search").exists(), "search not logged"
+
+
+def _failures(checks):
+    failures = []
+    for label, check in checks:
+        try:
+            check()
+        except AssertionError as exc:
+            failures.append(f"{label}: {exc}")
+    return failures
+
+
+def _page_check(client, users, scope, role, name, target):
+    kind, method, build = access.ROUTES[name]
+    if role != "anonymous":
+        force_login_verified(client, users[role])
+    objs = scope[target]
+    before = _last_seq()
+    response = getattr(client, method)(build(objs))
+    _check(response, access.expected(kind, role, target))
+    logged_read = name in access.LOGGED_READS or name == "cases:new"
+    _check_logged(
+        response,
+        role,
+        before,
+        read_person=objs["person"] if logged_read and method == "get" else None,
+        search=name in access.LOGGED_SEARCHES,
+    )
+    if name == "cases:list" and response.status_code == 200:
+        for where in ("in", "out"):
+            listed = f"<strong>{scope[where]['case'].code}</strong>" in response.text
+            assert listed == (role in access.READERS[where]), f"{where} case listed: {listed}"
+
+
+@pytest.mark.parametrize("role", access.ROLES)
+def test_page_access(client, users, scope, role):
+    checks = [
+        (
+            f"{name} [{target}]",
+            lambda n=name, t=target: _page_check(client, users, scope, role, n, t),
+        )
+        for name in sorted(access.ROUTES)
+        for target in ("in", "out")
+        if not (target == "out" and name in access.NO_OBJECT)
+    ]
+    failures = _failures(checks)
+    assert not failures, "\n".join(failures)
+
+
+def _api_check(client, headers, scope, role, route, target):
+    kind, build, body = access.API_ROUTES[route]
+    method = route.split()[0].lower()
+    objs = scope[target]
+    data = body(objs) if callable(body) else body
+    kwargs = {"content_type": "application/json", "data": data} if data is not None else {}
+    before = _last_seq()
+    response = getattr(client, method)(build(objs), **kwargs, **headers)
+    logged = access.API_LOGGED.get(route)
+    if kind == "list":
+        _check(response, "login" if role == "anonymous" else "ok", api_call=True)
+        if response.status_code == 200:
+            ids = {item["id"] for item in response.json()["items"]}
+            for where in ("in", "out"):
+                seen = str(scope[where]["case"].pk) in ids
+                assert seen == (role in access.READERS[where]), f"{where} case listed: {seen}"
+                hidden = str(scope[where]["sensitive"].pk) in ids
+                assert hidden == (role in access.RECORDERS[where]), f"{where} sensitive listed"
+    elif kind == "break_glass":
+        _check(response, access.expected_break_glass(role, target), api_call=True)
+    else:
+        _check(response, access.expected(kind, role, target, api=True), api_call=True)
+    _check_logged(
+        response,
+        role,
+        before,
+        read_person=objs["person"] if logged == "read" else None,
+        search=logged == "search",
+    )
+
+
+@pytest.mark.parametrize("role", access.ROLES)
+def test_api_access(client, users, scope, role):
+    headers = {}
+    if role != "anonymous":
+        token, _row = api_token_issue(user=users[role])
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    checks = [
+        (
+            f"{route} [{target}]",
+            lambda r=route, t=target: _api_check(client, headers, scope, role, r, t),
+        )
+        for route in sorted(access.API_ROUTES)
+        for target in ("in", "out")
+    ]
+    failures = _failures(checks)
+    assert not failures, "\n".join(failures)
+
+
+def _reads(client, user, case):
+    force_login_verified(client, user)
+    page = client.get(f"/cases/{case.pk}/").status_code
+    token, _row = api_token_issue(user=user)
+    api_read = client.get(f"/api/v1/cases/{case.pk}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert page == api_read.status_code, (page, api_read.status_code)
+    return page
+
+
+@pytest.mark.parametrize("role", sorted(access.SENSITIVE))
+def test_sensitive_case_access(client, users, scope, role):
+    """Before and after breaking the glass (where the role may), page and API agree."""
+    case = scope["in"]["sensitive"]
+    before, after = access.SENSITIVE[role]
+    assert _reads(client, users[role], case) == before
+    if before != after:
+        case_break_glass(case=case, by=users[role], reason="Urgence : la personne attend ici.")
+    assert _reads(client, users[role], case) == after
+
+
+def test_sensitive_case_and_another_agent_of_the_site(client, scope, agent_td_b):
+    case = scope["in"]["sensitive"]
+    assert _reads(client, agent_td_b, case) == 404
+    refused = AccessLogEntry.objects.filter(username="agent_td_b", action="refused", status=404)
+    assert refused.filter(object_id=case.pk).count() == 2  # the page and the API
+    case_break_glass(
+        case=case, by=agent_td_b, reason="Je reçois la personne en l'absence de l'agent."
+    )
+    assert _reads(client, agent_td_b, case) == 200

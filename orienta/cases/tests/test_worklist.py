@@ -1,0 +1,111 @@
+"""The worklist: what is due today, overdue, contacts due, cases without contact; light."""
+
+from datetime import timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from orienta.cases.models import Case
+from orienta.cases.services import case_followup_plan, site_case_settings
+from orienta.cases.tests.factories import make_action, make_case
+from orienta.people.services import person_register
+
+
+def _person(site, by, i):
+    return person_register(
+        site=site,
+        by=by,
+        data={
+            "given_name": f"Personne{i}",
+            "family_name": "Abakar",
+            "sex": "female",
+            "migration_status": "national",
+            "documents": [],
+        },
+    )
+
+
+def _caseload(world, agent, n, start=0):
+    site = world["sites"]["td"]
+    person = _person(site, agent, start)
+    for i in range(start, start + n):
+        case = make_case(person, agent)
+        make_action(case, agent, what=f"Action {i}", days=-(i % 2))  # today, or yesterday
+    Case.objects.filter(responsible=agent).update(
+        last_contact_at=timezone.now() - timedelta(days=60)
+    )
+
+
+def _sections(html):
+    return {
+        key: f'id="{key}"' in html for key in ("due_today", "overdue", "followups", "no_contact")
+    }
+
+
+def test_an_agent_sees_their_own_work(login, users, persons, world, agent_td_b):
+    agent = users["agent_td"]
+    mine = make_case(persons["person_td"], agent)
+    make_action(mine, agent, what="Rendez-vous mairie", days=0)
+    make_action(mine, agent, what="Relancer l'école", days=-3)
+    make_action(mine, agent, what="Plus tard", days=4)
+    case_followup_plan(case=mine, by=agent, kind="phone", due_on=timezone.localdate())
+    theirs = make_case(persons["person_td"], agent_td_b)
+    make_action(theirs, agent_td_b, what="Pas pour moi", days=0)
+    page = login(agent).get(reverse("cases:worklist"))
+    assert page.status_code == 200
+    html = page.text
+    assert "Rendez-vous mairie" in html and "Relancer l&#x27;école" in html
+    assert "Plus tard" not in html and "Pas pour moi" not in html
+    assert all(_sections(html).values())
+    manager = login(users["manager_td"]).get(reverse("cases:worklist")).text
+    assert "Rendez-vous mairie" in manager and "Pas pour moi" in manager
+    filtered = login(users["manager_td"]).get(reverse("cases:worklist"), {"agent": agent_td_b.pk})
+    assert "Pas pour moi" in filtered.text and "Rendez-vous mairie" not in filtered.text
+
+
+def test_cases_without_contact_follow_the_sites_number_of_days(login, users, persons):
+    agent = users["agent_td"]
+    case = make_case(persons["person_td"], agent)
+    Case.objects.filter(pk=case.pk).update(last_contact_at=timezone.now() - timedelta(days=20))
+    client = login(agent)
+    assert case.code not in client.get(reverse("cases:worklist")).text
+    settings = site_case_settings(case.site)
+    settings.no_contact_days = 14
+    settings.save()
+    assert case.code in client.get(reverse("cases:worklist")).text
+
+
+def test_closed_cases_leave_the_worklist(login, users, persons):
+    from orienta.cases.services import case_close
+
+    agent = users["agent_td"]
+    case = make_case(persons["person_td"], agent)
+    make_action(case, agent, what="Action du jour", days=0)
+    case_close(case=case, by=agent, reason="needs_met")
+    assert "Action du jour" not in login(agent).get(reverse("cases:worklist")).text
+
+
+def _queries(client):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("cases:worklist"))
+    assert response.status_code == 200
+    return len(captured), response
+
+
+def test_the_worklist_queries_do_not_grow_with_the_caseload(login, users, world):
+    agent = users["agent_td"]
+    _caseload(world, agent, 5)
+    client, manager = login(agent), login(users["manager_td"])
+    few, _page = _queries(client)
+    manager_few, _page = _queries(manager)
+    _caseload(world, agent, 495, start=5)
+    assert Case.objects.filter(responsible=agent).count() == 500
+    many, page = _queries(client)
+    assert many == few, (few, many)
+    assert len(page.content) < 40_000  # a plain list, 30 lines a section at most
+    assert page.text.count('<span class="count">250</span>') == 2  # due today, overdue
+    assert page.text.count("<li>") <= 4 * 30 + 10
+    manager_many, _page = _queries(manager)
+    assert manager_many == manager_few, (manager_few, manager_many)
