@@ -1,5 +1,263 @@
 """API routes of the referrals app, mounted under /api/v1/ by orienta.api.v1."""
 
-from ninja import Router
+from uuid import UUID
 
-router = Router()
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.utils.translation import gettext
+from ninja import Query, Router
+from ninja.pagination import paginate
+
+from orienta.api.errors import Detail, FieldErrors, field_error
+from orienta.api.pagination import Pages
+from orienta.audit.services import access_log_search
+from orienta.core.models import Role
+from orienta.core.scoping import can_record, writable_sites
+from orienta.referrals import queries, services
+from orienta.referrals.models import SharedField, Status, Urgency
+from orienta.referrals.schemas import NoteIn, ReferralFilters, ReferralIn, ReferralOut
+from orienta.referrals.views import OBJECT, log_read, log_send, refused, slip_response
+
+router = Router(tags=["referrals"])
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 100
+
+
+def _with_events(referral):
+    referral.with_events = True
+    return referral
+
+
+def _get(request, referral_id):
+    try:
+        return queries.referral_for(request.auth, referral_id)
+    except Http404:
+        raise refused(request, referral_id) from None
+
+
+@router.get("/referrals", response=list[ReferralOut], summary="Referrals in scope")
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def referral_list(request, filters: Query[ReferralFilters]):
+    """Referrals in scope, newest first (a provider account: those to its organisation)."""
+    user = request.auth
+    status = filters.status if filters.status in Status.values else ""
+    found = queries.referral_list(user, status=status)
+    if filters.person:
+        found = found.filter(person_id=filters.person)
+    access_log_search(
+        request,
+        query=f"status={status} person={filters.person or ''}".strip(),
+        results=found.count(),
+        object_type=OBJECT,
+        person_id=filters.person,
+    )
+    return found
+
+
+def _origin(user, payload):
+    from orienta.cases.queries import action_for, case_for
+    from orienta.directory.models import Service
+    from orienta.frontdesk.models import Visit
+    from orienta.people.queries import person_for
+
+    person = person_for(user, payload.person)
+    service = Service.objects.visible_to(user).filter(pk=payload.service).first()
+    if service is None:
+        raise field_error("service", gettext("Choose a service from the list."), "invalid_choice")
+    case = case_for(user, payload.case) if payload.case else None
+    action = action_for(user, payload.action) if payload.action else None
+    case = case or (action.case if action else None)
+    visit = None
+    if payload.visit:
+        visit = Visit.objects.visible_to(user).filter(pk=payload.visit).first()
+        if visit is None:
+            raise Http404
+    if (
+        (case and case.person_id != person.pk)
+        or (action and action.case_id != case.pk)
+        or (visit and visit.person_id != person.pk)
+    ):
+        raise Http404
+    return person, service, case, action, visit
+
+
+def _site(user, payload, person, case, visit):
+    sites = writable_sites(user)
+    if payload.site:
+        site = sites.filter(code=payload.site.strip().upper()).first()
+        if site is None:
+            raise field_error(
+                "site",
+                gettext("This site does not exist, or you cannot record at it."),
+                "invalid_choice",
+            )
+        return site
+    for candidate in (case and case.site_id, visit and visit.site_id, person.site_id):
+        if candidate and sites.filter(pk=candidate).exists():
+            return sites.get(pk=candidate)
+    raise field_error("site", gettext("Give the code of the sending site."), "required")
+
+
+def _field_checks(payload) -> None:
+    if payload.urgency not in Urgency.values:
+        raise field_error("urgency", gettext("Choose an urgency."), "invalid_choice")
+    if set(payload.shared_fields) - set(SharedField.values):
+        raise field_error("shared_fields", gettext("Unknown data to share."), "invalid_choice")
+    if not payload.reason.strip():
+        raise field_error("reason", gettext("Say why the person is referred."), "required")
+
+
+@router.post(
+    "/referrals",
+    response={201: ReferralOut, 403: Detail, 404: Detail, 422: FieldErrors},
+    summary="Send a referral",
+)
+def referral_create(request, payload: ReferralIn):
+    """Refer a person to a service. Refused (422 on `consent_override_reason`) when the person
+    has not agreed to share their data with partners, unless a site manager gives a reason."""
+    user = request.auth
+    if not can_record(user):
+        raise PermissionDenied
+    _field_checks(payload)
+    try:
+        person, service, case, action, visit = _origin(user, payload)
+    except Http404:
+        raise refused(request, payload.person, object_type="person") from None
+    site = _site(user, payload, person, case, visit)
+    try:
+        referral = services.referral_send(
+            by=user,
+            person=person,
+            service=service,
+            site=site,
+            reason=payload.reason,
+            urgency=payload.urgency,
+            shared_fields=payload.shared_fields,
+            case=case,
+            action=action,
+            visit=visit,
+            consent_override_reason=payload.consent_override_reason,
+        )
+    except services.ConsentMissing as exc:
+        raise field_error("consent_override_reason", exc.messages[0], "consent") from None
+    log_send(request, referral)
+    return 201, _with_events(queries.referral_for(user, referral.pk))
+
+
+@router.get(
+    "/referrals/{uuid:referral_id}",
+    response={200: ReferralOut, 404: Detail},
+    summary="Read a referral",
+)
+def referral_read(request, referral_id: UUID):
+    """A referral and its history (a provider account sees the minimum data only)."""
+    referral = _get(request, referral_id)
+    log_read(request, referral)
+    return _with_events(referral)
+
+
+TRANSITION_RESPONSES = {200: ReferralOut, 403: Detail, 404: Detail, 409: Detail, 422: FieldErrors}
+
+
+def _transition(request, referral_id, to_status: str, note: str):
+    from orienta.referrals.views import answer
+
+    user = request.auth
+    referral = _get(request, referral_id)
+    allowed = (
+        queries.records_at(user, referral)
+        if to_status == Status.CANCELLED
+        else queries.may_answer(user, referral)
+    )
+    if not allowed:
+        raise PermissionDenied
+    log_read(request, referral)
+    actor = "provider_account" if user.role == Role.PROVIDER else "user"
+    try:
+        answer(referral, {"status": to_status, "note": note}, by=user, actor=actor)
+    except services.IllegalTransition as exc:
+        return 409, {"detail": exc.messages[0]}
+    except ValidationError as exc:
+        raise field_error("note", exc.messages[0], exc.code or "invalid") from None
+    return 200, _with_events(queries.referral_for(user, referral.pk))
+
+
+@router.post(
+    "/referrals/{uuid:referral_id}/accept",
+    response=TRANSITION_RESPONSES,
+    summary="Accept a referral",
+)
+def referral_accept(request, referral_id: UUID, payload: NoteIn):
+    """The provider received the referral and will see the person (409 if it cannot)."""
+    return _transition(request, referral_id, Status.ACCEPTED, payload.note)
+
+
+@router.post(
+    "/referrals/{uuid:referral_id}/decline",
+    response=TRANSITION_RESPONSES,
+    summary="Decline a referral",
+)
+def referral_decline(request, referral_id: UUID, payload: NoteIn):
+    """The provider cannot take the person; `note` says why (required)."""
+    return _transition(request, referral_id, Status.DECLINED, payload.note)
+
+
+@router.post(
+    "/referrals/{uuid:referral_id}/serve",
+    response=TRANSITION_RESPONSES,
+    summary="Mark a referral served",
+)
+def referral_serve(request, referral_id: UUID, payload: NoteIn):
+    """The person received the service (by the provider, or the agent at follow-up)."""
+    return _transition(request, referral_id, Status.SERVED, payload.note)
+
+
+@router.post(
+    "/referrals/{uuid:referral_id}/not-served",
+    response=TRANSITION_RESPONSES,
+    summary="Mark a referral not served",
+)
+def referral_not_served(request, referral_id: UUID, payload: NoteIn):
+    """The person did not come, or was not served."""
+    return _transition(request, referral_id, Status.NOT_SERVED, payload.note)
+
+
+@router.post(
+    "/referrals/{uuid:referral_id}/cancel",
+    response=TRANSITION_RESPONSES,
+    summary="Cancel a referral",
+)
+def referral_cancel(request, referral_id: UUID, payload: NoteIn):
+    """The site's staff withdraw the referral; its provider link stops working."""
+    return _transition(request, referral_id, Status.CANCELLED, payload.note)
+
+
+@router.get(
+    "/referrals/{uuid:referral_id}/slip.pdf",
+    response={403: Detail, 404: Detail},
+    summary="The referral slip (PDF)",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The slip, an A6 PDF.",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        },
+        "parameters": [
+            {
+                "name": "lang",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "enum": ["fr", "pt", "en"]},
+                "description": "Language of the slip; by default the site's.",
+            }
+        ],
+    },
+)
+def referral_slip(request, referral_id: UUID) -> HttpResponse:
+    """The printable slip, for the site's staff; printing it is logged."""
+    referral = _get(request, referral_id)
+    if not queries.records_at(request.auth, referral):
+        raise PermissionDenied
+    return slip_response(request, referral)

@@ -1,0 +1,98 @@
+"""Forms of the referral pages (the API validates its input with the same forms)."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from orienta.referrals.models import SharedField, Status, Urgency
+
+NOTE_MAX = 1000
+
+
+class ReferralForm(forms.Form):
+    """Where, how urgently, why, and what of the person goes to the provider."""
+
+    service = forms.ModelChoiceField(
+        label=_("Service"),
+        queryset=None,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose a service from the list.")},
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE
+    )
+    reason = forms.CharField(
+        label=_("Reason for the referral"),
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the person needs from this service. The provider does not see it."),
+    )
+    shared_fields = forms.MultipleChoiceField(
+        label=_("Data shared with the provider"),
+        choices=SharedField.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[SharedField.GIVEN_NAME],
+        help_text=_("Only what the provider needs. Their confirmation page shows the given name."),
+    )
+    consent_override_reason = forms.CharField(
+        label=_("Reason for sending without consent"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Site managers only, when the person cannot consent and must be referred."),
+    )
+
+    def __init__(self, *args, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services
+        self.fields["service"].label_from_instance = lambda s: f"{s.name} — {s.organisation.name}"
+
+
+class ServiceFilterForm(forms.Form):
+    theme = forms.ChoiceField(label=_("Theme"), required=False)
+    q = forms.CharField(label=_("Name of the service"), required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        from orienta.frontdesk.models import Theme
+
+        super().__init__(*args, **kwargs)
+        themes = [(t.code, t.name) for t in Theme.objects.active()]
+        self.fields["theme"].choices = [("", _("All themes"))] + themes
+
+
+class AnswerForm(forms.Form):
+    """A provider's or an agent's answer: the new status and a note (required to decline)."""
+
+    status = forms.ChoiceField(
+        label=_("Answer"),
+        widget=forms.RadioSelect,
+        choices=[
+            (Status.ACCEPTED, _("Received: the person will be seen")),
+            (Status.SERVED, _("Served")),
+            (Status.NOT_SERVED, _("Not served, or did not come")),
+            (Status.DECLINED, _("Declined")),
+            (Status.CANCELLED, _("Cancelled")),
+        ],
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, allowed=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if allowed is not None:
+            field = self.fields["status"]
+            field.choices = [(v, label) for v, label in field.choices if v in allowed]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == Status.DECLINED and not (data.get("note") or "").strip():
+            self.add_error("note", _("Say why the referral is declined."))
+        return data
+
+
+class SlipForm(forms.Form):
+    lang = forms.ChoiceField(choices=settings.LANGUAGES, required=False)

@@ -1,0 +1,205 @@
+"""Reads on referrals: access helpers, what a provider may see, who may do what, metrics."""
+
+from collections import defaultdict
+from statistics import median
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from orienta.core.models import Role
+from orienta.core.scoping import can_record, writable_sites
+from orienta.referrals.models import (
+    ANSWERED_STATUSES,
+    OPEN_STATUSES,
+    Referral,
+    SharedField,
+    Status,
+)
+
+RELATED = ("person", "service", "service__organisation", "site", "sent_by", "case")
+
+
+def referral_for(user, pk) -> Referral:
+    """The referral with this id in the user's scope (sensitive cases included), else 404."""
+    found = Referral.objects.visible_to(user).filter(pk=pk).select_related(*RELATED).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def referral_list(user, *, status: str = "", person=None, site_ids=None):
+    qs = Referral.objects.visible_to(user).select_related(*RELATED)
+    if status:
+        qs = qs.filter(status=status)
+    if person is not None:
+        qs = qs.filter(person=person)
+    if site_ids is not None:
+        qs = qs.filter(site_id__in=site_ids)
+    return qs.order_by("-sent_at")
+
+
+def label_persons(user, referrals) -> list:
+    """The referrals, each with `person_label`: the person's name, or only initials when the
+    person has a sensitive case the user may not see (as the lists of cases do)."""
+    from orienta.cases.queries import initials, masked_person_ids
+
+    referrals = list(referrals)
+    masked = masked_person_ids(user, [r.person_id for r in referrals])
+    for r in referrals:
+        r.person_label = initials(r.person) if r.person_id in masked else r.person.full_name
+    return referrals
+
+
+def is_provider_of(user, referral) -> bool:
+    return (
+        user.role == Role.PROVIDER
+        and user.organisation_id is not None
+        and referral.service.organisation_id == user.organisation_id
+    )
+
+
+def records_at(user, referral) -> bool:
+    """Site staff of the referral's site: they send, cancel and record outcomes."""
+    return can_record(user) and writable_sites(user).filter(pk=referral.site_id).exists()
+
+
+def may_answer(user, referral) -> bool:
+    """Accept, decline, serve, not served: the provider, or the site's staff at follow-up."""
+    return is_provider_of(user, referral) or records_at(user, referral)
+
+
+def shared_data(referral, today=None) -> list[tuple[str, str]]:
+    """The person's data the provider receives: (label, value) for each field chosen."""
+    person = referral.person
+    today = today or timezone.localdate()
+    values = {
+        SharedField.GIVEN_NAME: person.given_name,
+        SharedField.FAMILY_NAME: person.family_name,
+        SharedField.SEX: person.get_sex_display(),
+        SharedField.AGE: _age_text(person.age_on(today)),
+        SharedField.PHONE: person.phone,
+        SharedField.DOCUMENTS: ", ".join(person.document_labels()),
+    }
+    labels = dict(SharedField.choices)
+    return [
+        (str(labels[f]), str(values[f] or "—"))
+        for f in SharedField.values
+        if f in referral.shared_fields
+    ]
+
+
+def _age_text(age) -> str:
+    return "" if age is None else str(age)
+
+
+def awaiting(user, site_ids):
+    """Open referrals of these sites, the oldest answer due first."""
+    return (
+        Referral.objects.visible_to(user)
+        .filter(site_id__in=site_ids, status__in=OPEN_STATUSES)
+        .select_related("person", "service", "service__organisation")
+        .order_by("answer_due_at")
+    )
+
+
+def recently_served(user, site_ids, days: int = 14):
+    since = timezone.now() - timezone.timedelta(days=days)
+    return (
+        Referral.objects.visible_to(user)
+        .filter(site_id__in=site_ids, status=Status.SERVED, served_at__gte=since)
+        .select_related("person", "service")
+        .order_by("-served_at")
+    )
+
+
+# Metrics
+# =============================================================================================
+
+METRICS_ROLES = frozenset({Role.MANAGER, Role.COORDINATOR, Role.ME})
+
+
+def metrics_scope(user):
+    """Referrals counted for a manager (their sites), coordinator (country), M&E (all).
+
+    Counts only: no person is shown. Sensitive cases count too (aggregates keep counts true).
+    """
+    from orienta.core.scoping import site_filter
+
+    return Referral.objects.filter(site_filter(user, "site__"), deleted_at__isnull=True)
+
+
+def referral_metrics(user, *, months: int = 6, month: str = "") -> dict:
+    """Sent, answered, served and median days to service, by month, and by service/provider
+    (over the whole period, or over one `month`, "YYYY-MM")."""
+    today = timezone.localdate()
+    start = (today.replace(day=1) - timezone.timedelta(days=31 * (months - 1))).replace(day=1)
+    rows = metrics_scope(user).filter(sent_at__date__gte=start)
+    rows = rows.values_list(
+        "sent_at",
+        "status",
+        "served_at",
+        "service__name",
+        "service__organisation__name",
+    )
+    by_month, by_service = defaultdict(_Tally), defaultdict(_Tally)
+    total = _Tally()
+    for sent_at, status, served_at, service, provider in rows:
+        sent_month = timezone.localtime(sent_at).strftime("%Y-%m")
+        by_month[sent_month].add(sent_at, status, served_at)
+        total.add(sent_at, status, served_at)
+        if not month or month == sent_month:
+            by_service[(provider, service)].add(sent_at, status, served_at)
+    return {
+        "months": sorted(by_month.items(), reverse=True),
+        "services": sorted(by_service.items(), key=lambda kv: (kv[0][0], kv[0][1])),
+        "total": total,
+        "since": start,
+        "month": month,
+    }
+
+
+class _Tally:
+    def __init__(self):
+        self.sent = 0
+        self.answered = 0
+        self.served = 0
+        self.days: list[float] = []
+
+    def add(self, sent_at, status, served_at) -> None:
+        self.sent += 1
+        if status in ANSWERED_STATUSES:
+            self.answered += 1
+        if status == Status.SERVED and served_at:
+            self.served += 1
+            self.days.append((served_at - sent_at).total_seconds() / 86400)
+
+    @property
+    def median_days(self) -> float | None:
+        return round(median(self.days), 1) if self.days else None
+
+    @property
+    def served_share(self) -> int | None:
+        return round(100 * self.served / self.sent) if self.sent else None
+
+
+def services_for(user, site, *, theme: str = "", q: str = ""):
+    """Active services a referral from this site may go to: the site's country."""
+    from orienta.directory.models import Service
+
+    qs = Service.objects.visible_to(user).filter(
+        status="active", organisation__country_id=site.country_id
+    )
+    if theme:
+        qs = qs.filter(themes__code=theme)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(organisation__name__icontains=q))
+    return qs.select_related("organisation").distinct().order_by("name")
+
+
+def status_message(referral) -> str:
+    return _("Referral %(code)s is %(status)s.") % {
+        "code": referral.code,
+        "status": str(Status(referral.status).label).lower(),
+    }

@@ -1,0 +1,361 @@
+"""Writes on referrals: send, the provider's answers, the outcome, cancel, expire; links."""
+
+import secrets
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from orienta.core.models import Role
+from orienta.core.scoping import writable_sites
+from orienta.core.services import event_log
+from orienta.referrals.models import (
+    ANSWERED_STATUSES,
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    Actor,
+    Referral,
+    ReferralEvent,
+    ReferralLink,
+    SharedField,
+    Status,
+    Urgency,
+    link_token,
+    token_digest,
+)
+
+# A link stays valid this long after the answer was due, so a late provider can still answer.
+LINK_MARGIN_DAYS = 7
+
+
+class IllegalTransition(ValidationError):
+    """The referral cannot go from its status to the one asked (e.g. serving a declined one)."""
+
+
+class ConsentMissing(ValidationError):
+    """The person has not agreed to share their data with partners, and nobody overrode it."""
+
+
+def new_code() -> str:
+    """A random reference such as K7M-3QX, unused so far."""
+    for _try in range(50):
+        raw = "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+        code = f"{raw[:3]}-{raw[3:]}"
+        if not Referral.objects.filter(code=code).exists():
+            return code
+    raise RuntimeError("no free referral code")
+
+
+def normalise_code(text: str) -> str:
+    raw = "".join(ch for ch in (text or "").upper() if ch.isalnum())
+    return f"{raw[:3]}-{raw[3:]}" if len(raw) == CODE_LENGTH else ""
+
+
+def _record(referral, *, verb, actor, user=None, note="", from_status="", to_status=""):
+    at = timezone.now()
+    ReferralEvent.objects.create(
+        referral=referral,
+        site_id=referral.site_id,
+        at=at,
+        verb=verb,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        user=user if user is not None and user.is_authenticated else None,
+        note=note,
+    )
+    event_log(
+        actor=user,
+        verb=f"referral_{verb}",
+        obj=referral,
+        site=referral.site,
+        data={"from": from_status, "to": to_status, "by": actor},
+    )
+    return at
+
+
+def _check_consent(*, person, by, override_reason: str, site) -> None:
+    from orienta.people.queries import person_may_be_shared
+
+    if person_may_be_shared(person):
+        return
+    if not override_reason.strip():
+        raise ConsentMissing(
+            _(
+                "This person has not agreed to share their data with partners: the "
+                "referral cannot be sent without a site manager's written decision."
+            ),
+            code="consent",
+        )
+    if by.role != Role.MANAGER or not by.sites.filter(pk=site.pk).exists():
+        raise PermissionDenied(_("Only a manager of the site can send without consent."))
+
+
+def _clean_shared(shared_fields) -> list[str]:
+    chosen = set(shared_fields or ())
+    unknown = chosen - set(SharedField.values)
+    if unknown:
+        raise ValidationError(_("Unknown data to share."), code="invalid_choice")
+    return [f for f in SharedField.values if f in chosen]
+
+
+def referral_send(
+    *,
+    by,
+    person,
+    service,
+    site,
+    reason: str,
+    urgency: str = Urgency.ROUTINE,
+    shared_fields=(SharedField.GIVEN_NAME,),
+    case=None,
+    action=None,
+    visit=None,
+    consent_override_reason: str = "",
+) -> Referral:
+    """Send a person to a service. Refused without the person's consent to sharing, unless a
+    manager of the site gives a written reason (both are kept and logged)."""
+    if not writable_sites(by).filter(pk=site.pk).exists():
+        raise PermissionDenied(_("You cannot record at this site."))
+    if service.status != "active":
+        raise ValidationError(_("This service is not active."), code="inactive")
+    if not reason.strip():
+        raise ValidationError(_("Say why the person is referred."), code="required")
+    if urgency not in Urgency.values:
+        raise ValidationError(_("Choose an urgency."), code="invalid_choice")
+    shared = _clean_shared(shared_fields)
+    with transaction.atomic():
+        _check_consent(person=person, by=by, override_reason=consent_override_reason, site=site)
+        now = timezone.now()
+        override = consent_override_reason.strip()
+        referral = Referral.objects.create(
+            person=person,
+            service=service,
+            case=case,
+            action=action,
+            visit=visit,
+            site=site,
+            code=new_code(),
+            urgency=urgency,
+            reason=reason.strip(),
+            shared_fields=shared,
+            sent_by=by,
+            sent_at=now,
+            answer_due_at=now + timedelta(days=service.response_days or 14),
+            consent_override_reason=override,
+            consent_override_by=by if override else None,
+            created_by=by,
+            updated_by=by,
+        )
+        if override:
+            _record(referral, verb="consent_override", actor=Actor.USER, user=by, note=override)
+        _record(referral, verb="send", actor=Actor.USER, user=by, to_status=Status.SENT)
+    return referral
+
+
+TRANSITION_VERBS = {
+    Status.ACCEPTED: "accept",
+    Status.DECLINED: "decline",
+    Status.SERVED: "serve",
+    Status.NOT_SERVED: "not_served",
+    Status.CANCELLED: "cancel",
+    Status.EXPIRED: "expire",
+}
+
+
+def _illegal(referral, to_status) -> IllegalTransition:
+    return IllegalTransition(
+        _("A referral that is %(status)s cannot be marked %(new)s.")
+        % {
+            "status": str(Status(referral.status).label).lower(),
+            "new": str(Status(to_status).label).lower(),
+        },
+        code="illegal_transition",
+    )
+
+
+def _move(referral, *, to_status, by=None, actor=Actor.USER, note="") -> Referral:
+    """Move the referral (locked for the transaction) to a new status, or refuse."""
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        if not locked.may_become(to_status):
+            raise _illegal(locked, to_status)
+        from_status = locked.status
+        at = _record(
+            locked,
+            verb=TRANSITION_VERBS[to_status],
+            actor=actor,
+            user=by,
+            note=note,
+            from_status=from_status,
+            to_status=to_status,
+        )
+        _apply(locked, to_status=to_status, at=at, note=note, actor=actor)
+        locked.updated_by = by if by is not None and by.is_authenticated else None
+        locked.save()
+    referral.refresh_from_db()
+    return referral
+
+
+def _apply(referral, *, to_status, at, note, actor) -> None:
+    referral.status = to_status
+    referral.version += 1
+    referral.updated_at = at
+    if to_status in ANSWERED_STATUSES and referral.answered_at is None:
+        referral.answered_at = at
+    if to_status == Status.SERVED:
+        referral.served_at = at
+    if to_status not in (Status.SENT, Status.ACCEPTED):
+        referral.closed_at = at
+    if note:
+        referral.outcome_note = note
+
+
+def referral_accept(*, referral, by=None, actor=Actor.USER, note="") -> Referral:
+    return _move(referral, to_status=Status.ACCEPTED, by=by, actor=actor, note=note)
+
+
+def referral_decline(*, referral, reason: str, by=None, actor=Actor.USER) -> Referral:
+    if not (reason or "").strip():
+        raise ValidationError(_("Say why the referral is declined."), code="required")
+    return _move(referral, to_status=Status.DECLINED, by=by, actor=actor, note=reason.strip())
+
+
+def referral_serve(*, referral, by=None, actor=Actor.USER, note="") -> Referral:
+    return _move(referral, to_status=Status.SERVED, by=by, actor=actor, note=note)
+
+
+def referral_not_served(*, referral, by=None, actor=Actor.USER, note="") -> Referral:
+    """The person did not come, or was not served."""
+    return _move(referral, to_status=Status.NOT_SERVED, by=by, actor=actor, note=note)
+
+
+def referral_cancel(*, referral, by, note="") -> Referral:
+    """The agent withdraws the referral; its links stop working."""
+    if by is None or by.role not in (Role.AGENT, Role.MANAGER):
+        raise PermissionDenied(_("Only the site's staff can cancel a referral."))
+    moved = _move(referral, to_status=Status.CANCELLED, by=by, actor=Actor.USER, note=note)
+    ReferralLink.objects.filter(referral=referral, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=by
+    )
+    return moved
+
+
+def referral_expire(*, referral, now=None):
+    """Nobody answered in time: the referral expires, and its case (if open) gets a follow-up
+    action. Returns the referral and the action (None without a case, or if it is closed)."""
+    from orienta.cases.services import CaseRefused, case_action_add
+
+    with transaction.atomic():
+        moved = _move(referral, to_status=Status.EXPIRED, actor=Actor.SYSTEM)
+        if not moved.case_id:
+            return moved, None
+        try:
+            with translation.override(moved.site.country.language):
+                what = _(
+                    "Referral %(code)s to %(service)s expired without an answer: "
+                    "call the person and the provider."
+                ) % {"code": moved.code, "service": moved.service.name}
+            action = case_action_add(
+                case=moved.case,
+                by=None,
+                what=what,
+                due_on=timezone.localdate(now or timezone.now()),
+            )
+        except CaseRefused:
+            action = None
+    return moved, action
+
+
+# Links for providers without an account
+# =============================================================================================
+
+
+def link_for(*, referral, by) -> ReferralLink:
+    """The referral's current link (made if there is none valid): the slip prints its token."""
+    now = timezone.now()
+    current = (
+        ReferralLink.objects.filter(referral=referral, revoked_at__isnull=True, expires_at__gt=now)
+        .order_by("-created_at")
+        .first()
+    )
+    if current is not None:
+        return current
+    link = ReferralLink(
+        referral=referral,
+        site_id=referral.site_id,
+        created_at=now,
+        created_by=by if by is not None and by.is_authenticated else None,
+        expires_at=max(referral.answer_due_at, now) + timedelta(days=LINK_MARGIN_DAYS),
+    )
+    link.digest = token_digest(link_token(link.id))
+    link.save()
+    event_log(actor=by, verb="referral_link_issue", obj=referral, site=referral.site)
+    return link
+
+
+def link_revoke(*, referral, by) -> int:
+    """Revoke every link of the referral; the next slip printed carries a new one."""
+    with transaction.atomic():
+        count = ReferralLink.objects.filter(referral=referral, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_by=by
+        )
+        if count:
+            _record(referral, verb="link_revoke", actor=Actor.USER, user=by)
+    return count
+
+
+def link_find(token: str) -> ReferralLink | None:
+    """The link of this token, whatever its state (None for an unknown token)."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        ReferralLink.objects.select_related("referral", "referral__service", "referral__person")
+        .filter(digest=token_digest(token))
+        .first()
+    )
+
+
+def link_is_valid(link: ReferralLink, now=None) -> bool:
+    now = now or timezone.now()
+    return link.revoked_at is None and link.expires_at > now
+
+
+# Retention
+# =============================================================================================
+
+
+def referral_anonymise(*, referral) -> None:
+    """Remove the free text of a closed referral (reason, notes, the override's reason); its
+    dates, service, statuses and the person it counts for stay, so the metrics hold. Its links
+    stop working."""
+    now = timezone.now()
+    with transaction.atomic():
+        Referral.objects.filter(pk=referral.pk).update(
+            reason="",
+            outcome_note="",
+            consent_override_reason="",
+            anonymised_at=now,
+            updated_at=now,
+        )
+        ReferralEvent.objects.filter(referral=referral).exclude(note="").update(note="")
+        ReferralLink.objects.filter(referral=referral, revoked_at__isnull=True).update(
+            revoked_at=now
+        )
+        event_log(actor=None, verb="referral_anonymise", obj=referral, site=referral.site)
+
+
+def referrals_anonymise_for_persons(person_ids) -> int:
+    """Anonymise every referral of these persons (for the erasure of a person): returns how
+    many were anonymised."""
+    count = 0
+    for referral in (
+        Referral.objects.filter(person__in=list(person_ids), anonymised_at__isnull=True)
+        .select_related("site")
+        .order_by("pk")
+    ):
+        referral_anonymise(referral=referral)
+        count += 1
+    return count
