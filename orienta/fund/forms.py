@@ -1,0 +1,155 @@
+"""Forms of the support fund's pages. Amounts are typed as text and read by money.amount_parse."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from orienta.core.models import Organisation
+from orienta.fund import receipts
+from orienta.fund.models import Criterion, Method
+
+
+class RequestForm(forms.Form):
+    cost_option = forms.ChoiceField(
+        label=_("Service and fee"),
+        required=False,
+        help_text=_("The amount may not be above the fee of the service."),
+    )
+    provider = forms.ModelChoiceField(
+        label=_("Provider to pay"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("Only when the service is not in the list."),
+    )
+    amount = forms.CharField(label=_("Amount"), max_length=20)
+    criteria = forms.MultipleChoiceField(
+        label=_("Eligibility criteria met"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one eligibility criterion the person meets.")},
+    )
+    reason = forms.CharField(
+        label=_("Why the person cannot pay"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What was seen or checked: a document, a visit, a letter."),
+    )
+    confirm_repeat = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, country, options, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cost_option"].choices = [("", "—")] + [(str(o.pk), o.label) for o in options]
+        self.fields["provider"].queryset = Organisation.objects.filter(
+            country=country, deleted_at__isnull=True
+        ).order_by("name")
+        labels = dict(Criterion.choices)
+        self.fields["criteria"].choices = [(c, labels[c]) for c in criteria if c in labels]
+        self.fields["amount"].help_text = _("In %(currency)s.") % {"currency": country.currency}
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("cost_option") and not data.get("provider"):
+            self.add_error("cost_option", _("Choose the service, or at least the provider to pay."))
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class PaymentForm(forms.Form):
+    method = forms.ChoiceField(label=_("Paid by"), choices=Method.choices, widget=forms.RadioSelect)
+    receipt_number = forms.CharField(label=_("Receipt number"), max_length=60, required=False)
+    operator = forms.ChoiceField(label=_("Operator"), required=False)
+    reference = forms.CharField(label=_("Transaction reference"), max_length=60, required=False)
+    paid_on = forms.DateField(
+        label=_("Paid on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Today when left empty."),
+    )
+    receipt = forms.FileField(
+        label=_("Receipt (photo or PDF)"),
+        required=False,
+        help_text=_("Optional. JPEG, PNG, WebP or PDF."),
+    )
+
+    def __init__(self, *args, operators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["operator"].choices = [("", "—")] + [(o, o) for o in operators]
+
+    def clean_receipt(self):
+        upload = self.cleaned_data.get("receipt")
+        return receipts.receipt_check(upload) if upload else None
+
+
+class PeriodForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=60)
+    starts_on = forms.DateField(
+        label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
+    eur_rate = forms.DecimalField(
+        label=_("Units of local currency per euro"),
+        required=False,
+        max_digits=14,
+        decimal_places=6,
+        help_text=_("Only for currencies not pegged to the euro (MZN)."),
+    )
+
+
+class AllocationForm(forms.Form):
+    site = forms.ModelChoiceField(label=_("Site"), queryset=None)
+    period = forms.ModelChoiceField(label=_("Period"), queryset=None)
+    amount = forms.CharField(label=_("Amount"), max_length=20)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, sites, periods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+        self.fields["period"].queryset = periods
+
+
+class StatementForm(forms.Form):
+    provider = forms.ModelChoiceField(label=_("Provider"), queryset=None)
+    period = forms.ModelChoiceField(label=_("Period"), queryset=None)
+
+    def __init__(self, *args, providers, periods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = providers
+        self.fields["period"].queryset = periods
+
+
+class ReportForm(forms.Form):
+    period = forms.ModelChoiceField(label=_("Period"), queryset=None, required=False)
+
+    def __init__(self, *args, periods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = periods
+
+
+class ExportForm(forms.Form):
+    period = forms.ModelChoiceField(label=_("Period"), queryset=None)
+    reason = forms.CharField(
+        label=_("Why this list is needed"),
+        min_length=10,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Logged with the export, with your name."),
+    )
+
+    def __init__(self, *args, periods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = periods

@@ -1,0 +1,60 @@
+"""The fund's sections of other pages: the person's requests, and the menu entry."""
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from orienta.core.models import Role
+from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
+from orienta.fund import queries
+
+MENU_ROLES = (Role.AGENT, Role.MANAGER, Role.COORDINATOR, Role.ME, Role.ADMIN)
+
+
+def nav_links(request):
+    user = request.user
+    if user.role in MENU_ROLES:
+        return [(reverse("fund:home"), _("Support fund"))]
+    if user.role == Role.PROVIDER:
+        return [(reverse("fund:statements"), _("Statements"))]
+    return []
+
+
+def person_panel(request, person):
+    """The person's fund requests (the person page itself logs the read of the person)."""
+    user = request.user
+    if user.role not in PERSONAL_DATA_ROLES:
+        return None
+    found = list(queries.request_list(user, person=person)[:20])
+    may_request = can_record(user) and user.sites.filter(pk=person.site_id).exists()
+    if not found and not may_request:
+        return None
+    return render_to_string(
+        "fund/_person_panel.html",
+        {"requests": found, "person": person, "may_request": may_request},
+        request=request,
+    )
+
+
+def site_panel(request, site):
+    """The position of the site's fund, for those who may see it."""
+    from django.utils import timezone
+
+    if not queries.sites_with_fund(request.user).filter(pk=site.pk).exists():
+        return None
+    (row,) = queries.positions([site], on=timezone.localdate())
+    return render_to_string("fund/_site_panel.html", {"row": row}, request=request)
+
+
+def worklist_panel(request, sites):
+    """For a site manager: the requests awaiting their decision, and those to pay."""
+    user = request.user
+    if user.role != Role.MANAGER:
+        return None
+    waiting = queries.approval_queue(user).filter(site__in=sites).count()
+    to_pay = queries.to_pay(user).filter(site__in=sites).count()
+    if not (waiting or to_pay):
+        return None
+    return render_to_string(
+        "fund/_worklist_panel.html", {"waiting": waiting, "to_pay": to_pay}, request=request
+    )

@@ -1,0 +1,289 @@
+"""Reports of the support fund: a provider's statement (PDF, XLSX) and spending by beneficiary.
+
+fpdf2's core fonts (Helvetica) need no font file but hold Latin-1 only. French and Portuguese
+fit in Latin-1 apart from a few typographic characters (’ “ ” – … œ and the narrow spaces of
+French number grouping): `latin1` maps those to their nearest Latin-1 equivalent.
+"""
+
+import io
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from orienta.fund.money import money_format
+
+REPLACEMENTS = {
+    "\u2019": "'",
+    "\u2018": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2026": "...",
+    "\u0153": "oe",
+    "\u0152": "OE",
+    "\u202f": " ",
+    "\u2009": " ",
+    "\u00a0": " ",
+    "\u2192": "->",
+}
+
+
+def latin1(text) -> str:
+    out = []
+    for ch in str(text):
+        ch = REPLACEMENTS.get(ch, ch)
+        try:
+            ch.encode("latin-1")
+        except UnicodeEncodeError:
+            ch = unicodedata.normalize("NFKD", ch).encode("latin-1", "ignore").decode() or "?"
+        out.append(ch)
+    return "".join(out)
+
+
+def _day(value) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT") if value else ""
+
+
+def statement_heading(stmt) -> list[str]:
+    period = stmt.period
+    return [
+        _("Support fund: statement of a provider"),
+        stmt.provider.name,
+        _("Period: %(name)s (%(start)s to %(end)s)")
+        % {"name": period.name, "start": _day(period.starts_on), "end": _day(period.ends_on)},
+    ]
+
+
+def statement_columns() -> list[str]:
+    return [
+        _("Reference"),
+        _("Site"),
+        _("Service"),
+        _("Referral"),
+        _("Approved on"),
+        _("Status"),
+        _("Amount"),
+        _("Amount in euros"),
+        _("Payment"),
+        _("Paid on"),
+    ]
+
+
+def statement_totals(stmt) -> list[tuple[str, Decimal]]:
+    return [
+        (_("Owed (approved, not yet paid)"), stmt.owed),
+        (_("Paid"), stmt.paid),
+        (_("Reversed"), stmt.reversed),
+    ]
+
+
+def statement_pdf(stmt) -> bytes:
+    pdf = FPDF(orientation="L", format="A4")
+    pdf.set_auto_page_break(auto=True, margin=12)
+    pdf.add_page()
+    pdf.set_title(latin1(statement_heading(stmt)[0]))
+    for i, line in enumerate(statement_heading(stmt)):
+        pdf.set_font("helvetica", "B" if i < 2 else "", 14 if i == 0 else 11)
+        pdf.multi_cell(0, 7, latin1(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(3)
+    widths = [34, 22, 58, 20, 24, 30, 26, 22, 40, 20]
+    pdf.set_font("helvetica", "B", 8)
+    for w, title in zip(widths, statement_columns(), strict=True):
+        pdf.cell(w, 6, latin1(title), border=1)
+    pdf.ln()
+    pdf.set_font("helvetica", "", 8)
+    for li in stmt.lines:
+        values = [
+            li.code,
+            li.site,
+            li.service[:40],
+            li.referral,
+            _day(li.approved_on),
+            li.status_label,
+            money_format(li.amount, stmt.currency),
+            money_format(li.amount_eur, "EUR"),
+            li.payment[:28],
+            _day(li.paid_on),
+        ]
+        for w, value in zip(widths, values, strict=True):
+            pdf.cell(w, 6, latin1(value), border=1)
+        pdf.ln()
+    pdf.ln(4)
+    pdf.set_font("helvetica", "B", 10)
+    for label, amount in statement_totals(stmt):
+        local, eur = money_format(amount, stmt.currency), money_format(stmt.eur(amount), "EUR")
+        text = f"{label}: {local} ({eur})"
+        pdf.multi_cell(0, 6, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("helvetica", "", 8)
+    printed = _("Printed on %(date)s") % {
+        "date": date_format(timezone.localtime(), "DATETIME_FORMAT")
+    }
+    pdf.multi_cell(0, 6, latin1(printed), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    return bytes(pdf.output())
+
+
+def statement_xlsx(stmt) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = stmt.period.name[:31] or "statement"
+    for line in statement_heading(stmt):
+        sheet.append([line])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([])
+    sheet.append(statement_columns() + [_("Currency")])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for li in stmt.lines:
+        sheet.append(
+            [
+                li.code,
+                li.site,
+                li.service,
+                li.referral,
+                li.approved_on,
+                li.status_label,
+                li.amount,
+                li.amount_eur,
+                li.payment,
+                li.paid_on,
+                stmt.currency,
+            ]
+        )
+    sheet.append([])
+    for label, amount in statement_totals(stmt):
+        sheet.append([label, "", "", "", "", "", amount, stmt.eur(amount), "", "", stmt.currency])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# Spending by beneficiary
+# =============================================================================================
+
+
+@dataclass
+class Row:
+    label: str
+    persons: int = 0
+    requests: int = 0
+    amount: Decimal = Decimal(0)
+    amount_eur: Decimal = Decimal(0)
+
+
+@dataclass
+class Spending:
+    currency: str
+    total: Row
+    tables: dict[str, list[Row]] = field(default_factory=dict)
+
+
+def _rows(grouped: dict, labels: dict) -> list[Row]:
+    rows = []
+    for key, (persons, requests, amount, eur) in grouped.items():
+        rows.append(Row(str(labels.get(key, key)), len(persons), requests, amount, eur))
+    return sorted(rows, key=lambda r: (-r.amount, r.label))
+
+
+def spending(requests, currency: str) -> Spending:
+    """What was paid (payments not reversed) by theme of the service, by service, by sex and by
+    age band of the beneficiaries: persons, requests, amount, in local currency and euros."""
+    from orienta.frontdesk.models import AgeBand, Theme, age_band
+    from orienta.people.models import Sex
+
+    paid = list(
+        requests.filter(status="paid")
+        .select_related("person", "service")
+        .prefetch_related("service__themes")
+    )
+    groups: dict[str, dict] = {name: {} for name in ("theme", "service", "sex", "age")}
+    for r in paid:
+        band = age_band(r.person.age_on(r.created_at.date()))
+        themes = [t.pk for t in r.service.themes.all()] if r.service_id else []
+        keys = {
+            "theme": themes or ["—"],
+            "service": [r.service_name or "—"],
+            "sex": [r.person.sex],
+            "age": [band],
+        }
+        for table, values in keys.items():
+            for key in values:
+                slot = groups[table].setdefault(key, [set(), 0, Decimal(0), Decimal(0)])
+                slot[0].add(r.person_id)
+                slot[1] += 1
+                slot[2] += r.amount
+                slot[3] += r.amount_eur
+    theme_labels = {t.pk: str(t) for t in Theme.objects.all()}
+    total = Row(
+        _("Total"),
+        len({r.person_id for r in paid}),
+        len(paid),
+        sum((r.amount for r in paid), Decimal(0)),
+        sum((r.amount_eur for r in paid), Decimal(0)),
+    )
+    return Spending(
+        currency,
+        total,
+        {
+            "theme": _rows(groups["theme"], theme_labels),
+            "service": _rows(groups["service"], {}),
+            "sex": _rows(groups["sex"], dict(Sex.choices)),
+            "age": _rows(groups["age"], dict(AgeBand.choices)),
+        },
+    )
+
+
+def beneficiaries_xlsx(requests, period) -> bytes:
+    """The requests of a period with their beneficiaries, one line each (personal data: made
+    only through an export with a reason, see views_reports.export)."""
+    from orienta.frontdesk.models import age_band
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = period.name[:31] or "requests"
+    sheet.append(
+        [
+            _("Reference"),
+            _("Site"),
+            _("Person"),
+            _("Code"),
+            _("Sex"),
+            _("Age band"),
+            _("Service"),
+            _("Provider"),
+            _("Status"),
+            _("Amount"),
+            _("Currency"),
+            _("Amount in euros"),
+        ]
+    )
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for r in requests:
+        sheet.append(
+            [
+                r.code,
+                r.site.code,
+                r.person.full_name,
+                r.person.code,
+                r.person.get_sex_display(),
+                age_band(r.person.age_on(r.created_at.date())),
+                r.service_name,
+                r.provider.name,
+                r.get_status_display(),
+                r.amount,
+                r.currency,
+                r.amount_eur,
+            ]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,325 @@
+"""Pages of the support fund: requests, their approval, payment and reversal."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from orienta.audit.services import access_log_read, access_log_search
+from orienta.core.models import Role
+from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
+from orienta.fund import queries, services
+from orienta.fund.forms import CancelForm, PaymentForm, ReasonForm, RequestForm
+from orienta.fund.models import Status
+from orienta.fund.money import quantum
+from orienta.fund.refs import priced_option, request_input
+from orienta.fund.views_common import refusal_logged, repeat_message
+
+FUND_ROLES = (Role.AGENT, Role.MANAGER, Role.COORDINATOR, Role.ME, Role.ADMIN)
+
+
+def _require(condition: bool) -> None:
+    if not condition:
+        raise PermissionDenied
+
+
+@login_required
+def home(request):
+    """The fund's front page: the requests in scope (for those who read personal data)."""
+    user = request.user
+    _require(user.role in FUND_ROLES)
+    context = {"statuses": Status.choices, "status": "", "page": None}
+    if user.role in PERSONAL_DATA_ROLES:
+        status = request.GET.get("status", "")
+        status = status if status in Status.values else ""
+        found = queries.request_list(user, status=status).select_related("payment")
+        page = Paginator(found, 30).get_page(request.GET.get("page"))
+        access_log_search(
+            request,
+            query=f"status={status}",
+            results=page.paginator.count,
+            object_type="fund_request",
+        )
+        context |= {"status": status, "page": page}
+    context["queue_count"] = queries.approval_queue(user).count()
+    return render(request, "fund/home.html", context)
+
+
+@login_required
+def queue(request):
+    """Requests awaiting the user's decision, and approved ones to pay."""
+    user = request.user
+    _require(user.role in (Role.MANAGER, Role.COORDINATOR))
+    waiting = list(queries.approval_queue(user)[:100])
+    to_pay = list(queries.to_pay(user).select_related("payment")[:100])
+    access_log_search(
+        request, query="queue", results=len(waiting) + len(to_pay), object_type="fund_request"
+    )
+    return render(request, "fund/queue.html", {"waiting": waiting, "to_pay": to_pay})
+
+
+def _options(user, country):
+    from orienta.directory.models import CostOption, Service
+    from orienta.fund.money import money_format
+
+    found = (
+        CostOption.objects.filter(
+            deleted_at__isnull=True,
+            currency=country.currency,
+            amount__gt=0,
+            service__in=Service.objects.visible_to(user).filter(
+                organisation__country=country, status="active"
+            ),
+        )
+        .select_related("service", "service__organisation")
+        .order_by("service__name", "amount")
+    )
+    options = list(found[:300])
+    for o in options:
+        o.label = (
+            f"{o.service.name} · {o.service.organisation.name} · {o.option}: "
+            f"{money_format(o.amount, o.currency)}"
+        )
+    return options
+
+
+def _origin(request, user):
+    """The person, and the referral or case action the request comes from (query string)."""
+    from orienta.people.queries import person_for
+
+    source = request.POST if request.method == "POST" else request.GET
+    refs = {k: source.get(k) or None for k in ("person", "referral", "case_action")}
+    if refs["referral"] and not refs["person"]:
+        from orienta.referrals.queries import referral_for
+
+        refs["person"] = str(referral_for(user, refs["referral"]).person_id)
+    if refs["case_action"] and not refs["person"]:
+        from orienta.cases.queries import action_for
+
+        refs["person"] = str(action_for(user, refs["case_action"]).case.person_id)
+    if not refs["person"]:
+        raise Http404
+    return person_for(user, refs["person"]), refs
+
+
+def _request_form(request, user, person, refs):
+    country = person.site.country
+    rules = services.fund_settings_for(country)
+    initial = {}
+    if refs["referral"]:
+        from orienta.referrals.queries import referral_for
+
+        option = priced_option(referral_for(user, refs["referral"]).service, country.currency)
+        if option is not None:
+            amount = option.amount.quantize(quantum(country.currency))
+            initial = {"cost_option": str(option.pk), "amount": f"{amount:f}"}
+    return RequestForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        country=country,
+        options=_options(user, country),
+        criteria=rules.criteria,
+    )
+
+
+@login_required
+@refusal_logged
+def request_new(request):
+    user = request.user
+    _require(can_record(user))
+    person, refs = _origin(request, user)
+    _require(person.site in user.sites.all())
+    access_log_read(request, person)
+    form = _request_form(request, user, person, refs)
+    context = {"form": form, "person": person, "refs": refs, "similar": None}
+    if request.method != "POST":
+        return render(request, "fund/request_form.html", context)
+    if not form.is_valid():
+        return render(request, "fund/request_form.html", context, status=422)
+    data = form.cleaned_data | refs
+    data["provider"] = data["provider"].pk if data.get("provider") else None
+    try:
+        created = services.request_create(data=request_input(user, data), by=user)
+    except ValidationError as exc:
+        _form_errors(form, exc)
+        return render(request, "fund/request_form.html", context, status=422)
+    except services.RepeatFound as found:
+        context["similar"] = found.similar
+        messages.warning(request, repeat_message(found.similar))
+        return render(request, "fund/request_form.html", context)
+    messages.success(request, _("Request %(code)s is recorded.") % {"code": created.code})
+    return redirect("fund:request", pk=created.pk)
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _detail_context(request, req, **forms):
+    user = request.user
+    operators = services.fund_settings_for(req.site.country).mobile_operators
+    return {
+        "req": req,
+        "payment": getattr(req, "payment", None),
+        "entries": req.entries.select_related("by").order_by("at"),
+        "may_decide": req.status == Status.REQUESTED and services.may_decide(user, req),
+        "may_pay": req.status == Status.APPROVED and services.may_pay(user, req),
+        "may_reverse": req.status == Status.PAID and services.may_pay(user, req),
+        "may_cancel": req.is_open and services.may_cancel(user, req),
+        "reject_form": forms.get("reject_form") or ReasonForm(),
+        "cancel_form": forms.get("cancel_form") or CancelForm(),
+        "reverse_form": forms.get("reverse_form") or ReasonForm(),
+        "pay_form": forms.get("pay_form") or PaymentForm(operators=operators),
+    }
+
+
+def _load(request, pk):
+    _require(request.user.role in PERSONAL_DATA_ROLES)
+    req = queries.request_for(request.user, pk)
+    access_log_read(request, req.person, object_type="fund_request", object_id=req.pk)
+    return req
+
+
+@login_required
+@refusal_logged
+def detail(request, pk):
+    req = _load(request, pk)
+    return render(request, "fund/request.html", _detail_context(request, req))
+
+
+def _act(request, req, action, form_name=None, form=None):
+    """Run a service; on refusal or bad input show the request again with the reason."""
+    try:
+        action()
+    except services.Refused as exc:
+        messages.error(request, exc.message)
+        return redirect("fund:request", pk=req.pk)
+    except ValidationError as exc:
+        if form is None:
+            raise
+        _form_errors(form, exc)
+        context = _detail_context(request, req, **{form_name: form})
+        return render(request, "fund/request.html", context, status=422)
+    return redirect("fund:request", pk=req.pk)
+
+
+@login_required
+@require_POST
+@refusal_logged
+def approve(request, pk):
+    req = _load(request, pk)
+    _require(services.may_decide(request.user, req))
+
+    def run():
+        services.request_approve(fund_request=req, by=request.user)
+        messages.success(request, _("Request %(code)s is approved.") % {"code": req.code})
+
+    return _act(request, req, run)
+
+
+def _reason_action(request, pk, form_class, form_name, allowed, service, done_message):
+    req = _load(request, pk)
+    _require(allowed(request.user, req))
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "fund/request.html",
+            _detail_context(request, req, **{form_name: form}),
+            status=422,
+        )
+
+    def run():
+        service(fund_request=req, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, done_message % {"code": req.code})
+
+    return _act(request, req, run, form_name, form)
+
+
+@login_required
+@require_POST
+@refusal_logged
+def reject(request, pk):
+    return _reason_action(
+        request,
+        pk,
+        ReasonForm,
+        "reject_form",
+        services.may_decide,
+        services.request_reject,
+        _("Request %(code)s is rejected."),
+    )
+
+
+@login_required
+@require_POST
+@refusal_logged
+def cancel(request, pk):
+    return _reason_action(
+        request,
+        pk,
+        CancelForm,
+        "cancel_form",
+        services.may_cancel,
+        services.request_cancel,
+        _("Request %(code)s is cancelled."),
+    )
+
+
+@login_required
+@require_POST
+@refusal_logged
+def reverse(request, pk):
+    return _reason_action(
+        request,
+        pk,
+        ReasonForm,
+        "reverse_form",
+        services.may_pay,
+        services.payment_reverse,
+        _("The payment of %(code)s is reversed."),
+    )
+
+
+@login_required
+@require_POST
+@refusal_logged
+def pay(request, pk):
+    req = _load(request, pk)
+    _require(services.may_pay(request.user, req))
+    operators = services.fund_settings_for(req.site.country).mobile_operators
+    form = PaymentForm(request.POST, request.FILES, operators=operators)
+    if not form.is_valid():
+        context = _detail_context(request, req, pay_form=form)
+        return render(request, "fund/request.html", context, status=422)
+    data = services.PaymentInput(**{k: v or "" for k, v in form.cleaned_data.items()})
+    data.paid_on = form.cleaned_data["paid_on"]
+    data.receipt = form.cleaned_data["receipt"]
+
+    def run():
+        services.payment_record(fund_request=req, by=request.user, data=data)
+        messages.success(request, _("The payment of %(code)s is recorded.") % {"code": req.code})
+
+    return _act(request, req, run, "pay_form", form)
+
+
+@login_required
+@refusal_logged
+def receipt(request, pk):
+    """The receipt attached to a payment, to those who may see the request."""
+    req = _load(request, pk)
+    payment = getattr(req, "payment", None)
+    if payment is None or not payment.receipt:
+        raise Http404
+    response = FileResponse(payment.receipt.open("rb"), content_type=payment.receipt_type)
+    response["Content-Disposition"] = f'inline; filename="{req.code}-receipt"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,46 @@
+"""What the fund's pages and API share: refusals written in the access log, messages."""
+
+from functools import wraps
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from orienta.audit.models import Action
+from orienta.audit.services import access_log_record, channel_of
+
+
+def refusal_logged(view):
+    """A 404 from an access helper (out of scope, or no such record) is written in the access
+    log as a refusal, like the refusals of the registry's addresses."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            user = getattr(request, "auth", None) or getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                target = next(iter(kwargs.values()), None)
+                access_log_record(
+                    request=request,
+                    action=Action.REFUSED,
+                    channel=channel_of(request),
+                    object_type="fund_request",
+                    object_id=target,
+                    status=404,
+                )
+            raise
+
+    return wrapped
+
+
+def repeat_message(similar) -> str:
+    return _(
+        "%(name)s already had a request for this service on %(date)s (%(code)s, %(status)s). "
+        "Check that this is not the same fee; confirm to request it again."
+    ) % {
+        "name": similar.person,
+        "date": similar.created_at.date().isoformat(),
+        "code": similar.code,
+        "status": similar.get_status_display().lower(),
+    }
