@@ -147,6 +147,15 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 LANGUAGE_COOKIE_NAME = "orienta_language"
 
+# Counters shared by the server's worker processes (rate limits of the provider links): files on
+# the server's own disk, as a single-server deployment has; CACHE_DIR moves them.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+    }
+}
+
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 # Uploaded files (payment receipts...): personal data, never served as static files; views that

@@ -15,7 +15,7 @@ import importlib.util
 
 from django.utils.safestring import SafeString
 
-PANEL_APPS = ("directory", "cases", "referrals", "fund")
+PANEL_APPS = ("cases", "referrals", "fund", "directory")
 
 
 def _modules():

@@ -2,8 +2,10 @@
 
 from datetime import date
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from orienta.core.models import Site, User
@@ -261,6 +263,7 @@ def person_merge(*, survivor: Person, merged: Person, by: User, reason: str = ""
         visit.updated_by, visit.updated_at = by, timezone.now()
         visit.save()
     _move_membership(survivor, merged)
+    _move_records(survivor, merged, by)
     merged.merged_into = survivor
     merged.deleted_at = timezone.now()
     merged.version += 1
@@ -276,6 +279,18 @@ def person_merge(*, survivor: Person, merged: Person, by: User, reason: str = ""
         data={"merged": str(merged.pk), "merged_code": merged.code},
     )
     return log
+
+
+# The records other apps keep about a person follow the survivor of a merge: nothing is lost
+# and the case, referral or payment history reads as one person's.
+FOLLOW_SURVIVOR = ("cases.Case", "referrals.Referral", "fund.FundRequest")
+
+
+def _move_records(survivor: Person, merged: Person, by: User) -> None:
+    for label in FOLLOW_SURVIVOR:
+        apps.get_model(label).objects.filter(person=merged).update(
+            person=survivor, version=F("version") + 1, updated_by=by, updated_at=timezone.now()
+        )
 
 
 @transaction.atomic

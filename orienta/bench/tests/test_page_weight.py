@@ -16,8 +16,12 @@ from orienta.bench.pages import (
     references,
     weigh,
 )
+from orienta.cases.tests.factories import make_action, make_case
+from orienta.directory.tests.factories import make_service
 from orienta.frontdesk.models import Theme
 from orienta.frontdesk.services import visit_record
+from orienta.fund.tests.factories import make_fund, make_fund_request
+from orienta.referrals.tests.factories import make_referral
 
 
 @pytest.fixture
@@ -41,9 +45,22 @@ def agent_client(login, users, persons):
     return login(users["agent_td"])
 
 
-def _pages(persons) -> dict[str, str]:
+@pytest.fixture
+def followed(agent_client, world, users, persons):
+    """A case with an action, a referral and a support-fund request for the agent's person."""
+    person, agent = persons["person_td"], users["agent_td"]
+    case = make_case(person, agent)
+    make_action(case, agent)
+    service = make_service(world["provider_org"], amount=1000, currency="XAF")
+    referral = make_referral(person, service, agent, case=case)
+    make_fund(world["td"], coordinator=users["coordinator_td"], allocations=[(person.site, 10**5)])
+    request = make_fund_request(person, agent, referral=referral)
+    return {"case": case, "referral": referral, "request": request, "service": service}
+
+
+def _pages(persons, followed=None) -> dict[str, str]:
     person = persons["person_td"]
-    return {
+    pages = {
         "day": reverse("frontdesk:day"),
         "person": reverse("frontdesk:person", args=[person.pk]),
         "search": reverse("people:search") + "?q=Mahamat",
@@ -51,6 +68,18 @@ def _pages(persons) -> dict[str, str]:
         "visit form": reverse("frontdesk:visit_new") + f"?person={person.pk}",
         "anonymous visit form": reverse("frontdesk:visit_new"),
     }
+    if followed:
+        pages |= {
+            "worklist": reverse("cases:worklist"),
+            "case": reverse("cases:detail", args=[followed["case"].pk]),
+            "referral": reverse("referrals:detail", args=[followed["referral"].pk]),
+            "refer form": reverse("referrals:new") + f"?person={person.pk}",
+            "directory": reverse("directory:search"),
+            "service": reverse("directory:detail", args=[followed["service"].pk]),
+            "fund request": reverse("fund:request", args=[followed["request"].pk]),
+            "fund requests": reverse("fund:home"),
+        }
+    return pages
 
 
 def _assert_within_budgets(weight) -> None:
@@ -67,9 +96,9 @@ def test_the_login_page_is_within_the_2g_budgets(client):
     assert weight.assets, "the first visit loads the stylesheet and the script"
 
 
-def test_an_agents_pages_are_within_the_2g_budgets(agent_client, persons):
+def test_an_agents_pages_are_within_the_2g_budgets(agent_client, persons, followed):
     fetch = django_client_fetch(agent_client)
-    for name, path in _pages(persons).items():
+    for name, path in _pages(persons, followed).items():
         weight = weigh(fetch, path)
         _assert_within_budgets(weight)
         assert weight.scripts > 0, f"{name}: htmx is measured with the page"
@@ -81,9 +110,9 @@ def test_pages_are_sent_compressed(agent_client, persons):
     assert len(page.wire) < len(page.text.encode()) / 2
 
 
-def test_no_page_refers_to_another_host(agent_client, persons, client):
+def test_no_page_refers_to_another_host(agent_client, persons, followed, client):
     pages = [(client, reverse("core:login"))]
-    pages += [(agent_client, path) for path in _pages(persons).values()]
+    pages += [(agent_client, path) for path in _pages(persons, followed).values()]
     for who, path in pages:
         html = django_client_fetch(who)(path).text
         every, _loaded = references(html)
