@@ -72,14 +72,43 @@ class NotAnObject(ValueError):
     """The body is valid JSON, but not the object every operation expects."""
 
 
+class HoldsNul(ValueError):
+    """A text of the body holds a NUL character, which no database column stores."""
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
 class JsonObjectParser(Parser):
-    """Parses the body as a JSON object; anything else becomes a 422, never a 500."""
+    """Parses the body as a JSON object; anything else becomes a 422, never a 500.
+
+    NUL characters, which PostgreSQL refuses in text, make a body a 422 and are dropped from
+    query parameters (where they can only be noise in a search).
+    """
 
     def parse_body(self, request: HttpRequest) -> dict:
         data = json.loads(request.body)
         if not isinstance(data, dict):
             raise NotAnObject
+        if _holds_nul(data):
+            raise HoldsNul
         return data
+
+    def parse_querydict(self, data, list_fields, request: HttpRequest) -> dict:
+        parsed = super().parse_querydict(data, list_fields, request)
+        return {
+            key: [v.replace("\x00", "") for v in value]
+            if isinstance(value, list)
+            else value.replace("\x00", "")
+            for key, value in parsed.items()
+        }
 
 
 def error(field: str | None, msg: str, code: str) -> dict:
@@ -150,6 +179,8 @@ def _http_error(exc: HttpError) -> tuple[int, Any]:
 def _body_error(cause: ValueError) -> dict:
     if isinstance(cause, NotAnObject):
         return error(None, gettext("The request body must be a JSON object."), "json_type")
+    if isinstance(cause, HoldsNul):
+        return error(None, gettext("The request body must not hold NUL characters."), "nul")
     return error(None, gettext("The request body is not valid JSON."), "json_invalid")
 
 

@@ -7,7 +7,14 @@ request down to the helpers.
 
 from orienta.audit.services import access_log_refused
 
-PERSONAL_PATHS = ("/people/", "/visits/", "/day/", "/api/v1/persons", "/api/v1/visits")
+PERSONAL_PATHS = (
+    "/people/",
+    "/visits/",
+    "/day/",
+    "/exports/",
+    "/api/v1/persons",
+    "/api/v1/visits",
+)
 
 
 class RefusedAccessMiddleware:

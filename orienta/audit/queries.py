@@ -200,4 +200,6 @@ def _broken(entry: AccessLogEntry, expected_seq: int, prev_hash: str) -> str:
         return "prev_hash mismatch: it is not the hash of the entry before it"
     if entry.compute_hash() != entry.hash:
         return "hash mismatch: the entry's fields were changed after it was written"
+    if not entry.query_matches():
+        return "query mismatch: the text no longer gives the digest it was written with"
     return ""

@@ -7,9 +7,10 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from orienta.audit.models import GENESIS, AccessLogEntry, Action, Channel
+from orienta.audit.models import GENESIS, AccessLogEntry, Action, Channel, query_digest
 
 # Each try loses only to another writer that took the same place in the chain.
 MAX_TRIES = 100
@@ -49,6 +50,7 @@ def access_log_record(
     if actor is None and action != Action.LOGIN_FAILED:
         actor = _request_user(request)
     path, meta = (request.path, request.META) if request is not None else ("", {})
+    query = _text(query, 500)
     entry = AccessLogEntry(
         actor=actor,
         username=_text(actor.get_username() if actor else username, 150),
@@ -60,7 +62,8 @@ def access_log_record(
         person=_uuid(person_id),
         site_id=_uuid(site_id),
         path=_text(path, 300),
-        query=_text(query, 500),
+        query=query,
+        query_digest=query_digest(query),
         results=results,
         status=status,
         ip=client_ip(request),
@@ -155,6 +158,28 @@ def access_log_refused(request, *, status: int) -> AccessLogEntry:
         query=request.META.get("QUERY_STRING", ""),
         status=status,
     )
+
+
+def access_log_scrub(strings) -> int:
+    """Clear the query texts (searches, refused addresses, reasons) that contain one of
+    `strings` as a whole word, any case; returns how many entries were cleared.
+
+    The one change the log allows, for an erasure: the chain covers each text's keyed digest,
+    which stays, so the log still verifies; the text is gone.
+    """
+    needles = sorted({s for s in strings if s and len(s) >= 2}, key=len, reverse=True)
+    if not needles:
+        return 0
+    pattern = re.compile(
+        rf"(?<!\w)(?:{'|'.join(re.escape(n) for n in needles)})(?!\w)", re.IGNORECASE
+    )
+    candidates = Q()
+    for needle in needles:
+        candidates |= Q(query__icontains=needle)
+    rows = AccessLogEntry.objects.filter(candidates).exclude(query_digest="")
+    ids = [pk for pk, text in rows.values_list("pk", "query") if pattern.search(text)]
+    # The log's own queryset refuses every update; this one is the sanctioned exception.
+    return QuerySet.update(AccessLogEntry.objects.filter(pk__in=ids), query="")
 
 
 def channel_of(request) -> str:

@@ -284,3 +284,34 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.verb} {self.object_id}"
+
+
+class RetentionPeriod(models.Model):
+    """How long one kind of record is kept before it is anonymised or purged.
+
+    The kinds are the `Rule`s of `orienta/<app>/retention.py` (see orienta/core/retention.py);
+    a kind without a row here is kept for its rule's default period.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    kind = models.CharField(_("kind of record"), max_length=60, unique=True)
+    days = models.PositiveIntegerField(
+        _("days kept"),
+        help_text=_("After this many days, the records of this kind are anonymised or purged."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False)
+    last_run_at = models.DateTimeField(_("last applied"), null=True, blank=True, editable=False)
+    last_count = models.PositiveIntegerField(
+        _("records at the last run"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("retention period")
+        verbose_name_plural = _("retention periods")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(days__gte=1), name="retention_days_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.days}"

@@ -6,9 +6,10 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from orienta.api.errors import Detail, FieldErrors, field_error, form_errors
+from orienta.api.pagination import Pages
 from orienta.audit.services import access_log_search
 from orienta.core.api import writable_site
 from orienta.core.models import Site
@@ -42,7 +43,7 @@ def _on_day(visits, user, day):
 
 
 @router.get("/visits", response=list[VisitOut], summary="Visits in scope")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def visit_list(request, filters: Query[VisitFilters]):
     """Visits in scope, newest first, optionally of one site, one person or one day."""
     visits = Visit.objects.visible_to(request.auth)

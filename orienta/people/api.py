@@ -4,9 +4,10 @@ from uuid import UUID
 
 from django.utils.translation import gettext
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from orienta.api.errors import Detail, FieldErrors, form_errors
+from orienta.api.pagination import Pages
 from orienta.audit.services import access_log_read, access_log_search
 from orienta.core.api import require_recorder, writable_site
 from orienta.core.models import Area
@@ -57,7 +58,7 @@ def _current_values(person: Person) -> dict:
 
 
 @router.get("/persons", response=list[PersonOut], summary="Search persons")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def person_list(request, q: str = Query("", max_length=100, description="Name, code or phone.")):
     """Persons in scope, newest first; with `q`, those matching a name, code or phone."""
     found = person_search(request.auth, q)

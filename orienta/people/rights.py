@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from orienta.audit.services import access_log_scrub
 from orienta.core.models import Event, Role, User
 from orienta.core.services import StaleEdit, event_log
 from orienta.people.models import (
@@ -404,8 +405,10 @@ def person_erase(*, person: Person, by: User, reason: str) -> Person:
 
     Emptied: names (a neutral mark instead), other names, phones, locality, nationality,
     civil documents, occupation, the readable code (a random one instead), visit notes,
-    consent notes, match keys; identity strings in the merge snapshots, look-alike decisions
-    and the event log about them; the household's locality when no one else was ever in it.
+    consent notes, match keys; identity strings in the merge snapshots, look-alike decisions,
+    the event log about them and the texts of the access log (searches, refused addresses,
+    reasons: the log keeps their digests, so its chain still verifies); the household's
+    locality when no one else was ever in it.
     Kept, because reports count them and they do not name anyone on their own: the record
     itself (so a visit still counts once), site, sex, the birth year (as the first of a month
     that keeps the age at each visit), area, migration status, the Washington Group answers
@@ -417,6 +420,17 @@ def person_erase(*, person: Person, by: User, reason: str) -> Person:
     _require_coordinator_of(by, person)
     root = _root(person)
     _require_coordinator_of(by, root)
+    return _erase_group(root, by=by, reason=reason)
+
+
+@transaction.atomic
+def person_erase_expired(*, person: Person, reason: str) -> Person:
+    """The same erasure, done by the system when the retention period has passed (no user:
+    the event's actor is empty and its reason says which rule)."""
+    return _erase_group(_root(person), by=None, reason=reason)
+
+
+def _erase_group(root: Person, *, by: User | None, reason: str) -> Person:
     ids = record_group_ids(root)
     records = list(
         Person.objects.select_for_update(of=("self",))
@@ -438,6 +452,7 @@ def person_erase(*, person: Person, by: User, reason: str) -> Person:
     redact = _redactor(replacements)
     PersonMatchKey.objects.filter(person__in=ids).delete()
     _scrub_linked_records(ids, redact, by, now)
+    access_log_scrub(set(replacements))
     event_log(
         actor=by,
         verb="person.erased",

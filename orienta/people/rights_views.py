@@ -9,20 +9,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from orienta.audit.services import access_log_export, access_log_read
+from orienta.audit.exports import export_create, keep_days, link_minutes
+from orienta.audit.services import access_log_read
 from orienta.core.models import Role
 from orienta.core.reauth import require_recent_auth
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
 from orienta.core.services import StaleEdit
 from orienta.people import queries, rights
 from orienta.people.models import ConsentPurpose
+from orienta.people.rights_pdf import person_export_pdf
 
 REASON_MAX = 500
 
@@ -77,6 +77,18 @@ class ReasonForm(forms.Form):
                     code="names_the_person",
                 )
         return reason
+
+
+class ExportForm(ReasonForm):
+    format = forms.ChoiceField(
+        label=gettext_lazy("Format"),
+        choices=[
+            ("pdf", gettext_lazy("PDF, to print or hand over")),
+            ("json", gettext_lazy("JSON, for another system")),
+        ],
+        initial="pdf",
+        widget=forms.RadioSelect,
+    )
 
 
 class EraseForm(ReasonForm):
@@ -151,26 +163,37 @@ def _consent_change(request, person, form) -> bool:
 
 @login_required
 def export(request, pk):
-    """A copy of everything held on the person, for the coordinator who states why."""
+    """A copy of everything held on the person, for the coordinator who states why: made as a
+    file for them alone, stored encrypted, downloadable for a few minutes."""
     return _export(request, _coordinator_person(request, pk))
 
 
 @require_recent_auth
 def _export(request, person):
-    form = ReasonForm(request.POST or None, person=person)
+    form = ExportForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
-        reason = form.cleaned_data["reason"]
+        reason, fmt = form.cleaned_data["reason"], form.cleaned_data["format"]
         data = rights.person_export(person=person, by=request.user, reason=reason)
-        access_log_export(request, person, reason=reason)
-        body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
-        filename = f"{person.code}-{timezone.localdate():%Y%m%d}.json"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        patch_cache_control(response, no_store=True, no_cache=True, private=True, max_age=0)
-        return response
+        if fmt == "pdf":
+            body, content_type = person_export_pdf(data), "application/pdf"
+        else:
+            text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
+            body, content_type = text.encode(), "application/json; charset=utf-8"
+        item = export_create(
+            by=request.user,
+            reason=reason,
+            filename=f"{person.code}-{timezone.localdate():%Y%m%d}.{fmt}",
+            content_type=content_type,
+            data=body,
+            person=person,
+            request=request,
+        )
+        return redirect(item)
     access_log_read(request, person)
     status = 422 if form.errors else 200
-    return render(request, "people/export.html", {"person": person, "form": form}, status=status)
+    context = {"person": person, "form": form, "link_minutes": link_minutes()}
+    context["keep_days"] = keep_days()
+    return render(request, "people/export.html", context, status=status)
 
 
 @login_required

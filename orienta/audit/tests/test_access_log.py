@@ -74,12 +74,25 @@ def test_an_entry_is_never_changed_nor_removed(users):
     assert AccessLogEntry.objects.get(pk=entry.pk).query == ""
 
 
+@pytest.fixture
+def countries(transactional_db):
+    """The countries `migrate` seeds, back if another transactional test flushed them."""
+    import importlib
+
+    from django.apps import apps
+
+    from orienta.core.models import Country
+
+    if not Country.objects.exists():
+        importlib.import_module("orienta.core.migrations.0002_seed_countries").seed(apps, None)
+
+
 @pytest.mark.skipif(
     "sqlite" in connection.settings_dict["ENGINE"],
     reason="SQLite runs one writer at a time; concurrent writers need PostgreSQL",
 )
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_writers_keep_one_chain(world, users):
+def test_concurrent_writers_keep_one_chain(countries, world, users):
     from django.db import connections
 
     agent, errors = users["agent_td"], []

@@ -79,6 +79,9 @@ BY_SCOPE = {
     ),
     # A person's access log: the coordinators of its country, and M&E for every country.
     "log": ({"coordinator_td", "me_hq"}, {"coordinator_mz", "me_hq"}),
+    # An export (its page, its file): the user who made it, no one else.
+    "export": ({"coordinator_td"}, {"coordinator_mz"}),
+    "export_page": ({"coordinator_td"}, {"coordinator_mz"}),
 }
 LOG_READERS = {"coordinator_td", "coordinator_mz", "me_hq"}
 
@@ -140,7 +143,29 @@ ROUTES = {
         "get",
         lambda o: f"/people/{o['person'].pk}/access-log/account/",
     ),
+    "audit:export": ("export_page", "get", lambda o: f"/exports/{_export(o).pk}/"),
+    "audit:export_download": ("export", "get", lambda o: f"/exports/{_export(o).pk}/download/"),
 }
+
+
+def _export(objs):
+    """An export of the scope's person, made by the coordinator of its country (once)."""
+    if "export" not in objs:
+        from orienta.audit.exports import export_create
+        from orienta.core.models import User
+
+        person = objs["person"]
+        maker = User.objects.get(role="coordinator", country=person.site.country)
+        objs["export"] = export_create(
+            by=maker,
+            reason="Request of the person",
+            filename=f"{person.code}.json",
+            content_type="application/json",
+            data=b"{}",
+            person=person,
+        )
+    return objs["export"]
+
 
 # Site-scoped routes whose "object" is a site the role may not record at: for "record" kind
 # routes without an object in the path the out-of-scope check is the site parameter.
@@ -331,7 +356,7 @@ def _api_check(client, headers, scope, role, route, target):
 
 # Page routes of these kinds show personal data when allowed: each such GET leaves an entry in
 # the access log; any refusal (403, or 404 out of scope) leaves a `refused` entry.
-PERSONAL_KINDS = {"read", "read_list", "record", "merge", "rights", "log"}
+PERSONAL_KINDS = {"read", "read_list", "record", "merge", "rights", "log", "export"}
 # Lists log a search (the text or filters and the number found), not each person.
 LIST_PAGES = {"people:search", "frontdesk:day"}
 # API routes that read personal data, and the entry an allowed call leaves.

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -14,6 +15,8 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from orienta.audit.exports import export_create, export_read
+from orienta.audit.models import Export
 from orienta.core import backup
 from orienta.core.models import Event
 from orienta.frontdesk.models import Theme
@@ -117,7 +120,27 @@ def fresh(transactional_db):
     _empty_instance()
 
 
-def test_a_restored_instance_holds_every_row_of_every_table(fresh, busy, key, tmp_path):
+def _files(root) -> dict[str, bytes]:
+    root = Path(root)
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_a_restored_instance_holds_every_row_of_every_table_and_every_file(
+    fresh, busy, key, tmp_path, settings
+):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    (tmp_path / "media" / "receipts" / "2026").mkdir(parents=True)
+    (tmp_path / "media" / "receipts" / "2026" / "R-0001.jpg").write_bytes(bytes(range(256)) * 40)
+    export = export_create(
+        by=busy["person_td"].created_by,
+        reason="Request of the person",
+        filename="export.json",
+        content_type="application/json",
+        data='{"given_name": "Achta"}',
+        person=busy["person_td"],
+    )
+    files = _files(settings.MEDIA_ROOT)
+    assert len(files) == 2
     before = every_row()
     assert len(before["people.person"]) == 5 and len(before["frontdesk.visit_themes"]) == 6
     assert before["core.user_sites"] and before["people.consentevent"]
@@ -126,9 +149,12 @@ def test_a_restored_instance_holds_every_row_of_every_table(fresh, busy, key, tm
     call_command("backup_create", output=str(target), stdout=StringIO())
     _empty_instance()
     assert not Person.objects.exists()
+    settings.MEDIA_ROOT = str(tmp_path / "new-media")  # a new, empty instance
     call_command("backup_restore", str(target), stdout=StringIO())
     after = every_row()
     assert {k: v for k, v in after.items() if v != before[k]} == {}
+    assert _files(settings.MEDIA_ROOT) == files
+    assert export_read(Export.objects.get(pk=export.pk)) == b'{"given_name": "Achta"}'
     # Work goes on: counters and sequences follow the restored rows (match keys have serial ids).
     agent = busy["person_td"].created_by
     person = services.person_register(
@@ -245,6 +271,7 @@ def test_the_commands_restore_into_a_freshly_migrated_instance(busy, key, tmp_pa
         "DATABASE_URL": f"sqlite:///{tmp_path / 'new.sqlite3'}",
         "SECRET_KEY": "backup-test-not-secret",
         "ORIENTA_DEMO": "0",
+        "MEDIA_ROOT": str(tmp_path / "new-media"),
         backup.KEY_ENV: KEY,
     }
     _manage("migrate", "-v", "0", env=env)

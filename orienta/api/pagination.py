@@ -1,0 +1,18 @@
+"""Page-number pagination for every list of the API: `?page=` and `?page_size=`.
+
+Ninja's own accepts any page number, and a page beyond the 64-bit range makes the database
+fail (a 500). Here the page is bounded: anything past MAX_PAGE is a 422 like any bad input.
+Use it as ninja's: `@paginate(Pages, page_size=50, max_page_size=100)`.
+"""
+
+from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination
+
+# A million pages of 100: far beyond any list the API holds.
+MAX_PAGE = 1_000_000
+
+
+class Pages(PageNumberPagination):
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=MAX_PAGE)

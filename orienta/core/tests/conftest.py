@@ -1,0 +1,31 @@
+"""Fixtures of core's tests: uploaded and exported files go to a temporary MEDIA_ROOT; the
+probing test's counts are shown at the end of the run."""
+
+import pytest
+
+PROBES_KEY = "probes"
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+def pytest_runtest_logreport(report):
+    """Collect the probe counts recorded by test_probing (also from xdist workers)."""
+    if report.when != "call":
+        return
+    for name, value in report.user_properties:
+        if name == PROBES_KEY:
+            _PROBES.append(value)
+
+
+_PROBES: list = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _PROBES:
+        return
+    terminalreporter.section("random-id probing")
+    for line in sorted(_PROBES):
+        terminalreporter.write_line(line)
