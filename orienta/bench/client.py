@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
+from orienta.bench.network import totp_code, totp_seconds_left
+
+VERIFY_PATH = "/account/2fa/verify/"
+
 
 @dataclass
 class Response:
@@ -126,6 +130,21 @@ class Session:
         answer = self.post_form("/login/", {"username": username, "password": password})
         if answer.status != 302 or "sessionid" not in self.cookies:
             raise RuntimeError(f"login of {username} failed: HTTP {answer.status}")
+        if self.get(VERIFY_PATH).status == 200:  # the code form: the account has a device
+            self._second_factor(username)
+
+    def _second_factor(self, username: str) -> None:
+        """Enter the authenticator code, as a manager does after the password. A code is
+        accepted once: when this step's and the next one's are used (other sessions of the
+        same account), wait for the next step."""
+        for attempt in range(4):
+            if attempt == 2:
+                time.sleep(totp_seconds_left() + 0.5)
+            self.get(VERIFY_PATH)
+            answer = self.post_form(VERIFY_PATH, {"code": totp_code(drift=attempt % 2)})
+            if answer.status == 302 and VERIFY_PATH not in answer.headers.get("location", ""):
+                return
+        raise RuntimeError(f"two-factor sign-in of {username} failed")
 
     def api_log_in(self, username: str, password: str) -> None:
         answer = self.request(

@@ -8,6 +8,10 @@ household, the match keys and the consent history `person_register` stores, E.16
 for the country, anonymous visits with sex and age band only. It does not write what only
 traces a service call (event log, match decisions, audit log).
 
+Then the follow-up layer (`country_layer`, `followup`): each country's directory and support
+fund, written once through the apps' services, and each site's cases, referrals and fund
+requests, planned from its visits and written in bulk like the registry.
+
 One site at a time, each in its own transaction and with its own random stream, seeded from
 the seed and the site's code: deterministic for a seed (and a day: histories end today).
 """
@@ -22,8 +26,9 @@ from zoneinfo import ZoneInfo
 from django.db import connection, transaction
 from django.utils import timezone
 
-from orienta.bench import writer
+from orienta.bench import followup, writer
 from orienta.bench.calendar import SiteCalendar
+from orienta.bench.country_layer import CountryLayer, build_country_layers
 from orienta.bench.network import BenchSite, build_network
 from orienta.bench.population import (
     SitePopulation,
@@ -35,7 +40,9 @@ from orienta.bench.population import (
 from orienta.bench.visits import SiteVisits, VisitTheme, plan_visits
 from orienta.core.demo.build import Context, SiteRun
 from orienta.core.models import Area, Site
+from orienta.directory.models import CostOption, Permanence, Schedule, Service
 from orienta.frontdesk.models import Visit
+from orienta.fund.models import Fund, Period
 from orienta.people.models import (
     ConsentEvent,
     Household,
@@ -43,6 +50,9 @@ from orienta.people.models import (
     Person,
     PersonMatchKey,
 )
+
+# Written once a country, through the services (counted for the totals).
+COUNTRY_MODELS = (Service, CostOption, Schedule, Permanence, Fund, Period)
 
 
 class RegistryNotEmpty(Exception):
@@ -53,6 +63,7 @@ class RegistryNotEmpty(Exception):
 class Totals:
     rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    followup_seconds: float = 0.0  # of `seconds`: the directory, cases, referrals and fund
 
     def add(self, name: str, n: int) -> None:
         self.rows[name] = self.rows.get(name, 0) + n
@@ -80,6 +91,7 @@ class Generated:
             "years": self.years,
             "generated_on": timezone.localdate().isoformat(),
             "seconds": round(self.totals.seconds, 1),
+            "followup_seconds": round(self.totals.followup_seconds, 1),
             "rows": self.totals.rows,
             "rows_per_second": round(self.totals.all_rows / max(self.totals.seconds, 1e-9)),
             "site_codes": self.site_codes,
@@ -96,6 +108,8 @@ class Shared:
     now: datetime
     areas: dict[str, Area]
     phones: set[str] = field(default_factory=set)
+    layers: dict[str, CountryLayer] = field(default_factory=dict)
+    referral_codes: set[str] = field(default_factory=set)
 
 
 def generate(
@@ -114,6 +128,13 @@ def generate(
     network = build_network(sites=sites, seed=seed, now=now)
     shared = Shared(seed, years, now, {a.code: a for a in Area.objects.all()})
     totals = Totals()
+    t0 = time.monotonic()
+    with transaction.atomic():
+        first = now.date() - timedelta(days=365 * years)
+        shared.layers = build_country_layers(network, seed=seed, now=now, first=first)
+    for model in COUNTRY_MODELS:
+        totals.add(model._meta.label, model.objects.count())
+    totals.followup_seconds += time.monotonic() - t0
     pairs: list[dict] = []
     for bench_site, quota in zip(network, _quotas(persons, network), strict=True):
         t0, before = time.monotonic(), totals.all_rows
@@ -170,6 +191,12 @@ def _generate_site(bench_site: BenchSite, quota: int, shared: Shared, totals: To
     with transaction.atomic():
         _write(population, visits, totals)
         _advance_counters(run.site, population)
+        t0 = time.monotonic()
+        layer = shared.layers[bench_site.country]
+        rows = followup.plan_site(run, layer, population, visits, shared.referral_codes)
+        for model in followup.ORDER:
+            totals.add(model._meta.label, writer.insert(model, rows.by_model[model]))
+        totals.followup_seconds += time.monotonic() - t0
     return [_pair_row(p) for p in population.pairs]
 
 

@@ -2,7 +2,10 @@
 
 Each user is one agent with their own session and API token, working at their own site: they
 open their day, search a common family name of the site, open persons, open the registration
-form, record visits, and use the API's search and look-alike match. Users run in threads, with
+form, record visits, and use the API's search and look-alike match; and the follow-up work:
+their worklist, cases, referrals, the directory, the fund's requests and the API's lists. One
+user in five is a site manager instead (signed in with their second factor), who opens the
+manager's worklist and the fund's approval queue. Users run in threads, with
 no think time (a closed loop: this measures the server at saturation, not a typical morning),
 until the time is up or the request budget is spent.
 """
@@ -17,12 +20,15 @@ from urllib.parse import quote, urlencode
 
 from django.db.models import Count
 
+from orienta.bench import followup_pages
 from orienta.bench.client import Response, Session
 from orienta.bench.stats import summary
+from orienta.cases.models import Case
 from orienta.core.models import Role, User
 from orienta.people.models import Person
+from orienta.referrals.models import Referral
 
-OPERATIONS = (
+REGISTRY_OPERATIONS = (
     "login_page",
     "day",
     "search",
@@ -32,6 +38,22 @@ OPERATIONS = (
     "api_search",
     "api_match",
 )
+FOLLOWUP_OPERATIONS = (
+    "worklist",
+    "case",
+    "referrals",
+    "referral",
+    "directory",
+    "fund_requests",
+    "api_cases",
+    "api_referrals",
+    "api_fund_requests",
+    "api_hsds_services",
+)
+MANAGER_OPERATIONS = ("manager_worklist", "fund_queue")
+OPERATIONS = REGISTRY_OPERATIONS + FOLLOWUP_OPERATIONS + MANAGER_OPERATIONS
+MANAGER_EVERY = 5  # one simulated user in five is a site manager
+SAMPLE = 50  # cases and referrals each user opens
 EXPECTED = {"visit_post": 302}
 PERSONS_PER_USER = 200
 
@@ -43,6 +65,17 @@ class UserPlan:
     person_ids: tuple[str, ...]
     family_name: str  # a common family name at the site
     identities: tuple[dict, ...]  # look-alike queries for the match API
+    role: str = Role.AGENT
+    case_ids: tuple[str, ...] = ()
+    referral_ids: tuple[str, ...] = ()
+    directory_q: str = ""
+
+    @property
+    def operations(self) -> tuple[str, ...]:
+        if self.role == Role.MANAGER:
+            return MANAGER_OPERATIONS
+        ops = REGISTRY_OPERATIONS + (FOLLOWUP_OPERATIONS if self.case_ids else ())
+        return tuple(op for op in ops if op != "referral" or self.referral_ids)
 
 
 @dataclass
@@ -86,7 +119,34 @@ def plan_users(count: int, seed: int) -> list[UserPlan]:
     ordered = [a for rank in sorted(by_rank) for a in by_rank[rank]]
     if not ordered:
         raise RuntimeError("no generated agents: run `manage.py generate` first")
-    return [_user_plan(ordered[i % len(ordered)], rng) for i in range(count)]
+    managers = list(User.objects.filter(role=Role.MANAGER, username__startswith="manager-")
+                    .order_by("username"))  # fmt: skip
+    plans = []
+    for i in range(count):
+        if managers and Case.objects.exists() and i % MANAGER_EVERY == MANAGER_EVERY - 1:
+            plans.append(_manager_plan(managers[(i // MANAGER_EVERY) % len(managers)]))
+        else:
+            plans.append(_user_plan(ordered[(i - i // MANAGER_EVERY) % len(ordered)], rng))
+    return plans
+
+
+def _manager_plan(manager: User) -> UserPlan:
+    site = manager.sites.order_by("code").first()
+    return UserPlan(manager.username, site.code, (), "", (), role=Role.MANAGER)
+
+
+def _followup_ids(agent: User, site, rng: random.Random) -> dict:
+    cases = list(Case.objects.visible_to(agent).filter(site=site).order_by("code")
+                 .values_list("pk", flat=True))  # fmt: skip
+    referrals = list(Referral.objects.visible_to(agent).filter(site=site).order_by("code")
+                     .values_list("pk", flat=True))  # fmt: skip
+    return {
+        "case_ids": tuple(str(pk) for pk in rng.sample(cases, k=min(SAMPLE, len(cases)))),
+        "referral_ids": tuple(
+            str(pk) for pk in rng.sample(referrals, k=min(SAMPLE, len(referrals)))
+        ),
+        "directory_q": followup_pages.subject(site, agent)["directory_q"],
+    }
 
 
 def _user_plan(agent: User, rng: random.Random) -> UserPlan:
@@ -121,6 +181,7 @@ def _user_plan(agent: User, rng: random.Random) -> UserPlan:
         tuple(str(pk) for pk in sample),
         family["family_name"] if family else "A",
         identities,
+        **_followup_ids(agent, site, rng),
     )
 
 
@@ -168,6 +229,21 @@ def _api_match(session: Session, plan: UserPlan, rng: random.Random, headers: di
     )
 
 
+def _page(path_of):
+    def op(session: Session, plan: UserPlan, rng: random.Random, headers: dict) -> Response:
+        return session.get(path_of(plan, rng), headers=headers)
+
+    return op
+
+
+def _api_list(path: str):
+    def op(session: Session, plan: UserPlan, rng: random.Random, headers: dict) -> Response:
+        headers = headers | {"Authorization": f"Bearer {session.token}"}
+        return session.request("GET", path, headers=headers, cookies=False)
+
+    return op
+
+
 ACTIONS = {
     "login_page": _login_page,
     "day": _get(lambda plan, person: "/day/"),
@@ -177,6 +253,18 @@ ACTIONS = {
     "visit_post": _visit_post,
     "api_search": _api_search,
     "api_match": _api_match,
+    "worklist": _page(lambda plan, rng: "/worklist/"),
+    "case": _page(lambda plan, rng: f"/cases/{rng.choice(plan.case_ids)}/"),
+    "referrals": _page(lambda plan, rng: "/referrals/"),
+    "referral": _page(lambda plan, rng: f"/referrals/{rng.choice(plan.referral_ids)}/"),
+    "directory": _page(lambda plan, rng: f"/directory/?q={quote(plan.directory_q)}"),
+    "fund_requests": _page(lambda plan, rng: "/fund/"),
+    "api_cases": _api_list("/api/v1/cases"),
+    "api_referrals": _api_list("/api/v1/referrals"),
+    "api_fund_requests": _api_list("/api/v1/fund/requests"),
+    "api_hsds_services": _api_list("/api/v1/hsds/services"),
+    "manager_worklist": _page(lambda plan, rng: "/worklist/"),
+    "fund_queue": _page(lambda plan, rng: "/fund/queue/"),
 }
 
 
@@ -188,7 +276,8 @@ def _log_in(base_url: str, plan: UserPlan, password: str, result: LoadResult) ->
     session = Session(base_url)
     try:
         session.log_in(plan.username, password)
-        session.api_log_in(plan.username, password)
+        if plan.role != Role.MANAGER:
+            session.api_log_in(plan.username, password)
     except (RuntimeError, OSError) as exc:
         result.record("login", None, str(exc))
         return None
@@ -199,7 +288,7 @@ def _user_loop(
     session: Session, plan: UserPlan, result: LoadResult, deadline: float, budget: int, seed: int
 ) -> None:
     rng = random.Random(f"{seed}:{plan.username}")
-    ops = list(OPERATIONS)
+    ops = list(plan.operations)
     while time.monotonic() < deadline and result.requests < budget:
         rng.shuffle(ops)
         for op in ops:

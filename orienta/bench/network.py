@@ -7,10 +7,14 @@ region, or of the nearest one, and takes its neighbourhoods from the districts o
 """
 
 import random
+import time
+from base64 import b32decode
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.contrib.auth.hashers import make_password
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from orienta.core.demo.build import Context, build_areas, build_organisations
 from orienta.core.demo.data import AREAS, POOLS, SITES, SiteSpec
@@ -20,6 +24,26 @@ from orienta.core.models import Country, Organisation, Role, Site, User
 PASSWORD = "orienta-bench"
 EMAIL_DOMAIN = "bench.orienta.example"
 AGENTS_PER_SITE = 3
+#: The authenticator secret of every generated account whose role requires two-factor
+#: authentication (managers, coordinators), so that the bench can sign them in.
+TOTP_SECRET = "ORIENTABENCHORIENTABENCHORIENTAB"
+TOTP_KEY = b32decode(TOTP_SECRET).hex()
+
+
+def totp_code(drift: int = 0) -> str:
+    """The current code of the generated accounts' authenticator (`drift` steps ahead)."""
+    return f"{totp(bytes.fromhex(TOTP_KEY), drift=drift, t0=0, step=30):06d}"
+
+
+def totp_seconds_left() -> float:
+    return 30 - time.time() % 30
+
+
+def _device(user: User) -> None:
+    if user.role in (Role.MANAGER, Role.COORDINATOR):
+        TOTPDevice.objects.get_or_create(
+            user=user, confirmed=True, defaults={"name": "Orienta bench", "key": TOTP_KEY}
+        )
 
 
 @dataclass(frozen=True)
@@ -179,6 +203,7 @@ def _staff(site: Site, spec: SiteSpec, rng: random.Random, hashed: str) -> list[
         people.append(_account(username, role, hashed, first_name=first, last_name=last))
     for user in people:
         user.sites.add(site)
+        _device(user)
     return people
 
 
@@ -199,7 +224,7 @@ def build_network(*, sites: int, seed: int, now: datetime) -> list[BenchSite]:
         weight = region.weight / _apportion_count(country_code, region, sites)
         built.append(BenchSite(site, spec, country_code, weight, agents))
     for code, country in ctx.countries.items():
-        _account(
+        coordinator = _account(
             f"coordinator-{code.lower()}",
             Role.COORDINATOR,
             hashed,
@@ -207,6 +232,7 @@ def build_network(*, sites: int, seed: int, now: datetime) -> list[BenchSite]:
             first_name="Coordination",
             last_name=code,
         )
+        _device(coordinator)
     _spread_weights(built, rng)
     return built
 

@@ -20,7 +20,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from orienta.bench import writer
+from orienta.bench import followup_pages, writer
 from orienta.core.models import Role, Site, User
 from orienta.core.services import api_token_issue
 from orienta.frontdesk.models import Theme, Visit
@@ -258,11 +258,31 @@ def query_counts() -> list[dict]:
             measured[size] = {
                 page: _measure(*specs[size == "large"]) for page, specs in pages.items()
             }
-    return [
+    rows = [
         {"page": page, "small": measured["small"][page], "large": measured["large"][page],
          "constant": measured["small"][page]["queries"] == measured["large"][page]["queries"]}
         for page in pages
     ]  # fmt: skip
+    return rows + followup_query_counts()
+
+
+def followup_query_counts() -> list[dict]:
+    """The follow-up pages, each on a short and a long list of the generated set, counted
+    inside a transaction rolled back afterwards, as the pages above."""
+    clients = followup_pages.Clients()
+    specs = followup_pages.specs()
+    for pair in specs.values():  # sessions and tokens first: the counts are rolled back
+        for spec in pair:
+            clients.for_spec(spec)
+    rows = []
+    for page, (short, long) in specs.items():
+        with transaction.atomic():
+            small = _measure(short.label, clients.for_spec(short), short.path)
+            large = _measure(long.label, clients.for_spec(long), long.path)
+            transaction.set_rollback(True)
+        rows.append({"page": page, "small": small, "large": large,
+                     "constant": small["queries"] == large["queries"]})  # fmt: skip
+    return rows
 
 
 def django_client_fetch(client: Client) -> Fetch:

@@ -109,8 +109,8 @@ def _table(header: list[str], rows: list[list]) -> str:
 
 def render(r: dict) -> str:
     sections = (
-        _intro, _targets, _setup, _load, _duplicates, _queries, _weight, _browser,
-        _extrapolation, _history, _reproduce,
+        _intro, _targets, _setup, _followup, _load, _duplicates, _queries, _weight,
+        _browser, _extrapolation, _history, _reproduce,
     )  # fmt: skip
     stages = {_load: "load", _duplicates: "dupes", _queries: "queries", _weight: "weight",
               _browser: "browser"}  # fmt: skip
@@ -230,12 +230,69 @@ def _setup(r: dict) -> str:
                      f"{d['sites']} sites, "
                      f"{d['true_pairs']:,} true duplicate pairs (seed {d['seed']}, generated "
                      f"{d['generated_on']})"],
+        ["follow-up layer", _followup_counts(d)],
         ["generation", f"{g['seconds']:,} s, {sum(g['rows'].values()):,} rows, "
                        f"{g['rows_per_second']:,} rows/s "
-                       f"({d['persons'] / max(g['seconds'], 1e-9):,.0f} persons/s)"],
+                       f"({d['persons'] / max(g['seconds'], 1e-9):,.0f} persons/s)"
+                       f"{_followup_time(g)}"],
         ["whole run", f"{r['seconds']:,} s (migrate, generate if needed, measure, report)"],
     ]  # fmt: skip
     return "## Set-up\n\n" + _table(["", ""], rows)
+
+
+FOLLOWUP_LABELS = {
+    "directory.Service": "services",
+    "directory.Permanence": "permanences",
+    "cases.Case": "cases",
+    "cases.CaseAction": "actions",
+    "cases.FollowUp": "follow-ups",
+    "cases.CaseEvent": "case timeline entries",
+    "referrals.Referral": "referrals",
+    "referrals.ReferralEvent": "referral events",
+    "fund.FundRequest": "fund requests",
+    "fund.Payment": "payments",
+    "fund.LedgerEntry": "ledger entries",
+}
+
+
+def _followup_counts(d: dict) -> str:
+    counts = d.get("followup") or {}
+    if not counts:
+        return "—"
+    return ", ".join(f"{counts.get(k, 0):,} {label}" for k, label in FOLLOWUP_LABELS.items())
+
+
+def _followup_time(g: dict) -> str:
+    seconds = g.get("followup_seconds")
+    return "" if seconds is None else f"; of which the follow-up layer {seconds:,} s"
+
+
+def _followup(r: dict) -> str:
+    d, g = r["dataset"], r["generation"]
+    counts = d.get("followup") or {}
+    if not counts:
+        return ""
+    cases, referrals = counts.get("cases.Case", 0), counts.get("referrals.Referral", 0)
+    return (
+        "## The follow-up layer\n\n"
+        "Besides the registry and visits, the generator writes the follow-up work of every "
+        "site: each country's directory (the partners' services with their fees in the "
+        "country currency, opening hours, and one to three weekly permanences at each site) "
+        "and support fund (rules, quarterly periods), written once through the apps' "
+        "services; then, in bulk like the registry, cases for about 60% of the persons whose "
+        "visit ended in *case* (needs = the visit's themes, a few percent sensitive, about "
+        "30% closed with a reason, the rest in progress or, for the newest, still open; 1 to "
+        "3 actions each, some overdue, some due today, most done; contacts made and planned; "
+        "the timeline of each), referrals from cases and from visits ending in *oriented* "
+        "to services of the country, each with an event for every transition, and fund "
+        "requests for about 10% of the referrals, to services that charge, with their "
+        "approvals, rejections, payments and reversals, and the ledger entries of each step "
+        "under quarterly allocations that cover them (balances are the sums of the entries "
+        "and never negative). Codes come from the per-site counters, as the services make "
+        f"them. Here: {cases:,} cases and {referrals:,} referrals for {d['persons']:,} "
+        f"persons, in {g.get('followup_seconds', '—')} s of the {g['seconds']:,} s of "
+        "generation."
+    )
 
 
 def _since(d: dict) -> str:
@@ -253,14 +310,18 @@ def _load(r: dict) -> str:
         for op, row in load["operations"].items()
     ]  # fmt: skip
     return (
-        f"## Server under load\n\n{load['users']} simulated agents, each signed in with their "
-        f"own session and API token, for {load['seconds']} s against gunicorn "
+        f"## Server under load\n\n{load['users']} simulated users, each signed in with their "
+        f"own session (and the agents with their own API token), for {load['seconds']} s "
+        "against gunicorn "
         f"({load['workers']} sync workers) on 127.0.0.1: {load['requests']:,} requests, "
         f"**{load['requests_per_second']} requests/s, {load['errors']} errors**; the workers "
         f"used {load.get('worker_cpu_ms_per_request', '—')} ms of CPU per request on average "
         "(user + system, whatever else the machine was doing). Each user "
-        "loops over the eight operations in random order with no pause (a closed loop: the "
-        "server at saturation, not a typical morning). *Workers* is the time gunicorn's worker "
+        "loops over their operations in random order with no pause (a closed loop: the "
+        "server at saturation, not a typical morning): one user in five is a site manager "
+        "(signed in with their second factor) who opens the manager's worklist and the "
+        "fund's approval queue; the others are agents who run the registry's eight "
+        "operations and the follow-up work's ten. *Workers* is the time gunicorn's worker "
         "spent on the request (access log `%(D)s`); *client* adds the wait for a free worker "
         "and the load client's own share of the same two CPUs.\n\n"
         + _table(
@@ -281,7 +342,13 @@ def _load(r: dict) -> str:
         "/people/?q=<the site's commonest family name>; `person` GET /people/<id>/; "
         "`register_form` GET /people/new/; `visit_post` POST /visits/new/?person=<id> (302); "
         "`api_search` GET /api/v1/persons?q=<family name>; `api_match` POST "
-        "/api/v1/persons/match."
+        "/api/v1/persons/match; `worklist` GET /worklist/ (an agent); `case` GET "
+        "/cases/<id>/; `referrals` GET /referrals/; `referral` GET /referrals/<id>/; "
+        "`directory` GET /directory/?q=<a word of a service name>; `fund_requests` GET /fund/ "
+        "(the site's requests); `api_cases`, `api_referrals`, `api_fund_requests`, "
+        "`api_hsds_services` GET /api/v1/cases, /api/v1/referrals, /api/v1/fund/requests, "
+        "/api/v1/hsds/services (first page); `manager_worklist` GET /worklist/ and "
+        "`fund_queue` GET /fund/queue/ (a manager)."
     )
 
 
@@ -348,7 +415,12 @@ def _queries(r: dict) -> str:
         "list: the long day and person page have 60 more visits, added for the count in a "
         "transaction rolled back afterwards. Both sizes are counted inside such a transaction, "
         "where the BEGIN and COMMIT around a real request's audit-log write do not show (two "
-        "statements more on the pages that log a read).\n\n"
+        "statements more on the pages that log a read). The follow-up pages are counted "
+        "between two real rows of the generated set, each opened by a user who may see it "
+        "(managers past their second factor): the agent with the fewest planned actions and "
+        "the one with the most, the site with the fewest referrals (open cases, requests "
+        "waiting) and the one with the most, the case in progress and the referral with the "
+        "shortest timeline and the longest; the API lists at pages of 5 and 50.\n\n"
         + _table(["page", "short list", "queries", "long list", "queries", "constant"], rows)
     )
 
@@ -371,7 +443,8 @@ def _weight(r: dict) -> str:
         "loads the HTML only (pages are `no-store`). Response headers are counted apart "
         "(security headers, CSP and cookies: about a kilobyte per response). Django pads "
         "compressed responses with up to 100 random bytes (BREACH mitigation), so sizes vary "
-        "by that much from run to run.\n\n"
+        "by that much from run to run. The pages are an agent's (the first user of the load), "
+        "and the manager's worklist and fund queue as the manager of the same site.\n\n"
         + _table(
             [
                 "page",
@@ -435,7 +508,9 @@ def _extrapolation(r: dict) -> str:
         "search scores at most 400 candidates (`CANDIDATE_POOL`). What grows with the registry: "
         "the match keys shared by common names (the duplicate search counts them per person "
         "before taking the 400), the count behind the search's pagination, and the `icontains` "
-        "name filter of the search, which no index serves. The history below shows how the "
+        "name filter of the search, which no index serves. The follow-up lists (worklist, "
+        "cases, referrals, fund requests and queue) grow with a site's open work rather than "
+        "with the registry. The history below shows how the "
         "figures moved between the scales actually run."
     )
 
@@ -472,5 +547,7 @@ def _reproduce(r: dict) -> str:
         "says otherwise; the bench database is created if missing and emptied when it holds "
         "another generation (only a database whose name contains *bench*). Generated accounts: "
         "`agent-<site>-1..3`, `manager-<site>`, `coordinator-<country>`, password "
-        "`orienta-bench`; the ground truth is in `var/bench/<database>.json`."
+        "`orienta-bench`; managers and coordinators sign in with the authenticator secret "
+        "`TOTP_SECRET` of `orienta/bench/network.py`; the ground truth is in "
+        "`var/bench/<database>.json`."
     )

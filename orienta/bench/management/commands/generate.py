@@ -4,15 +4,16 @@ from django.core.management.base import BaseCommand, CommandError
 
 from orienta.bench import truth
 from orienta.bench.generate import RegistryNotEmpty, generate
-from orienta.bench.network import PASSWORD
+from orienta.bench.network import PASSWORD, TOTP_SECRET
 
 
 class Command(BaseCommand):
     help = (
         "Generate a realistic network for benchmarks: sites over the three countries, staff, "
         "persons in households, years of visits and about 2%% second records of the same "
-        "person (the ground truth goes to var/bench/<database>.json). Refuses a database that "
-        "already holds persons."
+        "person (the ground truth goes to var/bench/<database>.json), and the follow-up work: "
+        "each country's directory and support fund, cases, referrals and fund requests with "
+        "their payments and ledger. Refuses a database that already holds persons."
     )
 
     def add_arguments(self, parser):
@@ -43,6 +44,7 @@ class Command(BaseCommand):
                 f"{persons / max(totals.seconds, 1e-9):,.0f} persons/s). "
                 f"{len(result.pairs):,} true duplicate pairs in {path}. "
                 f"Accounts agent-<site>-1..3, manager-<site>, coordinator-<country>; "
-                f"password {PASSWORD!r}."
+                f"password {PASSWORD!r}; managers' and coordinators' authenticator secret "
+                f"{TOTP_SECRET}."
             )
         )
