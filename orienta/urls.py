@@ -1,6 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from orienta.api import errors
 from orienta.api.v1 import api
 
 urlpatterns = [
@@ -13,5 +14,6 @@ urlpatterns = [
     path("", include("orienta.referrals.urls")),
     path("", include("orienta.fund.urls")),
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<rest>.*)$", errors.unknown_path, name="api_unknown"),
     path("admin/", admin.site.urls),
 ]

@@ -241,3 +241,10 @@ def _responder(api: NinjaAPI, handler):
         return response
 
     return respond
+
+
+def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any address under /api/v1/ that no route matches (an unknown path, or an id that is not
+    a UUID): the API's JSON 404, not the HTML page of the site."""
+    message = gettext("No such address in the API. The OpenAPI document lists them all.")
+    return HttpResponse(json.dumps(_detail(message)), status=404, content_type="application/json")

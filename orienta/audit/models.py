@@ -58,6 +58,9 @@ OBJECT_LABELS = {
     "access_log": _("access log"),
     "access_account": _("access statement"),
     "export_file": _("export file"),
+    "case": _("case"),
+    "referral": _("referral"),
+    "fund_request": _("support-fund request"),
 }
 
 QUERY_DIGEST_SALT = "orienta.audit.query"

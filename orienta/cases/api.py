@@ -34,11 +34,11 @@ from orienta.cases.schemas import (
     CaseIn,
     CaseOut,
     CasePatchIn,
+    CaseReasonIn,
     CloseIn,
     FollowUpIn,
     FollowUpOut,
     GrantOut,
-    ReasonIn,
     ReassignIn,
 )
 from orienta.cases.views import case_or_refused
@@ -231,7 +231,7 @@ def case_close(request, case_id: UUID, payload: CloseIn):
 
 @router.post("/cases/{uuid:case_id}/reopen", response=WRITE, summary="Reopen a case")
 @refusals_logged
-def case_reopen(request, case_id: UUID, payload: ReasonIn):
+def case_reopen(request, case_id: UUID, payload: CaseReasonIn):
     """Reopen a closed case, saying why; reopening a case that is not closed is a 409."""
     case = _write_case(request, case_id)
     form = ReasonForm(data={"reason": payload.reason})
@@ -370,7 +370,7 @@ def followup_create(request, case_id: UUID, payload: FollowUpIn):
     summary="Break the glass",
 )
 @refusals_logged
-def break_glass(request, case_id: UUID, payload: ReasonIn):
+def break_glass(request, case_id: UUID, payload: CaseReasonIn):
     """Open a sensitive case of one's scope for 3 hours, for the reason given (logged and shown
     to the site manager). 404 when the case is not in the caller's scope or needs no opening."""
     user = request.auth

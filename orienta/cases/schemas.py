@@ -99,7 +99,7 @@ class CaseOut(Schema):
         return [theme.code for theme in obj.needs.all()]
 
 
-class EventOut(Schema):
+class CaseEventOut(Schema):
     at: datetime
     kind: str
     actor: str | None
@@ -111,7 +111,7 @@ class EventOut(Schema):
 
 
 class CaseDetailOut(CaseOut):
-    timeline: list[EventOut]
+    timeline: list[CaseEventOut]
 
     @staticmethod
     def resolve_timeline(obj: Case) -> list:
@@ -124,7 +124,7 @@ class CloseIn(Schema):
     note: str = Field("", description="Required when the reason is `other`.")
 
 
-class ReasonIn(Schema):
+class CaseReasonIn(Schema):
     version: int | None = None
     reason: str = Field(description="Why, in a full sentence.")
 

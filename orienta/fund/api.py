@@ -5,9 +5,10 @@ from uuid import UUID
 
 from django.utils import timezone
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from orienta.api.errors import Detail, FieldErrors
+from orienta.api.pagination import Pages
 from orienta.audit.services import access_log_read, access_log_search
 from orienta.fund import queries, services
 from orienta.fund.money import MINOR_UNITS
@@ -140,7 +141,7 @@ def _fresh(request, req) -> dict:
 
 
 @router.get("/fund/requests", response=list[RequestOut], summary="List fund requests")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def request_list(
     request,
     status: str = Query("", max_length=12, description="Only requests with this status."),

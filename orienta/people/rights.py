@@ -241,6 +241,7 @@ def person_export_data(person: Person) -> dict:
             .select_related("site", "merged_by")
             .order_by("merged_at")
         ],
+        **{key: module.export(ids) for key, module in _app_rights()},
         "events": [
             {
                 "at": e.at.isoformat(),
@@ -318,6 +319,16 @@ def _first_of_month_keeping_ages(birth: date, on: list[date]) -> date:
 
     best = max(candidates, key=lambda m: (same_ages(m), -candidates.index(m)))
     return date(birth.year, best, 1)
+
+
+def _app_rights():
+    """Apps that hold records about a person, each with `orienta/<app>/rights.py`: `export(ids)`
+    (its part of the data-subject export) and `erase(ids, by=)` (its part of the erasure)."""
+    from orienta.cases import rights as cases
+    from orienta.fund import rights as fund
+    from orienta.referrals import rights as referrals
+
+    return [("cases", cases), ("referrals", referrals), ("fund_requests", fund)]
 
 
 def _dates_that_count(person: Person) -> list[date]:
@@ -452,6 +463,8 @@ def _erase_group(root: Person, *, by: User | None, reason: str) -> Person:
     redact = _redactor(replacements)
     PersonMatchKey.objects.filter(person__in=ids).delete()
     _scrub_linked_records(ids, redact, by, now)
+    for _key, module in _app_rights():
+        module.erase(ids, by=by)
     access_log_scrub(set(replacements))
     event_log(
         actor=by,

@@ -61,6 +61,9 @@ def _sections() -> list[tuple[str, str]]:
         ("visits", _("Visits")),
         ("match_decisions", _("Look-alike decisions")),
         ("merges", _("Merges")),
+        ("cases", _("Cases")),
+        ("referrals", _("Referrals")),
+        ("fund_requests", _("Support-fund requests")),
         ("events", _("What was done on the record")),
     ]
 

@@ -48,7 +48,7 @@ class SharedOut(Schema):
     value: str
 
 
-class EventOut(Schema):
+class ReferralEventOut(Schema):
     at: datetime
     verb: str
     from_status: str
@@ -85,7 +85,9 @@ class ReferralOut(Schema):
     served_at: datetime | None
     closed_at: datetime | None
     outcome_note: str
-    events: list[EventOut] | None = Field(None, description="In the answer about one referral.")
+    events: list[ReferralEventOut] | None = Field(
+        None, description="In the answer about one referral."
+    )
 
     @staticmethod
     def resolve_person(obj, context):

@@ -196,3 +196,11 @@ def test_a_search_longer_than_100_characters_is_a_query_error(api, users, field_
 
     assert field_errors(response) == {"q": ["string_too_long"]}
     assert response.json()["detail"][0]["msg"] == "Enter at most 100 characters."
+
+
+def test_an_unknown_api_address_is_a_json_404(client):
+    for path in ("/api/v1/nothing-here", "/api/v1/persons/not-a-uuid", "/api/v1/cases/123/close"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response["Content-Type"] == "application/json"
+        assert "OpenAPI" in response.json()["detail"]

@@ -22,3 +22,17 @@ def agent_td_b(world):
     from orienta.core.models import Role
 
     return _user("agent_td_b", Role.AGENT, sites=[world["sites"]["td"]])
+
+
+@pytest.fixture(autouse=True)
+def _in_english(monkeypatch, settings):
+    """These tests read messages in English (the catalogues are checked in core's tests):
+    every user and API caller works in English, and so does code run outside a request."""
+    from django.utils import translation
+
+    from orienta.core.models import User
+
+    monkeypatch.setattr(User, "preferred_language", lambda self: "en")
+    settings.LANGUAGE_CODE = "en"  # API callers that send no Accept-Language
+    with translation.override("en"):
+        yield

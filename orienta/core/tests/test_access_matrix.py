@@ -223,7 +223,7 @@ def _walk(patterns, prefix=""):
                 continue
             ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
             yield from _walk(p.url_patterns, ns)
-        elif isinstance(p, URLPattern):
+        elif isinstance(p, URLPattern) and p.name != "api_unknown":  # the API's JSON 404
             yield f"{prefix}{p.name}"
 
 

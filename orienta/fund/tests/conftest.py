@@ -29,3 +29,17 @@ def fund_mz(world, users):
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def _in_english(monkeypatch, settings):
+    """These tests read messages in English (the catalogues are checked in core's tests):
+    every user and API caller works in English, and so does code run outside a request."""
+    from django.utils import translation
+
+    from orienta.core.models import User
+
+    monkeypatch.setattr(User, "preferred_language", lambda self: "en")
+    settings.LANGUAGE_CODE = "en"  # API callers that send no Accept-Language
+    with translation.override("en"):
+        yield

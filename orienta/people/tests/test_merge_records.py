@@ -1,4 +1,4 @@
-"""A merge keeps everything other apps hold on the merged record: cases, referrals, fund requests."""
+"""A merge keeps what other apps hold on the merged record: cases, referrals, fund requests."""
 
 from orienta.cases.models import Case
 from orienta.cases.tests.factories import make_case

@@ -1,0 +1,40 @@
+"""What the data-subject export and the erasure of a person do with their cases."""
+
+from orienta.cases.models import Case
+from orienta.cases.services import case_scrub_for_erasure
+
+
+def export(ids: list) -> list[dict]:
+    cases = (
+        Case.objects.filter(person__in=ids)
+        .select_related("site", "responsible")
+        .prefetch_related("needs", "actions", "followups")
+        .order_by("created_at")
+    )
+    return [
+        {
+            "code": c.code,
+            "site": c.site.code,
+            "status": c.status,
+            "risk": c.risk,
+            "sensitive": c.sensitive,
+            "needs": [t.code for t in c.needs.all()],
+            "assessment": c.assessment,
+            "responsible": c.responsible.username if c.responsible else None,
+            "opened_at": c.created_at.isoformat(),
+            "closure_reason": c.closure_reason,
+            "actions": [
+                {"what": a.what, "due_on": a.due_on.isoformat(), "status": a.status}
+                for a in c.actions.all()
+            ],
+            "follow_ups": [
+                {"kind": f.kind, "status": f.status, "notes": f.notes} for f in c.followups.all()
+            ],
+        }
+        for c in cases
+    ]
+
+
+def erase(ids: list, *, by) -> None:
+    for case in Case.objects.filter(person__in=ids).order_by("pk"):
+        case_scrub_for_erasure(case=case, by=by)

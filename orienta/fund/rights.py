@@ -1,0 +1,33 @@
+"""What the data-subject export and the erasure of a person do with their fund requests: the
+accounts stay (public money stays traceable); what was written about the person goes."""
+
+from orienta.fund.models import FundRequest
+from orienta.fund.services import request_texts_clear
+
+
+def export(ids: list) -> list[dict]:
+    requests = (
+        FundRequest.objects.filter(person__in=ids).select_related("site").order_by("created_at")
+    )
+    return [
+        {
+            "code": r.code,
+            "site": r.site.code,
+            "service": r.service_name,
+            "amount": str(r.amount),
+            "currency": r.currency,
+            "status": r.status,
+            "reason": r.reason,
+            "criteria": r.criteria,
+            "evidence": r.evidence,
+            "requested_at": r.created_at.isoformat(),
+            "decided_at": r.decided_at.isoformat() if r.decided_at else None,
+            "decision_reason": r.decision_reason,
+        }
+        for r in requests
+    ]
+
+
+def erase(ids: list, *, by) -> None:
+    for fund_request in FundRequest.objects.filter(person__in=ids).order_by("pk"):
+        request_texts_clear(fund_request=fund_request, by=by)

@@ -1,0 +1,39 @@
+"""What the data-subject export and the erasure of a person do with their referrals."""
+
+from orienta.referrals.models import Referral
+from orienta.referrals.services import referrals_anonymise_for_persons
+
+
+def _at(value):
+    return value.isoformat() if value else None
+
+
+def export(ids: list) -> list[dict]:
+    referrals = (
+        Referral.objects.filter(person__in=ids)
+        .select_related("site", "service", "service__organisation", "sent_by")
+        .order_by("sent_at")
+    )
+    return [
+        {
+            "code": r.code,
+            "site": r.site.code,
+            "service": r.service.name,
+            "provider": r.service.organisation.name,
+            "status": r.status,
+            "urgency": r.urgency,
+            "reason": r.reason,
+            "data_shared": r.shared_fields,
+            "sent_at": _at(r.sent_at),
+            "sent_by": r.sent_by.username if r.sent_by else None,
+            "answered_at": _at(r.answered_at),
+            "served_at": _at(r.served_at),
+            "outcome_note": r.outcome_note,
+            "sent_without_consent_because": r.consent_override_reason,
+        }
+        for r in referrals
+    ]
+
+
+def erase(ids: list, *, by) -> None:
+    referrals_anonymise_for_persons(ids)
