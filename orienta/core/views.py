@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from orienta.core import panels
+from orienta.core.models import Role
 from orienta.core.queries import site_for, site_list
 from orienta.core.scoping import can_record
 
@@ -28,6 +29,8 @@ def healthz(request):
 def home(request):
     if can_record(request.user):
         return redirect("cases:worklist")
+    if request.user.role == Role.PROVIDER:  # a partner's account: the referrals addressed to it
+        return redirect("referrals:provider_list")
     return redirect("core:sites")
 
 

@@ -46,6 +46,7 @@ from orienta.core.demo.data import (
     ORIGINS,
     PASSWORD,
     POOLS,
+    PROVIDER_ORGANISATIONS,
     SCHOOLING,
     SEED,
     SENTINEL_USERNAME,
@@ -191,15 +192,21 @@ def build_accounts(ctx: Context) -> None:
             is_staff=is_admin,
             is_superuser=is_admin,
             country=ctx.countries.get(country_code),
-            organisation=(
-                ctx.organisations[essor[country_code]] if role == Role.COORDINATOR else None
-            ),
+            organisation=_account_organisation(ctx, username, role, essor.get(country_code)),
         )
         if site_code:
             user.sites.set([ctx.sites[site_code]])
         if otp_required(user):
             demo_device_add(user)
         ctx.users[username] = user
+
+
+def _account_organisation(ctx: Context, username: str, role: str, essor: str | None):
+    if role == Role.COORDINATOR:
+        return ctx.organisations[essor]
+    if role == Role.PROVIDER:
+        return ctx.organisations[PROVIDER_ORGANISATIONS[username]]
+    return None
 
 
 # Demo only: the accounts whose role requires two-factor authentication (manager-td,

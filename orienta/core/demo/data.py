@@ -1015,9 +1015,14 @@ ACCOUNTS = [
     ("coordinator-mz", Role.COORDINATOR, "Alberto", "Mabunda", "", "MZ"),
     ("agent-gw", Role.AGENT, "Fatumata", "Embaló", "GW-BIS1", "GW"),
     ("agent-gw2", Role.AGENT, "Sadjo", "Baldé", "GW-GAB1", "GW"),
+    ("provider-td", Role.PROVIDER, "Mariam", "Djibrine", "", "TD"),
     ("me-hq", Role.ME, "Claire", "Morel", "", ""),
     ("admin", Role.ADMIN, "Julien", "Fabre", "", ""),
 ]
+
+
+# A provider's account sees only the referrals addressed to its organisation's services.
+PROVIDER_ORGANISATIONS = {"provider-td": "cs-chagoua"}
 
 
 # =============================================================================================
