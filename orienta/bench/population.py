@@ -228,7 +228,7 @@ def match_key_rows(persons: list[Person]) -> Iterator[dict]:
         if person.phone_alt:
             keys |= matching.match_keys(matching.Identity(phone=person.phone_alt))
         for key in sorted(keys):
-            yield {"person_id": person.pk, "key": key[:40]}
+            yield {"person_id": person.pk, "site_id": person.site_id, "key": key[:40]}
 
 
 def consent_rows(entries: list[Entry]) -> Iterator[dict]:

@@ -64,7 +64,7 @@ def person_search(user, q: str):
             cond |= Q(match_keys__key=f"p:{digits[-8:]}")
         return qs.filter(cond).distinct().order_by("family_name", "given_name")
     keys = {k for k in matching.match_keys(matching.Identity(given_name=q)) if k[:2] == "n:"}
-    ids = PersonMatchKey.objects.filter(key__in=keys).values("person_id")
+    ids = _scoped_keys(user, keys).values("person_id")
     plain = Q()
     for token in q.split():
         plain &= (
@@ -75,31 +75,41 @@ def person_search(user, q: str):
     return qs.filter(Q(pk__in=ids) | plain).order_by("family_name", "given_name")
 
 
+def _scoped_keys(user, keys):
+    """The match keys among `keys` of the persons at the sites in the user's scope."""
+    return PersonMatchKey.objects.filter(personal_site_filter(user), key__in=keys)
+
+
 def person_candidates(user, data: dict, *, exclude=None, limit: int = 10):
     """Ranked look-alikes among the persons the user may see: [(person, MatchResult)]."""
-    from orienta.people.services import identity_of
+    from orienta.people.services import IDENTITY_FIELDS, identity_of
 
     ident = identity_of(data)
     keys = matching.match_keys(ident)
     if not keys:
         return []
     # The persons sharing the most keys first, so a common key cannot crowd out the right one.
+    # Read from the keys alone (their site is the person's), visibility checked on the pool:
+    # merged and erased records have no keys left.
     shared = (
-        PersonMatchKey.objects.filter(key__in=keys, person__in=Person.objects.visible_to(user))
+        _scoped_keys(user, keys)
         .exclude(person_id=getattr(exclude, "pk", None))
         .values("person_id")
         .annotate(n=Count("id"))
         .order_by("-n")
         .values_list("person_id", flat=True)[:CANDIDATE_POOL]
     )
-    pool = Person.objects.filter(pk__in=list(shared)).select_related("site")
-    people = {p.pk: p for p in pool}
+    # Scored on the identity fields alone; only the persons kept are loaded whole.
+    pool = (
+        Person.objects.visible_to(user).filter(pk__in=list(shared)).values("pk", *IDENTITY_FIELDS)
+    )
     ranked = matching.rank(
         ident,
-        ((pk, identity_of(p)) for pk, p in people.items()),
+        ((row["pk"], identity_of(row)) for row in pool),
         today=timezone.localdate(),
         limit=limit,
     )
+    people = Person.objects.select_related("site").in_bulk([pk for pk, _result in ranked])
     return [(people[pk], result) for pk, result in ranked]
 
 

@@ -56,7 +56,7 @@ def _index(person: Person) -> None:
     if person.phone_alt:
         keys |= matching.match_keys(matching.Identity(phone=person.phone_alt))
     PersonMatchKey.objects.bulk_create(
-        [PersonMatchKey(person=person, key=k[:40]) for k in sorted(keys)]
+        [PersonMatchKey(person=person, site_id=person.site_id, key=k[:40]) for k in sorted(keys)]
     )
 
 

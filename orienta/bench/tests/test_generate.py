@@ -149,8 +149,9 @@ def test_match_keys_are_those_registration_stores(generated):
         expected = matching.match_keys(identity_of(person))
         if person.phone_alt:
             expected |= matching.match_keys(matching.Identity(phone=person.phone_alt))
-        stored = set(PersonMatchKey.objects.filter(person=person).values_list("key", flat=True))
-        assert stored == {k[:40] for k in expected}, person.code
+        rows = PersonMatchKey.objects.filter(person=person)
+        assert set(rows.values_list("key", flat=True)) == {k[:40] for k in expected}, person.code
+        assert set(rows.values_list("site", flat=True)) == {person.site_id}, person.code
 
 
 def test_visits_are_about_three_per_person_with_anonymous_ones(generated):
