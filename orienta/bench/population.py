@@ -19,7 +19,7 @@ from orienta.lib.ids import uuid7
 from orienta.lib.phones import InvalidPhone, to_e164
 from orienta.people import matching
 from orienta.people.models import ConsentPurpose, Household, Person
-from orienta.people.services import identity_of
+from orienta.people.services import identity_of, person_match_keys
 from orienta.people.tests import labelled_pairs
 
 DUPLICATE_RATE = 0.02
@@ -224,11 +224,8 @@ def _phone(raw: str, country: str) -> str:
 def match_key_rows(persons: list[Person]) -> Iterator[dict]:
     """The blocking keys `person_register` stores (PersonMatchKey rows), for many persons."""
     for person in persons:
-        keys = matching.match_keys(identity_of(person))
-        if person.phone_alt:
-            keys |= matching.match_keys(matching.Identity(phone=person.phone_alt))
-        for key in sorted(keys):
-            yield {"person_id": person.pk, "site_id": person.site_id, "key": key[:40]}
+        for key in person_match_keys(person):
+            yield {"person_id": person.pk, "site_id": person.site_id, "key": key}
 
 
 def consent_rows(entries: list[Entry]) -> Iterator[dict]:

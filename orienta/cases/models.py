@@ -176,6 +176,9 @@ class Case(BaseModel):
         indexes = [
             models.Index(fields=["site", "status"]),
             models.Index(fields=["responsible", "status"]),
+            # The site's lists, newest first, and the worklist's cases without contact.
+            models.Index(fields=["site", "opened_at"], name="case_site_opened"),
+            models.Index(fields=["site", "last_contact_at"], name="case_site_last_contact"),
         ]
         constraints = [
             models.CheckConstraint(

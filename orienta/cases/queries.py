@@ -216,22 +216,26 @@ def worklist(user, sites, *, agent=None) -> Worklist:
     sites = list(sites)
     today = site_today(sites[0]) if sites else timezone.localdate()
     cases = _cases_of(user, sites, agent)
+    # Actions and contacts are read through their own (site, status, due date) index; the
+    # cases they belong to only filter them (open, visible to the user).
+    open_cases = Case.objects.visible_to(user).filter(site__in=sites).exclude(status=Status.CLOSED)
     actions = (
         CaseAction.objects.filter(
-            case__in=Case.objects.visible_to(user).filter(site__in=sites),
+            site__in=sites,
             status=ActionStatus.PLANNED,
             deleted_at__isnull=True,
+            case__in=open_cases,
         )
-        .exclude(case__status=Status.CLOSED)
         .filter(_mine(user, agent))
         .select_related("case", "case__person", "assignee")
     )
     followups = (
         FollowUp.objects.filter(
-            case__in=cases,
+            site__in=sites,
             status=FollowUpStatus.PLANNED,
             due_on__lte=today,
             deleted_at__isnull=True,
+            case__in=cases,
         )
         .select_related("case", "case__person")
         .order_by("due_on")

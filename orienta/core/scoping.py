@@ -23,13 +23,31 @@ def _active(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
+def assigned_site_ids(user) -> list:
+    """The ids of the sites a user is assigned to, read once per user object (so once a
+    request). Filtering on the ids themselves rather than on a subquery lets PostgreSQL plan
+    with the site's own statistics and walk a (site, date) index in order, which a national
+    registry needs; `forget_assigned_sites` drops the copy when the assignments change."""
+    ids = getattr(user, "_assigned_site_ids", None)
+    if ids is None:
+        ids = list(user.sites.order_by("pk").values_list("pk", flat=True))
+        user._assigned_site_ids = ids
+    return ids
+
+
+def forget_assigned_sites(sender, instance, action, **kwargs) -> None:
+    """m2m_changed on User.sites: the user object's copy of its site ids is out of date."""
+    if action.startswith("post_") and hasattr(instance, "_assigned_site_ids"):
+        del instance._assigned_site_ids
+
+
 def site_filter(user, prefix: str = "") -> Q:
     """A filter on Site (or on a `site` relation through `prefix`) for the sites in scope."""
     if not _active(user):
         return Q(pk__in=[])
     field = prefix.rstrip("_") if prefix else "pk"
     if user.role in SITE_STAFF_ROLES:
-        return Q(**{f"{field}__in": user.sites.values("pk")})
+        return Q(**{f"{field}__in": assigned_site_ids(user)})
     if user.role == Role.COORDINATOR:
         return Q(**{f"{prefix}country_id": user.country_id})
     if user.role in ALL_SITES_ROLES:

@@ -304,6 +304,7 @@ class FundRequest(BaseModel):
         indexes = [
             models.Index(fields=["site", "status"]),
             models.Index(fields=["person", "period"]),
+            models.Index(fields=["site", "created_at"], name="fund_request_site_created"),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orienta.core.models import Area
 from orienta.lib.phones import InvalidPhone, to_e164
+from orienta.lib.widgets import QuickSelect
 from orienta.people.models import CivilDocument, Person
 
 MAX_AGE = 120
@@ -83,7 +84,7 @@ class PersonForm(forms.ModelForm):
             "consent_processing",
             "consent_sharing",
         ]
-        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}), "area": QuickSelect}
         error_messages = {
             "given_name": {"required": _("This name cannot be empty.")},
             "family_name": {"required": _("This name cannot be empty.")},
@@ -94,7 +95,10 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.country = country
         self.fields["nationality"] = forms.ChoiceField(
-            label=_("Nationality"), choices=nationality_choices(), required=False
+            label=_("Nationality"),
+            choices=nationality_choices(),
+            required=False,
+            widget=QuickSelect,
         )
         areas = Area.objects.select_related("parent")
         if country is not None:

@@ -274,8 +274,15 @@ def _tokens(s: str) -> tuple[_Token, ...]:
 
 
 def match_keys(ident: Identity) -> set[str]:
-    """Blocking keys: ``n:`` canonical token, ``s:`` its consonant skeleton, ``d:`` exact birth
-    date, ``p:`` last phone digits. Keys never exceed 40 characters."""
+    """Blocking keys: ``n:`` canonical token, ``s:`` its consonant skeleton, ``c:`` a given
+    name with the first two letters of a family name and the other way round, ``d:`` exact
+    birth date, ``p:`` last phone digits. Keys never exceed 40 characters.
+
+    A common given name is shared by thousands of persons at a site; with the beginning of the
+    family name it is shared by a few dozen, so the right person still stands out when the rest
+    of the family name is misspelt (Fatoumata Saén / Fatumata Sané). Both directions, so that
+    a swap of given and family names keeps them.
+    """
     keys: set[str] = set()
     for text in (ident.given_name, ident.family_name, ident.other_names):
         for canon in (tok.canon for tok in _tokens(text) if tok.canon):
@@ -283,6 +290,12 @@ def match_keys(ident: Identity) -> set[str]:
             skeleton = _consonant_skeleton(canon)
             if len(skeleton) >= 3:
                 keys.add(f"s:{skeleton}"[:40])
+    given = [tok.canon for tok in _tokens(ident.given_name) if tok.canon]
+    family = [tok.canon for tok in _tokens(ident.family_name) if tok.canon]
+    for a in given:
+        for b in family:
+            keys.add(f"c:{a}.{b[:2]}"[:40])
+            keys.add(f"c:{b}.{a[:2]}"[:40])
     if ident.birth_date is not None and not ident.birth_date_estimated:
         keys.add(f"d:{ident.birth_date.isoformat()}")
     digits = phone_digits(ident.phone)

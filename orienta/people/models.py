@@ -200,8 +200,8 @@ class PersonMatchKey(models.Model):
     """Derived blocking keys for duplicate search (rebuilt from the person, never synced).
 
     The person's site is copied here so a search reads only the postings of the sites in the
-    user's scope (index on key, site): a common name's key is shared by tens of thousands of
-    persons in a national registry, a few hundred at one site.
+    user's scope, from the index alone (key, site, person): a common name's key is shared by
+    tens of thousands of persons in a national registry, by a few thousand at one site.
     """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="match_keys")
@@ -210,7 +210,7 @@ class PersonMatchKey(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "key"], name="uniq_person_key")]
-        indexes = [models.Index(fields=["key", "site"], name="match_key_site")]
+        indexes = [models.Index(fields=["key", "site", "person"], name="match_key_site")]
 
     def __str__(self) -> str:
         return self.key

@@ -1,6 +1,8 @@
 """Reads on the registry: search, duplicate candidates, access helpers."""
 
-from django.db.models import Count, Q
+import math
+
+from django.db.models import Case, Count, FloatField, Q, Sum, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -8,7 +10,10 @@ from orienta.core.scoping import personal_site_filter
 from orienta.people import matching
 from orienta.people.models import ConsentEvent, Household, Person, PersonMatchKey
 
-CANDIDATE_POOL = 400
+# The persons scored in full by a duplicate search, among those sharing a match key.
+CANDIDATE_POOL = 200
+# A key shared by one person weighs log(RARITY_BASE), by RARITY_BASE / 10 persons log(10).
+RARITY_BASE = 100_000
 
 
 def person_for(user, pk) -> Person:
@@ -80,6 +85,11 @@ def _scoped_keys(user, keys):
     return PersonMatchKey.objects.filter(personal_site_filter(user), key__in=keys)
 
 
+def _rarity(postings: int) -> float:
+    """A key's weight in the pool's ranking: the rarer in the scope, the heavier."""
+    return round(max(math.log(RARITY_BASE / postings), 0.1), 3)
+
+
 def person_candidates(user, data: dict, *, exclude=None, limit: int = 10):
     """Ranked look-alikes among the persons the user may see: [(person, MatchResult)]."""
     from orienta.people.services import IDENTITY_FIELDS, identity_of
@@ -88,15 +98,25 @@ def person_candidates(user, data: dict, *, exclude=None, limit: int = 10):
     keys = matching.match_keys(ident)
     if not keys:
         return []
-    # The persons sharing the most keys first, so a common key cannot crowd out the right one.
-    # Read from the keys alone (their site is the person's), visibility checked on the pool:
-    # merged and erased records have no keys left.
+    # The persons sharing the rarest keys first: a birth date or a phone shared by a few
+    # persons says more than a given name shared by thousands, and a common key must not crowd
+    # the right person out of the pool. Read from the keys alone (their site is the person's,
+    # the index covers key, site and person); visibility is checked on the pool, merged and
+    # erased records having no keys left.
+    scoped = _scoped_keys(user, keys)
+    counts = dict(scoped.values("key").annotate(n=Count("person_id")).values_list("key", "n"))
+    if not counts:
+        return []
+    weight = Case(
+        *(When(key=key, then=Value(_rarity(n))) for key, n in counts.items()),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
     shared = (
-        _scoped_keys(user, keys)
-        .exclude(person_id=getattr(exclude, "pk", None))
+        scoped.exclude(person_id=getattr(exclude, "pk", None))
         .values("person_id")
-        .annotate(n=Count("id"))
-        .order_by("-n")
+        .annotate(weight=Sum(weight))
+        .order_by("-weight", "person_id")
         .values_list("person_id", flat=True)[:CANDIDATE_POOL]
     )
     # Scored on the identity fields alone; only the persons kept are loaded whole.

@@ -5,7 +5,7 @@ from datetime import date
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from orienta.core.models import Site, User
@@ -50,14 +50,51 @@ def identity_of(obj) -> matching.Identity:
     )
 
 
-def _index(person: Person) -> None:
-    PersonMatchKey.objects.filter(person=person).delete()
+def person_match_keys(person: Person) -> list[str]:
+    """The blocking keys stored for a person: of their identity, and of their other phone."""
     keys = matching.match_keys(identity_of(person))
     if person.phone_alt:
         keys |= matching.match_keys(matching.Identity(phone=person.phone_alt))
+    return sorted(k[:40] for k in keys)
+
+
+def _index(person: Person) -> None:
+    PersonMatchKey.objects.filter(person=person).delete()
+    keys = person_match_keys(person)
     PersonMatchKey.objects.bulk_create(
-        [PersonMatchKey(person=person, site_id=person.site_id, key=k[:40]) for k in sorted(keys)]
+        [PersonMatchKey(person=person, site_id=person.site_id, key=k) for k in keys]
     )
+
+
+def match_keys_rebuild(*, batch: int = 2000, progress=None) -> int:
+    """Derive every live person's match keys again (after the way keys are made has changed),
+    a batch of persons per transaction; merged and erased records keep none. Returns how many
+    persons were indexed."""
+    fields = ("pk", "site_id", "phone_alt", *IDENTITY_FIELDS)
+    live = Person.objects.filter(merged_into__isnull=True, erased_at__isnull=True)
+    gone = Q(person__merged_into__isnull=False) | Q(person__erased_at__isnull=False)
+    PersonMatchKey.objects.filter(gone).delete()
+    done, last = 0, None
+    while True:
+        page = live.order_by("pk")
+        if last is not None:
+            page = page.filter(pk__gt=last)
+        people = list(page.only(*fields)[:batch])
+        if not people:
+            return done
+        with transaction.atomic():
+            PersonMatchKey.objects.filter(person__in=[p.pk for p in people]).delete()
+            PersonMatchKey.objects.bulk_create(
+                [
+                    PersonMatchKey(person_id=p.pk, site_id=p.site_id, key=k)
+                    for p in people
+                    for k in person_match_keys(p)
+                ],
+                batch_size=5000,
+            )
+        done, last = done + len(people), people[-1].pk
+        if progress:
+            progress(done)
 
 
 def _check_site(user: User, site: Site) -> None:

@@ -182,6 +182,7 @@ class Referral(BaseModel):
         verbose_name_plural = _("referrals")
         indexes = [
             models.Index(fields=["site", "status", "sent_at"]),
+            models.Index(fields=["site", "sent_at"], name="referral_site_sent"),  # the list
             models.Index(fields=["status", "answer_due_at"]),
         ]
 

@@ -25,6 +25,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="personmatchkey",
-            index=models.Index(fields=["key", "site"], name="match_key_site"),
+            index=models.Index(fields=["key", "site", "person"], name="match_key_site"),
         ),
     ]

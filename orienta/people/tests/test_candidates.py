@@ -48,3 +48,22 @@ def test_a_merged_record_is_no_longer_a_candidate(persons, users, world):
 
     assert Person.objects.get(pk=second.pk).merged_into_id == persons["person_td"].pk
     assert _found(users["agent_td"], ACHTA) == [persons["person_td"].code]
+
+
+def test_rebuilding_the_keys_restores_them_and_leaves_merged_records_none(persons, users, world):
+    from orienta.people.services import match_keys_rebuild, person_match_keys
+
+    base = {"migration_status": "national", "documents": []} | ACHTA
+    second = person_register(site=world["sites"]["td"], by=users["agent_td"], data=base)
+    person_merge(survivor=persons["person_td"], merged=second, by=users["manager_td"])
+    PersonMatchKey.objects.filter(person=persons["person_mz"]).delete()
+    PersonMatchKey.objects.create(person=second, site=second.site, key="n:stale")
+
+    assert match_keys_rebuild(batch=2) == Person.objects.filter(merged_into__isnull=True).count()
+
+    for person in persons.values():
+        rows = PersonMatchKey.objects.filter(person=person)
+        assert sorted(rows.values_list("key", flat=True)) == person_match_keys(person)
+        assert set(rows.values_list("site", flat=True)) == {person.site_id}
+    assert not PersonMatchKey.objects.filter(person=second).exists()
+    assert _found(users["agent_mz"], {"given_name": "Joana", "family_name": "Macuacua"})

@@ -218,6 +218,23 @@ def test_consonant_skeleton_key_survives_a_vowel_typo_in_every_name():
     assert match_keys(person) & match_keys(typo) == {"s:ngrt", "s:ndbb"}
 
 
+def test_compound_key_keeps_a_common_given_name_apart_from_its_namesakes():
+    # A typo that changes the family name's every other key: the given name alone is shared by
+    # thousands; with the family name's first two letters, by a few.
+    person = Identity(given_name="Fatumata", family_name="Sané")
+    typo = Identity(given_name="Fatoumata", family_name="Saén")
+    namesake = Identity(given_name="Fatoumata", family_name="Diallo")
+    shared = match_keys(person) & match_keys(typo)
+    assert "c:fatumata.sa" in shared
+    assert not {k for k in match_keys(person) & match_keys(namesake) if k.startswith("c:")}
+
+
+def test_compound_keys_survive_a_swap_of_given_and_family_names():
+    person = Identity(given_name="João", family_name="Nhaca")
+    swapped = Identity(given_name="Nhaca", family_name="João")
+    assert {k for k in match_keys(person) & match_keys(swapped) if k.startswith("c:")}
+
+
 # --- scoring: the same person -----------------------------------------------------------------
 
 
