@@ -390,7 +390,10 @@ def _duplicates(r: dict) -> str:
         "itself left out. *Recall*: the first record is among the candidates; *precision*: "
         "share of the candidates shown that are the first record — every other candidate is a "
         "different person by construction, though the small name pools of the generator make "
-        "namesakes commoner than in life.\n\n"
+        "namesakes commoner than in life. A lookup shows at most ten candidates: when a second "
+        "record has lost its birth date and its site holds ten persons or more of exactly the "
+        "same name, the first record ties with them and can fall outside the ten — the agent "
+        "needs a birth date or a phone to tell them apart.\n\n"
         + _table(
             [
                 "registry searched",
