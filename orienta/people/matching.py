@@ -456,7 +456,9 @@ def _aligned(
     return _NameEvidence(weight, weakest, exact, swapped, via_other)
 
 
+@lru_cache(maxsize=50_000)
 def _name_evidence(q: _Names, c: _Names) -> _NameEvidence:
+    """(Cached: the persons a duplicate search scores often bear exactly the same names.)"""
     direct = _aligned(q, c.given, c.family, c.other, swapped=False)
     swapped = _aligned(q, c.family, c.given, c.other, swapped=True)
     return swapped if swapped.weight > direct.weight else direct
