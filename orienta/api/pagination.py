@@ -2,7 +2,9 @@
 
 Ninja's own accepts any page number, and a page beyond the 64-bit range makes the database
 fail (a 500). Here the page is bounded: anything past MAX_PAGE is a 422 like any bad input.
-Use it as ninja's: `@paginate(Pages, page_size=50, max_page_size=100)`.
+Use it as ninja's: `@paginate(Pages, page_size=50, max_page_size=100)`. A view that has
+already counted its list (for the access log) hands the figure on with `counted(qs, n)`, so
+the database does not count it twice.
 """
 
 from ninja import Field, Schema
@@ -16,3 +18,13 @@ class Pages(PageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int | None = Field(None, ge=1, le=MAX_PAGE)
+
+    def _items_count(self, queryset) -> int:
+        known = getattr(queryset, "known_count", None)
+        return known if known is not None else super()._items_count(queryset)
+
+
+def counted(queryset, count: int):
+    """`queryset`, carrying its count for `Pages` (lost if the queryset is filtered again)."""
+    queryset.known_count = count
+    return queryset

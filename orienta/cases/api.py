@@ -11,7 +11,7 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 
 from orienta.api.errors import Detail, FieldErrors, field_error, form_errors
-from orienta.api.pagination import Pages
+from orienta.api.pagination import Pages, counted
 from orienta.audit.models import Action, Channel
 from orienta.audit.services import access_log_read, access_log_record, access_log_search
 from orienta.cases import queries, services
@@ -110,14 +110,15 @@ def case_list(request, filters: Query[CaseFilters]):
     )
     if filters.person:
         found = found.filter(person_id=filters.person)
+    total = found.count()
     access_log_search(
         request,
         query=f"status={filters.status or ''} q={filters.q or ''} person={filters.person or ''}",
-        results=found.count(),
+        results=total,
         object_type="case",
         person_id=filters.person,
     )
-    return found.select_related(*CASE_RELATED).prefetch_related("needs")
+    return counted(found.select_related(*CASE_RELATED).prefetch_related("needs"), total)
 
 
 def _opening(user, payload: CaseIn):

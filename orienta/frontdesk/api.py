@@ -9,7 +9,7 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 
 from orienta.api.errors import Detail, FieldErrors, field_error, form_errors
-from orienta.api.pagination import Pages
+from orienta.api.pagination import Pages, counted
 from orienta.audit.services import access_log_search
 from orienta.core.api import writable_site
 from orienta.core.models import Site
@@ -54,13 +54,15 @@ def visit_list(request, filters: Query[VisitFilters]):
     if filters.date:
         visits = _on_day(visits, request.auth, filters.date)
     given = urlencode(filters.model_dump(exclude_none=True))
+    total = visits.count()
     access_log_search(
-        request, query=given, results=visits.count(), object_type="visit", person_id=filters.person
+        request, query=given, results=total, object_type="visit", person_id=filters.person
     )
-    return (
+    return counted(
         visits.select_related("site", "person", "agent")
         .prefetch_related("themes")
-        .order_by("-occurred_at")
+        .order_by("-occurred_at"),
+        total,
     )
 
 

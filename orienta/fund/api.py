@@ -8,7 +8,7 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 
 from orienta.api.errors import Detail, FieldErrors
-from orienta.api.pagination import Pages
+from orienta.api.pagination import Pages, counted
 from orienta.audit.services import access_log_read, access_log_search
 from orienta.fund import queries, services
 from orienta.fund.money import MINOR_UNITS
@@ -151,13 +151,14 @@ def request_list(
     found = queries.request_list(request.auth, status=status)
     if site:
         found = found.filter(site__code=site.upper())
+    total = found.count()
     access_log_search(
         request,
         query=f"status={status} site={site}".strip(),
-        results=found.count(),
+        results=total,
         object_type="fund_request",
     )
-    return Mapped(found.select_related(*LIST_RELATED), request_out)
+    return counted(Mapped(found.select_related(*LIST_RELATED), request_out), total)
 
 
 @router.post(

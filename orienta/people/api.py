@@ -7,7 +7,7 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 
 from orienta.api.errors import Detail, FieldErrors, form_errors
-from orienta.api.pagination import Pages
+from orienta.api.pagination import Pages, counted
 from orienta.audit.services import access_log_read, access_log_search
 from orienta.core.api import require_recorder, writable_site
 from orienta.core.models import Area
@@ -62,8 +62,9 @@ def _current_values(person: Person) -> dict:
 def person_list(request, q: str = Query("", max_length=100, description="Name, code or phone.")):
     """Persons in scope, newest first; with `q`, those matching a name, code or phone."""
     found = person_search(request.auth, q)
-    access_log_search(request, query=q, results=found.count())
-    return found.select_related("site", "area").prefetch_related(CURRENT_MEMBERSHIP)
+    total = found.count()
+    access_log_search(request, query=q, results=total)
+    return counted(found.select_related("site", "area").prefetch_related(CURRENT_MEMBERSHIP), total)
 
 
 @router.post(

@@ -9,7 +9,7 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 
 from orienta.api.errors import Detail, FieldErrors, field_error
-from orienta.api.pagination import Pages
+from orienta.api.pagination import Pages, counted
 from orienta.audit.services import access_log_search
 from orienta.core.models import Role
 from orienta.core.scoping import can_record, writable_sites
@@ -45,14 +45,15 @@ def referral_list(request, filters: Query[ReferralFilters]):
     found = queries.referral_list(user, status=status)
     if filters.person:
         found = found.filter(person_id=filters.person)
+    total = found.count()
     access_log_search(
         request,
         query=f"status={status} person={filters.person or ''}".strip(),
-        results=found.count(),
+        results=total,
         object_type=OBJECT,
         person_id=filters.person,
     )
-    return found
+    return counted(found, total)
 
 
 def _origin(user, payload):

@@ -67,3 +67,19 @@ def test_rebuilding_the_keys_restores_them_and_leaves_merged_records_none(person
         assert set(rows.values_list("site", flat=True)) == {person.site_id}
     assert not PersonMatchKey.objects.filter(person=second).exists()
     assert _found(users["agent_mz"], {"given_name": "Joana", "family_name": "Macuacua"})
+
+
+def test_an_api_list_counts_its_results_once(persons, users, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from orienta.core.services import api_token_issue
+
+    token = api_token_issue(user=users["agent_td"])[0]
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(
+            "/api/v1/persons?q=Achta", headers={"authorization": f"Bearer {token}"}
+        )
+    assert response.status_code == 200 and response.json()["count"] == 1
+    counts = [q for q in captured.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert len(counts) == 1
