@@ -3,6 +3,9 @@
 from orienta.cases.models import Case
 from orienta.cases.services import case_scrub_for_erasure
 
+# The section of the data-subject export these records fill.
+EXPORT_KEY = "cases"
+
 
 def export(ids: list) -> list[dict]:
     cases = (

@@ -29,7 +29,7 @@ from orienta.cases.forms import (
     SiteSettingsForm,
 )
 from orienta.cases.models import Case, Status
-from orienta.core import panels
+from orienta.core import page_panels as panels
 from orienta.core.models import Role
 from orienta.core.queries import site_for
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record, writable_sites

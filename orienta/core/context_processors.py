@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from orienta.core import panels
+from orienta.core import page_panels as panels
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_merge, can_record
 
 

@@ -22,18 +22,15 @@ the admin (`RetentionPeriod`). `retention_run(now)` applies every rule, each in 
 transaction; `manage.py run_tasks` calls it (orienta/core/tasks.py).
 """
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from django.db import transaction
 from django.utils.functional import Promise
 
 from orienta.core.models import RetentionPeriod
-
-APPS_DIR = Path(__file__).resolve().parents[1]
+from orienta.lib.plugins import app_modules
 
 
 @dataclass(frozen=True)
@@ -54,17 +51,12 @@ class Outcome:
 
 
 def _gather() -> tuple[list[Rule], dict[str, str]]:
-    """Every app's RULES, in the order of the app names; and the apps whose module failed to
-    load, with the error (their rules cannot run, the others still do)."""
+    """Every app's RULES (`orienta/<app>/retention.py`), in INSTALLED_APPS order; and the apps
+    whose module failed to load, with the error (their rules cannot run, the others still do).
+    """
     found: dict[str, Rule] = {}
     broken: dict[str, str] = {}
-    for path in sorted(APPS_DIR.glob("*/retention.py")):
-        app = path.parent.name
-        try:
-            module = importlib.import_module(f"orienta.{app}.retention")
-        except Exception as exc:  # noqa: BLE001 — reported by retention_run
-            broken[app] = f"{type(exc).__name__}: {exc}"
-            continue
+    for module in app_modules("retention", failures=broken):
         for rule in getattr(module, "RULES", []):
             if rule.kind in found:
                 raise ValueError(f"Two retention rules for the kind {rule.kind!r}.")

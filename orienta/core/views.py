@@ -8,7 +8,7 @@ from django.utils.translation import check_for_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from orienta.core import panels
+from orienta.core import page_panels as panels
 from orienta.core.models import Role
 from orienta.core.queries import site_for, site_list
 from orienta.core.scoping import can_record

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orienta.audit.services import access_log_read, access_log_search
-from orienta.core import panels
+from orienta.core import page_panels as panels
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
 from orienta.frontdesk import queries, services
 from orienta.frontdesk.forms import AnonymousVisitForm, VisitForm

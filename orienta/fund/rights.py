@@ -4,6 +4,9 @@ accounts stay (public money stays traceable); what was written about the person 
 from orienta.fund.models import FundRequest
 from orienta.fund.services import request_texts_clear
 
+# The section of the data-subject export these records fill.
+EXPORT_KEY = "fund_requests"
+
 
 def export(ids: list) -> list[dict]:
     requests = (

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from orienta.audit.services import access_log_scrub
 from orienta.core.models import Event, Role, User
 from orienta.core.services import StaleEdit, event_log
+from orienta.lib.plugins import app_modules
 from orienta.people.models import (
     CONSENT_FIELDS,
     ConsentEvent,
@@ -322,13 +323,15 @@ def _first_of_month_keeping_ages(birth: date, on: list[date]) -> date:
 
 
 def _app_rights():
-    """Apps that hold records about a person, each with `orienta/<app>/rights.py`: `export(ids)`
-    (its part of the data-subject export) and `erase(ids, by=)` (its part of the erasure)."""
-    from orienta.cases import rights as cases
-    from orienta.fund import rights as fund
-    from orienta.referrals import rights as referrals
-
-    return [("cases", cases), ("referrals", referrals), ("fund_requests", fund)]
+    """Apps that hold records about a person, each with `orienta/<app>/rights.py` defining
+    `EXPORT_KEY` (its section of the data-subject export), `export(ids)` (that section) and
+    `erase(ids, by=)` (its part of the erasure); found by `lib.plugins`, so the registry does
+    not import the apps above it."""
+    return [
+        (module.EXPORT_KEY, module)
+        for module in app_modules("rights")
+        if hasattr(module, "EXPORT_KEY")
+    ]
 
 
 def _dates_that_count(person: Person) -> list[date]:

@@ -3,6 +3,9 @@
 from orienta.referrals.models import Referral
 from orienta.referrals.services import referrals_anonymise_for_persons
 
+# The section of the data-subject export these records fill.
+EXPORT_KEY = "referrals"
+
 
 def _at(value):
     return value.isoformat() if value else None

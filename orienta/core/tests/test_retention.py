@@ -141,9 +141,9 @@ def test_a_failing_rule_is_reported_and_rolled_back(old, db, monkeypatch):
 
 
 def test_an_app_whose_rules_do_not_load_is_reported_and_the_others_run(old, db, tmp_path):
-    import importlib
+    from orienta.lib import plugins
 
-    real = importlib.import_module
+    real = plugins.import_module
 
     def import_module(name, *args):
         if name == "orienta.people.retention":
@@ -152,7 +152,7 @@ def test_an_app_whose_rules_do_not_load_is_reported_and_the_others_run(old, db, 
 
     from unittest import mock
 
-    with mock.patch.object(retention.importlib, "import_module", import_module):
+    with mock.patch.object(plugins, "import_module", import_module):
         outcomes = retention.retention_run(timezone.now())
     failed = [o for o in outcomes if o.error]
     assert failed and all("ImportError" in o.error for o in failed)

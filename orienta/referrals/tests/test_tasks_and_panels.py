@@ -55,7 +55,7 @@ def test_the_worklist_query_count_does_not_grow_with_referrals(case, svcs, users
     from django.test import RequestFactory
     from django.test.utils import CaptureQueriesContext
 
-    from orienta.core.panels import render
+    from orienta.core.page_panels import render
 
     def count():
         request = RequestFactory().get("/worklist/")

@@ -9,22 +9,22 @@ work is made of independent parts (retention: one rule per kind of record) may r
 `TaskPartlyFailed(summary)`: the parts that succeeded are kept, and the task counts as failed.
 """
 
-import importlib
 import traceback
-from pathlib import Path
+from types import ModuleType
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from orienta.core.tasks import TaskPartlyFailed
+from orienta.lib.plugins import app_modules
 
-APPS_DIR = Path(__file__).resolve().parents[3]
 
-
-def task_modules() -> list[str]:
-    """The apps with a tasks module, by name."""
-    return [path.parent.name for path in sorted(APPS_DIR.glob("*/tasks.py"))]
+def task_modules(failures: dict[str, str] | None = None) -> dict[str, ModuleType]:
+    """The apps with a tasks module (`orienta/<app>/tasks.py`), by app label; with `failures`,
+    the apps whose module did not import go there, with the error."""
+    modules = app_modules("tasks", failures=failures)
+    return {module.__name__.split(".")[-2]: module for module in modules}
 
 
 class Command(BaseCommand):
@@ -42,11 +42,12 @@ class Command(BaseCommand):
     def handle(self, *args, only=None, **options):
         now = timezone.now()
         failed = []
-        for app in task_modules():
+        unloadable: dict[str, str] = {}
+        for app, module in task_modules(unloadable).items():
             if only and app not in only:
                 continue
             try:
-                result = self._run(app, now)
+                result = self._run(module, now)
             except Exception as exc:  # noqa: BLE001 — reported; the other tasks still run
                 failed.append(app)
                 self.stderr.write(f"{app}: FAILED {type(exc).__name__}: {exc}")
@@ -57,13 +58,16 @@ class Command(BaseCommand):
                 self.stderr.write(f"{app}: PARTLY FAILED {result}")
                 continue
             self.stdout.write(f"{app}: {result}")
+        for app, error in unloadable.items():
+            if not only or app in only:
+                failed.append(app)
+                self.stderr.write(f"{app}: FAILED {error}")
         if failed:
             raise CommandError(f"{len(failed)} task(s) failed: {', '.join(failed)}.")
 
-    def _run(self, app: str, now):
+    def _run(self, module: ModuleType, now):
         """The task's summary, or the TaskPartlyFailed it raised (its successes committed)."""
         with transaction.atomic():
-            module = importlib.import_module(f"orienta.{app}.tasks")
             try:
                 return module.run(now)
             except TaskPartlyFailed as partly:

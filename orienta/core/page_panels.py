@@ -10,37 +10,24 @@ the scoping layer like any view:
 - `nav_links(request)` — menu entries, a list of `(url, label)`.
 """
 
-import importlib
-import importlib.util
-
 from django.utils.safestring import SafeString
 
-PANEL_APPS = ("cases", "referrals", "fund", "directory")
-
-
-def _modules():
-    for app in PANEL_APPS:
-        name = f"orienta.{app}.panels"
-        if importlib.util.find_spec(name) is not None:
-            yield importlib.import_module(name)
+from orienta.lib.plugins import hooks
 
 
 def render(hook: str, request, *args) -> list[SafeString]:
-    """The HTML of every app's `hook`, in PANEL_APPS order, skipping apps with nothing to show."""
+    """The HTML of every app's `hook`, in INSTALLED_APPS order, skipping apps with nothing to
+    show."""
     parts = []
-    for module in _modules():
-        function = getattr(module, hook, None)
-        if function is not None:
-            html = function(request, *args)
-            if html:
-                parts.append(SafeString(html))
+    for function in hooks("panels", hook):
+        html = function(request, *args)
+        if html:
+            parts.append(SafeString(html))
     return parts
 
 
 def nav_links(request) -> list[tuple[str, str]]:
     links = []
-    for module in _modules():
-        function = getattr(module, "nav_links", None)
-        if function is not None:
-            links.extend(function(request))
+    for function in hooks("panels", "nav_links"):
+        links.extend(function(request))
     return links
