@@ -5,7 +5,6 @@ fit in Latin-1 apart from a few typographic characters (’ “ ” – … œ a
 French number grouping): `latin1` maps those to their nearest Latin-1 equivalent.
 """
 
-import io
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,10 +14,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from orienta.fund.money import money_format
+from orienta.lib.tabular import Sheet
 
 REPLACEMENTS = {
     "\u2019": "'",
@@ -132,16 +130,11 @@ def statement_pdf(stmt) -> bytes:
 
 
 def statement_xlsx(stmt) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = stmt.period.name[:31] or "statement"
-    for line in statement_heading(stmt):
-        sheet.append([line])
-    sheet["A1"].font = Font(bold=True, size=13)
+    sheet = Sheet(title=stmt.period.name or "statement")
+    for i, line in enumerate(statement_heading(stmt)):
+        sheet.append([line], bold=i == 0, size=13 if i == 0 else None)
     sheet.append([])
-    sheet.append(statement_columns() + [_("Currency")])
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
+    sheet.append(statement_columns() + [_("Currency")], bold=True)
     for li in stmt.lines:
         sheet.append(
             [
@@ -161,9 +154,7 @@ def statement_xlsx(stmt) -> bytes:
     sheet.append([])
     for label, amount in statement_totals(stmt):
         sheet.append([label, "", "", "", "", "", amount, stmt.eur(amount), "", "", stmt.currency])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return sheet.to_bytes()
 
 
 # Spending by beneficiary
@@ -246,9 +237,7 @@ def beneficiaries_xlsx(requests, period) -> bytes:
     only through an export with a reason, see views_reports.export)."""
     from orienta.frontdesk.models import age_band
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = period.name[:31] or "requests"
+    sheet = Sheet(title=period.name or "requests")
     sheet.append(
         [
             _("Reference"),
@@ -263,10 +252,9 @@ def beneficiaries_xlsx(requests, period) -> bytes:
             _("Amount"),
             _("Currency"),
             _("Amount in euros"),
-        ]
+        ],
+        bold=True,
     )
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
     for r in requests:
         sheet.append(
             [
@@ -284,6 +272,4 @@ def beneficiaries_xlsx(requests, period) -> bytes:
                 r.amount_eur,
             ]
         )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return sheet.to_bytes()
