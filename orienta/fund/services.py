@@ -306,6 +306,11 @@ def request_create(*, data: RequestInput, by: User) -> FundRequest:
         raise PermissionDenied
     if not by.sites.filter(pk=data.site.pk).exists():
         raise PermissionDenied
+    if data.case_action is not None:
+        from orienta.cases.services import can_change
+
+        if not can_change(by, data.case_action.case):
+            raise PermissionDenied  # e.g. a sensitive case opened by breaking the glass
     fund = Fund.objects.filter(country_id=data.site.country_id).first()
     if fund is None:
         raise ValidationError(_("This country has no support fund yet."))

@@ -97,10 +97,16 @@ def _origin(request, user):
         from orienta.referrals.queries import referral_for
 
         refs["person"] = str(referral_for(user, refs["referral"]).person_id)
-    if refs["case_action"] and not refs["person"]:
+    if refs["case_action"]:
         from orienta.cases.queries import action_for
+        from orienta.cases.services import can_change
 
-        refs["person"] = str(action_for(user, refs["case_action"]).case.person_id)
+        try:
+            case = action_for(user, refs["case_action"]).case
+        except ValidationError:
+            raise Http404 from None
+        _require(can_change(user, case))
+        refs["person"] = refs["person"] or str(case.person_id)
     if not refs["person"]:
         raise Http404
     return person_for(user, refs["person"]), refs

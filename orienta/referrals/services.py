@@ -116,9 +116,14 @@ def referral_send(
     consent_override_reason: str = "",
 ) -> Referral:
     """Send a person to a service. Refused without the person's consent to sharing, unless a
-    manager of the site gives a written reason (both are kept and logged)."""
+    manager of the site gives a written reason (both are kept and logged). From a case, only
+    those who may change it refer (not who opened a sensitive case by breaking the glass)."""
+    from orienta.cases.services import can_change
+
     if not writable_sites(by).filter(pk=site.pk).exists():
         raise PermissionDenied(_("You cannot record at this site."))
+    if case is not None and not can_change(by, case):
+        raise PermissionDenied
     if service.status != "active":
         raise ValidationError(_("This service is not active."), code="inactive")
     if not reason.strip():

@@ -244,6 +244,10 @@ def _person_param(request):
 
 
 def _sending_site(user, person, case, visit):
+    from orienta.cases.services import can_change
+
+    if case is not None and not can_change(user, case):
+        raise PermissionDenied
     sites = writable_sites(user)
     for candidate in (case and case.site_id, visit and visit.site_id, person.site_id):
         if candidate and sites.filter(pk=candidate).exists():

@@ -183,3 +183,192 @@ def test_site_counts_leave_out_the_cases_one_cannot_see(login, users, case_td, s
     assert open_count(users["manager_td"]) == "2"
     assert open_count(users["agent_td"]) == "2"
     assert open_count(users["coordinator_td"]) == "1"
+
+
+# Breaking the glass opens a sensitive case for reading, never for changing it
+# =============================================================================================
+
+GLASS_REASON = "La responsable est absente, la personne attend."
+
+
+def _broken_by(case, user):
+    case_break_glass(case=case, by=user, reason=GLASS_REASON)
+
+
+def _api_call(client, user, method, path, body=None):
+    token, _row = api_token_issue(user=user)
+    call = getattr(client, method)
+    return call(
+        path, body or {}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+
+
+def test_a_glass_breaker_cannot_unmark_a_sensitive_case_through_the_api(
+    client, sensitive_td, agent_td_b
+):
+    _broken_by(sensitive_td, agent_td_b)
+    url = f"/api/v1/cases/{sensitive_td.pk}"
+    assert _api_call(client, agent_td_b, "get", url).status_code == 200
+    body = {"version": sensitive_td.version, "sensitive": False}
+    assert _api_call(client, agent_td_b, "patch", url, body).status_code == 403
+    sensitive_td.refresh_from_db()
+    assert sensitive_td.sensitive and sensitive_td.version == body["version"]
+
+
+def test_every_api_write_on_a_sensitive_case_is_refused_to_a_glass_breaker(
+    client, users, world, sensitive_td, agent_td_b
+):
+    from orienta.cases.tests.factories import make_action
+    from orienta.directory.tests.factories import make_service
+    from orienta.fund.tests.factories import make_fund
+    from orienta.referrals.tests.factories import _ensure_sharing_consent
+
+    action = make_action(sensitive_td, users["agent_td"], days=1)
+    sensitive_td.refresh_from_db()
+    service = make_service(world["provider_org"], amount=500, currency="XAF")
+    make_fund(world["td"], coordinator=users["coordinator_td"])
+    _ensure_sharing_consent(sensitive_td.person, users["agent_td"])
+    _broken_by(sensitive_td, agent_td_b)
+    case_url, version = f"/api/v1/cases/{sensitive_td.pk}", sensitive_td.version
+    calls = [
+        ("patch", case_url, {"version": version, "risk": "low"}),
+        ("post", f"{case_url}/close", {"reason": "needs_met", "version": version}),
+        ("post", f"{case_url}/reopen", {"reason": "Nouvelle demande de la personne."}),
+        ("post", f"{case_url}/actions", {"what": "Relancer", "due_on": "2030-01-01"}),
+        ("patch", f"/api/v1/cases/actions/{action.pk}", {"version": 1, "status": "done"}),
+        ("post", f"{case_url}/follow-ups", {"kind": "phone", "notes": "Appel"}),
+        (
+            "post",
+            "/api/v1/referrals",
+            {
+                "person": str(sensitive_td.person_id),
+                "service": str(service.pk),
+                "case": str(sensitive_td.pk),
+                "reason": "Acte de naissance",
+            },
+        ),
+        (
+            "post",
+            "/api/v1/fund/requests",
+            {
+                "person": str(sensitive_td.person_id),
+                "case_action": str(action.pk),
+                "service": str(service.pk),
+                "amount": "500",
+                "criteria": ["high_vulnerability"],
+                "reason": "Pas de revenu",
+            },
+        ),
+    ]
+    for method, path, body in calls:
+        response = _api_call(client, agent_td_b, method, path, body)
+        assert response.status_code == 403, (method, path, response.status_code)
+    sensitive_td.refresh_from_db()
+    assert sensitive_td.version == version and sensitive_td.status == "in_progress"
+    assert not sensitive_td.referrals.exists()
+    assert sensitive_td.actions.count() == 1 and not sensitive_td.followups.exists()
+
+
+def test_every_page_write_on_a_sensitive_case_is_refused_to_a_glass_breaker(
+    login, users, sensitive_td, agent_td_b
+):
+    from datetime import timedelta
+
+    from orienta.cases.services import case_followup_plan
+    from orienta.cases.tests.factories import make_action
+
+    action = make_action(sensitive_td, users["agent_td"], days=1)
+    planned = case_followup_plan(
+        case=sensitive_td,
+        by=users["agent_td"],
+        kind="phone",
+        due_on=timezone.localdate() + timedelta(days=2),
+    )
+    sensitive_td.refresh_from_db()
+    _broken_by(sensitive_td, agent_td_b)
+    browser = login(agent_td_b)
+    page = browser.get(reverse("cases:detail", args=[sensitive_td.pk]))
+    assert page.status_code == 200
+    for name in ("cases:edit", "cases:close", "cases:action_add", "cases:followup_add"):
+        assert reverse(name, args=[sensitive_td.pk]) not in page.text, name
+    pk = sensitive_td.pk
+    version = {"version": sensitive_td.version}
+    refused = [
+        ("get", reverse("cases:edit", args=[pk]), {}),
+        ("post", reverse("cases:edit", args=[pk]), version | {"risk": "low", "needs": []}),
+        ("post", reverse("cases:start", args=[pk]), version),
+        ("get", reverse("cases:close", args=[pk]), {}),
+        ("post", reverse("cases:close", args=[pk]), version | {"reason": "needs_met"}),
+        ("get", reverse("cases:reopen", args=[pk]), {}),
+        ("post", reverse("cases:action_add", args=[pk]), {"what": "x", "due_on": "2030-01-01"}),
+        ("post", reverse("cases:action_status", args=[action.pk]), {"status": "done"}),
+        ("post", reverse("cases:followup_add", args=[pk]), {"kind": "phone", "notes": "x"}),
+        ("post", reverse("cases:followup_plan", args=[pk]), {"kind": "phone"}),
+        ("post", reverse("cases:followup_cancel", args=[planned.pk]), {}),
+        ("get", f"/referrals/new/?person={sensitive_td.person_id}&case={pk}", {}),
+        ("get", f"/fund/requests/new/?person={sensitive_td.person_id}&case_action={action.pk}", {}),
+    ]
+    for method, url, data in refused:
+        response = getattr(browser, method)(url, data)
+        assert response.status_code == 403, (method, url, response.status_code)
+    sensitive_td.refresh_from_db()
+    assert sensitive_td.version == version["version"] and sensitive_td.status == "in_progress"
+    assert sensitive_td.actions.get().status == "planned"
+
+
+def test_the_responsible_agent_changes_a_sensitive_case_but_does_not_unmark_it(
+    client, login, users, sensitive_td
+):
+    url = f"/api/v1/cases/{sensitive_td.pk}"
+    agent = users["agent_td"]
+    changed = _api_call(client, agent, "patch", url, {"version": 1, "risk": "low"})
+    assert changed.status_code == 200 and changed.json()["risk"] == "low"
+    unmark = {"version": changed.json()["version"], "sensitive": False}
+    assert _api_call(client, agent, "patch", url, unmark).status_code == 403
+    # The edit page keeps the case sensitive whatever is posted.
+    browser = login(agent)
+    form = browser.get(reverse("cases:edit", args=[sensitive_td.pk])).text
+    assert 'name="sensitive"' in form and "disabled" in form.split('name="sensitive"')[1][:80]
+    needs = [str(t.pk) for t in sensitive_td.needs.all()]
+    browser.post(
+        reverse("cases:edit", args=[sensitive_td.pk]),
+        {"version": unmark["version"], "risk": "medium", "needs": needs, "assessment": "x"},
+    )
+    sensitive_td.refresh_from_db()
+    assert sensitive_td.sensitive and sensitive_td.risk == "medium"
+    lift = f"{url}/unmark-sensitive"
+    body = {"reason": "La situation de danger est terminée.", "version": sensitive_td.version}
+    assert _api_call(client, agent, "post", lift, body).status_code == 403
+    assert browser.get(reverse("cases:unmark_sensitive", args=[sensitive_td.pk])).status_code == 403
+
+
+def test_a_manager_lifts_the_restriction_with_a_reason_logged_and_on_the_timeline(
+    client, login, users, sensitive_td
+):
+    from orienta.core.models import Event
+
+    manager = users["manager_td"]
+    url = f"/api/v1/cases/{sensitive_td.pk}"
+    # Through the edit, a manager is told to give a reason: nothing changes.
+    direct = _api_call(client, manager, "patch", url, {"version": 1, "sensitive": False})
+    assert direct.status_code == 409 and "reason" in direct.json()["detail"]
+    lift = f"{url}/unmark-sensitive"
+    short = _api_call(client, manager, "post", lift, {"reason": "fini", "version": 1})
+    assert short.status_code == 422
+    sensitive_td.refresh_from_db()
+    assert sensitive_td.sensitive
+    reason = "La situation de danger est terminée, vu avec la personne."
+    page = login(manager).post(
+        reverse("cases:unmark_sensitive", args=[sensitive_td.pk]),
+        {"reason": reason, "version": sensitive_td.version},
+    )
+    assert page.status_code == 302
+    sensitive_td.refresh_from_db()
+    assert not sensitive_td.sensitive
+    event = sensitive_td.events.get(kind=EventKind.UNMARKED_SENSITIVE)
+    assert event.text == reason and event.actor == manager
+    assert Event.objects.filter(verb="case.unmarked_sensitive", object_id=sensitive_td.pk).exists()
+    timeline = login(manager).get(reverse("cases:detail", args=[sensitive_td.pk])).text
+    assert reason in timeline and "No longer sensitive" in timeline
+    again = _api_call(client, manager, "post", lift, {"reason": reason})
+    assert again.status_code == 409
