@@ -39,7 +39,14 @@ def person_log(request, pk):
     _log_view(request, subject, action=Action.READ, channel=Channel.PAGE, object_type="access_log")
     entries = queries.person_access_entries(subject)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "audit/person_log.html", {"subject": subject, "page": page})
+    details = queries.reads_log_details(request.user)
+    context = {
+        "subject": subject,
+        "page": page,
+        "lines": queries.log_lines(page.object_list, details=details),
+        "details": details,
+    }
+    return render(request, "audit/person_log.html", context)
 
 
 @login_required
