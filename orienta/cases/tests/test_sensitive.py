@@ -291,6 +291,12 @@ def test_every_page_write_on_a_sensitive_case_is_refused_to_a_glass_breaker(
     assert page.status_code == 200
     for name in ("cases:edit", "cases:close", "cases:action_add", "cases:followup_add"):
         assert reverse(name, args=[sensitive_td.pk]) not in page.text, name
+    person_page = browser.get(reverse("frontdesk:person", args=[sensitive_td.person_id])).text
+    assert f"case={sensitive_td.pk}" not in person_page  # no referral offered from it
+    owner_page = login(users["agent_td"]).get(
+        reverse("frontdesk:person", args=[sensitive_td.person_id])
+    )
+    assert f"case={sensitive_td.pk}" in owner_page.text
     pk = sensitive_td.pk
     version = {"version": sensitive_td.version}
     refused = [
