@@ -7,7 +7,7 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 
 from orienta.api.errors import Detail, FieldErrors, form_errors
-from orienta.api.pagination import Pages, counted
+from orienta.api.pagination import PageMapped, Pages
 from orienta.audit.services import access_log_read, access_log_search
 from orienta.core.api import require_recorder, writable_site
 from orienta.core.models import Area
@@ -23,6 +23,7 @@ from orienta.people.schemas import (
     PersonOut,
     PersonPatchIn,
     candidate_out,
+    mask_hidden,
 )
 from orienta.people.services import person_register, person_update
 
@@ -60,11 +61,16 @@ def _current_values(person: Person) -> dict:
 @router.get("/persons", response=list[PersonOut], summary="Search persons")
 @paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def person_list(request, q: str = Query("", max_length=100, description="Name, code or phone.")):
-    """Persons in scope, newest first; with `q`, those matching a name, code or phone."""
-    found = person_search(request.auth, q)
+    """Persons in scope, newest first; with `q`, those matching a name, code or phone.
+
+    A person with a sensitive case the caller may not see is listed as the search page lists
+    them (`masked`): initials, code, sex, date of birth and site; every other field empty."""
+    user = request.auth
+    found = person_search(user, q)
     total = found.count()
     access_log_search(request, query=q, results=total)
-    return counted(found.select_related("site", "area").prefetch_related(CURRENT_MEMBERSHIP), total)
+    found = found.select_related("site", "area").prefetch_related(CURRENT_MEMBERSHIP)
+    return PageMapped(found, total, lambda persons: mask_hidden(user, persons))
 
 
 @router.post(

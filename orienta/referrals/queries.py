@@ -52,6 +52,18 @@ def label_persons(user, referrals) -> list:
     return referrals
 
 
+def mark_masked(user, referrals) -> list:
+    """The referrals, each with `masked` set when the person has a sensitive case the user may
+    not see: the API's lists then give the names shared as initials, as the pages do."""
+    from orienta.cases.queries import masked_person_ids
+
+    referrals = list(referrals)
+    masked = masked_person_ids(user, [r.person_id for r in referrals])
+    for r in referrals:
+        r.masked = r.person_id in masked
+    return referrals
+
+
 def is_provider_of(user, referral) -> bool:
     return (
         user.role == Role.PROVIDER

@@ -378,3 +378,55 @@ def test_a_manager_lifts_the_restriction_with_a_reason_logged_and_on_the_timelin
     assert reason in timeline and "No longer sensitive" in timeline
     again = _api_call(client, manager, "post", lift, {"reason": reason})
     assert again.status_code == 409
+
+
+# The API masks names as the pages' lists do
+# =============================================================================================
+
+
+def test_the_persons_api_masks_names_as_the_search_page_does(
+    client, users, sensitive_td, agent_td_b
+):
+    import json
+
+    person = sensitive_td.person
+    for path in (
+        "/api/v1/persons?q=Mahamat",
+        "/api/v1/persons",
+        f"/api/v1/persons?q={person.code}",
+    ):
+        answer = _api(client, agent_td_b, path).json()
+        entry = next(p for p in answer["items"] if p["id"] == str(person.pk))
+        assert entry["masked"] is True, path
+        assert (entry["given_name"], entry["family_name"]) == ("A.", "M."), path
+        assert (entry["code"], entry["sex"], entry["birth_date"]) == (
+            person.code,
+            "female",
+            "1990-05-04",
+        )
+        text = json.dumps(answer)
+        assert "Achta" not in text and "Mahamat" not in text and "66123456" not in text, path
+    own = _api(client, users["agent_td"], "/api/v1/persons?q=Mahamat").json()["items"]
+    assert own[0]["given_name"] == "Achta" and own[0]["masked"] is False
+    case_break_glass(case=sensitive_td, by=agent_td_b, reason=GLASS_REASON)
+    opened = _api(client, agent_td_b, "/api/v1/persons?q=Mahamat").json()["items"]
+    assert opened[0]["given_name"] == "Achta" and opened[0]["masked"] is False
+
+
+def test_the_referrals_api_masks_the_names_shared_as_the_list_page_does(
+    client, users, world, sensitive_td, agent_td_b
+):
+    import json
+
+    from orienta.directory.tests.factories import make_service
+    from orienta.referrals.tests.factories import make_referral
+
+    service = make_service(world["provider_org"])
+    referral = make_referral(sensitive_td.person, service, users["agent_td"])  # not from the case
+    items = _api(client, agent_td_b, "/api/v1/referrals").json()["items"]
+    entry = next(r for r in items if r["id"] == str(referral.pk))
+    assert entry["masked"] is True
+    assert [s["value"] for s in entry["shared"]] == ["A.", "M."]
+    assert "Achta" not in json.dumps(items) and "Mahamat" not in json.dumps(items)
+    own = _api(client, users["agent_td"], "/api/v1/referrals").json()["items"]
+    assert [s["value"] for s in own[0]["shared"]] == ["Achta", "Mahamat"]
