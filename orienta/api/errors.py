@@ -19,6 +19,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from orienta.core.services import StaleEdit
+from orienta.lib import text
 
 # Every operation names its JSON body `payload`; the name is an implementation detail and is
 # left out of error locations, so a field error is always at ["body", "<field>"].
@@ -51,6 +52,7 @@ SCHEMA_MESSAGES = {
     "greater_than_equal": _("Enter a value greater than or equal to %(ge)s."),
     "less_than_equal": _("Enter a value less than or equal to %(le)s."),
     "model_attributes_type": _("Send a JSON object."),
+    text.CODE: text.MESSAGE,
 }
 
 

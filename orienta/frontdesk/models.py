@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orienta.core.models import BaseModel, Site
 from orienta.core.scoping import ScopedQuerySet
+from orienta.lib.text import no_bidi_controls
 from orienta.people.models import Person, Sex
 
 
@@ -19,9 +20,13 @@ class Theme(models.Model):
     """A theme of request; configurable, its name stored in the three languages."""
 
     code = models.SlugField(_("code"), max_length=40, primary_key=True)
-    name_fr = models.CharField(_("name (French)"), max_length=120)
-    name_pt = models.CharField(_("name (Portuguese)"), max_length=120)
-    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_fr = models.CharField(_("name (French)"), max_length=120, validators=[no_bidi_controls])
+    name_pt = models.CharField(
+        _("name (Portuguese)"),
+        max_length=120,
+        validators=[no_bidi_controls],
+    )
+    name_en = models.CharField(_("name (English)"), max_length=120, validators=[no_bidi_controls])
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     active = models.BooleanField(_("active"), default=True)
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from orienta.core.models import BaseModel, Country, Organisation, Site
 from orienta.core.scoping import ScopedQuerySet, site_filter
 from orienta.lib.ids import uuid7
+from orienta.lib.text import no_bidi_controls
 
 
 class AppendOnly(Exception):
@@ -115,7 +116,7 @@ class Fund(BaseModel):
     country = models.OneToOneField(
         Country, on_delete=models.PROTECT, related_name="fund", verbose_name=_("country")
     )
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[no_bidi_controls])
     currency = models.CharField(_("currency"), max_length=3, editable=False)
 
     class Meta:
@@ -131,7 +132,7 @@ class Period(BaseModel):
     """A period of allocations and limits, with the programme's euro rate for it."""
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="periods")
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(_("name"), max_length=60, validators=[no_bidi_controls])
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     eur_rate = models.DecimalField(
@@ -245,7 +246,12 @@ class FundRequest(BaseModel):
         verbose_name=_("service"),
     )
     # The service's name when the request was made (statements keep it if the service changes).
-    service_name = models.CharField(_("service"), max_length=200, blank=True)
+    service_name = models.CharField(
+        _("service"),
+        max_length=200,
+        blank=True,
+        validators=[no_bidi_controls],
+    )
     cost_option = models.ForeignKey(
         "directory.CostOption",
         null=True,
@@ -330,9 +336,24 @@ class Payment(BaseModel):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
     request = models.OneToOneField(FundRequest, on_delete=models.PROTECT, related_name="payment")
     method = models.CharField(_("method"), max_length=8, choices=Method.choices)
-    receipt_number = models.CharField(_("receipt number"), max_length=60, blank=True)
-    operator = models.CharField(_("operator"), max_length=40, blank=True)
-    reference = models.CharField(_("transaction reference"), max_length=60, blank=True)
+    receipt_number = models.CharField(
+        _("receipt number"),
+        max_length=60,
+        blank=True,
+        validators=[no_bidi_controls],
+    )
+    operator = models.CharField(
+        _("operator"),
+        max_length=40,
+        blank=True,
+        validators=[no_bidi_controls],
+    )
+    reference = models.CharField(
+        _("transaction reference"),
+        max_length=60,
+        blank=True,
+        validators=[no_bidi_controls],
+    )
     paid_on = models.DateField(_("paid on"))
     receipt = models.FileField(_("receipt"), upload_to="fund/receipts/%Y/%m/", blank=True)
     receipt_type = models.CharField(max_length=60, blank=True, editable=False)

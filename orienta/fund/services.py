@@ -35,6 +35,8 @@ from orienta.fund.models import (
     Period,
     Status,
 )
+from orienta.lib.text import MESSAGE as BIDI_MESSAGE
+from orienta.lib.text import has_bidi_controls
 
 
 class Refused(Exception):
@@ -115,6 +117,8 @@ def period_open(
     rate = _period_rate(fund.currency, eur_rate)
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("The period must end after it starts.")})
+    if has_bidi_controls(name):
+        raise ValidationError({"name": [BIDI_MESSAGE]})
     overlapping = Period.objects.filter(
         fund=fund, starts_on__lte=ends_on, ends_on__gte=starts_on, deleted_at__isnull=True
     )
@@ -636,6 +640,9 @@ def _payment_errors(data: PaymentInput, rules: FundSettings) -> dict:
         errors["method"] = [_("Choose cash or mobile money.")]
     if data.paid_on and data.paid_on > timezone.localdate():
         errors["paid_on"] = [_("A payment cannot be dated in the future.")]
+    for name in ("receipt_number", "operator", "reference"):
+        if has_bidi_controls(getattr(data, name)):
+            errors[name] = [BIDI_MESSAGE]
     return errors
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 from pydantic import create_model
 
+from orienta.lib.text import NameText
 from orienta.people.models import (
     CivilDocument,
     Education,
@@ -50,9 +51,9 @@ WG = _one_of(WGAnswer) + " Washington Group answer scale; null when not asked."
 class PersonIn(Schema):
     """A person's fields, validated by the same form as the registration page."""
 
-    given_name: str = ""
-    family_name: str = ""
-    other_names: str = ""
+    given_name: NameText = ""
+    family_name: NameText = ""
+    other_names: NameText = ""
     sex: str = Field("", description=_one_of(Sex))
     birth_date: date | None = None
     birth_date_estimated: bool = False
@@ -61,7 +62,7 @@ class PersonIn(Schema):
     )
     phone: str = Field("", description="Any usual format; stored in E.164.")
     phone_alt: str = ""
-    locality: str = ""
+    locality: NameText = ""
     area: str | None = Field(None, description="Code of an administrative area of the country.")
     nationality: str = Field("", description="ISO 3166 alpha-2 code.")
     migration_status: str = Field(
