@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from orienta.core.models import BaseModel, Country, Organisation, Site
@@ -458,3 +459,17 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnly("ledger entries are never removed")
+
+    def description(self) -> str:
+        """What the movement is, in fixed words: the request it moves (by its code), or the
+        coordinator's note of an allocation. The reasons of a cancellation or a reversal are
+        written about a person: they stay on the request and its payment, not in the ledger."""
+        if self.kind == Kind.ALLOCATION or not self.request_id:
+            return self.note
+        label = {
+            Kind.COMMITMENT: gettext("Approval of %(code)s"),
+            Kind.RELEASE: gettext("Cancellation of %(code)s"),
+            Kind.PAYMENT: gettext("Payment of %(code)s"),
+            Kind.REVERSAL: gettext("Reversal of the payment of %(code)s"),
+        }[self.kind]
+        return label % {"code": self.request.code}

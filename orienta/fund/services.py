@@ -188,6 +188,9 @@ def account_position(account: Account) -> Position:
 
 
 def _entry(*, account, period, kind, amount, by, request=None, note="") -> LedgerEntry:
+    """One movement in the ledger. Only an allocation carries a note (the coordinator's, about
+    the site's budget): the ledger keeps no free text about a person, and a movement of a
+    request refers to the request, whose reasons stay on it and on its payment."""
     entry = LedgerEntry(
         account=account,
         period=period,
@@ -603,7 +606,6 @@ def request_cancel(*, fund_request: FundRequest, by: User, reason: str = "") -> 
                 amount=fresh.amount,
                 by=by,
                 request=fresh,
-                note=reason,
             )
         fresh.status = Status.CANCELLED
         fresh.decision_reason = (reason or "").strip()
@@ -721,7 +723,6 @@ def payment_reverse(*, fund_request: FundRequest, by: User, reason: str) -> Paym
             amount=fresh.amount,
             by=by,
             request=fresh,
-            note=reason,
         )
         fresh.status = Status.REVERSED
         _touch(fresh, by)
@@ -734,8 +735,9 @@ CLOSED_STATUSES = (Status.REJECTED, Status.CANCELLED, Status.PAID, Status.REVERS
 
 
 def request_texts_clear(*, fund_request: FundRequest, by: User | None) -> FundRequest:
-    """Retention: clear what was written about the person (reason, evidence) and the receipt
-    image of a closed request; amounts, dates and the ledger stay, so the accounts still add up."""
+    """Retention and erasure: clear what was written about the person (reason, evidence, the
+    reasons of the decision and of a reversal) and the receipt image of a closed request;
+    amounts, dates and the ledger stay, so the accounts still add up."""
     with transaction.atomic():
         fresh = FundRequest.objects.select_for_update(of=("self",)).get(pk=fund_request.pk)
         fresh.reason, fresh.evidence, fresh.decision_reason = "—", "", ""
@@ -743,9 +745,11 @@ def request_texts_clear(*, fund_request: FundRequest, by: User | None) -> FundRe
         fresh.version += 1
         fresh.save()
         payment = Payment.objects.filter(request=fresh).first()
-        if payment is not None and payment.receipt:
-            payment.receipt.delete(save=False)
-            payment.receipt_type = ""
+        if payment is not None and (payment.receipt or payment.reversal_reason):
+            if payment.receipt:
+                payment.receipt.delete(save=False)
+                payment.receipt_type = ""
+            payment.reversal_reason = ""
             payment.version += 1
             payment.save()
         event_log(actor=by, verb="fund_request_texts_clear", obj=fresh, site=fresh.site)
