@@ -27,6 +27,7 @@ def _says_why(html: str) -> bool:
     text = html.replace("&#x27;", "'").replace("’", "'")
     return ENGLISH in text or FRENCH in text
 
+
 # Fields whose name says they hold a name or a code, and the other typed names and references.
 NAME_OR_CODE = re.compile(r"(^|_)(name|names|code)$|^name_|reference|receipt_number")
 ALSO = {
