@@ -313,10 +313,10 @@ def request_create(*, data: RequestInput, by: User) -> FundRequest:
         raise PermissionDenied
     if not by.sites.filter(pk=data.site.pk).exists():
         raise PermissionDenied
-    if data.case_action is not None:
-        from orienta.cases.services import can_change
+    from orienta.cases.services import can_change
 
-        if not can_change(by, data.case_action.case):
+    for case in (getattr(data.case_action, "case", None), getattr(data.referral, "case", None)):
+        if case is not None and not can_change(by, case):
             raise PermissionDenied  # e.g. a sensitive case opened by breaking the glass
     fund = Fund.objects.filter(country_id=data.site.country_id).first()
     if fund is None:

@@ -93,13 +93,19 @@ def _origin(request, user):
 
     source = request.POST if request.method == "POST" else request.GET
     refs = {k: source.get(k) or None for k in ("person", "referral", "case_action")}
-    if refs["referral"] and not refs["person"]:
+    from orienta.cases.services import can_change
+
+    if refs["referral"]:
         from orienta.referrals.queries import referral_for
 
-        refs["person"] = str(referral_for(user, refs["referral"]).person_id)
+        try:
+            referral = referral_for(user, refs["referral"])
+        except ValidationError:
+            raise Http404 from None
+        _require(referral.case is None or can_change(user, referral.case))
+        refs["person"] = refs["person"] or str(referral.person_id)
     if refs["case_action"]:
         from orienta.cases.queries import action_for
-        from orienta.cases.services import can_change
 
         try:
             case = action_for(user, refs["case_action"]).case

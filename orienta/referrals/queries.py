@@ -73,8 +73,14 @@ def is_provider_of(user, referral) -> bool:
 
 
 def records_at(user, referral) -> bool:
-    """Site staff of the referral's site: they send, cancel and record outcomes."""
-    return can_record(user) and writable_sites(user).filter(pk=referral.site_id).exists()
+    """Site staff of the referral's site: they send, cancel, print and record outcomes. For a
+    referral from a case, only those who may change the case (breaking the glass on a sensitive
+    case opens it for reading only)."""
+    from orienta.cases.services import can_change
+
+    if not (can_record(user) and writable_sites(user).filter(pk=referral.site_id).exists()):
+        return False
+    return referral.case_id is None or can_change(user, referral.case)
 
 
 def may_answer(user, referral) -> bool:

@@ -430,3 +430,46 @@ def test_the_referrals_api_masks_the_names_shared_as_the_list_page_does(
     assert "Achta" not in json.dumps(items) and "Mahamat" not in json.dumps(items)
     own = _api(client, users["agent_td"], "/api/v1/referrals").json()["items"]
     assert [s["value"] for s in own[0]["shared"]] == ["Achta", "Mahamat"]
+
+
+def test_a_glass_breaker_cannot_act_on_the_referrals_of_a_sensitive_case(
+    client, login, users, world, sensitive_td, agent_td_b
+):
+    from orienta.directory.tests.factories import make_service
+    from orienta.fund.tests.factories import make_fund
+    from orienta.referrals.tests.factories import make_referral
+
+    service = make_service(world["provider_org"], amount=500, currency="XAF")
+    make_fund(world["td"], coordinator=users["coordinator_td"])
+    referral = make_referral(sensitive_td.person, service, users["agent_td"], case=sensitive_td)
+    _broken_by(sensitive_td, agent_td_b)
+    base = f"/api/v1/referrals/{referral.pk}"
+    assert _api_call(client, agent_td_b, "get", base).status_code == 200  # reading is allowed
+    for verb in ("serve", "not-served", "cancel"):
+        response = _api_call(client, agent_td_b, "post", f"{base}/{verb}", {"note": "x"})
+        assert response.status_code == 403, verb
+    assert _api_call(client, agent_td_b, "get", f"{base}/slip.pdf").status_code == 403
+    asked = _api_call(
+        client,
+        agent_td_b,
+        "post",
+        "/api/v1/fund/requests",
+        {
+            "person": str(sensitive_td.person_id),
+            "referral": str(referral.pk),
+            "amount": "500",
+            "criteria": ["high_vulnerability"],
+            "reason": "Pas de revenu",
+        },
+    )
+    assert asked.status_code == 403
+    browser = login(agent_td_b)
+    page = browser.get(f"/referrals/{referral.pk}/")
+    assert page.status_code == 200 and f"/referrals/{referral.pk}/answer/" not in page.text
+    asking = browser.get(f"/fund/requests/new/?referral={referral.pk}")
+    assert asking.status_code == 403
+    referral.refresh_from_db()
+    assert referral.status == "sent" and not referral.links.exists()
+    # Its responsible agent still does all of it.
+    served = _api_call(client, users["agent_td"], "post", f"{base}/serve", {"note": "Vu"})
+    assert served.status_code == 200
