@@ -191,7 +191,10 @@ def case_read(request, case_id: UUID):
 @router.patch("/cases/{uuid:case_id}", response=WRITE, summary="Change a case")
 @refusals_logged
 def case_patch(request, case_id: UUID, payload: CasePatchIn):
-    """Change needs, risk, assessment or sensitivity, if `version` is still the case's."""
+    """Change needs, risk, assessment or mark the case sensitive, if `version` is still the
+    case's. A sensitive case is changed only by its responsible agent and the site's managers
+    (403 for anyone who broke the glass to read it); `sensitive: false` on a sensitive case is
+    refused (403, or 409 for a manager): use `/unmark-sensitive` with a reason."""
     case = _write_case(request, case_id)
     current = {
         "needs": [t.pk for t in case.needs.all()],
