@@ -9,6 +9,9 @@ from orienta.cases.models import Case, Status
 from orienta.cases.queries import person_cases
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
 
+# Sections and menu entries after those of the apps with a smaller ORDER (core.page_panels).
+ORDER = 10
+
 
 def person_panel(request, person):
     user = request.user

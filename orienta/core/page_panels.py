@@ -8,18 +8,30 @@ the scoping layer like any view:
 - `site_panel(request, site)` — a section of a site's page;
 - `worklist_panel(request, sites)` — a section of the worklist (the sites it covers);
 - `nav_links(request)` — menu entries, a list of `(url, label)`.
+
+A panels module may set `ORDER` (an integer, default 100): sections and menu entries follow it,
+the smallest first, then INSTALLED_APPS order.
 """
 
 from django.utils.safestring import SafeString
 
-from orienta.lib.plugins import hooks
+from orienta.lib.plugins import app_modules
+
+# Where an app's sections and menu entries go when its panels module sets no `ORDER`.
+DEFAULT_ORDER = 100
+
+
+def _hooks(hook: str) -> list:
+    """`hook` of every app's panels module, by the module's `ORDER` (then INSTALLED_APPS)."""
+    modules = sorted(app_modules("panels"), key=lambda m: getattr(m, "ORDER", DEFAULT_ORDER))
+    return [getattr(m, hook) for m in modules if hasattr(m, hook)]
 
 
 def render(hook: str, request, *args) -> list[SafeString]:
-    """The HTML of every app's `hook`, in INSTALLED_APPS order, skipping apps with nothing to
+    """The HTML of every app's `hook`, in order (see `_hooks`), skipping apps with nothing to
     show."""
     parts = []
-    for function in hooks("panels", hook):
+    for function in _hooks(hook):
         html = function(request, *args)
         if html:
             parts.append(SafeString(html))
@@ -28,6 +40,6 @@ def render(hook: str, request, *args) -> list[SafeString]:
 
 def nav_links(request) -> list[tuple[str, str]]:
     links = []
-    for function in hooks("panels", "nav_links"):
+    for function in _hooks("nav_links"):
         links.extend(function(request))
     return links

@@ -10,6 +10,9 @@ from orienta.fund import queries
 
 MENU_ROLES = (Role.AGENT, Role.MANAGER, Role.COORDINATOR, Role.ME, Role.ADMIN)
 
+# Sections and menu entries after those of the apps with a smaller ORDER (core.page_panels).
+ORDER = 30
+
 
 def nav_links(request):
     user = request.user

@@ -12,6 +12,9 @@ from orienta.referrals import queries
 
 PANEL_LIMIT = 20
 
+# Sections and menu entries after those of the apps with a smaller ORDER (core.page_panels).
+ORDER = 20
+
 
 def person_panel(request, person):
     """The person's referrals (those the user may see) and the button to refer them."""
