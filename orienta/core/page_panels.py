@@ -7,7 +7,16 @@ the scoping layer like any view:
 - `person_panel(request, person)` — a section of the person page;
 - `site_panel(request, site)` — a section of a site's page;
 - `worklist_panel(request, sites)` — a section of the worklist (the sites it covers);
+- `referral_panel(request, referral)` — a section of a referral's page (for the staff who
+  read it; the page has already checked the referral is in the user's scope);
 - `nav_links(request)` — menu entries, a list of `(url, label)`.
+
+And one that returns data rather than HTML, for a page that writes in its own words:
+
+- `referral_fund_status(referral)` — what a fund did about the referral's fee, for the slip:
+  `"paid"`, `"approved"` (to be paid), `"requested"` (awaiting approval) or None when no
+  request covers it (none, or only rejected, cancelled or reversed ones). The slip prints it in
+  the slip's language; the first app that answers something other than None is believed.
 
 A panels module may set `ORDER` (an integer, default 100): sections and menu entries follow it,
 the smallest first, then INSTALLED_APPS order.

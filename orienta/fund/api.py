@@ -74,6 +74,7 @@ def request_out(req) -> dict:
         "referral": req.referral_id,
         "case_action": req.case_action_id,
         "period": req.period.name,
+        "quantity": req.quantity,
         "amount": _amount(req.amount, req.currency),
         "currency": req.currency,
         "amount_eur": _amount(req.amount_eur, "EUR"),
@@ -169,8 +170,9 @@ def request_list(
 def request_create(request, payload: RequestIn):
     """Ask the person's site fund to pay a service fee.
 
-    The amount may not be a JSON decimal number, must be in the fund's currency and minor
-    units, may not exceed the cost option's price, nor the limits per person and per household
+    The amount is the total for the `quantity` of units (1 by default); it may not be a JSON
+    decimal number, must be in the fund's currency and minor units, may not exceed
+    the cost option's price times the quantity, nor the limits per person and per household
     for the period (422). When the same person had a request for the same service recently,
     nothing is written and the answer is **409** with the look-alike's reference; send the same
     body with `"confirm_repeat": true` to go on.

@@ -9,6 +9,7 @@ checks the position and writes an entry, so two approvals cannot both spend the 
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -191,6 +192,9 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.REQUESTED, Status.APPROVED)
+# Copies or units of a fee one request pays (3 copies of a certificate): enough for a family,
+# small enough that a slip of the finger (300 for 3) is caught.
+MAX_QUANTITY = 50
 # Requests that count against limits: not refused, not cancelled, not reversed.
 SPENDING_STATUSES = (Status.REQUESTED, Status.APPROVED, Status.PAID)
 
@@ -270,6 +274,14 @@ class FundRequest(BaseModel):
         related_name="fund_requests",
         verbose_name=_("case action"),
     )
+    # How many units of the fee (copies of a certificate...): the amount may reach the cost
+    # option's price times this.
+    quantity = models.PositiveSmallIntegerField(
+        _("quantity"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)],
+    )
+    # The total paid for the request (every unit together).
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3)
     amount_eur = models.DecimalField(_("amount in euros"), max_digits=14, decimal_places=2)
@@ -305,6 +317,12 @@ class FundRequest(BaseModel):
             models.Index(fields=["site", "status"]),
             models.Index(fields=["person", "period"]),
             models.Index(fields=["site", "created_at"], name="fund_request_site_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1, quantity__lte=MAX_QUANTITY),
+                name="fund_request_quantity",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -123,4 +123,5 @@ def request_input(user, data: dict) -> RequestInput:
         case_action=action,
         currency=data.get("currency") or None,
         confirm_repeat=bool(data.get("confirm_repeat")),
+        quantity=data.get("quantity", 1),
     )

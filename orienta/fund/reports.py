@@ -1,12 +1,9 @@
 """Reports of the support fund: a provider's statement (PDF, XLSX) and spending by beneficiary.
 
-fpdf2's core fonts (Helvetica) need no font file but hold Latin-1 only. French and Portuguese
-fit in Latin-1 apart from a few typographic characters (’ “ ” – … œ and the narrow spaces of
-French number grouping): `latin1` maps those to their nearest Latin-1 equivalent.
+PDFs are drawn with fpdf2's core fonts: text goes through `orienta.lib.pdf.latin1` first.
 """
 
 import io
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -19,34 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from orienta.fund.money import money_format
-
-REPLACEMENTS = {
-    "\u2019": "'",
-    "\u2018": "'",
-    "\u201c": '"',
-    "\u201d": '"',
-    "\u2013": "-",
-    "\u2014": "-",
-    "\u2026": "...",
-    "\u0153": "oe",
-    "\u0152": "OE",
-    "\u202f": " ",
-    "\u2009": " ",
-    "\u00a0": " ",
-    "\u2192": "->",
-}
-
-
-def latin1(text) -> str:
-    out = []
-    for ch in str(text):
-        ch = REPLACEMENTS.get(ch, ch)
-        try:
-            ch.encode("latin-1")
-        except UnicodeEncodeError:
-            ch = unicodedata.normalize("NFKD", ch).encode("latin-1", "ignore").decode() or "?"
-        out.append(ch)
-    return "".join(out)
+from orienta.lib.pdf import latin1
 
 
 def _day(value) -> str:
@@ -78,6 +48,11 @@ def statement_columns() -> list[str]:
     ]
 
 
+def _units(line) -> str:
+    """The service of a line, with the number of units when it pays several: "3 × Copie"."""
+    return f"{line.quantity} × {line.service}" if line.quantity > 1 else line.service
+
+
 def statement_totals(stmt) -> list[tuple[str, Decimal]]:
     return [
         (_("Owed (approved, not yet paid)"), stmt.owed),
@@ -95,7 +70,7 @@ def statement_pdf(stmt) -> bytes:
         pdf.set_font("helvetica", "B" if i < 2 else "", 14 if i == 0 else 11)
         pdf.multi_cell(0, 7, latin1(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
-    widths = [34, 22, 58, 20, 24, 30, 26, 22, 40, 20]
+    widths = [32, 20, 56, 18, 22, 28, 26, 22, 36, 17]  # the 277 mm between the margins
     pdf.set_font("helvetica", "B", 8)
     for w, title in zip(widths, statement_columns(), strict=True):
         pdf.cell(w, 6, latin1(title), border=1)
@@ -105,7 +80,7 @@ def statement_pdf(stmt) -> bytes:
         values = [
             li.code,
             li.site,
-            li.service[:40],
+            _units(li)[:38],
             li.referral,
             _day(li.approved_on),
             li.status_label,
@@ -139,7 +114,8 @@ def statement_xlsx(stmt) -> bytes:
         sheet.append([line])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([])
-    sheet.append(statement_columns() + [_("Currency")])
+    columns = statement_columns()
+    sheet.append(columns[:6] + [_("Quantity")] + columns[6:] + [_("Currency")])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for li in stmt.lines:
@@ -151,6 +127,7 @@ def statement_xlsx(stmt) -> bytes:
                 li.referral,
                 li.approved_on,
                 li.status_label,
+                li.quantity,
                 li.amount,
                 li.amount_eur,
                 li.payment,
@@ -160,7 +137,9 @@ def statement_xlsx(stmt) -> bytes:
         )
     sheet.append([])
     for label, amount in statement_totals(stmt):
-        sheet.append([label, "", "", "", "", "", amount, stmt.eur(amount), "", "", stmt.currency])
+        sheet.append(
+            [label, "", "", "", "", "", "", amount, stmt.eur(amount), "", "", stmt.currency]
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -260,6 +239,7 @@ def beneficiaries_xlsx(requests, period) -> bytes:
             _("Service"),
             _("Provider"),
             _("Status"),
+            _("Quantity"),
             _("Amount"),
             _("Currency"),
             _("Amount in euros"),
@@ -279,6 +259,7 @@ def beneficiaries_xlsx(requests, period) -> bytes:
                 r.service_name,
                 r.provider.name,
                 r.get_status_display(),
+                r.quantity,
                 r.amount,
                 r.currency,
                 r.amount_eur,

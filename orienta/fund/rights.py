@@ -17,6 +17,7 @@ def export(ids: list) -> list[dict]:
             "code": r.code,
             "site": r.site.code,
             "service": r.service_name,
+            "quantity": r.quantity,
             "amount": str(r.amount),
             "currency": r.currency,
             "status": r.status,

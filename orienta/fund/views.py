@@ -106,22 +106,29 @@ def _origin(request, user):
     return person_for(user, refs["person"]), refs
 
 
-def _request_form(request, user, person, refs):
+def _referral(user, refs):
+    """The referral the request is made for (in the user's scope), or None."""
+    if not refs["referral"]:
+        return None
+    from orienta.referrals.queries import referral_for
+
+    return referral_for(user, refs["referral"])
+
+
+def _request_form(request, person, referral):
+    """The form, opened with the referral's cost option and its price as the unit price."""
     country = person.site.country
     rules = services.fund_settings_for(country)
-    initial = {}
-    if refs["referral"]:
-        from orienta.referrals.queries import referral_for
-
-        option = priced_option(referral_for(user, refs["referral"]).service, country.currency)
-        if option is not None:
-            amount = option.amount.quantize(quantum(country.currency))
-            initial = {"cost_option": str(option.pk), "amount": f"{amount:f}"}
+    initial = {"quantity": 1}
+    option = priced_option(referral.service, country.currency) if referral else None
+    if option is not None:
+        price = option.amount.quantize(quantum(country.currency))
+        initial |= {"cost_option": str(option.pk), "unit_price": f"{price:f}"}
     return RequestForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
         country=country,
-        options=_options(user, country),
+        options=_options(request.user, country),
         criteria=rules.criteria,
     )
 
@@ -134,8 +141,15 @@ def request_new(request):
     person, refs = _origin(request, user)
     _require(person.site in user.sites.all())
     access_log_read(request, person)
-    form = _request_form(request, user, person, refs)
-    context = {"form": form, "person": person, "refs": refs, "similar": None}
+    referral = _referral(user, refs)
+    form = _request_form(request, person, referral)
+    context = {
+        "form": form,
+        "person": person,
+        "refs": refs,
+        "referral": referral,
+        "similar": None,
+    }
     if request.method != "POST":
         return render(request, "fund/request_form.html", context)
     if not form.is_valid():
@@ -145,7 +159,7 @@ def request_new(request):
     try:
         created = services.request_create(data=request_input(user, data), by=user)
     except ValidationError as exc:
-        _form_errors(form, exc)
+        _form_errors(form, exc, aliases={"amount": "unit_price"})
         return render(request, "fund/request_form.html", context, status=422)
     except services.RepeatFound as found:
         context["similar"] = found.similar
@@ -155,11 +169,14 @@ def request_new(request):
     return redirect("fund:request", pk=created.pk)
 
 
-def _form_errors(form, exc: ValidationError) -> None:
+def _form_errors(form, exc: ValidationError, aliases=None) -> None:
+    """The service's errors on the form's fields (`aliases`: a service field shown as another
+    form field); errors of fields the form does not have go above it."""
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc)
         return
     for field, errors in exc.error_dict.items():
+        field = (aliases or {}).get(field, field)
         form.add_error(field if field in form.fields else None, errors)
 
 

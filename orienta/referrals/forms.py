@@ -32,7 +32,9 @@ class ReferralForm(forms.Form):
         choices=SharedField.choices,
         widget=forms.CheckboxSelectMultiple,
         initial=[SharedField.GIVEN_NAME],
-        help_text=_("Only what the provider needs. Their confirmation page shows the given name."),
+        help_text=_(
+            "Only what the provider needs: the slip and the provider's pages show exactly this."
+        ),
     )
     consent_override_reason = forms.CharField(
         label=_("Reason for sending without consent"),

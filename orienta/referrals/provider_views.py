@@ -18,9 +18,9 @@ from orienta.referrals.forms import AnswerForm
 from orienta.referrals.models import TRANSITIONS, Actor, Status, token_digest
 from orienta.referrals.views import OBJECT, answer, log_read, referral_or_refuse
 
-# What a provider answers through the link or their account (cancelling is the agent's).
+# What a provider answers, through the link or with an account alike, where the referral's
+# status allows it (cancelling is the agent's).
 PROVIDER_ANSWERS = {Status.ACCEPTED, Status.SERVED, Status.DECLINED, Status.NOT_SERVED}
-LINK_ANSWERS = {Status.ACCEPTED, Status.SERVED, Status.DECLINED}
 # Requests to the link page allowed per window, per client address and per token.
 RATE_WINDOW = 600
 RATE_PER_IP = 60
@@ -45,8 +45,9 @@ def rate_limited(request, token: str) -> bool:
 
 @never_cache
 def confirm(request, token):
-    """The page of the slip's QR code: the reference, the person's given name, the service;
-    the provider marks the referral received, served or declined. Nothing else is shown."""
+    """The page of the slip's QR code: the reference, the service and the person's data the
+    agent chose to share (as on the slip), nothing else; the provider answers as with an
+    account: received, served, not served or declined."""
     if rate_limited(request, token):
         return render(request, "referrals/link_gone.html", {"reason": "busy"}, status=429)
     link = services.link_find(token)
@@ -55,7 +56,7 @@ def confirm(request, token):
     if not services.link_is_valid(link):
         return render(request, "referrals/link_gone.html", {"reason": "expired"}, status=410)
     referral = link.referral
-    allowed = TRANSITIONS.get(referral.status, set()) & LINK_ANSWERS
+    allowed = TRANSITIONS.get(referral.status, set()) & PROVIDER_ANSWERS
     form = AnswerForm(request.POST or None, allowed=allowed) if allowed else None
     _log_link(request, referral)
     status = 200
@@ -69,7 +70,12 @@ def confirm(request, token):
                 messages.success(request, queries.status_message(referral))
                 return redirect("referrals:confirm", token=token)
         status = 422
-    context = {"referral": referral, "form": form, "token": token}
+    context = {
+        "referral": referral,
+        "shared": queries.shared_data(referral),
+        "form": form,
+        "token": token,
+    }
     return render(request, "referrals/confirm.html", context, status=status)
 
 

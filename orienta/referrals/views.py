@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 from orienta.audit.models import Action
 from orienta.audit.services import access_log_read, access_log_record, access_log_search
 from orienta.audit.services import channel_of as log_channel
+from orienta.core import page_panels
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record, writable_sites
 from orienta.referrals import queries, services
 from orienta.referrals.forms import AnswerForm, ReferralForm, ServiceFilterForm, SlipForm
 from orienta.referrals.models import TRANSITIONS, Referral, Status, Urgency
-from orienta.referrals.slip import confirmation_url, slip_pdf
+from orienta.referrals.slip import confirmation_url, fund_status, slip_pdf
 
 OBJECT = "referral"
 
@@ -95,6 +96,7 @@ def detail_context(request, referral, form=None) -> dict:
         "links": referral.links.filter(revoked_at__isnull=True).count(),
         "languages": SlipForm.base_fields["lang"].choices,
         "default_language": referral.site.country.language,
+        "panels": page_panels.render("referral_panel", request, referral),
     }
 
 
@@ -146,8 +148,6 @@ def referral_slip(request, pk):
 
 
 def slip_response(request, referral) -> HttpResponse:
-    from orienta.fund.queries import referral_fund_status
-
     form = SlipForm(request.GET)
     language = form.cleaned_data["lang"] if form.is_valid() else ""
     language = language or referral.site.country.language
@@ -156,7 +156,7 @@ def slip_response(request, referral) -> HttpResponse:
         referral,
         language=language,
         url=confirmation_url(link.token, request),
-        fund_status=referral_fund_status(referral),
+        fund_status=fund_status(referral),
     )
     access_log_record(
         request=request,

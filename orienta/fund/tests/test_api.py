@@ -13,9 +13,11 @@ API = "/api/v1/fund"
 
 @pytest.fixture
 def api(client, users):
-    def call(role, method, path, data=None):
+    def call(role, method, path, data=None, language=None):
         token, _row = api_token_issue(user=users[role])
         kwargs = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+        if language:
+            kwargs["HTTP_ACCEPT_LANGUAGE"] = language
         if data is not None:
             kwargs |= {"data": data, "content_type": "application/json"}
         return getattr(client, method)(f"{API}{path}", **kwargs)
@@ -128,6 +130,38 @@ def test_a_request_for_a_referral_takes_its_service_and_price(api, world, users,
     assert referral_fund_status(referral) == "requested"
     over = api("agent_td", "post", "/requests", body | {"amount": "1200", "confirm_repeat": True})
     assert over.status_code == 422
+
+
+def test_a_request_for_several_units_takes_a_quantity(api, world, users, persons, fund_td):
+    service = make_service(world["provider_org"], name="Certificat", amount=500, currency="XAF")
+    option = str(service.cost_options.get().pk)
+    body = _body(world, persons, cost_option=option, quantity=3)
+    del body["provider"]
+    created = api("agent_td", "post", "/requests", body)
+    assert created.status_code == 201, created.content
+    assert (created.json()["quantity"], created.json()["amount"]) == (3, "1500")
+    read = api("agent_td", "get", f"/requests/{created.json()['id']}")
+    assert read.json()["quantity"] == 3
+    over = api("agent_td", "post", "/requests", body | {"amount": "1600", "confirm_repeat": True})
+    assert over.status_code == 422
+    assert over.json()["detail"][0]["loc"] == ["body", "cost_option"]
+
+
+def test_the_quantity_is_one_unless_given(api, world, persons, fund_td):
+    created = api("agent_td", "post", "/requests", _body(world, persons))
+    assert created.status_code == 201 and created.json()["quantity"] == 1
+
+
+@pytest.mark.parametrize("quantity", [0, 51, "3", 2.5, True, None])
+def test_a_bad_quantity_is_a_422_with_a_translated_message(api, world, persons, fund_td, quantity):
+    body = _body(world, persons, quantity=quantity)
+    response = api("agent_td", "post", "/requests", body)
+    assert response.status_code == 422
+    (error,) = response.json()["detail"]
+    assert error["loc"] == ["body", "quantity"]
+    french = api("agent_td", "post", "/requests", body, language="fr").json()["detail"][0]
+    assert french["loc"] == ["body", "quantity"] and french["msg"] != error["msg"]
+    assert not FundRequest.objects.exists()
 
 
 def test_a_request_for_a_case_action(api, world, users, persons, fund_td):

@@ -122,6 +122,43 @@ def test_an_amount_above_the_cost_option_is_refused(world, users, persons, fund_
     assert req.service_name == "Birth certificate"
 
 
+def test_three_copies_may_cost_three_times_the_price(world, users, persons, fund_td):
+    service = make_service(world["provider_org"], name="Certificat", amount=500, currency="XAF")
+    option = service.cost_options.get()
+    req = make_fund_request(
+        persons["person_td"], users["agent_td"], amount=1500, cost_option=option, quantity=3
+    )
+    req.refresh_from_db()
+    assert (req.quantity, req.amount) == (3, Decimal("1500"))
+    with pytest.raises(ValidationError) as err:
+        make_fund_request(
+            persons["person_td"], users["agent_td"], amount=1501, cost_option=option, quantity=3
+        )
+    assert "cost_option" in _errors(err)
+    assert "3 × 500" in str(err.value)
+
+
+def test_a_single_unit_is_capped_at_the_price(world, users, persons, fund_td):
+    service = make_service(world["provider_org"], name="Certificat", amount=500, currency="XAF")
+    option = service.cost_options.get()
+    with pytest.raises(ValidationError) as err:
+        make_fund_request(persons["person_td"], users["agent_td"], amount=1500, cost_option=option)
+    assert "cost_option" in _errors(err) and not FundRequest.objects.exists()
+
+
+@pytest.mark.parametrize("quantity", [0, -1, 51, 2.0, True, "three", None])
+def test_a_quantity_outside_one_to_fifty_is_refused(world, users, persons, fund_td, quantity):
+    with pytest.raises(ValidationError) as err:
+        make_fund_request(
+            persons["person_td"],
+            users["agent_td"],
+            amount=500,
+            provider=world["provider_org"],
+            quantity=quantity,
+        )
+    assert "quantity" in _errors(err) and not FundRequest.objects.exists()
+
+
 def test_a_cost_option_in_another_currency_is_refused(world, users, persons, fund_td):
     service = make_service(world["provider_org"], amount="10.00", currency="MZN")
     with pytest.raises(ValidationError) as err:
