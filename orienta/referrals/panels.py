@@ -11,6 +11,8 @@ from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
 from orienta.referrals import queries
 
 PANEL_LIMIT = 20
+# The lines of each section on the worklist; the whole list is a link away.
+WORKLIST_LIMIT = 10
 
 
 def person_panel(request, person):
@@ -62,15 +64,21 @@ def worklist_panel(request, sites):
     if user.role not in PERSONAL_DATA_ROLES:
         return None
     site_ids = [s.pk for s in sites]
-    waiting = queries.label_persons(user, queries.awaiting(user, site_ids)[:PANEL_LIMIT])
-    served = queries.label_persons(user, queries.recently_served(user, site_ids)[:PANEL_LIMIT])
+    awaiting, served = queries.awaiting(user, site_ids), queries.recently_served(user, site_ids)
+    context = {
+        "waiting": queries.label_persons(user, awaiting[:WORKLIST_LIMIT]),
+        "waiting_count": awaiting.count(),
+        "served": queries.label_persons(user, served[:WORKLIST_LIMIT]),
+        "served_count": served.count(),
+        "awaiting": queries.AWAITING,
+        "now": timezone.now(),
+    }
     access_log_search(
         request,
         query="worklist: referrals awaiting an answer, recently served",
-        results=len(waiting) + len(served),
+        results=len(context["waiting"]) + len(context["served"]),
         object_type="referral",
     )
-    context = {"waiting": waiting, "served": served, "now": timezone.now()}
     return render_to_string("referrals/_worklist_panel.html", context, request=request)
 
 

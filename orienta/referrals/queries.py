@@ -29,9 +29,15 @@ def referral_for(user, pk) -> Referral:
     return found
 
 
+# In a list's status filter: every referral still waiting for the provider's answer.
+AWAITING = "awaiting"
+
+
 def referral_list(user, *, status: str = "", person=None, site_ids=None):
     qs = Referral.objects.visible_to(user).select_related(*RELATED)
-    if status:
+    if status == AWAITING:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status:
         qs = qs.filter(status=status)
     if person is not None:
         qs = qs.filter(person=person)

@@ -59,7 +59,7 @@ def _require_reader(user):
 def referral_list(request):
     _require_reader(request.user)
     status = request.GET.get("status", "")
-    if status not in Status.values:
+    if status not in (*Status.values, queries.AWAITING):
         status = ""
     found = queries.referral_list(request.user, status=status)
     page = Paginator(found, 30).get_page(request.GET.get("page"))
@@ -70,7 +70,7 @@ def referral_list(request):
         "page": page,
         "referrals": queries.label_persons(request.user, page.object_list),
         "status": status,
-        "statuses": Status.choices,
+        "statuses": [(queries.AWAITING, _("Awaiting an answer")), *Status.choices],
     }
     return render(request, "referrals/list.html", context)
 
