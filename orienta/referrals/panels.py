@@ -7,12 +7,28 @@ from django.utils.translation import gettext as _
 
 from orienta.audit.services import access_log_search
 from orienta.core.models import Role
+from orienta.core.page_panels import PageAction
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
+from orienta.frontdesk.models import Outcome
+from orienta.frontdesk.queries import recent_visit
 from orienta.referrals import queries
 
 PANEL_LIMIT = 20
 # The lines of each section on the worklist; the whole list is a link away.
 WORKLIST_LIMIT = 10
+
+
+def person_actions(request, person):
+    """ "Refer", first of the person page's buttons: on to the referral form from today's visit;
+    without one, to the visit form, its outcome already "oriented", which leads there."""
+    if not can_record(request.user):
+        return []
+    visit = recent_visit(request.user, person)
+    if visit is None:
+        url = reverse("frontdesk:visit_new") + f"?person={person.pk}&outcome={Outcome.ORIENTED}"
+    else:
+        url = reverse("referrals:new") + f"?person={person.pk}&visit={visit.pk}"
+    return [PageAction(url, _("Refer"), rank=10)]
 
 
 def person_panel(request, person):
@@ -27,7 +43,7 @@ def person_panel(request, person):
         "referrals": found,
         "can_refer": refer,
         "open_cases": _open_cases(user, person) if refer else [],
-        "visit": _recent_visit(user, person) if refer else None,
+        "visit": recent_visit(user, person) if refer else None,
     }
     return render_to_string("referrals/_person_panel.html", context, request=request)
 
@@ -41,20 +57,6 @@ def _open_cases(user, person):
         .filter(person=person, site__in=user.sites.all())
         .exclude(status="closed")
         .order_by("-opened_at")[:5]
-    )
-
-
-def _recent_visit(user, person):
-    """The person's visit of the last hours at the user's sites: a referral made now comes
-    from it."""
-    from orienta.frontdesk.models import Visit
-
-    since = timezone.now() - timezone.timedelta(hours=12)
-    return (
-        Visit.objects.visible_to(user)
-        .filter(person=person, site__in=user.sites.all(), occurred_at__gte=since)
-        .order_by("-occurred_at")
-        .first()
     )
 
 
