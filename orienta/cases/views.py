@@ -102,14 +102,20 @@ def _version_if_given(request) -> int | None:
 # =============================================================================================
 
 
-@_recorder
-def worklist(request):
-    """The first page of site staff: what is due, overdue, and who was not contacted."""
+def _worklist_scope(request):
+    """The sites of the worklist, the agents a manager may choose from, and the one chosen."""
     sites = list(writable_sites(request.user).select_related("country"))
     agents = queries.site_agents(sites) if request.user.role == Role.MANAGER else None
     agent = None
     if agents is not None and request.GET.get("agent"):
         agent = agents.filter(pk=_uuid_or_none(request.GET["agent"])).first()
+    return sites, agents, agent
+
+
+@_recorder
+def worklist(request):
+    """The first page of site staff: what is due, overdue, and who was not contacted."""
+    sites, agents, agent = _worklist_scope(request)
     work = queries.worklist(request.user, sites, agent=agent)
     access_log_search(
         request,
@@ -125,6 +131,24 @@ def worklist(request):
         "panels": panels.render("worklist_panel", request, sites),
     }
     return render(request, "cases/worklist.html", context)
+
+
+@_recorder
+def worklist_section(request, section):
+    """One section of the worklist in full, a page at a time."""
+    if section not in queries.SECTIONS:
+        raise Http404
+    sites, _agents, agent = _worklist_scope(request)
+    found = queries.worklist_sections(request.user, sites, agent=agent)[section]
+    page = Paginator(found, 30).get_page(request.GET.get("page"))
+    access_log_search(
+        request,
+        query=f"worklist {section} agent={agent.username if agent else ''}",
+        results=page.paginator.count,
+        object_type="case",
+    )
+    context = {"section": section, "page": page, "agent": agent, "sites": sites}
+    return render(request, "cases/worklist_section.html", context)
 
 
 def _uuid_or_none(value):

@@ -9,7 +9,9 @@ the scoping layer like any view:
 - `worklist_panel(request, sites)` — a section of the worklist (the sites it covers);
 - `referral_panel(request, referral)` — a section of a referral's page (for the staff who
   read it; the page has already checked the referral is in the user's scope);
-- `nav_links(request)` — menu entries, a list of `(url, label)`.
+- `nav_links(request)` — menu entries, a list of `(url, label)`;
+- `person_actions(request, person)` — the buttons at the top of the person page, a list of
+  `PageAction`, shown by rank (refer 10, a new visit 20, open a case 30).
 
 And one that returns data rather than HTML, for a page that writes in its own words:
 
@@ -21,6 +23,8 @@ And one that returns data rather than HTML, for a page that writes in its own wo
 A panels module may set `ORDER` (an integer, default 100): sections and menu entries follow it,
 the smallest first, then INSTALLED_APPS order.
 """
+
+from typing import NamedTuple
 
 from django.utils.safestring import SafeString
 
@@ -34,6 +38,14 @@ def _hooks(hook: str) -> list:
     """`hook` of every app's panels module, by the module's `ORDER` (then INSTALLED_APPS)."""
     modules = sorted(app_modules("panels"), key=lambda m: getattr(m, "ORDER", DEFAULT_ORDER))
     return [getattr(m, hook) for m in modules if hasattr(m, hook)]
+
+
+class PageAction(NamedTuple):
+    """A button an app adds to another app's page: where it leads, its label, its place."""
+
+    url: str
+    label: str
+    rank: int = 100
 
 
 def render(hook: str, request, *args) -> list[SafeString]:
@@ -52,3 +64,11 @@ def nav_links(request) -> list[tuple[str, str]]:
     for function in _hooks("nav_links"):
         links.extend(function(request))
     return links
+
+
+def actions(hook: str, request, *args, extra=()) -> list[PageAction]:
+    """Every app's buttons for `hook` (and `extra`, the page's own), by rank."""
+    found = list(extra)
+    for function in _hooks(hook):
+        found.extend(function(request, *args))
+    return sorted(found, key=lambda action: action.rank)

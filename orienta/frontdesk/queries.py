@@ -34,6 +34,24 @@ def visit_for(user, pk) -> Visit:
     return visit
 
 
+# A visit this recent is the one a referral or a case made now comes from.
+RECENT_VISIT_HOURS = 12
+
+
+def recent_visit(user, person) -> Visit | None:
+    """The person's latest visit of the last hours at the user's sites, if any. Read once per
+    person object (the person page's sections each ask)."""
+    if not hasattr(person, "_recent_visit"):
+        since = timezone.now() - timezone.timedelta(hours=RECENT_VISIT_HOURS)
+        person._recent_visit = (
+            Visit.objects.visible_to(user)
+            .filter(person=person, site__in=user.sites.all(), occurred_at__gte=since)
+            .order_by("-occurred_at")
+            .first()
+        )
+    return person._recent_visit
+
+
 def person_visits(user, person):
     return (
         Visit.objects.visible_to(user)

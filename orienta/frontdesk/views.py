@@ -70,8 +70,18 @@ def person(request, pk):
         "visits": queries.person_visits(request.user, found),
         "merges": found.merges_in.select_related("merged_by"),
         "panels": panels.render("person_panel", request, found),
+        "actions": panels.actions(
+            "person_actions", request, found, extra=_own_actions(request, found)
+        ),
     }
     return render(request, "frontdesk/person.html", context)
+
+
+def _own_actions(request, person) -> list:
+    if not can_record(request.user):
+        return []
+    url = reverse("frontdesk:visit_new") + f"?person={person.pk}"
+    return [panels.PageAction(url, _("New visit"), rank=20)]
 
 
 @login_required
@@ -85,8 +95,10 @@ def visit_new(request):
         access_log_read(request, found)
     form_class = VisitForm if found else AnonymousVisitForm
     site_form = SiteChoiceForm(request.POST or None, user=request.user)
-    form = form_class(request.POST or None)
-    context = {"form": form, "site_form": site_form, "person": found}
+    outcome = request.GET.get("outcome")
+    initial = {"outcome": outcome} if outcome in Outcome.values else {}
+    form = form_class(request.POST or None, initial=initial)
+    context = {"form": form, "site_form": site_form, "person": found, "outcome": outcome}
     if request.method != "POST":
         return render(request, "frontdesk/visit_form.html", context)
     if not (form.is_valid() and site_form.is_valid()):
@@ -97,6 +109,8 @@ def visit_new(request):
     messages.success(request, _("The visit is recorded."))
     if found and visit.outcome == Outcome.CASE:
         return redirect(reverse("cases:new") + f"?visit={visit.pk}")
+    if found and visit.outcome == Outcome.ORIENTED:
+        return redirect(reverse("referrals:new") + f"?person={found.pk}&visit={visit.pk}")
     if found:
         return redirect("frontdesk:person", pk=found.pk)
     return redirect("frontdesk:day")

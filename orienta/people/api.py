@@ -60,7 +60,8 @@ def _current_values(person: Person) -> dict:
 @router.get("/persons", response=list[PersonOut], summary="Search persons")
 @paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def person_list(request, q: str = Query("", max_length=100, description="Name, code or phone.")):
-    """Persons in scope, newest first; with `q`, those matching a name, code or phone."""
+    """Persons in scope, newest first; with `q`, those matching a name, code or phone, the most
+    relevant first (as the search page lists them)."""
     found = person_search(request.auth, q)
     total = found.count()
     access_log_search(request, query=q, results=total)

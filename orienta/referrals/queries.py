@@ -3,7 +3,7 @@
 from collections import defaultdict
 from statistics import median
 
-from django.db.models import Q
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,9 +29,15 @@ def referral_for(user, pk) -> Referral:
     return found
 
 
+# In a list's status filter: every referral still waiting for the provider's answer.
+AWAITING = "awaiting"
+
+
 def referral_list(user, *, status: str = "", person=None, site_ids=None):
     qs = Referral.objects.visible_to(user).select_related(*RELATED)
-    if status:
+    if status == AWAITING:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status:
         qs = qs.filter(status=status)
     if person is not None:
         qs = qs.filter(person=person)
@@ -184,18 +190,64 @@ class _Tally:
         return round(100 * self.served / self.sent) if self.sent else None
 
 
-def services_for(user, site, *, theme: str = "", q: str = ""):
-    """Active services a referral from this site may go to: the site's country."""
+def services_for(user, site, *, themes=(), q: str = "", keep=None):
+    """Active services a referral from this site may go to (the site's country), of any of
+    `themes` and matching `q` (with the service `keep` whatever the filter: the one already
+    chosen). Those serving the site's area come first, then those that state no area, then the
+    rest of the country; by name within each."""
     from orienta.directory.models import Service
 
     qs = Service.objects.visible_to(user).filter(
         status="active", organisation__country_id=site.country_id
     )
-    if theme:
-        qs = qs.filter(themes__code=theme)
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(organisation__name__icontains=q))
-    return qs.select_related("organisation").distinct().order_by("name")
+    if themes or q:
+        chosen = Q()
+        if themes:
+            chosen &= Q(pk__in=Service.objects.filter(themes__code__in=themes).values("pk"))
+        if q:
+            chosen &= Q(name__icontains=q) | Q(organisation__name__icontains=q)
+        qs = qs.filter(chosen | Q(pk=keep) if keep else chosen)
+    return (
+        qs.select_related("organisation")
+        .annotate(nearness=_nearness(site))
+        .order_by("nearness", "name")
+    )
+
+
+def _nearness(site):
+    """0 for a service serving the site's area (a service area or a place in the site's
+    region, or a permanence at the site), 1 for one that states no area, 2 for the others."""
+    from orienta.core.models import Area
+    from orienta.directory.models import Permanence, Service, ServiceAtLocation
+
+    region = site.area.parent_id or site.area_id
+    areas = Area.objects.filter(Q(pk=region) | Q(parent_id=region)).values("pk")
+    served = Service.service_areas.through.objects.filter(service_id=OuterRef("pk"))
+    near = (
+        Q(Exists(served.filter(area_id__in=areas)))
+        | Q(
+            Exists(
+                ServiceAtLocation.objects.filter(
+                    service_id=OuterRef("pk"),
+                    deleted_at__isnull=True,
+                    location__area_id__in=areas,
+                )
+            )
+        )
+        | Q(
+            Exists(
+                Permanence.objects.filter(
+                    service_id=OuterRef("pk"), site_id=site.pk, deleted_at__isnull=True
+                )
+            )
+        )
+    )
+    return Case(
+        When(near, then=Value(0)),
+        When(Exists(served), then=Value(2)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
 
 
 def status_message(referral) -> str:

@@ -1,6 +1,7 @@
 """Referral pages for BIOSP staff: list, send (with a preview), the referral, its slip, metrics."""
 
 import re
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -60,7 +62,7 @@ def _require_reader(user):
 def referral_list(request):
     _require_reader(request.user)
     status = request.GET.get("status", "")
-    if status not in Status.values:
+    if status not in (*Status.values, queries.AWAITING):
         status = ""
     found = queries.referral_list(request.user, status=status)
     page = Paginator(found, 30).get_page(request.GET.get("page"))
@@ -71,7 +73,7 @@ def referral_list(request):
         "page": page,
         "referrals": queries.label_persons(request.user, page.object_list),
         "status": status,
-        "statuses": Status.choices,
+        "statuses": [(queries.AWAITING, _("Awaiting an answer")), *Status.choices],
     }
     return render(request, "referrals/list.html", context)
 
@@ -267,37 +269,82 @@ def referral_new(request):
         raise PermissionDenied
     access_log_read(request, person)
     origin = {"person": person, "case": case, "action": action, "visit": visit, "site": site}
+    step = request.POST.get("step")
     if request.method != "POST":
         return _send_form(request, origin)
+    if step == "filter":  # the services narrowed; what was typed and ticked stays
+        return _send_form(request, origin, kept=_typed(request.POST))
     form = ReferralForm(request.POST, services=queries.services_for(request.user, site))
-    if not form.is_valid() or request.POST.get("step") == "edit":
+    if not form.is_valid() or step == "edit":
         status = 200 if form.is_valid() else 422
         return _send_form(request, origin, form, status=status)
-    if request.POST.get("step") != "send":
+    if step != "send":
         return _preview(request, origin, form)
     return _send(request, origin, form)
 
 
-def _send_form(request, origin, form=None, status=200):
+def _typed(data) -> dict:
+    """What the referral form held when the services were filtered, as the form's initial."""
+    kept = {name: data.get(name, "") for name in ("urgency", "reason", "consent_override_reason")}
+    kept["shared_fields"] = data.getlist("shared_fields")
+    if data.get("service"):
+        kept["service"] = data["service"]
+    return {name: value for name, value in kept.items() if value}
+
+
+def _send_form(request, origin, form=None, status=200, kept=None):
+    """The referral form: the services of the filter (the site's area first), and the
+    consent's state before anything is filled in."""
     from orienta.people.queries import person_may_be_shared
 
-    filters = ServiceFilterForm(request.GET)
-    theme, q = "", ""
-    if filters.is_valid():
-        theme, q = filters.cleaned_data["theme"], filters.cleaned_data["q"]
-    found = queries.services_for(request.user, origin["site"], theme=theme, q=q)
+    source = request.POST if request.method == "POST" else request.GET
+    filters = ServiceFilterForm(source, visit=origin["visit"])
+    chosen = form["service"].value() if form is not None else (kept or {}).get("service")
+    found = queries.services_for(
+        request.user,
+        origin["site"],
+        themes=filters.themes(),
+        q=filters.words(),
+        keep=_uuid_or_none(chosen),
+    )
     if form is None:
         initial = {"reason": origin["action"].what} if origin["action"] else {}
-        form = ReferralForm(services=found, initial=initial)
+        form = ReferralForm(services=found, initial=initial | (kept or {}))
     else:
-        form.fields["service"].queryset = queries.services_for(request.user, origin["site"])
+        form.fields["service"].queryset = found
+    may_share = person_may_be_shared(origin["person"])
     context = origin | {
         "form": form,
         "filters": filters,
-        "may_share": person_may_be_shared(origin["person"]),
+        "may_share": may_share,
         "is_manager": request.user.role == "manager",
+        "consent_url": None if may_share else _consent_url(request, origin),
     }
     return render(request, "referrals/new.html", context, status=status)
+
+
+def _uuid_or_none(value):
+    try:
+        return UUID(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _consent_url(request, origin) -> str:
+    """The person's consent page, which comes back to this form once consent is recorded."""
+    back = (
+        reverse("referrals:new")
+        + "?"
+        + urlencode(
+            {
+                name: origin[name].pk
+                for name in ("person", "case", "action", "visit")
+                if origin[name] is not None
+            }
+        )
+    )
+    url = reverse("people:consent", args=[origin["person"].pk])
+    return f"{url}?{urlencode({'next': back})}"
 
 
 def _preview(request, origin, form):

@@ -108,7 +108,7 @@ def test_refer_print_confirm_and_close_the_loop(
     refer_for_case.click()
     page.wait_for_url(re.compile(r"/referrals/new/\?person=.*&case="))
     page.select_option("#id_theme", "health")
-    page.locator("form.ref-filter button[type=submit]").click()
+    page.locator(".ref-filter button[type=submit]").click()
     page.check(f"input[name=service][value='{service.pk}']")
     page.select_option("#id_urgency", "soon")
     page.fill("#id_reason", "Suivi de grossesse")
