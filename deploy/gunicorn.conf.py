@@ -21,7 +21,8 @@ bind = [os.environ.get("ORIENTA_BIND", "127.0.0.1:8000")]
 
 # Sync workers: a request takes about 60 ms of CPU (docs/benchmarks.md), so the cores bound the
 # throughput; a few more workers than cores keep a slow request (a PDF, an export) from holding
-# the others up. WEB_CONCURRENCY overrides. Each worker holds about 100 MB of memory.
+# the others up. WEB_CONCURRENCY overrides. A worker holds about 115 MB (resident, part of it
+# shared with the others).
 cores = len(os.sched_getaffinity(0))
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * cores + 1))
 worker_class = "sync"
