@@ -1,6 +1,7 @@
 """`make serve` (deploy/serve) refuses to start without a real secret; the browser test
 (tests/browser/test_serve.py) runs a journey against it."""
 
+import os
 import subprocess
 
 from tests.serving import ROOT, SERVE, production_env
@@ -40,8 +41,14 @@ def test_serve_refuses_the_demo_key_with_the_settings_message(tmp_path):
 
 
 def test_make_serve_runs_the_serve_script_with_the_port_and_no_demo_mode():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}  # not a sub-make
     result = subprocess.run(
-        ["make", "-n", "serve", "PORT=8123"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["make", "--dry-run", "--no-print-directory", "serve", "PORT=8123"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
 
     command = result.stdout.strip().splitlines()[-1]
