@@ -22,6 +22,7 @@ from orienta.fund.forms import (
 )
 from orienta.fund.models import Fund
 from orienta.fund.views import FUND_ROLES, _form_errors
+from orienta.lib.replica import replica_reads
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -173,8 +174,10 @@ def statement(request, provider, period):
 
 
 @login_required
+@replica_reads()
 def report(request):
-    """Spending by theme, service, sex and age band of the beneficiaries: counts and sums only."""
+    """Spending by theme, service, sex and age band of the beneficiaries: counts and sums only
+    (read from the read replica when there is one: DATABASE_REPLICA_URL)."""
     user = request.user
     _require(user.role in FUND_ROLES)
     periods = queries.periods_for(user)
