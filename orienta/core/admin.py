@@ -1,4 +1,4 @@
-"""Configuration for administrators: countries, areas, organisations, sites, users.
+"""Configuration for administrators: countries, areas, organisations, sites, users, themes.
 
 Personal records (persons, households, visits) are deliberately not in the admin: an
 administrator manages accounts and settings, and does not read who came or why.
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from orienta.core import retention
-from orienta.core.models import Area, Country, Organisation, RetentionPeriod, Site, User
+from orienta.core.models import Area, Country, Organisation, RetentionPeriod, Site, Theme, User
 from orienta.core.services import user_deactivate
 
 admin.site.site_header = "Orienta"
@@ -72,6 +72,12 @@ class UserAdmin(BaseUserAdmin):
             ngettext("%(count)d user deactivated.", "%(count)d users deactivated.", count)
             % {"count": count},
         )
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_fr", "name_pt", "name_en", "position", "active"]
+    list_editable = ["position", "active"]
 
 
 class RetentionPeriodForm(forms.ModelForm):

@@ -1,7 +1,7 @@
 """Service directory, following the Open Referral HSDS 3.0 model.
 
 The HSDS *organization* is `core.Organisation`; fields HSDS has and core does not are in
-`OrganisationProfile`. The taxonomy is the programme's themes (`frontdesk.Theme`).
+`OrganisationProfile`. The taxonomy is the programme's themes (`core.Theme`).
 """
 
 from datetime import timedelta
@@ -12,8 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orienta.core.models import Area, BaseModel, Organisation, Role, Site
-from orienta.frontdesk.models import Theme
+from orienta.core.models import Area, BaseModel, Organisation, Role, Site, Theme
 
 STALE_AFTER_DAYS = 180
 

@@ -196,7 +196,8 @@ def _rows(grouped: dict, labels: dict) -> list[Row]:
 def spending(requests, currency: str) -> Spending:
     """What was paid (payments not reversed) by theme of the service, by service, by sex and by
     age band of the beneficiaries: persons, requests, amount, in local currency and euros."""
-    from orienta.frontdesk.models import AgeBand, Theme, age_band
+    from orienta.core.models import Theme
+    from orienta.frontdesk.models import AgeBand, age_band
     from orienta.people.models import Sex
 
     paid = list(

@@ -53,7 +53,7 @@ class ServiceFilterForm(forms.Form):
     q = forms.CharField(label=_("Name of the service"), required=False, max_length=100)
 
     def __init__(self, *args, **kwargs):
-        from orienta.frontdesk.models import Theme
+        from orienta.core.models import Theme
 
         super().__init__(*args, **kwargs)
         themes = [(t.code, t.name) for t in Theme.objects.active()]

@@ -13,8 +13,8 @@ from orienta.audit.models import GENESIS, AccessLogEntry, AppendOnly
 from orienta.audit.queries import access_log_verify
 from orienta.audit.services import access_log_export, access_log_record
 from orienta.conftest import PASSWORD
+from orienta.core.models import Theme
 from orienta.core.services import api_token_issue
-from orienta.frontdesk.models import Theme
 from orienta.frontdesk.services import visit_record
 from orienta.people.services import household_create
 

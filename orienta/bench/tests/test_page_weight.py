@@ -17,8 +17,8 @@ from orienta.bench.pages import (
     weigh,
 )
 from orienta.cases.tests.factories import make_action, make_case
+from orienta.core.models import Theme
 from orienta.directory.tests.factories import make_service
-from orienta.frontdesk.models import Theme
 from orienta.frontdesk.services import visit_record
 from orienta.fund.tests.factories import make_fund, make_fund_request
 from orienta.referrals.tests.factories import make_referral

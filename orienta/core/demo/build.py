@@ -55,8 +55,8 @@ from orienta.core.demo.data import (
     NamePool,
     SiteSpec,
 )
-from orienta.core.models import Area, Country, Event, Organisation, Role, Site, User
-from orienta.frontdesk.models import AgeBand, Theme, Visit
+from orienta.core.models import Area, Country, Event, Organisation, Role, Site, Theme, User
+from orienta.frontdesk.models import AgeBand, Visit
 from orienta.frontdesk.services import visit_record
 from orienta.lib.phones import to_e164
 from orienta.people.models import (

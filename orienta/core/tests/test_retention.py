@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from orienta.core import retention
-from orienta.core.models import Event, RetentionPeriod
-from orienta.frontdesk.models import Theme, Visit
+from orienta.core.models import Event, RetentionPeriod, Theme
+from orienta.frontdesk.models import Visit
 from orienta.frontdesk.services import visit_record
 from orienta.people.models import ConsentEvent, MatchDecision, Person
 from orienta.people.retention import INACTIVE_KIND

@@ -27,7 +27,7 @@ def _post(client, person, svc, **extra):
 
 
 def test_the_form_lists_the_services_of_a_theme(login, consenting, svcs, users):
-    from orienta.frontdesk.models import Theme
+    from orienta.core.models import Theme
 
     health = Theme.objects.create(
         code="health-test", name_fr="Santé", name_pt="Saúde", name_en="Health"
@@ -168,7 +168,7 @@ def test_metrics_by_service_for_one_month(login, consenting, svcs, users):
 
 
 def test_a_referral_made_after_a_visit_comes_from_it(login, consenting, svcs, users):
-    from orienta.frontdesk.models import Theme
+    from orienta.core.models import Theme
     from orienta.frontdesk.services import visit_record
 
     visit = visit_record(
