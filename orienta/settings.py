@@ -72,9 +72,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "orienta.core.middleware.SessionLimitsMiddleware",
+    "orienta.accounts.middleware.SessionLimitsMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "orienta.core.middleware.TwoFactorMiddleware",
+    "orienta.accounts.middleware.TwoFactorMiddleware",
     "orienta.core.middleware.UserLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "orienta.audit.middleware.RefusedAccessMiddleware",
@@ -123,13 +123,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
-LOGIN_URL = "core:login"
+LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:login"
+LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Argon2id at the ASVS minimum (19 MiB, t=2, p=1): see orienta/core/hashers.py.
+# Argon2id at the ASVS minimum (19 MiB, t=2, p=1): see orienta/accounts/hashers.py.
 PASSWORD_HASHERS = [
-    "orienta.core.hashers.Argon2SmallServerHasher",
+    "orienta.accounts.hashers.Argon2SmallServerHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -10,8 +10,6 @@ from django.utils.translation import gettext
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from orienta.api.errors import Detail, FieldErrors, field_error, form_errors
-from orienta.api.pagination import Pages, counted
 from orienta.audit.models import Action, Channel
 from orienta.audit.services import access_log_read, access_log_record, access_log_search
 from orienta.cases import queries, services
@@ -45,6 +43,8 @@ from orienta.cases.views import case_or_refused
 from orienta.core.api import require_recorder, writable_site
 from orienta.core.scoping import PERSONAL_DATA_ROLES, writable_sites
 from orienta.frontdesk.queries import visit_for
+from orienta.lib.api.errors import Detail, FieldErrors, field_error, form_errors
+from orienta.lib.api.pagination import Pages, counted
 from orienta.people.queries import current_membership, person_for
 
 router = Router(tags=["cases"])

@@ -7,8 +7,6 @@ from django.utils import timezone
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from orienta.api.errors import Detail, FieldErrors
-from orienta.api.pagination import Pages, counted
 from orienta.audit.services import access_log_read, access_log_search
 from orienta.fund import queries, services
 from orienta.fund.money import MINOR_UNITS
@@ -22,6 +20,8 @@ from orienta.fund.schemas import (
     RequestOut,
 )
 from orienta.fund.views_common import refusal_logged, repeat_message
+from orienta.lib.api.errors import Detail, FieldErrors
+from orienta.lib.api.pagination import Pages, counted
 
 router = Router(tags=["fund"])
 

@@ -35,14 +35,11 @@ from orienta.fund.models import (
     Period,
     Status,
 )
+from orienta.lib.errors import Refused as DomainRefused
 
 
-class Refused(Exception):
+class Refused(DomainRefused):
     """The action cannot be done in the record's present state; the message says why."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class RepeatFound(Exception):

@@ -8,11 +8,11 @@ from django.utils.translation import gettext
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from orienta.api.errors import Detail, FieldErrors, field_error
-from orienta.api.pagination import Pages, counted
 from orienta.audit.services import access_log_search
 from orienta.core.models import Role
 from orienta.core.scoping import can_record, writable_sites
+from orienta.lib.api.errors import Detail, FieldErrors, field_error
+from orienta.lib.api.pagination import Pages, counted
 from orienta.referrals import queries, services
 from orienta.referrals.models import SharedField, Status, Urgency
 from orienta.referrals.schemas import NoteIn, ReferralFilters, ReferralIn, ReferralOut

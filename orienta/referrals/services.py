@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from orienta.core.models import Role
 from orienta.core.scoping import writable_sites
 from orienta.core.services import event_log
+from orienta.lib.errors import Refused
 from orienta.referrals.models import (
     ANSWERED_STATUSES,
     CODE_ALPHABET,
@@ -30,7 +31,7 @@ from orienta.referrals.models import (
 LINK_MARGIN_DAYS = 7
 
 
-class IllegalTransition(ValidationError):
+class IllegalTransition(Refused, ValidationError):
     """The referral cannot go from its status to the one asked (e.g. serving a declined one)."""
 
 

@@ -320,15 +320,17 @@ def test_strangers_are_sent_to_sign_in_without_a_refusal(client, persons):
 
 def test_sign_in_failed_sign_in_and_sign_out_are_logged(client, users):
     bad = client.post(
-        reverse("core:login"), {"username": "agent_td", "password": "wrong"}, REMOTE_ADDR="10.3.3.3"
+        reverse("accounts:login"),
+        {"username": "agent_td", "password": "wrong"},
+        REMOTE_ADDR="10.3.3.3",
     )
     assert bad.status_code == 200
     failed = _only(action="login_failed")
     assert (failed.username, failed.actor, failed.ip) == ("agent_td", None, "10.3.3.3")
-    good = client.post(reverse("core:login"), {"username": "agent_td", "password": PASSWORD})
+    good = client.post(reverse("accounts:login"), {"username": "agent_td", "password": PASSWORD})
     assert good.status_code == 302
     assert _only(action="login").actor == users["agent_td"]
-    client.post(reverse("core:logout"))
+    client.post(reverse("accounts:logout"))
     assert _only(action="logout").actor == users["agent_td"]
     assert access_log_verify().intact
 

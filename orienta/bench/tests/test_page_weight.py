@@ -91,7 +91,7 @@ def _assert_within_budgets(weight) -> None:
 
 
 def test_the_login_page_is_within_the_2g_budgets(client):
-    weight = weigh(django_client_fetch(client), reverse("core:login"))
+    weight = weigh(django_client_fetch(client), reverse("accounts:login"))
     _assert_within_budgets(weight)
     assert weight.assets, "the first visit loads the stylesheet and the script"
 
@@ -111,7 +111,7 @@ def test_pages_are_sent_compressed(agent_client, persons):
 
 
 def test_no_page_refers_to_another_host(agent_client, persons, followed, client):
-    pages = [(client, reverse("core:login"))]
+    pages = [(client, reverse("accounts:login"))]
     pages += [(agent_client, path) for path in _pages(persons, followed).values()]
     for who, path in pages:
         html = django_client_fetch(who)(path).text

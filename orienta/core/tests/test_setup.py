@@ -117,6 +117,6 @@ def test_pages_load_nothing_from_other_hosts(login, users, persons):
 
 
 def test_pages_send_a_content_security_policy(client, db):
-    response = client.get(reverse("core:login"))
+    response = client.get(reverse("accounts:login"))
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp

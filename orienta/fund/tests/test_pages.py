@@ -250,8 +250,8 @@ def test_the_ledger_cannot_be_edited_in_the_admin(login, users, fund_td):
 def test_the_beneficiary_export_needs_a_reason_and_is_logged(
     login, world, users, persons, fund_td, media
 ):
+    from orienta.accounts.reauth import REAUTH_SESSION_KEY
     from orienta.audit.models import AccessLogEntry, Export
-    from orienta.core.reauth import REAUTH_SESSION_KEY
 
     _paid_by_mobile(world, users, persons)
     client = login(users["manager_td"])

@@ -13,9 +13,9 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from orienta.accounts.reauth import REAUTH_SESSION_KEY
 from orienta.audit.models import AccessLogEntry
 from orienta.core.models import Event, Theme
-from orienta.core.reauth import REAUTH_SESSION_KEY
 from orienta.frontdesk.models import Visit, age_band
 from orienta.frontdesk.services import visit_record
 from orienta.people import rights, services
