@@ -22,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from orienta.accounts.twofactor import otp_required
 from orienta.core.models import Area, Country, Organisation, Role, Site, Theme, User
+from orienta.people.services import person_register
 
 PASSWORD = "a-long-test-password"
 
@@ -171,8 +172,6 @@ def users(world):
 
 @pytest.fixture
 def persons(world, users):
-    from orienta.people.services import person_register
-
     def reg(site, by, **data):
         base = {"sex": "female", "migration_status": "national", "documents": []}
         return person_register(site=site, by=by, data=base | data)

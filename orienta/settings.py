@@ -1,6 +1,7 @@
 """Orienta settings: one file, read from the environment."""
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -57,8 +58,13 @@ INSTALLED_APPS = [
     "orienta.cases",
     "orienta.referrals",
     "orienta.fund",
-    "orienta.bench",
+    # Project level, above the domain apps: the demonstration data and its commands.
+    "orienta.demo",
 ]
+# The benchmark (`manage.py bench`, `generate`) is a development tool, not part of a deployment:
+# installed only when ORIENTA_BENCH=1 (`make bench` sets it) and under pytest (its tests).
+if env_bool("ORIENTA_BENCH") or "pytest" in sys.modules:
+    INSTALLED_APPS.append("orienta.bench")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -52,18 +52,9 @@ class SiteQuerySet(models.QuerySet):
 class OrganisationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Organisations of the countries a user works in (all for HQ roles)."""
-        from orienta.core.scoping import ALL_SITES_ROLES
+        from orienta.core.scoping import organisation_filter
 
-        if not (user and user.is_authenticated and user.is_active):
-            return self.none()
-        qs = self.filter(deleted_at__isnull=True)
-        if user.role in ALL_SITES_ROLES:
-            return qs
-        if user.role == Role.PROVIDER:
-            return qs.filter(pk=user.organisation_id)
-        if user.role == Role.COORDINATOR:
-            return qs.filter(country_id=user.country_id)
-        return qs.filter(country__sites__in=user.sites.all()).distinct()
+        return self.filter(organisation_filter(user), deleted_at__isnull=True)
 
 
 class Country(models.Model):

@@ -36,6 +36,7 @@ from orienta.fund.models import (
     Status,
 )
 from orienta.lib.errors import Refused as DomainRefused
+from orienta.people.queries import current_membership
 
 
 class Refused(DomainRefused):
@@ -382,8 +383,6 @@ def _other_errors(data: RequestInput, rules: FundSettings) -> dict:
 
 
 def _assembled(data, fund, rules, amount, provider, period) -> dict:
-    from orienta.people.queries import current_membership
-
     membership = current_membership(data.person)
     service = (
         data.service

@@ -12,6 +12,8 @@
   answer it as one), and the access log's middleware records it as a refused access naming
   the object (`orienta.audit.middleware`); `person_id` names the person it was about, so the
   refusal shows in that person's log.
+- `AppendOnly`: a change or removal of a row of an append-only table (the access log, the
+  support fund's ledger), which are written once.
 """
 
 from uuid import UUID
@@ -57,3 +59,7 @@ class OutOfScope(Http404):
         self.object_type = object_type
         self.object_id = as_uuid(object_id)
         self.person_id = as_uuid(person_id)
+
+
+class AppendOnly(Exception):
+    """Rows of an append-only table are written once and never changed or removed."""

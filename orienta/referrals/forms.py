@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from orienta.core.models import Theme
 from orienta.referrals.models import SharedField, Status, Urgency
 
 NOTE_MAX = 1000
@@ -53,8 +54,6 @@ class ServiceFilterForm(forms.Form):
     q = forms.CharField(label=_("Name of the service"), required=False, max_length=100)
 
     def __init__(self, *args, **kwargs):
-        from orienta.core.models import Theme
-
         super().__init__(*args, **kwargs)
         themes = [(t.code, t.name) for t in Theme.objects.active()]
         self.fields["theme"].choices = [("", _("All themes"))] + themes

@@ -6,8 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orienta.audit.services import access_log_search
+from orienta.cases.models import Case
 from orienta.core.models import Role
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
+from orienta.frontdesk.models import Visit
 from orienta.referrals import queries
 
 PANEL_LIMIT = 20
@@ -32,8 +34,6 @@ def person_panel(request, person):
 
 def _open_cases(user, person):
     """The person's open cases at the user's sites: a referral can be made for each."""
-    from orienta.cases.models import Case
-
     return list(
         Case.objects.visible_to(user)
         .filter(person=person, site__in=user.sites.all())
@@ -45,8 +45,6 @@ def _open_cases(user, person):
 def _recent_visit(user, person):
     """The person's visit of the last hours at the user's sites: a referral made now comes
     from it."""
-    from orienta.frontdesk.models import Visit
-
     since = timezone.now() - timezone.timedelta(hours=12)
     return (
         Visit.objects.visible_to(user)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from orienta.directory.models import Weekday
 from orienta.referrals.models import Status, Urgency
 
 PAGE = (105, 148)  # A6 portrait, mm
@@ -158,8 +159,6 @@ def service_address(service) -> str:
 
 
 def service_hours(service, site=None) -> str:
-    from orienta.directory.models import Weekday
-
     names = dict(Weekday.choices)
     parts = []
     for schedule in service.schedules.filter(deleted_at__isnull=True):

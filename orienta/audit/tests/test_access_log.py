@@ -103,7 +103,7 @@ def test_concurrent_writers_keep_one_chain(countries, world, users):
             barrier.wait()
             for i in range(25):
                 access_log_record(actor=agent, action="read", channel="api", query=f"{n}-{i}")
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:  # reported below
             errors.append(exc)
         finally:
             connections.close_all()

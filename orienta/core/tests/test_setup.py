@@ -40,6 +40,19 @@ def test_demo_mode_starts_without_a_secret():
     assert _import_settings(ORIENTA_DEMO="1").returncode == 0
 
 
+def test_the_benchmark_is_installed_only_when_asked_for():
+    apps = "from orienta.settings import INSTALLED_APPS as a; print('orienta.bench' in a)"
+    env = {k: v for k, v in os.environ.items() if k != "ORIENTA_BENCH"} | {"ORIENTA_DEMO": "1"}
+
+    def installed(**extra) -> str:
+        command = [sys.executable, "-c", apps]
+        run = subprocess.run(command, cwd=ROOT, env=env | extra, capture_output=True, text=True)
+        return run.stdout.strip()
+
+    assert installed() == "False"
+    assert installed(ORIENTA_BENCH="1") == "True"
+
+
 def test_healthz_answers_without_login(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
