@@ -1,6 +1,5 @@
 """API routes of the support fund, mounted under /api/v1/ by orienta.api.v1."""
 
-from functools import wraps
 from uuid import UUID
 
 from django.utils import timezone
@@ -125,17 +124,6 @@ def _read(request, request_id):
     return req
 
 
-def _refused_as_409(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except services.Refused as exc:
-            return 409, {"detail": exc.message}
-
-    return wrapped
-
-
 def _fresh(request, req) -> dict:
     return request_out(queries.request_for(request.auth, req.pk))
 
@@ -200,7 +188,6 @@ def request_read(request, request_id: UUID):
     summary="Approve a request",
 )
 @refusal_logged
-@_refused_as_409
 def request_approve(request, request_id: UUID):
     """Approve and commit the amount. The site manager approves up to the country's threshold,
     the coordinator any amount; nobody approves their own request (403). If the site's fund
@@ -215,7 +202,6 @@ def request_approve(request, request_id: UUID):
     summary="Reject a request",
 )
 @refusal_logged
-@_refused_as_409
 def request_reject(request, request_id: UUID, payload: ReasonIn):
     """Reject with a reason (required)."""
     req = _read(request, request_id)
@@ -229,7 +215,6 @@ def request_reject(request, request_id: UUID, payload: ReasonIn):
     summary="Cancel a request before payment",
 )
 @refusal_logged
-@_refused_as_409
 def request_cancel(request, request_id: UUID, payload: ReasonIn):
     """Cancel before payment; an approved request gives its commitment back to the fund."""
     req = _read(request, request_id)
@@ -243,7 +228,6 @@ def request_cancel(request, request_id: UUID, payload: ReasonIn):
     summary="Record the payment to the provider",
 )
 @refusal_logged
-@_refused_as_409
 def request_pay(request, request_id: UUID, payload: PayIn):
     """Record that an approved request was paid to its provider: in cash (`receipt_number`) or
     by mobile money (`operator`, one of the country's, and `reference`). A request is paid once;
@@ -260,7 +244,6 @@ def request_pay(request, request_id: UUID, payload: PayIn):
     summary="Reverse a payment",
 )
 @refusal_logged
-@_refused_as_409
 def request_reverse(request, request_id: UUID, payload: ReasonIn):
     """Reverse a payment with a reason (required): the money returns to the site's fund; the
     payment stays on record."""

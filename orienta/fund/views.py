@@ -20,6 +20,7 @@ from orienta.fund.models import Status
 from orienta.fund.money import quantum
 from orienta.fund.refs import priced_option, request_input
 from orienta.fund.views_common import refusal_logged, repeat_message
+from orienta.lib.errors import refused_message
 from orienta.people.queries import person_for
 from orienta.referrals.queries import referral_for
 
@@ -195,7 +196,7 @@ def _act(request, req, action, form_name=None, form=None):
     try:
         action()
     except services.Refused as exc:
-        messages.error(request, exc.message)
+        refused_message(request, exc)
         return redirect("fund:request", pk=req.pk)
     except ValidationError as exc:
         if form is None:
