@@ -13,7 +13,7 @@ from orienta.audit.models import GENESIS, AccessLogEntry, AppendOnly
 from orienta.audit.queries import access_log_verify
 from orienta.audit.services import access_log_export, access_log_record
 from orienta.conftest import PASSWORD
-from orienta.core.models import Theme
+from orienta.core.models import Country, Theme
 from orienta.core.services import api_token_issue
 from orienta.frontdesk.services import visit_record
 from orienta.people.services import household_create
@@ -80,8 +80,6 @@ def countries(transactional_db):
     import importlib
 
     from django.apps import apps
-
-    from orienta.core.models import Country
 
     if not Country.objects.exists():
         importlib.import_module("orienta.core.migrations.0002_seed_countries").seed(apps, None)

@@ -13,6 +13,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from orienta.api.v1 import api
+from orienta.audit.exports import export_create
 from orienta.audit.models import AccessLogEntry
 from orienta.conftest import force_login_verified
 from orienta.core.services import api_token_issue
@@ -151,7 +152,6 @@ ROUTES = {
 def _export(objs):
     """An export of the scope's person, made by the coordinator of its country (once)."""
     if "export" not in objs:
-        from orienta.audit.exports import export_create
         from orienta.core.models import User
 
         person = objs["person"]
@@ -252,8 +252,6 @@ def test_every_route_is_in_the_matrix():
 
 @pytest.fixture
 def scope(world, users, persons):
-    from orienta.frontdesk.models import Visit  # noqa: F401
-
     return {
         "in": {"site": world["sites"]["td"], "person": persons["person_td"]},
         "out": {"site": world["sites"]["mz"], "person": persons["person_mz"]},

@@ -9,6 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from orienta.frontdesk.models import Visit
+from orienta.settings import INSECURE_DEFAULT_KEY
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -31,8 +34,6 @@ def test_refuses_to_start_without_a_secret_outside_demo_mode():
 
 
 def test_refuses_the_demo_secret_outside_demo_mode():
-    from orienta.settings import INSECURE_DEFAULT_KEY
-
     assert _import_settings(SECRET_KEY=INSECURE_DEFAULT_KEY).returncode != 0
 
 
@@ -103,8 +104,6 @@ def test_dates_follow_the_user_language(login, users, persons, lang, expected):
 
 def test_visit_times_are_shown_in_the_site_time_zone(login, users, persons):
     import datetime
-
-    from orienta.frontdesk.models import Visit
 
     # 12:00 UTC is 13:00 in N'Djamena (UTC+1).
     at = datetime.datetime(2026, 3, 2, 12, 0, tzinfo=datetime.UTC)

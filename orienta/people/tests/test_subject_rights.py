@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from orienta.accounts.reauth import REAUTH_SESSION_KEY
 from orienta.audit.models import AccessLogEntry
+from orienta.audit.queries import access_log_verify
 from orienta.core.models import Event, Theme
 from orienta.frontdesk.models import Visit, age_band
 from orienta.frontdesk.services import visit_record
@@ -355,8 +356,6 @@ def test_coordinator_erases_through_the_page_with_the_code_typed(coordinator, ac
 def test_erasure_clears_the_searches_that_named_the_person_and_the_log_still_verifies(
     achta, users, login
 ):
-    from orienta.audit.queries import access_log_verify
-
     agent = login(users["agent_td"])
     agent.get(reverse("people:search"), {"q": "Achta Mahamat"})
     agent.get(reverse("people:search"), {"q": "Ngarta"})

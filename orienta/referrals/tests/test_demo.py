@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
+from orienta.core.models import User
 from orienta.referrals.models import Referral, ReferralEvent, Status
 
 HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -42,7 +43,6 @@ def test_demo_referrals_in_every_state(loaded, db):
 
 
 def test_demo_metrics_read_as_months_of_work(loaded, db):
-    from orienta.core.models import User
     from orienta.referrals.queries import referral_metrics
 
     metrics = referral_metrics(User.objects.get(username="coordinator-td"))
