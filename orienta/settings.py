@@ -1,6 +1,7 @@
 """Orienta settings: one file, read from the environment."""
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -57,8 +58,13 @@ INSTALLED_APPS = [
     "orienta.cases",
     "orienta.referrals",
     "orienta.fund",
-    "orienta.bench",
+    # Project level, above the domain apps: the demonstration data and its commands.
+    "orienta.demo",
 ]
+# The benchmark (`manage.py bench`, `generate`) is a development tool, not part of a deployment:
+# installed only when ORIENTA_BENCH=1 (`make bench` sets it) and under pytest (its tests).
+if env_bool("ORIENTA_BENCH") or "pytest" in sys.modules:
+    INSTALLED_APPS.append("orienta.bench")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -72,9 +78,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "orienta.core.middleware.SessionLimitsMiddleware",
+    "orienta.accounts.middleware.SessionLimitsMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "orienta.core.middleware.TwoFactorMiddleware",
+    "orienta.accounts.middleware.TwoFactorMiddleware",
     "orienta.core.middleware.UserLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "orienta.audit.middleware.RefusedAccessMiddleware",
@@ -139,13 +145,13 @@ if os.environ.get("DATABASE_REPLICA_URL"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
-LOGIN_URL = "core:login"
+LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:login"
+LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Argon2id at the ASVS minimum (19 MiB, t=2, p=1): see orienta/core/hashers.py.
+# Argon2id at the ASVS minimum (19 MiB, t=2, p=1): see orienta/accounts/hashers.py.
 PASSWORD_HASHERS = [
-    "orienta.core.hashers.Argon2SmallServerHasher",
+    "orienta.accounts.hashers.Argon2SmallServerHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [

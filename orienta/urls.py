@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from orienta.api import errors
 from orienta.api.v1 import api
+from orienta.lib.api import errors
 
 urlpatterns = [
     path("", include("orienta.core.urls")),
+    path("", include("orienta.accounts.urls")),
     path("", include("orienta.people.urls")),
     path("", include("orienta.frontdesk.urls")),
     path("", include("orienta.audit.urls")),

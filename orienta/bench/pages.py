@@ -21,9 +21,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from orienta.bench import followup_pages, writer
-from orienta.core.models import Role, Site, User
+from orienta.core.models import Role, Site, Theme, User
 from orienta.core.services import api_token_issue
-from orienta.frontdesk.models import Theme, Visit
+from orienta.frontdesk.models import Visit
 from orienta.frontdesk.queries import day_bounds
 from orienta.lib.ids import uuid7
 from orienta.people.models import Person

@@ -12,7 +12,7 @@ from orienta.cases.models import (
     ContactKind,
     Risk,
 )
-from orienta.frontdesk.models import Theme
+from orienta.core.models import Theme
 
 MAX_DUE_YEARS = 3
 

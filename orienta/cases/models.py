@@ -142,7 +142,7 @@ class Case(BaseModel):
         related_name="cases",
         verbose_name=_("responsible agent"),
     )
-    needs = models.ManyToManyField("frontdesk.Theme", related_name="cases", verbose_name=_("needs"))
+    needs = models.ManyToManyField("core.Theme", related_name="cases", verbose_name=_("needs"))
     risk = models.CharField(_("risk level"), max_length=10, choices=Risk.choices)
     assessment = models.TextField(_("assessment"), blank=True)
     sensitive = models.BooleanField(

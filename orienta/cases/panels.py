@@ -21,6 +21,7 @@ def person_actions(request, person):
     query = f"?visit={visit.pk}" if visit else f"?person={person.pk}"
     return [PageAction(reverse("cases:new") + query, _("Open a case"), rank=30)]
 
+
 # Sections and menu entries after those of the apps with a smaller ORDER (core.page_panels).
 ORDER = 10
 

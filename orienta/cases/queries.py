@@ -18,7 +18,7 @@ from orienta.cases.models import (
     FollowUpStatus,
     Status,
 )
-from orienta.core.models import Role
+from orienta.core.models import Role, User
 from orienta.core.scoping import personal_site_filter
 
 # The lines of each worklist section shown on the worklist; the rest are a link away.
@@ -277,8 +277,6 @@ def worklist(user, sites, *, agent=None) -> Worklist:
 
 
 def site_agents(sites):
-    from orienta.core.models import User
-
     return (
         User.objects.filter(sites__in=sites, role__in=(Role.AGENT, Role.MANAGER), is_active=True)
         .distinct()

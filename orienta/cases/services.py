@@ -28,17 +28,14 @@ from orienta.cases.models import (
 from orienta.core.models import Role, Site, User
 from orienta.core.scoping import can_record, personal_site_filter, writable_sites
 from orienta.core.services import StaleEdit, event_log
+from orienta.lib.errors import Refused
 from orienta.people.models import Person
 
 BREAK_GLASS_HOURS = 3
 
 
-class CaseRefused(Exception):
+class CaseRefused(Refused):
     """The change is not allowed in the case's present state; the message says why."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def _check_writer(user: User, site: Site) -> None:

@@ -35,6 +35,7 @@ from orienta.core.queries import site_for
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record, writable_sites
 from orienta.core.services import StaleEdit
 from orienta.frontdesk.queries import visit_for
+from orienta.lib.errors import refused_message
 from orienta.people.queries import current_membership, person_for
 
 
@@ -248,7 +249,7 @@ def case_edit(request, pk):
         context.update(case=fresh, version=fresh.version, form=CaseForm(instance=fresh))
         return render(request, "cases/form.html", context, status=409)
     except services.CaseRefused as refused:
-        messages.error(request, refused.message)
+        refused_message(request, refused)
         return render(request, "cases/form.html", context, status=409)
     messages.success(request, _("The changes are saved."))
     return redirect("cases:detail", pk=case.pk)
@@ -295,7 +296,7 @@ def _refused_or_stale(request, case, exc) -> None:
     if isinstance(exc, StaleEdit):
         _stale_message(request)
     else:
-        messages.error(request, exc.message)
+        refused_message(request, exc)
 
 
 @_recorder
@@ -308,7 +309,7 @@ def action_add(request, pk):
     try:
         services.case_action_add(case=case, by=request.user, **form.cleaned_data)
     except services.CaseRefused as exc:
-        messages.error(request, exc.message)
+        refused_message(request, exc)
         return render_case(request, queries.case_for(request.user, pk), status=409)
     messages.success(request, _("The action is planned."))
     return redirect(reverse("cases:detail", args=[case.pk]) + "#actions")
@@ -350,7 +351,7 @@ def followup_add(request, pk):
             case=case, by=request.user, planned=planned, **form.cleaned_data
         )
     except services.CaseRefused as exc:
-        messages.error(request, exc.message)
+        refused_message(request, exc)
         return render_case(request, queries.case_for(request.user, pk), status=409)
     messages.success(request, _("The contact is recorded."))
     return redirect(reverse("cases:detail", args=[case.pk]) + "#followups")
@@ -366,7 +367,7 @@ def followup_plan(request, pk):
     try:
         services.case_followup_plan(case=case, by=request.user, **form.cleaned_data)
     except services.CaseRefused as exc:
-        messages.error(request, exc.message)
+        refused_message(request, exc)
         return render_case(request, queries.case_for(request.user, pk), status=409)
     messages.success(request, _("The contact is planned."))
     return redirect(reverse("cases:detail", args=[case.pk]) + "#followups")
@@ -380,7 +381,7 @@ def followup_cancel(request, pk):
     try:
         services.case_followup_cancel(followup=followup, by=request.user)
     except services.CaseRefused as exc:
-        messages.error(request, exc.message)
+        refused_message(request, exc)
         return render_case(request, case, status=409)
     return redirect(reverse("cases:detail", args=[case.pk]) + "#followups")
 

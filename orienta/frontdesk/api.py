@@ -8,16 +8,16 @@ from django.utils.translation import gettext
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from orienta.api.errors import Detail, FieldErrors, field_error, form_errors
-from orienta.api.pagination import Pages, counted
 from orienta.audit.services import access_log_search
 from orienta.core.api import writable_site
-from orienta.core.models import Site
+from orienta.core.models import Site, Theme
 from orienta.frontdesk.forms import AnonymousVisitForm, VisitForm
-from orienta.frontdesk.models import Theme, Visit
+from orienta.frontdesk.models import Visit
 from orienta.frontdesk.queries import day_bounds
 from orienta.frontdesk.schemas import ThemeOut, VisitFilters, VisitIn, VisitOut
 from orienta.frontdesk.services import visit_record
+from orienta.lib.api.errors import Detail, FieldErrors, field_error, form_errors
+from orienta.lib.api.pagination import Pages, counted
 from orienta.people.queries import person_for
 
 router = Router(tags=["front desk"])

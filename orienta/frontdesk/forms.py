@@ -3,7 +3,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orienta.frontdesk.models import AgeBand, Channel, Outcome, Theme, Visit
+from orienta.core.models import Theme
+from orienta.frontdesk.models import AgeBand, Channel, Outcome, Visit
 from orienta.people.models import Sex
 
 

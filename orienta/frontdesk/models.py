@@ -1,44 +1,12 @@
-"""Themes of requests and visits to a BIOSP."""
+"""Visits to a BIOSP and what they were about (the themes are core's `Theme`)."""
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from orienta.core.models import BaseModel, Site
+from orienta.core.models import BaseModel, Site, Theme
 from orienta.core.scoping import ScopedQuerySet
 from orienta.people.models import Person, Sex
-
-
-class ThemeQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(active=True)
-
-
-class Theme(models.Model):
-    """A theme of request; configurable, its name stored in the three languages."""
-
-    code = models.SlugField(_("code"), max_length=40, primary_key=True)
-    name_fr = models.CharField(_("name (French)"), max_length=120)
-    name_pt = models.CharField(_("name (Portuguese)"), max_length=120)
-    name_en = models.CharField(_("name (English)"), max_length=120)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    active = models.BooleanField(_("active"), default=True)
-
-    objects = ThemeQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["position", "code"]
-        verbose_name = _("theme")
-        verbose_name_plural = _("themes")
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        lang = (get_language() or "fr")[:2]
-        return getattr(self, f"name_{lang}", "") or self.name_en
 
 
 class Channel(models.TextChoices):

@@ -5,7 +5,8 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
-from orienta.frontdesk.models import AgeBand, Channel, Outcome, Theme, Visit
+from orienta.core.models import Theme
+from orienta.frontdesk.models import AgeBand, Channel, Outcome, Visit
 from orienta.people.models import Sex
 
 

@@ -16,6 +16,7 @@ from orienta.frontdesk import queries, services
 from orienta.frontdesk.forms import AnonymousVisitForm, VisitForm
 from orienta.frontdesk.models import Outcome
 from orienta.people.forms import PersonSearchForm, SiteChoiceForm
+from orienta.people.hooks import mask_sensitive
 from orienta.people.queries import current_membership, person_for
 
 
@@ -31,7 +32,7 @@ def day(request):
     if site is None:
         raise PermissionDenied
     visits = list(queries.visits_today(request.user, site))
-    _mask_sensitive(request.user, visits)
+    mask_sensitive(request.user, [v.person for v in visits if v.person is not None])
     access_log_search(request, query=f"site={site.code}", results=len(visits), object_type="visit")
     context = {
         "site": site,
@@ -41,16 +42,6 @@ def day(request):
         "search_form": PersonSearchForm(),
     }
     return render(request, "frontdesk/day.html", context)
-
-
-def _mask_sensitive(user, visits) -> None:
-    """Persons with a sensitive case the user may not see are listed by their initials."""
-    from orienta.cases.queries import masked_person_ids
-
-    masked = masked_person_ids(user, [v.person_id for v in visits])
-    for v in visits:
-        if v.person is not None:
-            v.person.masked = v.person_id in masked
 
 
 @login_required

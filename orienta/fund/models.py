@@ -15,11 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from orienta.core.models import BaseModel, Country, Organisation, Site
 from orienta.core.scoping import ScopedQuerySet, site_filter
+from orienta.lib.errors import AppendOnly
 from orienta.lib.ids import uuid7
-
-
-class AppendOnly(Exception):
-    """Ledger entries are written once and never changed or removed."""
 
 
 # Eligibility criteria a country may use; each country enables those its programme applies.

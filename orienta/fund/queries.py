@@ -10,8 +10,10 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 from django.http import Http404
 
+from orienta.cases.models import Case
 from orienta.core.models import Organisation, Role, Site
 from orienta.core.scoping import site_filter
+from orienta.referrals.models import Referral
 
 RELATED = ("site", "site__country", "person", "provider", "period", "account__fund", "created_by")
 
@@ -48,9 +50,7 @@ def referral_fund_status(referral) -> str | None:
 def requests_visible(user):
     """Fund requests the user may see: the site scope, minus those tied to a sensitive case or a
     referral the user may not see."""
-    from orienta.cases.models import Case
     from orienta.fund.models import FundRequest
-    from orienta.referrals.models import Referral
 
     return FundRequest.objects.visible_to(user).filter(
         Q(case_action__isnull=True) | Q(case_action__case__in=Case.objects.visible_to(user)),

@@ -15,8 +15,11 @@ from fpdf.enums import XPos, YPos
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from orienta.core.models import Theme
+from orienta.frontdesk.models import AgeBand, age_band
 from orienta.fund.money import money_format
 from orienta.lib.pdf import latin1
+from orienta.people.models import Sex
 
 
 def _day(value) -> str:
@@ -175,9 +178,6 @@ def _rows(grouped: dict, labels: dict) -> list[Row]:
 def spending(requests, currency: str) -> Spending:
     """What was paid (payments not reversed) by theme of the service, by service, by sex and by
     age band of the beneficiaries: persons, requests, amount, in local currency and euros."""
-    from orienta.frontdesk.models import AgeBand, Theme, age_band
-    from orienta.people.models import Sex
-
     paid = list(
         requests.filter(status="paid")
         .select_related("person", "service")
@@ -223,8 +223,6 @@ def spending(requests, currency: str) -> Spending:
 def beneficiaries_xlsx(requests, period) -> bytes:
     """The requests of a period with their beneficiaries, one line each (personal data: made
     only through an export with a reason, see views_reports.export)."""
-    from orienta.frontdesk.models import age_band
-
     book = Workbook()
     sheet = book.active
     sheet.title = period.name[:31] or "requests"

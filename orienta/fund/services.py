@@ -36,14 +36,12 @@ from orienta.fund.models import (
     Period,
     Status,
 )
+from orienta.lib.errors import Refused as DomainRefused
+from orienta.people.queries import current_membership
 
 
-class Refused(Exception):
+class Refused(DomainRefused):
     """The action cannot be done in the record's present state; the message says why."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class RepeatFound(Exception):
@@ -408,8 +406,6 @@ def _other_errors(data: RequestInput, rules: FundSettings) -> dict:
 
 
 def _assembled(data, fund, rules, amount, provider, period) -> dict:
-    from orienta.people.queries import current_membership
-
     membership = current_membership(data.person)
     service = (
         data.service

@@ -10,14 +10,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from orienta.audit.services import access_log_read, access_log_search
+from orienta.cases.queries import action_for
 from orienta.core.models import Role
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
+from orienta.directory.models import CostOption, Service
 from orienta.fund import queries, services
 from orienta.fund.forms import CancelForm, PaymentForm, ReasonForm, RequestForm
 from orienta.fund.models import Status
 from orienta.fund.money import quantum
 from orienta.fund.refs import priced_option, request_input
 from orienta.fund.views_common import refusal_logged, repeat_message
+from orienta.lib.errors import refused_message
+from orienta.people.queries import person_for
+from orienta.referrals.queries import referral_for
 
 FUND_ROLES = (Role.AGENT, Role.MANAGER, Role.COORDINATOR, Role.ME, Role.ADMIN)
 
@@ -63,7 +68,6 @@ def queue(request):
 
 
 def _options(user, country):
-    from orienta.directory.models import CostOption, Service
     from orienta.fund.money import money_format
 
     found = (
@@ -89,17 +93,11 @@ def _options(user, country):
 
 def _origin(request, user):
     """The person, and the referral or case action the request comes from (query string)."""
-    from orienta.people.queries import person_for
-
     source = request.POST if request.method == "POST" else request.GET
     refs = {k: source.get(k) or None for k in ("person", "referral", "case_action")}
     if refs["referral"] and not refs["person"]:
-        from orienta.referrals.queries import referral_for
-
         refs["person"] = str(referral_for(user, refs["referral"]).person_id)
     if refs["case_action"] and not refs["person"]:
-        from orienta.cases.queries import action_for
-
         refs["person"] = str(action_for(user, refs["case_action"]).case.person_id)
     if not refs["person"]:
         raise Http404
@@ -110,8 +108,6 @@ def _referral(user, refs):
     """The referral the request is made for (in the user's scope), or None."""
     if not refs["referral"]:
         return None
-    from orienta.referrals.queries import referral_for
-
     return referral_for(user, refs["referral"])
 
 
@@ -217,7 +213,7 @@ def _act(request, req, action, form_name=None, form=None):
     try:
         action()
     except services.Refused as exc:
-        messages.error(request, exc.message)
+        refused_message(request, exc)
         return redirect("fund:request", pk=req.pk)
     except ValidationError as exc:
         if form is None:

@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from orienta.accounts.reauth import require_recent_auth
 from orienta.audit.exports import export_create
 from orienta.audit.services import access_log_export
 from orienta.core.models import Role
-from orienta.core.reauth import require_recent_auth
 from orienta.fund import queries, reports, services
 from orienta.fund.forms import (
     AllocationForm,

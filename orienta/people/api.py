@@ -6,11 +6,11 @@ from django.utils.translation import gettext
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from orienta.api.errors import Detail, FieldErrors, form_errors
-from orienta.api.pagination import Pages, counted
 from orienta.audit.services import access_log_read, access_log_search
 from orienta.core.api import require_recorder, writable_site
 from orienta.core.models import Area
+from orienta.lib.api.errors import Detail, FieldErrors, form_errors
+from orienta.lib.api.pagination import Pages, counted
 from orienta.people.forms import PersonForm
 from orienta.people.models import Person
 from orienta.people.queries import person_candidates, person_for, person_search

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from orienta.core.models import Area
+from orienta.core.scoping import writable_sites
 from orienta.lib.phones import InvalidPhone, to_e164
 from orienta.lib.widgets import QuickSelect
 from orienta.people.models import CivilDocument, Person
@@ -187,8 +188,6 @@ class SiteChoiceForm(forms.Form):
     site = forms.ModelChoiceField(label=_("Site"), queryset=None, to_field_name="code")
 
     def __init__(self, *args, user, **kwargs):
-        from orienta.core.scoping import writable_sites
-
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = writable_sites(user)
         self.default = writable_sites(user).select_related("country").first()

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from orienta.core.scoping import personal_site_filter
 from orienta.people import matching
-from orienta.people.models import ConsentEvent, Household, Person, PersonMatchKey
+from orienta.people.models import ConsentEvent, Person, PersonMatchKey
 
 # The persons scored in full by a duplicate search, among those sharing a match key.
 CANDIDATE_POOL = 200
@@ -51,13 +51,6 @@ def person_by_code_for(user, code: str) -> Person:
     if person is None:
         raise Http404
     return person_for(user, person.pk)
-
-
-def household_for(user, pk) -> Household:
-    household = Household.objects.visible_to(user).filter(pk=pk).select_related("site").first()
-    if household is None:
-        raise Http404
-    return household
 
 
 def person_search(user, q: str):

@@ -5,7 +5,7 @@ A person's records are the person and every record merged into it (`record_group
 same human being, so an export shows them all and an erasure erases them all.
 
 Visits are reached through the person's reverse relation (`person.visits`), so the registry
-does not import the front desk.
+does not import the front desk; the apps above add their records through `people.hooks`.
 """
 
 import re
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from orienta.audit.services import access_log_scrub
 from orienta.core.models import Event, Role, User
 from orienta.core.services import StaleEdit, event_log
-from orienta.lib.plugins import app_modules
+from orienta.people.hooks import app_rights
 from orienta.people.models import (
     CONSENT_FIELDS,
     ConsentEvent,
@@ -242,7 +242,7 @@ def person_export_data(person: Person) -> dict:
             .select_related("site", "merged_by")
             .order_by("merged_at")
         ],
-        **{key: module.export(ids) for key, module in _app_rights()},
+        **{key: module.export(ids) for key, module in app_rights()},
         "events": [
             {
                 "at": e.at.isoformat(),
@@ -320,18 +320,6 @@ def _first_of_month_keeping_ages(birth: date, on: list[date]) -> date:
 
     best = max(candidates, key=lambda m: (same_ages(m), -candidates.index(m)))
     return date(birth.year, best, 1)
-
-
-def _app_rights():
-    """Apps that hold records about a person, each with `orienta/<app>/rights.py` defining
-    `EXPORT_KEY` (its section of the data-subject export), `export(ids)` (that section) and
-    `erase(ids, by=)` (its part of the erasure); found by `lib.plugins`, so the registry does
-    not import the apps above it."""
-    return [
-        (module.EXPORT_KEY, module)
-        for module in app_modules("rights")
-        if hasattr(module, "EXPORT_KEY")
-    ]
 
 
 def _dates_that_count(person: Person) -> list[date]:
@@ -466,7 +454,7 @@ def _erase_group(root: Person, *, by: User | None, reason: str) -> Person:
     redact = _redactor(replacements)
     PersonMatchKey.objects.filter(person__in=ids).delete()
     _scrub_linked_records(ids, redact, by, now)
-    for _key, module in _app_rights():
+    for _key, module in app_rights():
         module.erase(ids, by=by)
     access_log_scrub(set(replacements))
     event_log(

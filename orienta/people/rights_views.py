@@ -17,10 +17,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from orienta.accounts.reauth import require_recent_auth
 from orienta.audit.exports import export_create, keep_days, link_minutes
 from orienta.audit.services import access_log_read
 from orienta.core.models import Role
-from orienta.core.reauth import require_recent_auth
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
 from orienta.core.services import StaleEdit
 from orienta.people import queries, rights

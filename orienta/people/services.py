@@ -2,16 +2,16 @@
 
 from datetime import date
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from orienta.core.models import Site, User
 from orienta.core.scoping import can_merge, can_record, writable_sites
 from orienta.core.services import StaleEdit, event_log, site_next_code
 from orienta.people import matching
+from orienta.people.hooks import records_follow_survivor
 from orienta.people.models import (
     CONSENT_FIELDS,
     ConsentEvent,
@@ -300,7 +300,8 @@ def person_merge(*, survivor: Person, merged: Person, by: User, reason: str = ""
         visit.updated_by, visit.updated_at = by, timezone.now()
         visit.save()
     _move_membership(survivor, merged)
-    _move_records(survivor, merged, by)
+    # The records other apps keep about the person follow: cases, referrals, fund requests.
+    records_follow_survivor(survivor=survivor, merged=merged, by=by)
     merged.merged_into = survivor
     merged.deleted_at = timezone.now()
     merged.version += 1
@@ -316,18 +317,6 @@ def person_merge(*, survivor: Person, merged: Person, by: User, reason: str = ""
         data={"merged": str(merged.pk), "merged_code": merged.code},
     )
     return log
-
-
-# The records other apps keep about a person follow the survivor of a merge: nothing is lost
-# and the case, referral or payment history reads as one person's.
-FOLLOW_SURVIVOR = ("cases.Case", "referrals.Referral", "fund.FundRequest")
-
-
-def _move_records(survivor: Person, merged: Person, by: User) -> None:
-    for label in FOLLOW_SURVIVOR:
-        apps.get_model(label).objects.filter(person=merged).update(
-            person=survivor, version=F("version") + 1, updated_by=by, updated_at=timezone.now()
-        )
 
 
 @transaction.atomic

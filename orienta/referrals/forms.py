@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from orienta.core.models import Theme
 from orienta.referrals.models import SharedField, Status, Urgency
 
 NOTE_MAX = 1000
@@ -59,8 +60,6 @@ class ServiceFilterForm(forms.Form):
     q = forms.CharField(label=_("Name of the service"), required=False, max_length=100)
 
     def __init__(self, data=None, *, visit=None, **kwargs):
-        from orienta.frontdesk.models import Theme
-
         self.visit_themes = list(visit.themes.all()) if visit else []
         if self.visit_themes and data is not None and "theme" not in data:
             data = data.copy()

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orienta.audit.services import access_log_search
+from orienta.cases.models import Case
 from orienta.core.models import Role
 from orienta.core.page_panels import PageAction
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
@@ -30,6 +31,7 @@ def person_actions(request, person):
         url = reverse("referrals:new") + f"?person={person.pk}&visit={visit.pk}"
     return [PageAction(url, _("Refer"), rank=10)]
 
+
 # Sections and menu entries after those of the apps with a smaller ORDER (core.page_panels).
 ORDER = 20
 
@@ -53,8 +55,6 @@ def person_panel(request, person):
 
 def _open_cases(user, person):
     """The person's open cases at the user's sites: a referral can be made for each."""
-    from orienta.cases.models import Case
-
     return list(
         Case.objects.visible_to(user)
         .filter(person=person, site__in=user.sites.all())

@@ -14,9 +14,9 @@ from orienta.audit.models import Action, Channel
 from orienta.audit.services import access_log_record, access_log_search, client_ip
 from orienta.core.models import Role
 from orienta.referrals import queries, services
+from orienta.referrals.access import OBJECT, log_read, referral_or_refuse
 from orienta.referrals.forms import AnswerForm
 from orienta.referrals.models import TRANSITIONS, Actor, Status, token_digest
-from orienta.referrals.views import OBJECT, answer, log_read, referral_or_refuse
 
 # What a provider answers, through the link or with an account alike, where the referral's
 # status allows it (cancelling is the agent's).
@@ -63,7 +63,12 @@ def confirm(request, token):
     if request.method == "POST":
         if form is not None and form.is_valid():
             try:
-                answer(referral, form.cleaned_data, by=None, actor=Actor.PROVIDER_LINK)
+                services.referral_answer(
+                    referral=referral,
+                    status=form.cleaned_data["status"],
+                    note=form.cleaned_data.get("note", ""),
+                    actor=Actor.PROVIDER_LINK,
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -126,7 +131,13 @@ def provider_detail(request, pk):
     if request.method == "POST":
         if form is not None and form.is_valid():
             try:
-                answer(referral, form.cleaned_data, by=request.user, actor=Actor.PROVIDER_ACCOUNT)
+                services.referral_answer(
+                    referral=referral,
+                    status=form.cleaned_data["status"],
+                    note=form.cleaned_data.get("note", ""),
+                    by=request.user,
+                    actor=Actor.PROVIDER_ACCOUNT,
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:

@@ -3,13 +3,18 @@
 from collections import defaultdict
 from statistics import median
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from orienta.cases.queries import action_for, case_for, initials, masked_person_ids
 from orienta.core.models import Role
-from orienta.core.scoping import can_record, writable_sites
+from orienta.core.scoping import can_record, site_filter, writable_sites
+from orienta.directory.models import Service
+from orienta.frontdesk.models import Visit
+from orienta.people.queries import person_for
 from orienta.referrals.models import (
     ANSWERED_STATUSES,
     OPEN_STATUSES,
@@ -46,11 +51,62 @@ def referral_list(user, *, status: str = "", person=None, site_ids=None):
     return qs.order_by("-sent_at")
 
 
+# Sending: where a referral comes from and which site sends it
+# =============================================================================================
+
+
+def origin_belongs(*, person, case=None, action=None, visit=None) -> bool:
+    """A referral's case, case action and visit must be the person's (and the action the
+    case's, when both are given)."""
+    case = case or (action.case if action is not None else None)
+    return not (
+        (case is not None and case.person_id != person.pk)
+        or (action is not None and action.case_id != case.pk)
+        or (visit is not None and visit.person_id != person.pk)
+    )
+
+
+def referral_origin(user, *, person, case=None, action=None, visit=None):
+    """The person, case, case action and visit (ids) a referral comes from, each in the user's
+    scope and the person's: `(person, case, action, visit)`, else 404. The action's case is
+    the case when only the action is given."""
+    try:
+        found_person = person_for(user, person)
+        found_case = case_for(user, case) if case else None
+        found_action = action_for(user, action) if action else None
+        found_visit = Visit.objects.visible_to(user).filter(pk=visit).first() if visit else None
+    except ValidationError:  # an id that is not a UUID
+        raise Http404 from None
+    found_case = found_case or (found_action.case if found_action else None)
+    if visit and found_visit is None:
+        raise Http404
+    if not origin_belongs(
+        person=found_person, case=found_case, action=found_action, visit=found_visit
+    ):
+        raise Http404
+    return found_person, found_case, found_action, found_visit
+
+
+def sending_site(user, *, person, case=None, visit=None, code: str = ""):
+    """The site a referral is sent from, among those the user records at: the one named by
+    `code` (the API may name it; None if the user does not record there), else the case's, the
+    visit's or the person's site. A referral from a case or visit of a site the user does not
+    record at is refused (403); a person of another site is referred from the user's first
+    site."""
+    sites = writable_sites(user)
+    if code:
+        return sites.filter(code=code.strip().upper()).first()
+    for candidate in (case and case.site_id, visit and visit.site_id, person.site_id):
+        if candidate and sites.filter(pk=candidate).exists():
+            return sites.get(pk=candidate)
+    if case or visit:
+        raise PermissionDenied
+    return sites.select_related("country").first()
+
+
 def label_persons(user, referrals) -> list:
     """The referrals, each with `person_label`: the person's name, or only initials when the
     person has a sensitive case the user may not see (as the lists of cases do)."""
-    from orienta.cases.queries import initials, masked_person_ids
-
     referrals = list(referrals)
     masked = masked_person_ids(user, [r.person_id for r in referrals])
     for r in referrals:
@@ -131,8 +187,6 @@ def metrics_scope(user):
 
     Counts only: no person is shown. Sensitive cases count too (aggregates keep counts true).
     """
-    from orienta.core.scoping import site_filter
-
     return Referral.objects.filter(site_filter(user, "site__"), deleted_at__isnull=True)
 
 
@@ -195,8 +249,6 @@ def services_for(user, site, *, themes=(), q: str = "", keep=None):
     `themes` and matching `q` (with the service `keep` whatever the filter: the one already
     chosen). Those serving the site's area come first, then those that state no area, then the
     rest of the country; by name within each."""
-    from orienta.directory.models import Service
-
     qs = Service.objects.visible_to(user).filter(
         status="active", organisation__country_id=site.country_id
     )

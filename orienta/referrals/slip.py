@@ -18,9 +18,11 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from orienta.directory.models import Weekday
 from orienta.lib.pdf import fit, latin1, wrap
 from orienta.lib.plugins import hooks
 from orienta.referrals.models import Status, Urgency
+from orienta.referrals.queries import shared_data
 
 PAGE = (105, 148)  # A6 portrait, mm
 MARGIN = 7
@@ -175,8 +177,6 @@ def _beside_qr(pdf, text: str, url: str, top: float) -> None:
 
 
 def _items(referral, fund_status) -> list[Item]:
-    from orienta.referrals.queries import shared_data
-
     service = referral.service
     person = "; ".join(f"{label}: {value}" for label, value in shared_data(referral))
     costs = service_cost(service)
@@ -254,8 +254,6 @@ def service_address(service) -> str:
 
 
 def service_hours(service, site=None) -> str:
-    from orienta.directory.models import Weekday
-
     names = dict(Weekday.choices)
     parts = []
     for schedule in service.schedules.filter(deleted_at__isnull=True):

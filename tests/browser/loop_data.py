@@ -6,9 +6,8 @@ import datetime
 
 from django.utils import timezone
 
-from orienta.core.models import Area, Organisation
+from orienta.core.models import Area, Organisation, Theme
 from orienta.directory.tests.factories import make_service
-from orienta.frontdesk.models import Theme
 from orienta.frontdesk.services import visit_record
 from orienta.people.rights import consent_give
 from orienta.people.services import person_register

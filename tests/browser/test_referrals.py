@@ -15,9 +15,10 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from orienta.conftest import force_login_verified
+from orienta.core.models import Theme
 from orienta.directory.models import Schedule
 from orienta.directory.tests.factories import make_service
-from orienta.frontdesk.models import Theme, Visit
+from orienta.frontdesk.models import Visit
 from orienta.people.rights import consent_give
 from orienta.referrals.models import Referral, Status
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 from orienta.cases.models import Case, CaseAction
 from orienta.cases.queries import site_today
 from orienta.cases.services import case_action_add, case_open
-from orienta.frontdesk.models import Theme
+from orienta.core.models import Theme
 
 
 def make_case(person, by, **kw) -> Case:

@@ -13,6 +13,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from orienta.api.v1 import api
+from orienta.audit.exports import export_create
 from orienta.audit.models import AccessLogEntry
 from orienta.conftest import force_login_verified
 from orienta.core.services import api_token_issue
@@ -98,13 +99,13 @@ ROUTES = {
     "core:home": ("any", "get", lambda o: "/"),
     "core:healthz": ("public", "get", lambda o: "/healthz"),
     "core:robots": ("public", "get", lambda o: "/robots.txt"),
-    "core:login": ("public", "get", lambda o: "/login/"),
-    "core:logout": ("public", "post", lambda o: "/logout/"),
+    "accounts:login": ("public", "get", lambda o: "/login/"),
+    "accounts:logout": ("public", "post", lambda o: "/logout/"),
     # Everyone signed in uses their own account pages (verify and setup redirect when done).
-    "core:account_2fa_setup": ("any", "get", lambda o: "/account/2fa/setup/"),
-    "core:account_2fa_verify": ("any", "get", lambda o: "/account/2fa/verify/"),
-    "core:account_reauth": ("any", "get", lambda o: "/account/reauth/"),
-    "core:account_password": ("any", "get", lambda o: "/account/password/"),
+    "accounts:2fa_setup": ("any", "get", lambda o: "/account/2fa/setup/"),
+    "accounts:2fa_verify": ("any", "get", lambda o: "/account/2fa/verify/"),
+    "accounts:reauth": ("any", "get", lambda o: "/account/reauth/"),
+    "accounts:password": ("any", "get", lambda o: "/account/password/"),
     "core:set_language": ("public", "post", lambda o: "/language/"),
     "core:sites": ("any", "get", lambda o: "/sites/"),
     "core:site": ("site", "get", lambda o: f"/sites/{o['site'].code}/"),
@@ -137,8 +138,8 @@ ROUTES = {
         "post",
         lambda o: f"/people/{o['person'].pk}/household/{o['person'].pk}/leave/",
     ),
-    "audit:person_log": ("log", "get", lambda o: f"/people/{o['person'].pk}/access-log/"),
-    "audit:person_account": (
+    "people:access_log": ("log", "get", lambda o: f"/people/{o['person'].pk}/access-log/"),
+    "people:access_account": (
         "log",
         "get",
         lambda o: f"/people/{o['person'].pk}/access-log/account/",
@@ -151,7 +152,6 @@ ROUTES = {
 def _export(objs):
     """An export of the scope's person, made by the coordinator of its country (once)."""
     if "export" not in objs:
-        from orienta.audit.exports import export_create
         from orienta.core.models import User
 
         person = objs["person"]
@@ -173,12 +173,12 @@ NO_OBJECT = {
     "core:home",
     "core:healthz",
     "core:robots",
-    "core:login",
-    "core:logout",
-    "core:account_2fa_setup",
-    "core:account_2fa_verify",
-    "core:account_reauth",
-    "core:account_password",
+    "accounts:login",
+    "accounts:logout",
+    "accounts:2fa_setup",
+    "accounts:2fa_verify",
+    "accounts:reauth",
+    "accounts:password",
     "core:set_language",
     "core:sites",
     "people:register",
@@ -252,8 +252,6 @@ def test_every_route_is_in_the_matrix():
 
 @pytest.fixture
 def scope(world, users, persons):
-    from orienta.frontdesk.models import Visit  # noqa: F401
-
     return {
         "in": {"site": world["sites"]["td"], "person": persons["person_td"]},
         "out": {"site": world["sites"]["mz"], "person": persons["person_mz"]},
@@ -436,7 +434,7 @@ def _check_page_list(response, role, target, objs):
 def test_admin_is_for_administrators_only(client, users, role):
     if role != "anonymous":
         force_login_verified(client, users[role])
-    for url in ("/admin/", "/admin/core/user/", "/admin/core/site/", "/admin/frontdesk/theme/"):
+    for url in ("/admin/", "/admin/core/user/", "/admin/core/site/", "/admin/core/theme/"):
         response = client.get(url)
         if role == "admin_user":
             assert response.status_code == 200, url

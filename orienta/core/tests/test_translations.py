@@ -222,7 +222,7 @@ LOGIN_LABELS = {
 def test_the_sign_in_page_follows_the_browser_language(
     client, db, compiled_catalogues, accept_language, language
 ):
-    page = client.get(reverse("core:login"), HTTP_ACCEPT_LANGUAGE=accept_language).text
+    page = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE=accept_language).text
     assert f'<html lang="{language}">' in page
     for label in LOGIN_LABELS[language]:
         assert label in page

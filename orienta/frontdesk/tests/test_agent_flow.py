@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from orienta.frontdesk.models import Theme, Visit
+from orienta.core.models import Theme
+from orienta.frontdesk.models import Visit
 from orienta.people.models import MatchDecision, Person
 
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orienta.cases.tests.factories import make_action, make_case
+from orienta.core.models import Theme
 from orienta.directory.tests.factories import make_service
-from orienta.frontdesk.models import Theme
 from orienta.frontdesk.services import visit_record
 from orienta.fund.tests.factories import make_fund, make_fund_request
 from orienta.people.services import person_register

@@ -2,6 +2,8 @@
 
 import pytest
 
+from orienta.api.v1 import api as ninja_api
+from orienta.cases.services import case_action_add
 from orienta.cases.tests.factories import make_case
 from orienta.core.services import api_token_issue
 from orienta.directory.tests.factories import make_service
@@ -169,8 +171,6 @@ def test_a_request_for_a_case_action(api, world, users, persons, fund_td):
 
     from django.utils import timezone
 
-    from orienta.cases.services import case_action_add
-
     case = make_case(persons["person_td"], users["agent_td"])
     action = case_action_add(
         case=case,
@@ -196,8 +196,6 @@ def test_the_list_is_scoped_and_paginated(api, world, users, persons, fund_td):
 
 
 def test_the_api_has_no_route_to_edit_or_delete_the_ledger(client, users):
-    from orienta.api.v1 import api as ninja_api
-
     paths = ninja_api.get_openapi_schema()["paths"]
     fund_ops = {(m, p) for p, ops in paths.items() if "/fund/" in p for m in ops}
     assert all(m in ("get", "post") for m, _p in fund_ops)

@@ -9,9 +9,14 @@ from django.conf import settings
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from orienta.accounts.reauth import REAUTH_SESSION_KEY
+from orienta.audit.models import AccessLogEntry, Export
+from orienta.cases.tests.factories import make_action, make_case
+from orienta.directory.tests.factories import make_service
 from orienta.fund import services
 from orienta.fund.models import Account, FundRequest, LedgerEntry, Payment, Status
 from orienta.fund.tests.factories import make_fund_request
+from orienta.referrals.tests.factories import make_referral
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -290,9 +295,6 @@ def test_the_ledger_cannot_be_edited_in_the_admin(login, users, fund_td):
 def test_the_beneficiary_export_needs_a_reason_and_is_logged(
     login, world, users, persons, fund_td, media
 ):
-    from orienta.audit.models import AccessLogEntry, Export
-    from orienta.core.reauth import REAUTH_SESSION_KEY
-
     _paid_by_mobile(world, users, persons)
     client = login(users["manager_td"])
     session = client.session
@@ -315,10 +317,7 @@ def test_the_beneficiary_export_needs_a_reason_and_is_logged(
 
 
 def test_a_request_from_a_referral_or_a_case_action(login, world, users, persons, fund_td):
-    from orienta.cases.tests.factories import make_action, make_case
-    from orienta.directory.tests.factories import make_service
     from orienta.fund.queries import referral_fund_status
-    from orienta.referrals.tests.factories import make_referral
 
     service = make_service(world["provider_org"], name="Vaccination", amount=700, currency="XAF")
     referral = make_referral(persons["person_td"], service, users["agent_td"])

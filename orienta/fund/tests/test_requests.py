@@ -12,6 +12,7 @@ from orienta.fund import money, services
 from orienta.fund.models import FundRequest
 from orienta.fund.services import RepeatFound
 from orienta.fund.tests.factories import make_fund_request
+from orienta.people.services import household_add_member, household_create, person_register
 
 
 @pytest.mark.parametrize(
@@ -205,12 +206,9 @@ def test_limit_per_person_and_period(world, users, persons, fund_td):
 
 
 def test_limit_per_household_and_period(world, users, persons, fund_td):
-    from orienta.people.services import household_add_member, household_create
-
     household = household_create(head=persons["person_td"], by=users["agent_td"])
     other = persons["person_td2"]
     other.site = world["sites"]["td"]  # a second member registered at the same site
-    from orienta.people.services import person_register
 
     member = person_register(
         site=world["sites"]["td"],

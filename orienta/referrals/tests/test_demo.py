@@ -48,7 +48,6 @@ def test_demo_referrals_in_every_state(loaded, db):
 
 
 def test_demo_metrics_read_as_months_of_work(loaded, db):
-    from orienta.core.models import User
     from orienta.referrals.queries import referral_metrics
 
     metrics = referral_metrics(User.objects.get(username="coordinator-td"))

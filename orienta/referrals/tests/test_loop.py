@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from orienta.core.models import Area, Organisation
+from orienta.core.models import Area, Organisation, Theme
 from orienta.directory.services import place_add
 from orienta.directory.tests.factories import make_service
-from orienta.frontdesk.models import Theme, Visit
+from orienta.frontdesk.models import Visit
 from orienta.frontdesk.services import visit_record
 from orienta.people.rights import consent_give
 from orienta.referrals.models import Referral

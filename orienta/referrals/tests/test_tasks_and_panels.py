@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from orienta.cases.models import CaseAction
 from orienta.cases.tests.factories import make_case
+from orienta.core.page_panels import render
 from orienta.referrals import tasks
 from orienta.referrals.models import Referral, Status
 from orienta.referrals.services import referral_serve
@@ -69,8 +70,6 @@ def test_the_worklist_query_count_does_not_grow_with_referrals(case, svcs, users
     from django.db import connection
     from django.test import RequestFactory
     from django.test.utils import CaptureQueriesContext
-
-    from orienta.core.page_panels import render
 
     def count():
         request = RequestFactory().get("/worklist/")

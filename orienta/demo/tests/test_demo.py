@@ -18,8 +18,8 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from orienta.core import demo
 from orienta.core.models import Area, Event, Organisation, Role, Site, User
+from orienta.demo.data import SITES
 from orienta.frontdesk.models import Visit
 from orienta.people.models import Household, HouseholdMember, Person
 from orienta.people.queries import person_candidates
@@ -136,7 +136,7 @@ def test_six_months_of_visits_with_visits_today_and_anonymous_ones(loaded, db):
 
 
 def test_past_visits_fall_within_opening_hours(loaded, db):
-    hours = {spec.code: spec.hours for specs in demo.SITES.values() for spec in specs}
+    hours = {spec.code: spec.hours for specs in SITES.values() for spec in specs}
     now = timezone.now()
     for visit in Visit.objects.select_related("site"):
         local = visit.occurred_at.astimezone(ZoneInfo(visit.site.timezone))

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import TOTP
 
-from orienta.core.demo.build import DEMO_TOTP_SECRET
+from orienta.demo.build import DEMO_TOTP_SECRET
 
 
 def demo_code(at: float | None = None) -> str:

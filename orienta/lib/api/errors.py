@@ -1,6 +1,7 @@
 """One error shape for the whole API, and the exception handlers that produce it.
 
-- 401, 403, 404, 409: ``{"detail": "<translated sentence>"}``.
+- 401, 403, 404, 409: ``{"detail": "<translated sentence>"}``; a 409 is a domain refusal
+  (`orienta.lib.errors.Refused`: a stale version, a state that does not allow the change).
 - 422: ``{"detail": [{"loc": ["body", "<field>"], "msg": "<message>", "type": "<code>"}]}``
   (the message translated), whether the error comes from the request schema, from a Django
   form or from a malformed body.
@@ -18,7 +19,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
-from orienta.core.services import StaleEdit
+from orienta.lib.errors import Refused
 
 # Every operation names its JSON body `payload`; the name is an implementation detail and is
 # left out of error locations, so a field error is always at ["body", "<field>"].
@@ -201,13 +202,9 @@ def _forbidden(exc: PermissionDenied) -> tuple[int, Any]:
     return 403, _detail(gettext("Your role does not allow this action."))
 
 
-def _stale(exc: StaleEdit) -> tuple[int, Any]:
-    return 409, _detail(
-        gettext(
-            "Someone else changed this record since you loaded it. Load it again and "
-            "reapply your change; nothing was saved."
-        )
-    )
+def _refused(exc: Refused) -> tuple[int, Any]:
+    """A domain refusal (a stale version, a state that does not allow the change): its message."""
+    return exc.status, _detail(exc.message)
 
 
 def _too_big(exc: RequestDataTooBig) -> tuple[int, Any]:
@@ -221,7 +218,7 @@ HANDLERS = {
     AuthenticationError: _unauthenticated,
     Http404: _not_found,
     PermissionDenied: _forbidden,
-    StaleEdit: _stale,
+    Refused: _refused,
     RequestDataTooBig: _too_big,
 }
 

@@ -821,7 +821,7 @@ OCCUPATIONS = {
     },
 }
 
-# Weights of the themes of a visit (codes of frontdesk.Theme).
+# Weights of the themes of a visit (codes of core.Theme).
 THEME_WEIGHTS = {
     "TD": {
         "civil_registration": 30,

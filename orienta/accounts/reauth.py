@@ -3,7 +3,7 @@
 Use `require_recent_auth` on a view that does something a stolen or unattended session must not
 be able to do — changing the password, enrolling a two-factor device, exporting personal data::
 
-    from orienta.core.reauth import require_recent_auth
+    from orienta.accounts.reauth import require_recent_auth
 
     @require_recent_auth()             # the last 5 minutes
     def person_export(request): ...
@@ -52,7 +52,7 @@ def require_recent_auth(view=None, *, minutes: int = 5):
             if auth_is_recent(request, minutes):
                 return view_func(request, *args, **kwargs)
             query = urlencode({"next": request.get_full_path()})
-            return redirect(f"{reverse('core:account_reauth')}?{query}")
+            return redirect(f"{reverse('accounts:reauth')}?{query}")
 
         return login_required(wrapped)
 

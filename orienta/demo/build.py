@@ -11,11 +11,13 @@ date, date joined, audit event time), so registrations and indicators read as si
 That is the one place writing without a service: it runs once, in demo mode, in the load's
 transaction.
 
+Then every app that adds to the demo does, in INSTALLED_APPS order (directory, cases, referrals,
+fund): each has a module `orienta/<app>/demo.py` whose `build(ctx)` writes its records through
+its services, found by `lib.plugins.app_modules("demo")`.
+
 Deterministic: one `random.Random(2026)` drives every choice (dates are relative to today).
 """
 
-import importlib
-import importlib.util
 import random
 from base64 import b32decode
 from collections.abc import Iterable
@@ -30,7 +32,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from orienta.accounts.twofactor import otp_required
-from orienta.core.demo.data import (
+from orienta.core.models import Area, Country, Event, Organisation, Role, Site, Theme, User
+from orienta.demo.data import (
     ACCOUNTS,
     AREAS,
     DOCUMENT_RATES,
@@ -55,10 +58,10 @@ from orienta.core.demo.data import (
     NamePool,
     SiteSpec,
 )
-from orienta.core.models import Area, Country, Event, Organisation, Role, Site, User
-from orienta.frontdesk.models import AgeBand, Theme, Visit
+from orienta.frontdesk.models import AgeBand, Visit
 from orienta.frontdesk.services import visit_record
 from orienta.lib.phones import to_e164
+from orienta.lib.plugins import app_modules
 from orienta.people.models import (
     CivilDocument,
     Household,
@@ -110,19 +113,9 @@ def load(*, now: datetime | None = None) -> dict[str, dict[str, int]]:
         for country_code, specs in SITES.items():
             for spec in specs:
                 build_site_history(ctx, spec, country_code)
-        for app in APP_DEMOS:
-            module = importlib.import_module(f"orienta.{app}.demo")
+        for module in app_modules("demo"):
             module.build(ctx)
     return ctx.counts
-
-
-# Apps that add to the demo after the registry and visits, in this order: each has a module
-# `orienta/<app>/demo.py` whose `build(ctx)` writes its records (through its services).
-APP_DEMOS = [
-    app
-    for app in ("directory", "cases", "referrals", "fund")
-    if importlib.util.find_spec(f"orienta.{app}.demo") is not None
-]
 
 
 def build_areas(ctx: Context) -> None:

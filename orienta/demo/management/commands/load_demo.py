@@ -5,7 +5,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from orienta.core import demo
+from orienta.demo.build import already_loaded, load
+from orienta.demo.data import ACCOUNTS, PASSWORD
 
 
 class Command(BaseCommand):
@@ -20,11 +21,11 @@ class Command(BaseCommand):
                 "Demo data is never loaded outside demo mode: this database may hold real "
                 "people's records. Set ORIENTA_DEMO=1 on a demonstration server to load it."
             )
-        if demo.already_loaded():
+        if already_loaded():
             self.stdout.write("Demo data already loaded.")
             return
         started = time.monotonic()
-        counts = demo.load()
+        counts = load()
         for site_code, row in counts.items():
             self.stdout.write(
                 f"{site_code}: {row['persons']} persons in {row['households']} households, "
@@ -33,8 +34,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded in {time.monotonic() - started:.1f} s. "
-                f"Every demo account's password is {demo.PASSWORD!r}: "
-                + ", ".join(name for name, *_rest in demo.ACCOUNTS)
+                f"Every demo account's password is {PASSWORD!r}: "
+                + ", ".join(name for name, *_rest in ACCOUNTS)
                 + "."
             )
         )
