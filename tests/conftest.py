@@ -5,7 +5,6 @@ import pytest
 
 from orienta.conftest import (  # noqa: F401
     _fast_password_hashing,
-    login,
     persons,
     users,
     world,

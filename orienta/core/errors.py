@@ -51,9 +51,8 @@ def page_not_found(request, exception=None):
 
 
 def csrf_failure(request, reason=""):
-    """A form refused by the CSRF check: usually a page left open past the end of its session."""
-    if _api(request):
-        return _json(gettext("Your role does not allow this action."), 403)
+    """A form refused by the CSRF check: usually a page left open past the end of its session.
+    (The API authenticates each call with a token and does not check CSRF.)"""
     return render(request, "403_csrf.html", status=403)
 
 
