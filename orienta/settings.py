@@ -92,6 +92,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "orienta.urls"
+# A form refused by the CSRF check gets a page in the site's look that says what to do.
+CSRF_FAILURE_VIEW = "orienta.core.errors.csrf_failure"
 WSGI_APPLICATION = "orienta.wsgi.application"
 
 TEMPLATES = [
@@ -168,6 +170,8 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
 LANGUAGE_COOKIE_NAME = "orienta_language"
+# Where a language's formats differ from Django's (dates in `<input type="date">` are ISO).
+FORMAT_MODULE_PATH = ["orienta.formats"]
 
 # Counters shared by the server's worker processes (rate limits of the provider links): files on
 # the server's own disk, as a single-server deployment has; CACHE_DIR moves them. Several app

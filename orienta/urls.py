@@ -18,3 +18,8 @@ urlpatterns = [
     re_path(r"^api/v1/(?P<rest>.*)$", errors.unknown_path, name="api_unknown"),
     path("admin/", admin.site.urls),
 ]
+
+# The error pages in the site's look and the user's language (JSON under /api/).
+handler403 = "orienta.core.errors.permission_denied"
+handler404 = "orienta.core.errors.page_not_found"
+handler500 = "orienta.core.errors.server_error"

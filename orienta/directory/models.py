@@ -277,6 +277,22 @@ class Schedule(BaseModel):
         codes = [c.strip() for c in self.weekdays.split(",")]
         return [DAY_CODES.index(c) for c in codes if c in DAY_CODES]
 
+    def days_label(self) -> str:
+        """The days in the user's language: "Monday–Friday", "Tuesday, Thursday"."""
+        runs: list[list[int]] = []
+        for day in sorted(set(self.day_list())):
+            if runs and day == runs[-1][-1] + 1:
+                runs[-1].append(day)
+            else:
+                runs.append([day])
+        names = [
+            f"{Weekday(run[0]).label}–{Weekday(run[-1]).label}"
+            if len(run) > 2
+            else ", ".join(str(Weekday(day).label) for day in run)
+            for run in runs
+        ]
+        return ", ".join(names)
+
 
 class PermanenceQuerySet(models.QuerySet):
     def current(self, on):

@@ -1,6 +1,7 @@
 """Validation of a person's data, shared by the pages and the API."""
 
 import re
+import unicodedata
 from datetime import date
 
 from babel import Locale
@@ -20,12 +21,24 @@ MAX_AGE = 120
 NAME_PATTERN = re.compile(r"^[^\d<>{}\[\]@#$%^*=+|\\/_~`]+$")
 
 
+# Babel's "pt" is Brazilian Portuguese (Armênia, Quênia); the offices write European Portuguese.
+BABEL_LOCALES = {"pt": "pt_PT"}
+
+
 def nationality_choices() -> list[tuple[str, str]]:
-    """ISO 3166 countries, named in the user's language."""
+    """ISO 3166 countries, named in the user's language, in alphabetical order (Égypte and
+    Áustria among the E and the A, not after Z)."""
     lang = (get_language() or settings.LANGUAGE_CODE)[:2]
-    territories = Locale.parse(lang).territories
+    territories = Locale.parse(BABEL_LOCALES.get(lang, lang)).territories
     codes = [c for c in territories if len(c) == 2 and c.isalpha() and c not in {"ZZ", "EU", "UN"}]
-    return [("", "—")] + sorted(((c, territories[c]) for c in codes), key=lambda x: x[1])
+    countries = sorted(((c, territories[c]) for c in codes), key=lambda x: _sort_key(x[1]))
+    return [("", "—"), *countries]
+
+
+def _sort_key(name: str) -> str:
+    """The name without its accents, for sorting."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def clean_name(value: str, *, required: bool = True) -> str:

@@ -90,7 +90,7 @@ class AnswerForm(forms.Form):
         label=_("Answer"),
         widget=forms.RadioSelect,
         choices=[
-            (Status.ACCEPTED, _("Received: the person will be seen")),
+            (Status.ACCEPTED, _("Accepted: the person will be seen")),
             (Status.SERVED, _("Served")),
             (Status.NOT_SERVED, _("Not served, or did not come")),
             (Status.DECLINED, _("Declined")),

@@ -1,6 +1,7 @@
 """Reads on referrals: access helpers, what a provider may see, who may do what, metrics."""
 
 from collections import defaultdict
+from datetime import date
 from statistics import median
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -206,7 +207,9 @@ def referral_metrics(user, *, months: int = 6, month: str = "") -> dict:
     by_month, by_service = defaultdict(_Tally), defaultdict(_Tally)
     total = _Tally()
     for sent_at, status, served_at, service, provider in rows:
-        sent_month = timezone.localtime(sent_at).strftime("%Y-%m")
+        sent_on = timezone.localtime(sent_at).date()
+        sent_month = sent_on.strftime("%Y-%m")
+        by_month[sent_month].first_day = sent_on.replace(day=1)  # shown in the user's language
         by_month[sent_month].add(sent_at, status, served_at)
         total.add(sent_at, status, served_at)
         if not month or month == sent_month:
@@ -217,11 +220,20 @@ def referral_metrics(user, *, months: int = 6, month: str = "") -> dict:
         "total": total,
         "since": start,
         "month": month,
+        "month_first_day": _first_day(month),
     }
+
+
+def _first_day(month: str):
+    try:
+        return date.fromisoformat(f"{month}-01")
+    except ValueError:
+        return None
 
 
 class _Tally:
     def __init__(self):
+        self.first_day = None
         self.sent = 0
         self.answered = 0
         self.served = 0

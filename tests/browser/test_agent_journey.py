@@ -17,6 +17,7 @@ pytestmark = [
 ]
 
 TODAY_LINK = "header nav a[href='/day/']"
+MENU = "header details.menu > summary"  # on a phone the menu's links are behind this button
 
 
 def _translated(language: str, text: str) -> str:
@@ -61,6 +62,7 @@ def test_agent_journey(page, live_server, persons, browser_log, shot, users):
     page.fill("#id_password", PASSWORD)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(origin + "/worklist/")  # the first page of site staff
+    page.locator(MENU).click()
     page.locator(TODAY_LINK).click()
     page.wait_for_url(origin + "/day/")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
@@ -114,6 +116,7 @@ def test_agent_journey(page, live_server, persons, browser_log, shot, users):
     shot("07-person")
 
     # The day page lists the visit.
+    page.locator(MENU).click()
     page.locator(TODAY_LINK).click()
     page.wait_for_url(origin + "/day/")
     expect(page.locator("ul.cards")).to_contain_text("Hawa Abakar")
