@@ -37,7 +37,7 @@ PREFERRED = [
 LANGUAGES = ["fr", "pt", "en"]
 MIN_CHARS = 10
 # Pages written for someone else than their reader, in that person's language.
-OTHER_READER = {"audit:person_account"}  # the account given to the person, in their language
+OTHER_READER = {"people:access_account"}  # the account given to the person, in their language
 
 
 @pytest.fixture(autouse=True)
