@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.db.models import fields as model_fields
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -46,9 +47,23 @@ class VisitForm(forms.ModelForm):
         return value
 
 
+def _blank() -> list[tuple[str, str]]:
+    return [("", model_fields.BLANK_CHOICE_LABEL)]
+
+
 class AnonymousVisitForm(VisitForm):
-    anonymous_sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
-    anonymous_age_band = forms.ChoiceField(label=_("Age band"), choices=AgeBand.choices)
+    # Nothing chosen beforehand: a field the agent forgets is refused, never recorded as the
+    # first choice. The empty choice is labelled as in every other select.
+    anonymous_sex = forms.ChoiceField(
+        label=_("Sex"),
+        choices=lambda: _blank() + Sex.choices,
+        error_messages={"required": _("Choose the sex.")},
+    )
+    anonymous_age_band = forms.ChoiceField(
+        label=_("Age band"),
+        choices=lambda: _blank() + AgeBand.choices,
+        error_messages={"required": _("Choose the age band.")},
+    )
 
     class Meta(VisitForm.Meta):
         fields = [

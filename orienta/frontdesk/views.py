@@ -16,7 +16,12 @@ from orienta.frontdesk import queries, services
 from orienta.frontdesk.forms import AnonymousVisitForm, VisitForm
 from orienta.frontdesk.models import Outcome
 from orienta.people.forms import PersonSearchForm, SiteChoiceForm
-from orienta.people.queries import current_membership, person_for
+from orienta.people.queries import (
+    consent_history,
+    consent_states,
+    current_membership,
+    person_for,
+)
 
 
 @login_required
@@ -62,8 +67,11 @@ def person(request, pk):
         return redirect("frontdesk:person", pk=found.pk)
     access_log_read(request, found)
     membership = current_membership(found)
+    consent = consent_history(found)
     context = {
         "person": found,
+        "consent_events": consent[:3],
+        "consent_states": consent_states(found, consent),
         "age": found.age_on(timezone.localdate()),
         "membership": membership,
         "members": membership.household.current_members() if membership else [],

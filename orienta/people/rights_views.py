@@ -133,10 +133,12 @@ def consent(request, pk):
             raise PermissionDenied
         if form.is_valid() and _consent_change(request, person, form):
             return redirect("people:consent", pk=person.pk)
+    history = queries.consent_history(person)
     context = {
         "person": person,
         "form": form,
-        "history": queries.consent_history(person),
+        "history": history,
+        "states": queries.consent_states(person, history),
         "may_be_shared": queries.person_may_be_shared(person),
     }
     status = 422 if form.errors else 200
