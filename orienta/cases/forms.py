@@ -82,6 +82,17 @@ class ReassignForm(forms.Form):
         self.fields["responsible"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
+class OwnIds:
+    """The case page shows several forms with fields of the same name (a date, a kind of
+    contact, notes): each form's ids start with its own `id_prefix`, so no id is repeated."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 def _clean_due(value):
     today = timezone.localdate()
     if value and value > today.replace(year=today.year + MAX_DUE_YEARS):
@@ -89,7 +100,9 @@ def _clean_due(value):
     return value
 
 
-class ActionForm(forms.Form):
+class ActionForm(OwnIds, forms.Form):
+    id_prefix = "action"
+
     what = forms.CharField(label=_("Action"), max_length=300)
     due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
     assignee = forms.ModelChoiceField(label=_("Who"), queryset=None, required=False)
@@ -110,8 +123,10 @@ class ActionStatusForm(forms.Form):
     )
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(OwnIds, forms.Form):
     """A contact made (default) or, with `planned`, one planned for a date."""
+
+    id_prefix = "contact"
 
     kind = forms.ChoiceField(
         label=_("Contact"), choices=ContactKind.choices, widget=forms.RadioSelect
@@ -131,7 +146,9 @@ class FollowUpForm(forms.Form):
         return value
 
 
-class PlanFollowUpForm(forms.Form):
+class PlanFollowUpForm(OwnIds, forms.Form):
+    id_prefix = "plan"
+
     kind = forms.ChoiceField(
         label=_("Contact"), choices=ContactKind.choices, widget=forms.RadioSelect
     )

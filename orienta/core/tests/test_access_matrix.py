@@ -16,6 +16,7 @@ from orienta.api.v1 import api
 from orienta.audit.models import AccessLogEntry
 from orienta.conftest import force_login_verified
 from orienta.core.services import api_token_issue
+from orienta.core.tests.html import pages_with_repeated_ids
 
 ROLES = [
     "anonymous",
@@ -448,3 +449,9 @@ def test_personal_records_are_not_in_the_admin(client, users):
     force_login_verified(client, users["admin_user"])
     assert client.get("/admin/people/person/").status_code == 404
     assert client.get("/admin/frontdesk/visit/").status_code == 404
+
+
+def test_every_page_has_unique_html_ids(client, users, scope):
+    """No page of this matrix repeats an `id` attribute (see orienta/core/tests/html.py)."""
+    failures = pages_with_repeated_ids(client, users, ROUTES, scope["in"])
+    assert not failures, "\n".join(failures)
