@@ -11,6 +11,7 @@ from orienta.cases.models import (
     ClosureReason,
     ContactKind,
     Risk,
+    action_date_problem,
 )
 from orienta.frontdesk.models import Theme
 
@@ -101,20 +102,38 @@ def _clean_due(value):
 
 
 class ActionForm(OwnIds, forms.Form):
+    """An action of the plan: planned for today or later, or recorded as already done (then on
+    the day it was done, which may be past). `today` is the case site's date."""
+
     id_prefix = "action"
 
     what = forms.CharField(label=_("Action"), max_length=300)
     due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
     assignee = forms.ModelChoiceField(label=_("Who"), queryset=None, required=False)
+    done = forms.BooleanField(
+        label=_("Already done"),
+        required=False,
+        help_text=_("To record an action already done: the date is then the day it was done."),
+    )
 
-    def __init__(self, *args, agents=None, **kwargs):
+    def __init__(self, *args, agents=None, today=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.today = today
         self.fields["assignee"].queryset = agents
         self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.fields["assignee"].empty_label = _("The responsible agent")
 
     def clean_due_on(self):
         return _clean_due(self.cleaned_data["due_on"])
+
+    def clean(self):
+        data = super().clean()
+        problem = action_date_problem(
+            data.get("due_on"), done=data.get("done", False), today=self.today
+        )
+        if problem:
+            self.add_error("due_on", forms.ValidationError(problem, code="date"))
+        return data
 
 
 class ActionStatusForm(forms.Form):
