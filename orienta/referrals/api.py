@@ -71,7 +71,7 @@ def _origin(user, payload):
     case = case or (action.case if action else None)
     visit = None
     if payload.visit:
-        visit = Visit.objects.visible_to(user).filter(pk=payload.visit).first()
+        visit = Visit.objects.visible_to(user).current().filter(pk=payload.visit).first()
         if visit is None:
             raise Http404
     if (

@@ -50,6 +50,7 @@ def _recent_visit(user, person):
     since = timezone.now() - timezone.timedelta(hours=12)
     return (
         Visit.objects.visible_to(user)
+        .current()
         .filter(person=person, site__in=user.sites.all(), occurred_at__gte=since)
         .order_by("-occurred_at")
         .first()

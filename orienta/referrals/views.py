@@ -224,7 +224,7 @@ def _origin(request):
             action = action_for(user, source["action"])
             case = case or action.case
         if source.get("visit"):
-            visit = Visit.objects.visible_to(user).filter(pk=source["visit"]).first()
+            visit = Visit.objects.visible_to(user).current().filter(pk=source["visit"]).first()
     except ValidationError:
         raise Http404 from None
     if (
