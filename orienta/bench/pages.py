@@ -182,7 +182,11 @@ def _client(user: User | None, token: str = "") -> Client:
 
 def _visits_today(site: Site) -> int:
     start, end = day_bounds(site.timezone)
-    return Visit.objects.filter(site=site, occurred_at__gte=start, occurred_at__lt=end).count()
+    return (
+        Visit.objects.current()
+        .filter(site=site, occurred_at__gte=start, occurred_at__lt=end)
+        .count()
+    )
 
 
 def _extremes(queryset, field: str) -> tuple[dict, dict]:

@@ -266,10 +266,14 @@ def action_list(request, case_id: UUID):
 )
 @refusals_logged
 def action_create(request, case_id: UUID, payload: ActionIn):
+    """Plan an action due today or later (the case site's date), or record one already done
+    (`done`), dated the day it was done: today or earlier. A date on the wrong side is a 422."""
     case = _write_case(request, case_id)
     assignee = _staff_user(case, payload.assignee, "assignee")
     data = payload.model_dump() | {"assignee": assignee.pk if assignee else None}
-    form = ActionForm(data=data, agents=queries.site_agents([case.site]))
+    form = ActionForm(
+        data=data, agents=queries.site_agents([case.site]), today=queries.site_today(case.site)
+    )
     if not form.is_valid():
         raise form_errors(form)
     action = services.case_action_add(case=case, by=request.auth, **form.cleaned_data)

@@ -226,6 +226,24 @@ class CaseAction(BaseModel):
         return self.what
 
 
+def action_date_problem(due_on, *, done: bool, today) -> str | None:
+    """Why an action's date is refused when it is added, or None: a planned action is due
+    today or later, an action already done was done today or before. Dates of the case's
+    site."""
+    if due_on is None or today is None:
+        return None
+    if not done and due_on < today:
+        return str(
+            _(
+                "The due date is in the past. Choose today or a later date, or tick “Already "
+                "done” to record an action done on that day."
+            )
+        )
+    if done and due_on > today:
+        return str(_("An action already done cannot be dated in the future."))
+    return None
+
+
 class FollowUp(BaseModel):
     """A contact with the person: planned (a due date) or done (when, how, notes)."""
 

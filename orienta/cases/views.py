@@ -303,7 +303,7 @@ def _refused_or_stale(request, case, exc) -> None:
 @require_POST
 def action_add(request, pk):
     case = _writable_case(request, pk)
-    form = ActionForm(request.POST, agents=_agents_of(case))
+    form = ActionForm(request.POST, agents=_agents_of(case), today=queries.site_today(case.site))
     if not form.is_valid():
         return render_case(request, case, status=422, action_form=form)
     try:

@@ -86,6 +86,16 @@ def can_merge(user) -> bool:
     return _active(user) and user.role == Role.MANAGER
 
 
+def can_change_visit(user, visit) -> bool:
+    """Correcting or voiding a visit: its author, or a manager of its site, while they work
+    at the visit's site."""
+    return (
+        can_record(user)
+        and visit.site_id in assigned_site_ids(user)
+        and (visit.agent_id == user.pk or user.role == Role.MANAGER)
+    )
+
+
 def writable_sites(user) -> QuerySet:
     from orienta.core.models import Site
 

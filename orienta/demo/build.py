@@ -303,8 +303,8 @@ def build_site_history(ctx: Context, spec: SiteSpec, country_code: str) -> None:
     ctx.counts[spec.code] = {
         "persons": Person.objects.filter(site=site).count(),
         "households": Household.objects.filter(site=site).count(),
-        "visits": Visit.objects.filter(site=site).count(),
-        "anonymous": Visit.objects.filter(site=site, person__isnull=True).count(),
+        "visits": Visit.objects.current().filter(site=site).count(),
+        "anonymous": Visit.objects.current().filter(site=site, person__isnull=True).count(),
     }
 
 

@@ -44,8 +44,21 @@ def age_band(age: int | None) -> str:
     return AgeBand.ELDER
 
 
+class VisitQuerySet(ScopedQuerySet):
+    def current(self):
+        """The visits as they stand: neither corrected since (a newer version supersedes them)
+        nor voided. Every count and list of visits reads these."""
+        return self.filter(superseded_by__isnull=True, voided_at__isnull=True)
+
+
 class Visit(BaseModel):
-    """One contact with a person at (or from) a site. Anonymous visits keep no identity."""
+    """One contact with a person at (or from) a site. Anonymous visits keep no identity.
+
+    Append-only (see SYNC.md): a visit is never edited. Its author or the site's manager
+    corrects it by recording a new version that `supersedes` it, or voids it by recording a
+    last version with `voided_at`; both with a reason. The earlier versions stay as they were,
+    so the history holds them all; `Visit.objects.current()` is what counts.
+    """
 
     site = models.ForeignKey(
         Site, on_delete=models.PROTECT, related_name="visits", verbose_name=_("site")
@@ -76,8 +89,20 @@ class Visit(BaseModel):
     anonymous_age_band = models.CharField(
         _("age band"), max_length=10, choices=AgeBand.choices, blank=True
     )
+    supersedes = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        editable=False,
+        verbose_name=_("version it replaces"),
+    )
+    # Who made a later version and when are its created_by and created_at.
+    change_reason = models.CharField(_("reason for the change"), max_length=500, blank=True)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True, editable=False)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = VisitQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at"]
@@ -91,9 +116,17 @@ class Visit(BaseModel):
                     | models.Q(person__isnull=True) & ~models.Q(anonymous_sex="")
                 ),
                 name="visit_person_or_anonymous",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(voided_at__isnull=True) | models.Q(supersedes__isnull=False),
+                name="visit_voided_as_a_new_version",
+            ),
         ]
 
     @property
     def is_anonymous(self) -> bool:
         return self.person_id is None
+
+    @property
+    def voided_by(self):
+        return self.created_by if self.voided_at else None

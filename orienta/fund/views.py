@@ -176,6 +176,14 @@ def _form_errors(form, exc: ValidationError, aliases=None) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
+# The request page may hold several forms with a reason: each its own ids.
+FORM_IDS = {
+    "reject_form": "id_reject_%s",
+    "cancel_form": "id_cancel_%s",
+    "reverse_form": "id_reverse_%s",
+}
+
+
 def _detail_context(request, req, **forms):
     user = request.user
     operators = services.fund_settings_for(req.site.country).mobile_operators
@@ -187,9 +195,9 @@ def _detail_context(request, req, **forms):
         "may_pay": req.status == Status.APPROVED and services.may_pay(user, req),
         "may_reverse": req.status == Status.PAID and services.may_pay(user, req),
         "may_cancel": req.is_open and services.may_cancel(user, req),
-        "reject_form": forms.get("reject_form") or ReasonForm(),
-        "cancel_form": forms.get("cancel_form") or CancelForm(),
-        "reverse_form": forms.get("reverse_form") or ReasonForm(),
+        "reject_form": forms.get("reject_form") or ReasonForm(auto_id=FORM_IDS["reject_form"]),
+        "cancel_form": forms.get("cancel_form") or CancelForm(auto_id=FORM_IDS["cancel_form"]),
+        "reverse_form": forms.get("reverse_form") or ReasonForm(auto_id=FORM_IDS["reverse_form"]),
         "pay_form": forms.get("pay_form") or PaymentForm(operators=operators),
     }
 
@@ -241,7 +249,7 @@ def approve(request, pk):
 def _reason_action(request, pk, form_class, form_name, allowed, service, done_message):
     req = _load(request, pk)
     _require(allowed(request.user, req))
-    form = form_class(request.POST)
+    form = form_class(request.POST, auto_id=FORM_IDS[form_name])
     if not form.is_valid():
         return render(
             request,

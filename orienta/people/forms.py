@@ -15,7 +15,13 @@ from orienta.core.models import Area
 from orienta.core.scoping import writable_sites
 from orienta.lib.phones import InvalidPhone, to_e164
 from orienta.lib.widgets import QuickSelect
-from orienta.people.models import CivilDocument, Person
+from orienta.people.models import (
+    CONSENT_FIELDS,
+    CivilDocument,
+    ConsentAnswer,
+    ConsentPurpose,
+    Person,
+)
 
 MAX_AGE = 120
 NAME_PATTERN = re.compile(r"^[^\d<>{}\[\]@#$%^*=+|\\/_~`]+$")
@@ -118,7 +124,6 @@ class PersonForm(forms.ModelForm):
         if country is not None:
             areas = areas.filter(country=country)
         self.fields["area"].queryset = areas
-        self.fields["sex"].choices = self.fields["sex"].choices[1:]  # no empty choice
         self.fields["phone"].help_text = _("Any usual format, e.g. %(example)s") % {
             "example": f"{country.phone_prefix} …" if country else "+235 …"
         }
@@ -182,6 +187,52 @@ class PersonForm(forms.ModelForm):
                 _("Sharing with partners needs consent to the processing of the data first."),
             )
         return data
+
+
+def _consent_field(label, help_text, required=True):
+    return forms.ChoiceField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        choices=ConsentAnswer.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say whether the person was asked, and what they said.")},
+    )
+
+
+class RegistrationForm(PersonForm):
+    """A new person: the person form, where consent is asked for each purpose — given, refused
+    or not asked yet, nothing ticked beforehand. `consent` holds the answers once valid."""
+
+    consent_processing = _consent_field(
+        _("Processing of their data"),
+        _("The office records and keeps their data to follow up their requests."),
+    )
+    consent_sharing = _consent_field(
+        _("Sharing with referral partners"),
+        _(
+            "A referral sends the service chosen the data it needs. Needed only when the "
+            "person gives consent to the processing."
+        ),
+        required=False,
+    )
+
+    def clean(self):
+        answers = {
+            purpose: self.cleaned_data.get(field) for purpose, field in CONSENT_FIELDS.items()
+        }
+        processing = answers[ConsentPurpose.PROCESSING]
+        if processing and not answers[ConsentPurpose.SHARING]:
+            if processing == ConsentAnswer.GIVEN and "consent_sharing" not in self.errors:
+                self.add_error(
+                    "consent_sharing", self.fields["consent_sharing"].error_messages["required"]
+                )
+            answers[ConsentPurpose.SHARING] = ConsentAnswer.NOT_ASKED
+        self.consent = {p: a for p, a in answers.items() if a}
+        for purpose, field in CONSENT_FIELDS.items():
+            if field in self.cleaned_data:
+                self.cleaned_data[field] = answers[purpose] == ConsentAnswer.GIVEN
+        return super().clean()
 
 
 def _years_before(day: date, years: int) -> date:

@@ -8,7 +8,12 @@ from django.utils import timezone
 
 from orienta.core.scoping import personal_site_filter
 from orienta.people import matching
-from orienta.people.models import ConsentEvent, Person, PersonMatchKey
+from orienta.people.models import (
+    CONSENT_FIELDS,
+    ConsentEvent,
+    Person,
+    PersonMatchKey,
+)
 
 # The persons scored in full by a duplicate search, among those sharing a match key.
 CANDIDATE_POOL = 200
@@ -250,10 +255,35 @@ def record_group_ids(person: Person) -> list:
     return ids
 
 
-def consent_history(person: Person):
-    """The consent events of a person and of the records merged into it, newest first."""
-    return (
+def consent_history(person: Person) -> list[ConsentEvent]:
+    """The consent events of a person and of the records merged into it, newest first.
+
+    Each says what it was: `state` is "given", "refused" (not given, and never given before
+    for that purpose: the answer when first asked) or "withdrawn".
+    """
+    events = list(
         ConsentEvent.objects.filter(person__in=record_group_ids(person))
         .select_related("recorded_by", "site")
         .order_by("-at", "-id")
     )
+    given_before: set[str] = set()
+    for event in reversed(events):
+        if event.given:
+            event.state = "given"
+            given_before.add(event.purpose)
+        else:
+            event.state = "withdrawn" if event.purpose in given_before else "refused"
+    return events
+
+
+def consent_states(person: Person, history: list[ConsentEvent]) -> dict[str, str]:
+    """Each purpose's present state: "given" (as the person record says), else what its
+    newest event says ("refused" or "withdrawn"), else "not_asked" (never recorded)."""
+    states = {}
+    for purpose, field in CONSENT_FIELDS.items():
+        newest = next((e for e in history if e.purpose == purpose), None)
+        if getattr(person, field):
+            states[purpose] = "given"
+        else:
+            states[purpose] = newest.state if newest and not newest.given else "not_asked"
+    return states

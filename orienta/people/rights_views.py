@@ -140,10 +140,12 @@ def consent(request, pk):
                 return redirect(back)  # on with the referral that asked for it
             url = reverse("people:consent", args=[person.pk])
             return redirect(f"{url}?{urlencode({'next': back})}" if back else url)
+    history = queries.consent_history(person)
     context = {
         "person": person,
         "form": form,
-        "history": queries.consent_history(person),
+        "history": history,
+        "states": queries.consent_states(person, history),
         "may_be_shared": queries.person_may_be_shared(person),
         "next": back,
     }

@@ -10,6 +10,7 @@ from pydantic import create_model
 
 from orienta.people.models import (
     CivilDocument,
+    ConsentAnswer,
     Education,
     HouseholdMember,
     MigrationStatus,
@@ -79,12 +80,29 @@ class PersonIn(Schema):
     consent_sharing: bool = False
 
 
+ANSWERED = (
+    "What the person answered when asked at registration: "
+    + _one_of(ConsentAnswer)[len("One of: ") :]
+    + " Left out: not_asked (not asked yet). A consent given or refused is recorded in the "
+    "person's consent history. true and false are read as given and not_asked."
+)
+
+
 class PersonCreateIn(PersonIn):
     site: str | None = Field(
         None, description="Site code; may be left out by a user who works at one site only."
     )
     confirm_new: bool = Field(
         False, description="Register even though look-alikes exist (after a 409 listing them)."
+    )
+    consent_processing: str | bool = Field(
+        ConsentAnswer.NOT_ASKED.value,
+        description="Consent to the processing of the data. " + ANSWERED,
+    )
+    consent_sharing: str | bool = Field(
+        ConsentAnswer.NOT_ASKED.value,
+        description="Consent to sharing with referral partners; given only with the consent "
+        "to processing. " + ANSWERED,
     )
 
 

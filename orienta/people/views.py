@@ -13,7 +13,13 @@ from orienta.audit.services import access_log_read, access_log_search
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_merge, can_record, writable_sites
 from orienta.core.services import StaleEdit
 from orienta.people import queries, services
-from orienta.people.forms import MergeForm, PersonForm, PersonSearchForm, SiteChoiceForm
+from orienta.people.forms import (
+    MergeForm,
+    PersonForm,
+    PersonSearchForm,
+    RegistrationForm,
+    SiteChoiceForm,
+)
 from orienta.people.hooks import mask_sensitive
 from orienta.people.models import Relationship
 
@@ -55,9 +61,9 @@ def register(request):
         raise PermissionDenied
     if request.method != "POST":
         initial = _initial_from_query(request.GET.get("q", ""))
-        form = PersonForm(initial=initial, country=site.country)
+        form = RegistrationForm(initial=initial, country=site.country)
         return render(request, "people/register.html", _register_context(request, form, site_form))
-    form = PersonForm(request.POST, country=site.country)
+    form = RegistrationForm(request.POST, country=site.country)
     if not (site_form.is_valid() and form.is_valid()):
         return render(
             request, "people/register.html", _register_context(request, form, site_form), status=422
@@ -70,7 +76,11 @@ def register(request):
             request, "people/register.html", _register_context(request, form, site_form, candidates)
         )
     person = services.person_register(
-        site=site, data=form.cleaned_data, by=request.user, candidates=candidates
+        site=site,
+        data=form.cleaned_data,
+        by=request.user,
+        candidates=candidates,
+        consent=form.consent,
     )
     messages.success(
         request,

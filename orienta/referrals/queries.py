@@ -75,7 +75,9 @@ def referral_origin(user, *, person, case=None, action=None, visit=None):
         found_person = person_for(user, person)
         found_case = case_for(user, case) if case else None
         found_action = action_for(user, action) if action else None
-        found_visit = Visit.objects.visible_to(user).filter(pk=visit).first() if visit else None
+        found_visit = (
+            Visit.objects.visible_to(user).current().filter(pk=visit).first() if visit else None
+        )
     except ValidationError:  # an id that is not a UUID
         raise Http404 from None
     found_case = found_case or (found_action.case if found_action else None)

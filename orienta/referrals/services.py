@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -284,7 +285,10 @@ def referral_expire(*, referral, now=None):
                 case=moved.case,
                 by=None,
                 what=what,
-                due_on=timezone.localdate(now or timezone.now()),
+                # The day at the case's site: a past day would be refused.
+                due_on=timezone.localtime(
+                    now or timezone.now(), ZoneInfo(moved.case.site.timezone)
+                ).date(),
             )
         except CaseRefused:
             action = None

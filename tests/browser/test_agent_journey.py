@@ -47,7 +47,8 @@ def _fill_person(page: Page, *, birth_date: str, phone: str) -> None:
     page.select_option("#id_sex", "female")
     page.fill("#id_birth_date", birth_date)
     page.fill("#id_phone", phone)
-    page.check("#id_consent_processing")
+    page.check("input[name=consent_processing][value=given]")
+    page.check("input[name=consent_sharing][value=given]")
 
 
 def test_agent_journey(page, live_server, persons, browser_log, shot, users):

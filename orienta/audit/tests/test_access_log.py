@@ -201,6 +201,7 @@ def test_look_alikes_shown_at_registration_are_logged_as_a_search(client, users,
             "sex": "female",
             "birth_date": "1990-05-04",
             "migration_status": "national",
+            "consent_processing": "not_asked",
         },
     )
     assert persons["person_td"].code in response.text

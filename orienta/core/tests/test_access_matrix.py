@@ -17,6 +17,7 @@ from orienta.audit.exports import export_create
 from orienta.audit.models import AccessLogEntry
 from orienta.conftest import force_login_verified
 from orienta.core.services import api_token_issue
+from orienta.core.tests.html import pages_with_repeated_ids
 
 ROLES = [
     "anonymous",
@@ -113,6 +114,10 @@ ROUTES = {
     # Lists: allowed roles get the page; out-of-scope persons never appear in it (_LISTS).
     "frontdesk:person": ("read", "get", lambda o: f"/people/{o['person'].pk}/"),
     "frontdesk:visit_new": ("record", "get", lambda o: f"/visits/new/?person={o['person'].pk}"),
+    # A visit of the scope's person, recorded by the site's agent: its author and the site's
+    # manager may correct or void it.
+    "frontdesk:visit_correct": ("record", "get", lambda o: f"/visits/{o['visit'].pk}/correct/"),
+    "frontdesk:visit_void": ("record", "get", lambda o: f"/visits/{o['visit'].pk}/void/"),
     "people:search": ("read_list", "get", lambda o: f"/people/?q={o['person'].family_name}"),
     "people:register": ("recorder", "get", lambda o: "/people/new/"),
     "people:by_code": ("read", "get", lambda o: f"/people/code/{o['person'].code}/"),
@@ -213,6 +218,17 @@ API_ROUTES = {
         lambda o: f"{API}/visits",
         lambda o: {"site": o["site"].code, "person": str(o["person"].pk)},
     ),
+    # Corrected first (sorted), then the void finds it superseded: a 409, which is allowed.
+    "POST /api/v1/visits/{visit_id}/correct": (
+        "record",
+        lambda o: f"{API}/visits/{o['visit'].pk}/correct",
+        lambda o: {"reason": "Wrong outcome", "outcome": "oriented"},
+    ),
+    "POST /api/v1/visits/{visit_id}/void": (
+        "record",
+        lambda o: f"{API}/visits/{o['visit'].pk}/void",
+        lambda o: {"reason": "Recorded twice"},
+    ),
 }
 
 
@@ -250,11 +266,29 @@ def test_every_route_is_in_the_matrix():
     assert _api_routes() == routes
 
 
+def _visit(person, agent):
+    from orienta.core.models import Theme
+    from orienta.frontdesk.services import visit_record
+
+    data = {
+        "themes": Theme.objects.all()[:1],
+        "channel": "walk_in",
+        "outcome": "informed",
+        "occurred_at": person.created_at,
+    }
+    return visit_record(site=person.site, by=agent, data=data, person=person)
+
+
 @pytest.fixture
 def scope(world, users, persons):
+    td, mz = persons["person_td"], persons["person_mz"]
     return {
-        "in": {"site": world["sites"]["td"], "person": persons["person_td"]},
-        "out": {"site": world["sites"]["mz"], "person": persons["person_mz"]},
+        "in": {"site": world["sites"]["td"], "person": td, "visit": _visit(td, users["agent_td"])},
+        "out": {
+            "site": world["sites"]["mz"],
+            "person": mz,
+            "visit": _visit(mz, users["agent_mz"]),
+        },
     }
 
 
@@ -446,3 +480,9 @@ def test_personal_records_are_not_in_the_admin(client, users):
     force_login_verified(client, users["admin_user"])
     assert client.get("/admin/people/person/").status_code == 404
     assert client.get("/admin/frontdesk/visit/").status_code == 404
+
+
+def test_every_page_has_unique_html_ids(client, users, scope):
+    """No page of this matrix repeats an `id` attribute (see orienta/core/tests/html.py)."""
+    failures = pages_with_repeated_ids(client, users, ROUTES, scope["in"])
+    assert not failures, "\n".join(failures)

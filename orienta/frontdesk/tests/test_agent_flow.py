@@ -17,7 +17,8 @@ def _person_post(**extra):
         "birth_date": "1994-02-11",
         "phone": "66 22 33 44",
         "migration_status": "national",
-        "consent_processing": "on",
+        "consent_processing": "given",
+        "consent_sharing": "refused",
     }
     return data | extra
 
