@@ -77,6 +77,7 @@ def target(page: Page, role: str) -> str | None:
 def scope(world, users, persons, directory_objects, svcs, fund_td, fund_mz) -> dict:
     """The objects of every matrix, for "in" (TD-NDJ1) and "out" (MZ-MPM1)."""
     from orienta.cases.tests.test_access import _objects as case_objects
+    from orienta.core.tests.test_access_matrix import _visit
     from orienta.fund.tests.factories import make_fund_request
     from orienta.fund.tests.test_access import _paid
     from orienta.referrals.services import link_for
@@ -93,6 +94,7 @@ def scope(world, users, persons, directory_objects, svcs, fund_td, fund_mz) -> d
         referral = make_referral(person, svcs[site], agent)
         amount = 500 if where == "in" else "5.00"
         objects[where] = case_objects(person, agent) | {
+            "visit": _visit(person, agent),
             "service": directory_objects["health" if where == "in" else "legal"],
             "referral": referral,
             "token": link_for(referral=referral, by=agent).token,
