@@ -1,11 +1,12 @@
 # Orienta — `make run` serves the demo on http://127.0.0.1:8000, `make test` runs the suite.
 PORT ?= 8000
+SERVE_LOCAL_HTTP ?= 0
 VENV := .venv
 PY := $(VENV)/bin/python
 export UV_PYTHON_DOWNLOADS := never
 TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production ORIENTA_DEMO=0
 
-.PHONY: run test test-pg test-browser install messages compilemessages lint demo clean
+.PHONY: run serve test test-pg test-browser install messages compilemessages lint demo clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -30,6 +31,13 @@ run: install compilemessages var
 	ORIENTA_DEMO=1 $(PY) manage.py load_demo
 	ORIENTA_DEMO=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The production configuration on this machine (deploy/serve): gunicorn with
+# deploy/gunicorn.conf.py on 127.0.0.1:$(PORT), hashed and compressed static files, migrations
+# applied, no demo mode; refuses to start without SECRET_KEY. Plain HTTP is redirected to HTTPS
+# (as behind a TLS proxy); SERVE_LOCAL_HTTP=1 to try it in a browser here. docs/deploy.md.
+serve: install compilemessages var
+	PORT=$(PORT) SERVE_LOCAL_HTTP=$(SERVE_LOCAL_HTTP) deploy/serve
+
 test: install compilemessages var
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run -v 0
 	$(TEST_ENV) $(PY) -m pytest -m "not browser" $(ARGS)
@@ -46,9 +54,11 @@ messages: install
 	$(TEST_ENV) $(PY) manage.py makemessages -l fr -l pt -l en --no-obsolete --no-location
 	$(VENV)/bin/pybabel compile -d locale -D django --statistics
 
+# ruff, then the import contracts of pyproject.toml (apps depend one way).
 lint: install
-	$(VENV)/bin/ruff check orienta tests
-	$(VENV)/bin/ruff format --check orienta tests
+	$(VENV)/bin/ruff check orienta tests deploy
+	$(VENV)/bin/ruff format --check orienta tests deploy
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) var
@@ -59,4 +69,4 @@ clean:
 .PHONY: bench
 bench: install compilemessages var
 	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ORIENTA_DEMO=0 \
-		$(PY) manage.py bench $(BENCH_ARGS)
+		ORIENTA_BENCH=1 $(PY) manage.py bench $(BENCH_ARGS)

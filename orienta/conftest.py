@@ -11,15 +11,18 @@ session already verified by it, as after entering the code.
 """
 
 import datetime
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from orienta.accounts.twofactor import otp_required
-from orienta.core.models import Area, Country, Organisation, Role, Site, User
+from orienta.core.models import Area, Country, Organisation, Role, Site, Theme, User
+from orienta.people.services import person_register
 
 PASSWORD = "a-long-test-password"
 
@@ -47,16 +50,10 @@ def _fast_password_hashing(settings):
 
 def _seed_again() -> None:
     """The rows `migrate` seeds (countries, themes), back if a transactional test flushed them."""
-    import importlib
-
-    from django.apps import apps
-
-    from orienta.frontdesk.models import Theme
-
     if not Country.objects.exists():
-        importlib.import_module("orienta.core.migrations.0002_seed_countries").seed(apps, None)
+        import_module("orienta.core.migrations.0002_seed_countries").seed(apps, None)
     if not Theme.objects.exists():
-        importlib.import_module("orienta.frontdesk.migrations.0002_seed_themes").seed(apps, None)
+        import_module("orienta.frontdesk.migrations.0002_seed_themes").seed_into(Theme)
 
 
 @pytest.fixture
@@ -175,8 +172,6 @@ def users(world):
 
 @pytest.fixture
 def persons(world, users):
-    from orienta.people.services import person_register
-
     def reg(site, by, **data):
         base = {"sex": "female", "migration_status": "national", "documents": []}
         return person_register(site=site, by=by, data=base | data)

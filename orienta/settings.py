@@ -1,6 +1,7 @@
 """Orienta settings: one file, read from the environment."""
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -57,8 +58,13 @@ INSTALLED_APPS = [
     "orienta.cases",
     "orienta.referrals",
     "orienta.fund",
-    "orienta.bench",
+    # Project level, above the domain apps: the demonstration data and its commands.
+    "orienta.demo",
 ]
+# The benchmark (`manage.py bench`, `generate`) is a development tool, not part of a deployment:
+# installed only when ORIENTA_BENCH=1 (`make bench` sets it) and under pytest (its tests).
+if env_bool("ORIENTA_BENCH") or "pytest" in sys.modules:
+    INSTALLED_APPS.append("orienta.bench")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -72,9 +78,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "orienta.core.middleware.SessionLimitsMiddleware",
+    "orienta.accounts.middleware.SessionLimitsMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "orienta.core.middleware.TwoFactorMiddleware",
+    "orienta.accounts.middleware.TwoFactorMiddleware",
     "orienta.core.middleware.UserLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "orienta.audit.middleware.RefusedAccessMiddleware",
@@ -86,6 +92,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "orienta.urls"
+# A form refused by the CSRF check gets a page in the site's look that says what to do.
+CSRF_FAILURE_VIEW = "orienta.core.errors.csrf_failure"
 WSGI_APPLICATION = "orienta.wsgi.application"
 
 TEMPLATES = [
@@ -106,30 +114,46 @@ TEMPLATES = [
     },
 ]
 
+
+def database(url: str) -> dict:
+    config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")))
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config.setdefault("OPTIONS", {}).update(
+            {
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;",
+            }
+        )
+    return config
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'orienta.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+    "default": database(
+        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'orienta.sqlite3'}")
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-            "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;",
-        }
-    )
+# Several app servers on one PostgreSQL: a read replica for the reads that are marked as
+# report reads (orienta/lib/replica.py); everything else stays on DATABASE_URL. Tests use the
+# primary for it (TEST MIRROR), and no session ever writes through it (read-only transactions).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database(os.environ["DATABASE_REPLICA_URL"])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"].setdefault("OPTIONS", {})["options"] = (
+            "-c default_transaction_read_only=on"
+        )
+    DATABASE_ROUTERS = ["orienta.lib.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
-LOGIN_URL = "core:login"
+LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:login"
+LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Argon2id at the ASVS minimum (19 MiB, t=2, p=1): see orienta/core/hashers.py.
+# Argon2id at the ASVS minimum (19 MiB, t=2, p=1): see orienta/accounts/hashers.py.
 PASSWORD_HASHERS = [
-    "orienta.core.hashers.Argon2SmallServerHasher",
+    "orienta.accounts.hashers.Argon2SmallServerHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -146,15 +170,33 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
 LANGUAGE_COOKIE_NAME = "orienta_language"
+# Where a language's formats differ from Django's (dates in `<input type="date">` are ISO).
+FORMAT_MODULE_PATH = ["orienta.formats"]
 
 # Counters shared by the server's worker processes (rate limits of the provider links): files on
-# the server's own disk, as a single-server deployment has; CACHE_DIR moves them.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+# the server's own disk, as a single-server deployment has; CACHE_DIR moves them. Several app
+# servers share them: CACHE_DIR on their shared storage, or CACHE_BACKEND=database (a table
+# made by `manage.py createcachetable`, on the primary database).
+CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "file").strip().lower()
+if CACHE_BACKEND == "file":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+        }
     }
-}
+elif CACHE_BACKEND == "database":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "orienta_cache",
+        }
+    }
+else:
+    raise ImproperlyConfigured(
+        f"CACHE_BACKEND is {CACHE_BACKEND!r}: use 'file' (the default, in CACHE_DIR) or "
+        "'database' (after `manage.py createcachetable`)."
+    )
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
@@ -171,11 +213,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # In production, after `manage.py collectstatic`, ORIENTA_STATIC_MANIFEST=1 serves static files
-# under content-hashed names, compressed, cached by browsers for a year: a later visit on a slow
-# link asks nothing of them. Development and tests serve them from the source folders.
+# under content-hashed names, compressed (gzip and Brotli), cached by browsers for a year: a
+# later visit on a slow link asks nothing of them. Development and tests serve them from the
+# source folders, looked up when asked for (autorefresh): STATIC_ROOT, which only
+# collectstatic fills, is not read at start-up, so its absence is no warning.
 if env_bool("ORIENTA_STATIC_MANIFEST"):
     STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
     WHITENOISE_USE_FINDERS = False
+else:
+    WHITENOISE_AUTOREFRESH = True
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username+address before any password is checked.
@@ -200,11 +246,11 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "orienta.accounts.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # Behind a reverse proxy every request comes from the proxy: PROXY_COUNT proxies (that set
-# X-Forwarded-For) are skipped to find the client's address.
+# X-Forwarded-For) are skipped to find the client's address, for the lockout and the access log
+# alike (one rule: orienta.audit.services.client_ip).
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
-if PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+ACCESS_LOG_PROXY_COUNT = PROXY_COUNT
+AXES_CLIENT_IP_CALLABLE = "orienta.audit.services.client_ip"
 
 # Two-factor authentication (django-otp, TOTP): see orienta/accounts/twofactor.py.
 OTP_TOTP_ISSUER = "Orienta"

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from orienta.api import errors
 from orienta.api.v1 import api
+from orienta.lib.api import errors
 
 urlpatterns = [
     path("", include("orienta.core.urls")),
+    path("", include("orienta.accounts.urls")),
     path("", include("orienta.people.urls")),
     path("", include("orienta.frontdesk.urls")),
     path("", include("orienta.audit.urls")),
@@ -17,3 +18,8 @@ urlpatterns = [
     re_path(r"^api/v1/(?P<rest>.*)$", errors.unknown_path, name="api_unknown"),
     path("admin/", admin.site.urls),
 ]
+
+# The error pages in the site's look and the user's language (JSON under /api/).
+handler403 = "orienta.core.errors.permission_denied"
+handler404 = "orienta.core.errors.page_not_found"
+handler500 = "orienta.core.errors.server_error"

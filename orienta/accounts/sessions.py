@@ -17,6 +17,11 @@ from django.contrib.auth import SESSION_KEY
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from orienta.accounts import twofactor
+from orienta.accounts.models import UserSession
+from orienta.accounts.reauth import mark_recent_auth
+from orienta.accounts.services import user_sessions_end
+
 STARTED = "orienta_started"
 SEEN = "orienta_seen"
 TRACKED = "orienta_tracked"  # the session key last written to UserSession
@@ -26,9 +31,6 @@ SEEN_RESOLUTION = 60  # seconds
 
 def on_login(sender, request, user, **kwargs) -> None:
     """Start both clocks, note the time of authentication, and record whose session this is."""
-    from orienta.accounts import twofactor
-    from orienta.core.reauth import mark_recent_auth
-
     now = int(time.time())
     request.session[STARTED] = request.session[SEEN] = now
     request.session.pop(ENDED, None)
@@ -39,16 +41,12 @@ def on_login(sender, request, user, **kwargs) -> None:
 
 def on_logout(sender, request, user, **kwargs) -> None:
     """Logging out anywhere ends every session and API token of the user."""
-    from orienta.core.services import user_sessions_end
-
     if user is not None:
         user_sessions_end(user)
 
 
 def session_track(request, *, user_id, prune: bool = False) -> None:
     """Record the request's session key as one of the user's (after sign-in or a key change)."""
-    from orienta.accounts.models import UserSession
-
     session = request.session
     if session.session_key is None:
         session.save()

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_http_methods
 
 from orienta.accounts import lockout, sessions, twofactor
 from orienta.accounts.forms import CodeForm, ReauthForm
-from orienta.core.reauth import mark_recent_auth, require_recent_auth
-from orienta.core.services import user_sessions_end
+from orienta.accounts.reauth import mark_recent_auth, require_recent_auth
+from orienta.accounts.services import user_sessions_end
 
 
 class SignInView(LoginView):
@@ -70,7 +70,7 @@ def two_factor_verify(request):
     if device is None:
         twofactor.remember_device_state(request, user)
         if twofactor.otp_required(user):
-            return redirect(_with_next("core:account_2fa_setup", next_url))
+            return redirect(_with_next("accounts:2fa_setup", next_url))
         return redirect(next_url)
     if _locked_out(request, user):
         return _end_locked_session(request)
@@ -93,7 +93,7 @@ def two_factor_setup(request):
     user, next_url = request.user, _next_url(request)
     if not user.is_verified() and twofactor.confirmed_device(user) is not None:
         # Replacing a device takes a code from the current one: the password alone is not enough.
-        return redirect(_with_next("core:account_2fa_verify", request.get_full_path()))
+        return redirect(_with_next("accounts:2fa_verify", request.get_full_path()))
     device = twofactor.pending_device(user)
     form = CodeForm(request.POST or None)
     if form.is_valid():

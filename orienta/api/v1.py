@@ -3,13 +3,14 @@
 from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
-from orienta.api import errors
+from orienta.accounts.api import router as accounts_router
 from orienta.cases.api import router as cases_router
 from orienta.core.api import router as core_router
 from orienta.core.services import api_token_user
 from orienta.directory.api import router as directory_router
 from orienta.frontdesk.api import router as frontdesk_router
 from orienta.fund.api import router as fund_router
+from orienta.lib.api import errors
 from orienta.people.api import router as people_router
 from orienta.referrals.api import router as referrals_router
 
@@ -66,6 +67,7 @@ api = NinjaAPI(
     docs_url=None,
 )
 errors.install(api)
+api.add_router("", accounts_router)
 api.add_router("", core_router)
 api.add_router("", people_router)
 api.add_router("", frontdesk_router)

@@ -38,7 +38,6 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import transaction
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 
 from orienta.audit.models import Action, Channel, Export
@@ -205,7 +204,3 @@ def _remove_strays(now) -> None:
     for pk, path in names.items():
         if pk not in live:
             path.unlink(missing_ok=True)
-
-
-def export_url(export: Export) -> str:
-    return reverse("audit:export", args=[export.pk])

@@ -26,6 +26,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from orienta.core.models import Role, Site
+from orienta.lib.errors import AppendOnly
 from orienta.lib.ids import uuid7
 
 # The prev_hash of the first entry.
@@ -87,10 +88,6 @@ HASHED_FIELDS = (
     "user_agent",
     "prev_hash",
 )
-
-
-class AppendOnly(Exception):
-    """Access log entries are written once and never changed or removed."""
 
 
 class AccessLogQuerySet(models.QuerySet):

@@ -1,26 +1,25 @@
 """Reading the access log: a person's entries for the accountable roles, the person-facing
-account, and the check of the chain."""
+account, and the check of the chain.
+
+The log speaks of persons by id only; the registry resolves who a log is about (`LogSubject`,
+made by `orienta.people.access_log.log_subject_for`) and serves the pages that show it."""
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncDate
-from django.http import Http404
 from django.utils.translation import gettext
 
 from orienta.audit.models import GENESIS, AccessLogEntry, Action
 from orienta.core.models import Role, Site
-from orienta.people.models import Person
 
 # Who answers for access to personal data: country coordinators for their country, M&E and
 # headquarters for all. They read the log of a person; M&E never reads the person's data.
 LOG_READER_ROLES = frozenset({Role.COORDINATOR, Role.ME})
 # What the person-facing account counts as someone having looked at the record.
 ACCOUNTED_ACTIONS = (Action.READ, Action.SEARCH, Action.EXPORT, Action.PRINT)
-MERGE_DEPTH = 5
 
 
 @dataclass(frozen=True)
@@ -48,51 +47,6 @@ def reads_log_details(user) -> bool:
     person or others. Coordinators, who read personal data; M&E sees roles, site codes, dates
     and what was done, never a name."""
     return can_read_access_log(user) and user.role == Role.COORDINATOR
-
-
-def log_subject_for(user, pk) -> LogSubject:
-    """The person whose log the user may read: 403 for other roles, 404 out of scope.
-
-    Resolved without `person_for` on purpose: M&E has no personal-data scope, and reads here
-    only the code and site (the names are not even loaded for them). A merged id leads to the
-    record it was merged into. Erased or deleted records keep their log.
-    """
-    if not can_read_access_log(user):
-        raise PermissionDenied
-    shows_name = user.role == Role.COORDINATOR
-    scope = Q(site__country_id=user.country_id) if shows_name else Q()
-    fields = ["code", "merged_into_id", "deleted_at", "site__code", "site__timezone"]
-    fields += ["site__country__language"] + (["given_name", "family_name"] if shows_name else [])
-    rows = Person.objects.filter(scope).select_related("site__country").only(*fields).order_by()
-    person = rows.filter(pk=pk).first()
-    for _hop in range(MERGE_DEPTH):
-        if person is None or person.merged_into_id is None:
-            break
-        person = rows.filter(pk=person.merged_into_id).first()
-    if person is None or person.merged_into_id is not None:
-        raise Http404
-    return LogSubject(
-        pk=person.pk,
-        code=person.code,
-        site_id=person.site_id,
-        site_code=person.site.code,
-        timezone=person.site.timezone,
-        language=person.site.country.language,
-        name=person.full_name if shows_name and person.deleted_at is None else None,
-        ids=_with_merged(person.pk),
-    )
-
-
-def _with_merged(pk) -> list[UUID]:
-    ids, frontier = [pk], [pk]
-    for _hop in range(MERGE_DEPTH):
-        frontier = list(
-            Person.objects.filter(merged_into__in=frontier).order_by().values_list("pk", flat=True)
-        )
-        if not frontier:
-            break
-        ids += frontier
-    return ids
 
 
 def person_access_entries(subject: LogSubject):

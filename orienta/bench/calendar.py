@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from orienta.core.demo.data import SiteSpec
+from orienta.demo.data import SiteSpec
 
 # Rainy season: roads cut, fields to tend, fewer people come (Sahel; southern Africa; Guinea).
 RAINY_MONTHS = {"TD": {6, 7, 8, 9}, "MZ": {11, 12, 1, 2, 3}, "GW": {6, 7, 8, 9, 10}}

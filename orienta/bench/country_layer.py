@@ -12,12 +12,11 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from orienta.bench.network import BenchSite
-from orienta.core.demo.build import Context, build_organisations
-from orienta.core.models import Area, Country, Role, User
+from orienta.core.models import Area, Country, Role, Theme, User
+from orienta.demo.build import Context, build_organisations
 from orienta.directory import demo as directory_demo
 from orienta.directory import services as directory
 from orienta.directory.models import CostOption, Service
-from orienta.frontdesk.models import Theme
 from orienta.fund import services as fund_services
 from orienta.fund.models import DEFAULT_CRITERIA, Fund, FundSettings, Period
 

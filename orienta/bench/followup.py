@@ -37,8 +37,8 @@ from orienta.cases.models import (
     FollowUpStatus,
 )
 from orienta.cases.models import Status as CaseStatus
-from orienta.core.demo.build import SiteRun
 from orienta.core.models import Role
+from orienta.demo.build import SiteRun
 from orienta.fund import money
 from orienta.fund.models import (
     Account,

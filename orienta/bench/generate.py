@@ -38,8 +38,8 @@ from orienta.bench.population import (
     populate,
 )
 from orienta.bench.visits import SiteVisits, VisitTheme, plan_visits
-from orienta.core.demo.build import Context, SiteRun
 from orienta.core.models import Area, Site
+from orienta.demo.build import Context, SiteRun
 from orienta.directory.models import CostOption, Permanence, Schedule, Service
 from orienta.frontdesk.models import Visit
 from orienta.fund.models import Fund, Period

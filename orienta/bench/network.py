@@ -1,7 +1,7 @@
 """The generated network: about thirty BIOSP sites over the three countries, their operating
 organisations, staff and country coordinators.
 
-Places, organisations and name pools are the demo's (`orienta.core.demo.data`); each bench site
+Places, organisations and name pools are the demo's (`orienta.demo.data`); each bench site
 copies the character (opening hours, name pools, migration profile) of the demo site of its
 region, or of the nearest one, and takes its neighbourhoods from the districts of its region.
 """
@@ -16,9 +16,9 @@ from django.contrib.auth.hashers import make_password
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from orienta.core.demo.build import Context, build_areas, build_organisations
-from orienta.core.demo.data import AREAS, POOLS, SITES, SiteSpec
 from orienta.core.models import Country, Organisation, Role, Site, User
+from orienta.demo.build import Context, build_areas, build_organisations
+from orienta.demo.data import AREAS, POOLS, SITES, SiteSpec
 
 #: Every generated account's password (a bench database holds no real person).
 PASSWORD = "orienta-bench"

@@ -21,9 +21,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from orienta.bench import followup_pages, writer
-from orienta.core.models import Role, Site, User
+from orienta.core.models import Role, Site, Theme, User
 from orienta.core.services import api_token_issue
-from orienta.frontdesk.models import Theme, Visit
+from orienta.frontdesk.models import Visit
 from orienta.frontdesk.queries import day_bounds
 from orienta.lib.ids import uuid7
 from orienta.people.models import Person
@@ -182,7 +182,11 @@ def _client(user: User | None, token: str = "") -> Client:
 
 def _visits_today(site: Site) -> int:
     start, end = day_bounds(site.timezone)
-    return Visit.objects.filter(site=site, occurred_at__gte=start, occurred_at__lt=end).count()
+    return (
+        Visit.objects.current()
+        .filter(site=site, occurred_at__gte=start, occurred_at__lt=end)
+        .count()
+    )
 
 
 def _extremes(queryset, field: str) -> tuple[dict, dict]:

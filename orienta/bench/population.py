@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from orienta.bench.calendar import SiteCalendar
-from orienta.core.demo.build import (
+from orienta.demo.build import (
     HouseholdPlan,
     SiteRun,
     person_data,

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from orienta.bench.calendar import SiteCalendar
 from orienta.bench.population import Entry
-from orienta.core.demo.build import (
+from orienta.demo.build import (
     ANONYMOUS_BANDS,
     FIRST_CHANNELS,
     LATER_CHANNELS,
@@ -17,7 +17,7 @@ from orienta.core.demo.build import (
     todays_window,
     visit_time,
 )
-from orienta.core.demo.data import NOTES, ORIGINS, THEME_WEIGHTS
+from orienta.demo.data import NOTES, ORIGINS, THEME_WEIGHTS
 from orienta.frontdesk.models import Visit
 from orienta.lib.ids import uuid7
 

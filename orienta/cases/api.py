@@ -10,8 +10,6 @@ from django.utils.translation import gettext
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from orienta.api.errors import Detail, FieldErrors, field_error, form_errors
-from orienta.api.pagination import Pages, counted
 from orienta.audit.models import Action, Channel
 from orienta.audit.services import access_log_read, access_log_record, access_log_search
 from orienta.cases import queries, services
@@ -41,11 +39,12 @@ from orienta.cases.schemas import (
     GrantOut,
     ReassignIn,
 )
-from orienta.cases.views import case_or_refused
 from orienta.core.api import require_recorder, writable_site
 from orienta.core.models import Role
 from orienta.core.scoping import PERSONAL_DATA_ROLES
 from orienta.frontdesk.queries import visit_for
+from orienta.lib.api.errors import Detail, FieldErrors, field_error, form_errors
+from orienta.lib.api.pagination import Pages, counted
 from orienta.people.queries import current_membership, person_for
 
 router = Router(tags=["cases"])
@@ -56,13 +55,9 @@ CASE_RELATED = ("site", "person", "responsible", "household", "visit")
 WRITE = {200: CaseOut, 403: Detail, 404: Detail, 409: Detail, 422: FieldErrors}
 
 
-def _refused(exc: services.CaseRefused):
-    return 409, {"detail": exc.message}
-
-
 def _read_case(request, case_id) -> Case:
     """The case, if in the caller's scope (roles without personal data have none: 404)."""
-    case = case_or_refused(request, case_id)
+    case = queries.case_for(request.auth, case_id)
     access_log_read(request, case.person, object_type="case", object_id=case.pk)
     return case
 
@@ -162,17 +157,14 @@ def case_create(request, payload: CaseIn):
     if not form.is_valid():
         raise form_errors(form)
     membership = current_membership(person) if payload.household else None
-    try:
-        case = services.case_open(
-            person=person,
-            by=user,
-            site=site,
-            visit=visit,
-            household=membership.household if membership else None,
-            **form.cleaned_data,
-        )
-    except services.CaseRefused as exc:
-        return _refused(exc)
+    case = services.case_open(
+        person=person,
+        by=user,
+        site=site,
+        visit=visit,
+        household=membership.household if membership else None,
+        **form.cleaned_data,
+    )
     access_log_read(request, person, object_type="case", object_id=case.pk)
     return 201, _fresh(case)
 
@@ -206,12 +198,9 @@ def case_patch(request, case_id: UUID, payload: CasePatchIn):
     form = CaseForm(data=current | {k: v for k, v in changes.items() if v is not None})
     if not form.is_valid():
         raise form_errors(form)
-    try:
-        services.case_update(
-            case=case, by=request.auth, data=form.cleaned_data, expected_version=payload.version
-        )
-    except services.CaseRefused as exc:
-        return _refused(exc)
+    services.case_update(
+        case=case, by=request.auth, data=form.cleaned_data, expected_version=payload.version
+    )
     return 200, _fresh(case)
 
 
@@ -223,16 +212,13 @@ def case_close(request, case_id: UUID, payload: CloseIn):
     form = CloseForm(data=payload.model_dump(include={"reason", "note"}))
     if not form.is_valid():
         raise form_errors(form)
-    try:
-        services.case_close(
-            case=case,
-            by=request.auth,
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-            expected_version=payload.version,
-        )
-    except services.CaseRefused as exc:
-        return _refused(exc)
+    services.case_close(
+        case=case,
+        by=request.auth,
+        reason=form.cleaned_data["reason"],
+        note=form.cleaned_data["note"],
+        expected_version=payload.version,
+    )
     return 200, _fresh(case)
 
 
@@ -244,15 +230,12 @@ def case_reopen(request, case_id: UUID, payload: CaseReasonIn):
     form = ReasonForm(data={"reason": payload.reason})
     if not form.is_valid():
         raise form_errors(form)
-    try:
-        services.case_reopen(
-            case=case,
-            by=request.auth,
-            reason=form.cleaned_data["reason"],
-            expected_version=payload.version,
-        )
-    except services.CaseRefused as exc:
-        return _refused(exc)
+    services.case_reopen(
+        case=case,
+        by=request.auth,
+        reason=form.cleaned_data["reason"],
+        expected_version=payload.version,
+    )
     return 200, _fresh(case)
 
 
@@ -262,16 +245,13 @@ def case_reassign(request, case_id: UUID, payload: ReassignIn):
     """A site manager gives the case to another agent of the site."""
     case = _write_case(request, case_id)
     responsible = _staff_user(case, payload.responsible, "responsible")
-    try:
-        services.case_reassign(
-            case=case,
-            by=request.auth,
-            responsible=responsible,
-            reason=payload.reason,
-            expected_version=payload.version,
-        )
-    except services.CaseRefused as exc:
-        return _refused(exc)
+    services.case_reassign(
+        case=case,
+        by=request.auth,
+        responsible=responsible,
+        reason=payload.reason,
+        expected_version=payload.version,
+    )
     return 200, _fresh(case)
 
 
@@ -290,15 +270,12 @@ def case_unmark_sensitive(request, case_id: UUID, payload: CaseReasonIn):
     form = ReasonForm(data={"reason": payload.reason})
     if not form.is_valid():
         raise form_errors(form)
-    try:
-        services.case_unmark_sensitive(
-            case=case,
-            by=request.auth,
-            reason=form.cleaned_data["reason"],
-            expected_version=payload.version,
-        )
-    except services.CaseRefused as exc:
-        return _refused(exc)
+    services.case_unmark_sensitive(
+        case=case,
+        by=request.auth,
+        reason=form.cleaned_data["reason"],
+        expected_version=payload.version,
+    )
     return 200, _fresh(case)
 
 
@@ -319,16 +296,17 @@ def action_list(request, case_id: UUID):
 )
 @refusals_logged
 def action_create(request, case_id: UUID, payload: ActionIn):
+    """Plan an action due today or later (the case site's date), or record one already done
+    (`done`), dated the day it was done: today or earlier. A date on the wrong side is a 422."""
     case = _write_case(request, case_id)
     assignee = _staff_user(case, payload.assignee, "assignee")
     data = payload.model_dump() | {"assignee": assignee.pk if assignee else None}
-    form = ActionForm(data=data, agents=queries.site_agents([case.site]))
+    form = ActionForm(
+        data=data, agents=queries.site_agents([case.site]), today=queries.site_today(case.site)
+    )
     if not form.is_valid():
         raise form_errors(form)
-    try:
-        action = services.case_action_add(case=case, by=request.auth, **form.cleaned_data)
-    except services.CaseRefused as exc:
-        return _refused(exc)
+    action = services.case_action_add(case=case, by=request.auth, **form.cleaned_data)
     return 201, action
 
 
@@ -351,12 +329,9 @@ def action_patch(request, action_id: UUID, payload: ActionPatchIn):
         raise field_error("status", gettext("Choose done or cancelled."), "invalid_choice")
     if "what" in changes and not (changes["what"] or "").strip():
         raise field_error("what", gettext("This field is required."), "required")
-    try:
-        updated = services.case_action_update(
-            action=action, by=request.auth, data=changes, expected_version=payload.version
-        )
-    except services.CaseRefused as exc:
-        return _refused(exc)
+    updated = services.case_action_update(
+        action=action, by=request.auth, data=changes, expected_version=payload.version
+    )
     return 200, updated
 
 
@@ -380,21 +355,18 @@ def followup_create(request, case_id: UUID, payload: FollowUpIn):
     """A contact made (`planned` false, the default), or planned for `due_on`."""
     case = _write_case(request, case_id)
     data = payload.model_dump()
-    try:
-        if payload.planned:
-            form = PlanFollowUpForm(data=data)
-            if not form.is_valid():
-                raise form_errors(form)
-            found = services.case_followup_plan(case=case, by=request.auth, **form.cleaned_data)
-        else:
-            form = FollowUpForm(data=data)
-            if not form.is_valid():
-                raise form_errors(form)
-            found = services.case_followup_record(
-                case=case, by=request.auth, done_at=_aware(payload.done_at), **form.cleaned_data
-            )
-    except services.CaseRefused as exc:
-        return _refused(exc)
+    if payload.planned:
+        form = PlanFollowUpForm(data=data)
+        if not form.is_valid():
+            raise form_errors(form)
+        found = services.case_followup_plan(case=case, by=request.auth, **form.cleaned_data)
+    else:
+        form = FollowUpForm(data=data)
+        if not form.is_valid():
+            raise form_errors(form)
+        found = services.case_followup_record(
+            case=case, by=request.auth, done_at=_aware(payload.done_at), **form.cleaned_data
+        )
     return 201, found
 
 

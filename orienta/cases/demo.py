@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import F, OuterRef, Subquery
 
-from orienta.cases.models import Case, CaseEvent, ClosureReason, Status
+from orienta.cases.models import Case, CaseAction, CaseEvent, ClosureReason, Status
 from orienta.cases.services import (
     case_action_add,
     case_action_update,
@@ -133,7 +133,7 @@ def _case_for_visit(ctx, visit, agent, n, language) -> Case:
     )
     today = ctx.now.astimezone(ZoneInfo(visit.site.timezone)).date()
     if ctx.rng.random() < CLOSED_SHARE and n > 3:
-        _closed_history(ctx, case, agent, language)
+        _closed_history(ctx, case, agent, language, today)
     else:
         _open_plan(ctx, case, agent, today, n, language)
     return case
@@ -144,7 +144,11 @@ def _open_plan(ctx, case, agent, today, n, language) -> None:
     actions = ctx.rng.sample(ACTIONS[language], 3)
     offsets = [0 if n % 2 == 0 else 2, -ctx.rng.randint(1, 6), ctx.rng.randint(3, 20)]
     for what, days in zip(actions, offsets, strict=True):
-        case_action_add(case=case, by=agent, what=what, due_on=today + timedelta(days=days))
+        action = case_action_add(
+            case=case, by=agent, what=what, due_on=today + timedelta(days=max(days, 0))
+        )
+        if days < 0:  # planned days ago (the service refuses a past date today)
+            CaseAction.objects.filter(pk=action.pk).update(due_on=today + timedelta(days=days))
     if n % 3 == 0:
         case_followup_plan(
             case=case, by=agent, kind=ctx.rng.choice(["phone", "office"]), due_on=today
@@ -155,9 +159,9 @@ def _open_plan(ctx, case, agent, today, n, language) -> None:
         )
 
 
-def _closed_history(ctx, case, agent, language) -> None:
+def _closed_history(ctx, case, agent, language, today) -> None:
     action = case_action_add(
-        case=case, by=agent, what=ctx.rng.choice(ACTIONS[language]), due_on=ctx.now.date()
+        case=case, by=agent, what=ctx.rng.choice(ACTIONS[language]), due_on=today
     )
     case_action_update(action=action, by=agent, data={"status": "done"})
     case_followup_record(case=case, by=agent, kind="office", notes=ctx.rng.choice(NOTES[language]))

@@ -11,8 +11,9 @@ from orienta.cases.models import (
     ClosureReason,
     ContactKind,
     Risk,
+    action_date_problem,
 )
-from orienta.frontdesk.models import Theme
+from orienta.core.models import Theme
 
 MAX_DUE_YEARS = 3
 
@@ -88,6 +89,17 @@ class ReassignForm(forms.Form):
         self.fields["responsible"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
+class OwnIds:
+    """The case page shows several forms with fields of the same name (a date, a kind of
+    contact, notes): each form's ids start with its own `id_prefix`, so no id is repeated."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 def _clean_due(value):
     today = timezone.localdate()
     if value and value > today.replace(year=today.year + MAX_DUE_YEARS):
@@ -95,19 +107,39 @@ def _clean_due(value):
     return value
 
 
-class ActionForm(forms.Form):
+class ActionForm(OwnIds, forms.Form):
+    """An action of the plan: planned for today or later, or recorded as already done (then on
+    the day it was done, which may be past). `today` is the case site's date."""
+
+    id_prefix = "action"
+
     what = forms.CharField(label=_("Action"), max_length=300)
     due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
     assignee = forms.ModelChoiceField(label=_("Who"), queryset=None, required=False)
+    done = forms.BooleanField(
+        label=_("Already done"),
+        required=False,
+        help_text=_("To record an action already done: the date is then the day it was done."),
+    )
 
-    def __init__(self, *args, agents=None, **kwargs):
+    def __init__(self, *args, agents=None, today=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.today = today
         self.fields["assignee"].queryset = agents
         self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.fields["assignee"].empty_label = _("The responsible agent")
 
     def clean_due_on(self):
         return _clean_due(self.cleaned_data["due_on"])
+
+    def clean(self):
+        data = super().clean()
+        problem = action_date_problem(
+            data.get("due_on"), done=data.get("done", False), today=self.today
+        )
+        if problem:
+            self.add_error("due_on", forms.ValidationError(problem, code="date"))
+        return data
 
 
 class ActionStatusForm(forms.Form):
@@ -116,8 +148,10 @@ class ActionStatusForm(forms.Form):
     )
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(OwnIds, forms.Form):
     """A contact made (default) or, with `planned`, one planned for a date."""
+
+    id_prefix = "contact"
 
     kind = forms.ChoiceField(
         label=_("Contact"), choices=ContactKind.choices, widget=forms.RadioSelect
@@ -137,7 +171,9 @@ class FollowUpForm(forms.Form):
         return value
 
 
-class PlanFollowUpForm(forms.Form):
+class PlanFollowUpForm(OwnIds, forms.Form):
+    id_prefix = "plan"
+
     kind = forms.ChoiceField(
         label=_("Contact"), choices=ContactKind.choices, widget=forms.RadioSelect
     )

@@ -153,7 +153,7 @@ class Case(BaseModel):
         related_name="cases",
         verbose_name=_("responsible agent"),
     )
-    needs = models.ManyToManyField("frontdesk.Theme", related_name="cases", verbose_name=_("needs"))
+    needs = models.ManyToManyField("core.Theme", related_name="cases", verbose_name=_("needs"))
     risk = models.CharField(_("risk level"), max_length=10, choices=Risk.choices)
     assessment = models.TextField(_("assessment"), blank=True)
     sensitive = models.BooleanField(
@@ -235,6 +235,24 @@ class CaseAction(BaseModel):
 
     def __str__(self) -> str:
         return self.what
+
+
+def action_date_problem(due_on, *, done: bool, today) -> str | None:
+    """Why an action's date is refused when it is added, or None: a planned action is due
+    today or later, an action already done was done today or before. Dates of the case's
+    site."""
+    if due_on is None or today is None:
+        return None
+    if not done and due_on < today:
+        return str(
+            _(
+                "The due date is in the past. Choose today or a later date, or tick “Already "
+                "done” to record an action done on that day."
+            )
+        )
+    if done and due_on > today:
+        return str(_("An action already done cannot be dated in the future."))
+    return None
 
 
 class FollowUp(BaseModel):

@@ -7,7 +7,23 @@ from django.utils.translation import gettext as _
 
 from orienta.cases.models import Case, Status
 from orienta.cases.queries import person_cases
+from orienta.core.page_panels import PageAction
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
+from orienta.frontdesk.queries import recent_visit
+
+
+def person_actions(request, person):
+    """ "Open a case" among the person page's first buttons: from today's visit when there is
+    one (its themes become the case's needs)."""
+    if not can_record(request.user):
+        return []
+    visit = recent_visit(request.user, person)
+    query = f"?visit={visit.pk}" if visit else f"?person={person.pk}"
+    return [PageAction(reverse("cases:new") + query, _("Open a case"), rank=30)]
+
+
+# Sections and menu entries after those of the apps with a smaller ORDER (core.page_panels).
+ORDER = 10
 
 
 def person_panel(request, person):

@@ -18,10 +18,12 @@ from orienta.cases.models import (
     FollowUpStatus,
     Status,
 )
-from orienta.core.models import Role
+from orienta.core.models import Role, User
 from orienta.core.scoping import personal_site_filter
 
-WORKLIST_LIMIT = 30
+# The lines of each worklist section shown on the worklist; the rest are a link away.
+WORKLIST_LIMIT = 10
+GRANTS_LIMIT = 30
 GRANTS_SHOWN_DAYS = 14
 
 
@@ -209,10 +211,11 @@ def no_contact_days(sites) -> dict:
     return {site.pk: found.get(site.pk, 30) for site in sites}
 
 
-def worklist(user, sites, *, agent=None) -> Worklist:
-    """What is due today and overdue, contacts due, cases without contact for the site's number
-    of days; for a manager, the break-the-glass accesses of the last days. A fixed number of
-    queries, whatever the number of cases."""
+SECTIONS = ("due_today", "overdue", "followups", "no_contact")
+
+
+def worklist_sections(user, sites, *, agent=None) -> dict:
+    """The querysets of the worklist's sections, by key (see SECTIONS), unevaluated."""
     sites = list(sites)
     today = site_today(sites[0]) if sites else timezone.localdate()
     cases = _cases_of(user, sites, agent)
@@ -245,26 +248,35 @@ def worklist(user, sites, *, agent=None) -> Worklist:
         .select_related("person")
         .order_by("last_contact_at")
     )
-    result = Worklist(today=today, open_count=cases.count())
-    result.sections = [
-        _section("due_today", actions.filter(due_on=today).order_by("case__code")),
-        _section("overdue", actions.filter(due_on__lt=today).order_by("due_on")),
-        _section("followups", followups),
-        _section("no_contact", silent),
-    ]
+    return {
+        "due_today": actions.filter(due_on=today).order_by("case__code"),
+        "overdue": actions.filter(due_on__lt=today).order_by("due_on"),
+        "followups": followups,
+        "no_contact": silent,
+    }
+
+
+def worklist(user, sites, *, agent=None) -> Worklist:
+    """What is due today and overdue, contacts due, cases without contact for the site's number
+    of days, each section its first WORKLIST_LIMIT lines and its count; for a manager, the
+    break-the-glass accesses of the last days. A fixed number of queries, whatever the number
+    of cases."""
+    sites = list(sites)
+    today = site_today(sites[0]) if sites else timezone.localdate()
+    result = Worklist(today=today, open_count=_cases_of(user, sites, agent).count())
+    sections = worklist_sections(user, sites, agent=agent)
+    result.sections = [_section(key, sections[key]) for key in SECTIONS]
     if user.role == Role.MANAGER:
         since = timezone.now() - timedelta(days=GRANTS_SHOWN_DAYS)
         result.grants = list(
             CaseAccessGrant.objects.filter(site__in=sites, granted_at__gte=since)
             .select_related("case", "user")
-            .order_by("-granted_at")[:WORKLIST_LIMIT]
+            .order_by("-granted_at")[:GRANTS_LIMIT]
         )
     return result
 
 
 def site_agents(sites):
-    from orienta.core.models import User
-
     return (
         User.objects.filter(sites__in=sites, role__in=(Role.AGENT, Role.MANAGER), is_active=True)
         .distinct()

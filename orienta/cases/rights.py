@@ -1,5 +1,10 @@
-"""What the data-subject export and the erasure of a person do with their cases."""
+"""What the registry's data-subject export, erasure and merge do with a person's cases, and
+which persons lists show by their initials (see `orienta.people.hooks`)."""
 
+from django.db.models import F
+from django.utils import timezone
+
+from orienta.cases import queries
 from orienta.cases.models import Case
 from orienta.cases.services import case_scrub_for_erasure
 
@@ -41,3 +46,15 @@ def export(ids: list) -> list[dict]:
 def erase(ids: list, *, by) -> None:
     for case in Case.objects.filter(person__in=ids).order_by("pk"):
         case_scrub_for_erasure(case=case, by=by)
+
+
+def merge(*, survivor, merged, by) -> None:
+    """The cases of a merged record follow the survivor."""
+    Case.objects.filter(person=merged).update(
+        person=survivor, version=F("version") + 1, updated_by=by, updated_at=timezone.now()
+    )
+
+
+def masked_person_ids(user, ids) -> set:
+    """Persons with a sensitive case the user may not see."""
+    return queries.masked_person_ids(user, ids)

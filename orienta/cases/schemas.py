@@ -137,8 +137,12 @@ class ReassignIn(Schema):
 
 class ActionIn(Schema):
     what: str = Field(max_length=300)
-    due_on: date
+    due_on: date = Field(
+        description="Today or later at the case's site; with `done`, the day it was done "
+        "(today or earlier)."
+    )
     assignee: str | None = Field(None, description="Username; left out: the responsible agent.")
+    done: bool = Field(False, description="True: record an action already done.")
 
 
 class ActionPatchIn(Schema):

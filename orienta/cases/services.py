@@ -24,21 +24,20 @@ from orienta.cases.models import (
     FollowUp,
     FollowUpStatus,
     Status,
+    action_date_problem,
 )
+from orienta.cases.queries import site_today
 from orienta.core.models import Role, Site, User
 from orienta.core.scoping import can_record, personal_site_filter, writable_sites
 from orienta.core.services import StaleEdit, event_log
+from orienta.lib.errors import Refused
 from orienta.people.models import Person
 
 BREAK_GLASS_HOURS = 3
 
 
-class CaseRefused(Exception):
+class CaseRefused(Refused):
     """The change is not allowed in the case's present state; the message says why."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def _check_writer(user: User, site: Site) -> None:
@@ -315,15 +314,26 @@ def _open_for_work(case: Case) -> None:
 
 @transaction.atomic
 def case_action_add(
-    *, case: Case, by: User | None, what: str, due_on: date, assignee: User | None = None
+    *,
+    case: Case,
+    by: User | None,
+    what: str,
+    due_on: date,
+    assignee: User | None = None,
+    done: bool = False,
 ) -> CaseAction:
-    """Plan an action. `by=None` for actions the system creates (an expired referral)."""
+    """Plan an action, due today or later at the case's site; or, with `done`, record one
+    already done (`due_on` is then the day it was done: today or before). `by=None` for
+    actions the system creates (an expired referral)."""
     if by is not None:
         _check_writer(by, case.site)
     locked = _locked(case)
     if by is not None:
         _check_case(by, locked)
     _open_for_work(locked)
+    problem = action_date_problem(due_on, done=done, today=site_today(locked.site))
+    if problem:
+        raise CaseRefused(problem)
     if assignee is not None and not _responsible_ok(assignee, locked.site):
         raise CaseRefused(_("The person in charge of an action must work at the case's site."))
     action = CaseAction(
@@ -335,12 +345,13 @@ def case_action_add(
         created_by=by,
         updated_by=by,
     )
+    if done:
+        action.status, action.done_at = ActionStatus.DONE, timezone.now()
     action.full_clean()
     action.save()
     _start(locked, by)
-    _event(
-        locked, by, EventKind.ACTION_ADDED, action.what, action=str(action.pk), due_on=str(due_on)
-    )
+    kind = EventKind.ACTION_DONE if done else EventKind.ACTION_ADDED
+    _event(locked, by, kind, action.what, action=str(action.pk), due_on=str(due_on))
     return action
 
 

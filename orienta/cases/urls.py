@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("worklist/", views.worklist, name="worklist"),
     path("worklist/settings/<str:code>/", views.site_settings, name="site_settings"),
+    path("worklist/<slug:section>/", views.worklist_section, name="worklist_section"),
     path("cases/", views.case_list, name="list"),
     path("cases/new/", views.case_new, name="new"),
     path("cases/break-glass/", views.break_glass, name="break_glass"),

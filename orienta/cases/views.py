@@ -35,6 +35,7 @@ from orienta.core.queries import site_for
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record, writable_sites
 from orienta.core.services import StaleEdit
 from orienta.frontdesk.queries import visit_for
+from orienta.lib.errors import refused_message
 from orienta.people.queries import current_membership, person_for
 
 
@@ -104,14 +105,20 @@ def _version_if_given(request) -> int | None:
 # =============================================================================================
 
 
-@_recorder
-def worklist(request):
-    """The first page of site staff: what is due, overdue, and who was not contacted."""
+def _worklist_scope(request):
+    """The sites of the worklist, the agents a manager may choose from, and the one chosen."""
     sites = list(writable_sites(request.user).select_related("country"))
     agents = queries.site_agents(sites) if request.user.role == Role.MANAGER else None
     agent = None
     if agents is not None and request.GET.get("agent"):
         agent = agents.filter(pk=_uuid_or_none(request.GET["agent"])).first()
+    return sites, agents, agent
+
+
+@_recorder
+def worklist(request):
+    """The first page of site staff: what is due, overdue, and who was not contacted."""
+    sites, agents, agent = _worklist_scope(request)
     work = queries.worklist(request.user, sites, agent=agent)
     access_log_search(
         request,
@@ -127,6 +134,24 @@ def worklist(request):
         "panels": panels.render("worklist_panel", request, sites),
     }
     return render(request, "cases/worklist.html", context)
+
+
+@_recorder
+def worklist_section(request, section):
+    """One section of the worklist in full, a page at a time."""
+    if section not in queries.SECTIONS:
+        raise Http404
+    sites, _agents, agent = _worklist_scope(request)
+    found = queries.worklist_sections(request.user, sites, agent=agent)[section]
+    page = Paginator(found, 30).get_page(request.GET.get("page"))
+    access_log_search(
+        request,
+        query=f"worklist {section} agent={agent.username if agent else ''}",
+        results=page.paginator.count,
+        object_type="case",
+    )
+    context = {"section": section, "page": page, "agent": agent, "sites": sites}
+    return render(request, "cases/worklist_section.html", context)
 
 
 def _uuid_or_none(value):
@@ -226,7 +251,7 @@ def case_edit(request, pk):
         context.update(case=fresh, version=fresh.version, form=CaseForm(instance=fresh))
         return render(request, "cases/form.html", context, status=409)
     except services.CaseRefused as refused:
-        messages.error(request, refused.message)
+        refused_message(request, refused)
         return render(request, "cases/form.html", context, status=409)
     messages.success(request, _("The changes are saved."))
     return redirect("cases:detail", pk=case.pk)
@@ -273,20 +298,20 @@ def _refused_or_stale(request, case, exc) -> None:
     if isinstance(exc, StaleEdit):
         _stale_message(request)
     else:
-        messages.error(request, exc.message)
+        refused_message(request, exc)
 
 
 @_recorder
 @require_POST
 def action_add(request, pk):
     case = _writable_case(request, pk)
-    form = ActionForm(request.POST, agents=_agents_of(case))
+    form = ActionForm(request.POST, agents=_agents_of(case), today=queries.site_today(case.site))
     if not form.is_valid():
         return render_case(request, case, status=422, action_form=form)
     try:
         services.case_action_add(case=case, by=request.user, **form.cleaned_data)
     except services.CaseRefused as exc:
-        messages.error(request, exc.message)
+        refused_message(request, exc)
         return render_case(request, queries.case_for(request.user, pk), status=409)
     messages.success(request, _("The action is planned."))
     return redirect(reverse("cases:detail", args=[case.pk]) + "#actions")
@@ -328,7 +353,7 @@ def followup_add(request, pk):
             case=case, by=request.user, planned=planned, **form.cleaned_data
         )
     except services.CaseRefused as exc:
-        messages.error(request, exc.message)
+        refused_message(request, exc)
         return render_case(request, queries.case_for(request.user, pk), status=409)
     messages.success(request, _("The contact is recorded."))
     return redirect(reverse("cases:detail", args=[case.pk]) + "#followups")
@@ -344,7 +369,7 @@ def followup_plan(request, pk):
     try:
         services.case_followup_plan(case=case, by=request.user, **form.cleaned_data)
     except services.CaseRefused as exc:
-        messages.error(request, exc.message)
+        refused_message(request, exc)
         return render_case(request, queries.case_for(request.user, pk), status=409)
     messages.success(request, _("The contact is planned."))
     return redirect(reverse("cases:detail", args=[case.pk]) + "#followups")
@@ -358,7 +383,7 @@ def followup_cancel(request, pk):
     try:
         services.case_followup_cancel(followup=followup, by=request.user)
     except services.CaseRefused as exc:
-        messages.error(request, exc.message)
+        refused_message(request, exc)
         return render_case(request, case, status=409)
     return redirect(reverse("cases:detail", args=[case.pk]) + "#followups")
 

@@ -1,4 +1,5 @@
-"""Configuration for administrators: countries, areas, organisations, sites, users.
+"""Configuration for administrators: countries, areas, organisations, sites, themes (users:
+the accounts app, which ends their sessions when they are deactivated).
 
 Personal records (persons, households, visits) are deliberately not in the admin: an
 administrator manages accounts and settings, and does not read who came or why.
@@ -6,14 +7,11 @@ administrator manages accounts and settings, and does not read who came or why.
 
 from django import forms
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from orienta.core import retention
-from orienta.core.models import Area, Country, Organisation, RetentionPeriod, Site, User
-from orienta.core.services import user_deactivate
+from orienta.core.models import Area, Country, Organisation, RetentionPeriod, Site, Theme
 
 admin.site.site_header = "Orienta"
 admin.site.site_title = "Orienta"
@@ -45,33 +43,10 @@ class SiteAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
-@admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "first_name", "last_name", "role", "country", "is_active"]
-    list_filter = ["role", "country", "is_active"]
-    filter_horizontal = ["sites", "groups", "user_permissions"]
-    fieldsets = BaseUserAdmin.fieldsets + (
-        (_("Role and scope"), {"fields": ("role", "sites", "country", "organisation", "language")}),
-    )
-    actions = ["deactivate"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "is_active" in form.changed_data and not obj.is_active:
-            # Unticking "active" signs the user out everywhere and revokes their API tokens.
-            user_deactivate(obj, by=request.user)
-
-    @admin.action(description=_("Deactivate the selected users and end their sessions"))
-    def deactivate(self, request, queryset):
-        users = list(queryset)
-        for user in users:
-            user_deactivate(user, by=request.user)
-        count = len(users)
-        self.message_user(
-            request,
-            ngettext("%(count)d user deactivated.", "%(count)d users deactivated.", count)
-            % {"count": count},
-        )
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_fr", "name_pt", "name_en", "position", "active"]
+    list_editable = ["position", "active"]
 
 
 class RetentionPeriodForm(forms.ModelForm):

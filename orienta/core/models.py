@@ -1,4 +1,4 @@
-"""Countries, areas, organisations, sites, users and roles."""
+"""Countries, areas, organisations, sites, users and roles; the programme's themes."""
 
 from zoneinfo import available_timezones
 
@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from orienta.lib.ids import uuid7
@@ -52,18 +53,9 @@ class SiteQuerySet(models.QuerySet):
 class OrganisationQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Organisations of the countries a user works in (all for HQ roles)."""
-        from orienta.core.scoping import ALL_SITES_ROLES
+        from orienta.core.scoping import organisation_filter
 
-        if not (user and user.is_authenticated and user.is_active):
-            return self.none()
-        qs = self.filter(deleted_at__isnull=True)
-        if user.role in ALL_SITES_ROLES:
-            return qs
-        if user.role == Role.PROVIDER:
-            return qs.filter(pk=user.organisation_id)
-        if user.role == Role.COORDINATOR:
-            return qs.filter(country_id=user.country_id)
-        return qs.filter(country__sites__in=user.sites.all()).distinct()
+        return self.filter(organisation_filter(user), deleted_at__isnull=True)
 
 
 class Country(models.Model):
@@ -83,8 +75,6 @@ class Country(models.Model):
         verbose_name_plural = _("countries")
 
     def __str__(self) -> str:
-        from django.utils.translation import get_language
-
         lang = (get_language() or "fr")[:2]
         return getattr(self, f"name_{lang}", None) or self.name_en
 
@@ -277,6 +267,42 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class ThemeQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class Theme(models.Model):
+    """A theme of request (civil registration, health, GBV…): what a visit is about, a case's
+    needs, a service's taxonomy. Configurable, its name stored in the three languages."""
+
+    code = models.SlugField(_("code"), max_length=40, primary_key=True)
+    name_fr = models.CharField(_("name (French)"), max_length=120, validators=[no_bidi_controls])
+    name_pt = models.CharField(
+        _("name (Portuguese)"),
+        max_length=120,
+        validators=[no_bidi_controls],
+    )
+    name_en = models.CharField(_("name (English)"), max_length=120, validators=[no_bidi_controls])
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = ThemeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        lang = (get_language() or "fr")[:2]
+        return getattr(self, f"name_{lang}", "") or self.name_en
 
 
 class Event(models.Model):

@@ -115,7 +115,7 @@ def retention_run(now: datetime, *, dry_run: bool = False) -> list[Outcome]:
                             "last_count": count,
                         },
                     )
-        except Exception as exc:  # noqa: BLE001 — reported, and the other rules still run
+        except Exception as exc:  # reported, and the other rules still run
             outcomes.append(
                 Outcome(rule, days[rule.kind], cutoff, 0, f"{type(exc).__name__}: {exc}")
             )

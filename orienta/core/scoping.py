@@ -62,6 +62,21 @@ def personal_site_filter(user, prefix: str = "site__") -> Q:
     return site_filter(user, prefix)
 
 
+def organisation_filter(user, prefix: str = "") -> Q:
+    """Organisations (reached through `prefix`, e.g. "organisation__") a user works with: all
+    for headquarters roles, a provider's own, the coordinator's country's, and for site staff
+    those of the countries of their sites. Nobody's for an inactive or anonymous user."""
+    if not _active(user):
+        return Q(pk__in=[])
+    if user.role in ALL_SITES_ROLES:
+        return Q()
+    if user.role == Role.PROVIDER:
+        return Q(**{f"{prefix}pk": user.organisation_id})
+    if user.role == Role.COORDINATOR:
+        return Q(**{f"{prefix}country_id": user.country_id})
+    return Q(**{f"{prefix}country__in": user.sites.values("country")})
+
+
 def can_record(user) -> bool:
     """Registering persons, recording visits: the work of a site's staff."""
     return _active(user) and user.role in SITE_STAFF_ROLES
@@ -69,6 +84,16 @@ def can_record(user) -> bool:
 
 def can_merge(user) -> bool:
     return _active(user) and user.role == Role.MANAGER
+
+
+def can_change_visit(user, visit) -> bool:
+    """Correcting or voiding a visit: its author, or a manager of its site, while they work
+    at the visit's site."""
+    return (
+        can_record(user)
+        and visit.site_id in assigned_site_ids(user)
+        and (visit.agent_id == user.pk or user.role == Role.MANAGER)
+    )
 
 
 def writable_sites(user) -> QuerySet:

@@ -12,10 +12,9 @@ from django.http import Http404
 from django.utils.dateparse import parse_datetime
 from ninja import Router
 
-from orienta.core.models import Organisation, Role
+from orienta.core.models import Organisation, Role, Theme
 from orienta.directory import hsds
 from orienta.directory.models import Service, ServiceAtLocation
-from orienta.frontdesk.models import Theme
 
 router = Router(tags=["hsds"])
 

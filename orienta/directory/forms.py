@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from orienta.core.models import Area, Organisation, Site
+from orienta.core.models import Area, Organisation, Site, Theme
 from orienta.directory.models import (
     DAY_CODES,
     Contact,
@@ -15,7 +15,6 @@ from orienta.directory.models import (
     Weekday,
 )
 from orienta.directory.services import editable_countries
-from orienta.frontdesk.models import Theme
 from orienta.lib.text import no_bidi_controls
 
 DAY_CHOICES = list(zip(DAY_CODES, Weekday.labels, strict=True))

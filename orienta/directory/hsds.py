@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from django.conf.locale import LANG_INFO
 from django.db.models import Prefetch
 
+from orienta.core.models import Theme
 from orienta.directory.models import (
     DAY_CODES,
     Contact,
@@ -28,7 +29,6 @@ from orienta.directory.models import (
     Service,
     ServiceAtLocation,
 )
-from orienta.frontdesk.models import Theme
 
 # The published HSDS 3.0 schemas (Open Referral, CC BY-SA 4.0), kept with the code: the
 # top-level object schemas, and from compiled/ the tabular description and the list shapes.

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from orienta.core.models import Area, Country, Organisation, Site, User
+from orienta.core.models import Area, Country, Organisation, Site, Theme, User
 from orienta.core.services import event_log
 from orienta.directory import hsds
 from orienta.directory.exchange import ImportFailed
@@ -31,7 +31,6 @@ from orienta.directory.models import (
     ServiceAtLocation,
 )
 from orienta.directory.services import editable_countries
-from orienta.frontdesk.models import Theme
 
 TIME_RE = re.compile(r"^(\d{2}):(\d{2})(?::\d{2})?(Z|[+-]\d{2}:?\d{2})?$")
 

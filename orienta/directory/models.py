@@ -1,7 +1,7 @@
 """Service directory, following the Open Referral HSDS 3.0 model.
 
 The HSDS *organization* is `core.Organisation`; fields HSDS has and core does not are in
-`OrganisationProfile`. The taxonomy is the programme's themes (`frontdesk.Theme`).
+`OrganisationProfile`. The taxonomy is the programme's themes (`core.Theme`).
 """
 
 from datetime import timedelta
@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orienta.core.models import Area, BaseModel, Organisation, Role, Site
-from orienta.frontdesk.models import Theme
+from orienta.core.models import Area, BaseModel, Organisation, Site, Theme
+from orienta.core.scoping import organisation_filter
 from orienta.lib.text import no_bidi_controls
 
 STALE_AFTER_DAYS = 180
@@ -57,18 +57,7 @@ class OrganisationProfile(BaseModel):
 class ServiceQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Services of the countries a user works in; HQ roles all; a provider its own."""
-        from orienta.core.scoping import ALL_SITES_ROLES
-
-        if not (user and user.is_authenticated and user.is_active):
-            return self.none()
-        qs = self.filter(deleted_at__isnull=True)
-        if user.role in ALL_SITES_ROLES:
-            return qs
-        if user.role == Role.PROVIDER:
-            return qs.filter(organisation_id=user.organisation_id)
-        if user.role == Role.COORDINATOR:
-            return qs.filter(organisation__country_id=user.country_id)
-        return qs.filter(organisation__country__in=user.sites.values("country")).distinct()
+        return self.filter(organisation_filter(user, "organisation__"), deleted_at__isnull=True)
 
     def stale(self, now=None):
         limit = (now or timezone.now()) - timedelta(days=STALE_AFTER_DAYS)
@@ -300,6 +289,22 @@ class Schedule(BaseModel):
     def day_list(self) -> list[int]:
         codes = [c.strip() for c in self.weekdays.split(",")]
         return [DAY_CODES.index(c) for c in codes if c in DAY_CODES]
+
+    def days_label(self) -> str:
+        """The days in the user's language: "Monday–Friday", "Tuesday, Thursday"."""
+        runs: list[list[int]] = []
+        for day in sorted(set(self.day_list())):
+            if runs and day == runs[-1][-1] + 1:
+                runs[-1].append(day)
+            else:
+                runs.append([day])
+        names = [
+            f"{Weekday(run[0]).label}–{Weekday(run[-1]).label}"
+            if len(run) > 2
+            else ", ".join(str(Weekday(day).label) for day in run)
+            for run in runs
+        ]
+        return ", ".join(names)
 
 
 class PermanenceQuerySet(models.QuerySet):

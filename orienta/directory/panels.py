@@ -9,6 +9,9 @@ from orienta.directory.models import Service
 from orienta.directory.queries import site_permanences
 from orienta.directory.services import can_edit
 
+# Sections and menu entries after those of the apps with a smaller ORDER (core.page_panels).
+ORDER = 40
+
 
 def site_panel(request, site):
     user = request.user

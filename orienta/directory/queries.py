@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from orienta.core.models import Organisation, Site
+from orienta.core.models import Site
 from orienta.directory.models import DAY_CODES, Permanence, Service
 
 
@@ -21,10 +21,6 @@ def service_for(user, pk) -> Service:
     if service is None:
         raise Http404
     return service
-
-
-def organisations_for(user) -> QuerySet:
-    return Organisation.objects.visible_to(user)
 
 
 def service_search(

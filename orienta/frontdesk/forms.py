@@ -1,9 +1,11 @@
 from django import forms
 from django.conf import settings
+from django.db.models import fields as model_fields
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orienta.frontdesk.models import AgeBand, Channel, Outcome, Theme, Visit
+from orienta.core.models import Theme
+from orienta.frontdesk.models import AgeBand, Channel, Outcome, Visit
 from orienta.people.models import Sex
 
 
@@ -46,9 +48,23 @@ class VisitForm(forms.ModelForm):
         return value
 
 
+def _blank() -> list[tuple[str, str]]:
+    return [("", model_fields.BLANK_CHOICE_LABEL)]
+
+
 class AnonymousVisitForm(VisitForm):
-    anonymous_sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
-    anonymous_age_band = forms.ChoiceField(label=_("Age band"), choices=AgeBand.choices)
+    # Nothing chosen beforehand: a field the agent forgets is refused, never recorded as the
+    # first choice. The empty choice is labelled as in every other select.
+    anonymous_sex = forms.ChoiceField(
+        label=_("Sex"),
+        choices=lambda: _blank() + Sex.choices,
+        error_messages={"required": _("Choose the sex.")},
+    )
+    anonymous_age_band = forms.ChoiceField(
+        label=_("Age band"),
+        choices=lambda: _blank() + AgeBand.choices,
+        error_messages={"required": _("Choose the age band.")},
+    )
 
     class Meta(VisitForm.Meta):
         fields = [
@@ -60,3 +76,39 @@ class AnonymousVisitForm(VisitForm):
             "outcome",
             "notes",
         ]
+
+
+class ChangeReasonForm(forms.Form):
+    """Why a visit is corrected or voided: kept with the new version."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        help_text=_("Why the visit is corrected or voided. It is kept in the visit's history."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Give the reason.")},
+    )
+
+
+CORRECTED = ("occurred_at", "channel", "outcome", "notes", "anonymous_sex", "anonymous_age_band")
+
+
+def correction_form(visit: Visit, data=None) -> VisitForm:
+    """The visit's form (anonymous or not), filled with the visit as it stands."""
+    form_class = VisitForm if visit.person_id else AnonymousVisitForm
+    initial = {f: getattr(visit, f) for f in CORRECTED} | {"themes": list(visit.themes.all())}
+    form = form_class(data, initial=initial)
+    form.fields["occurred_at"].required = True
+    form.fields["occurred_at"].help_text = ""
+    form.original = visit
+    return form
+
+
+def corrected_values(form: VisitForm) -> dict:
+    """The values of a valid correction form. The form shows times to the minute: a time
+    left as shown keeps the visit's own (its seconds included)."""
+    data = dict(form.cleaned_data)
+    shown = timezone.localtime(form.original.occurred_at).replace(second=0, microsecond=0)
+    if data.get("occurred_at") == shown:
+        data["occurred_at"] = form.original.occurred_at
+    return data

@@ -1,49 +1,12 @@
-"""Themes of requests and visits to a BIOSP."""
+"""Visits to a BIOSP and what they were about (the themes are core's `Theme`)."""
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from orienta.core.models import BaseModel, Site
+from orienta.core.models import BaseModel, Site, Theme
 from orienta.core.scoping import ScopedQuerySet
-from orienta.lib.text import no_bidi_controls
 from orienta.people.models import Person, Sex
-
-
-class ThemeQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(active=True)
-
-
-class Theme(models.Model):
-    """A theme of request; configurable, its name stored in the three languages."""
-
-    code = models.SlugField(_("code"), max_length=40, primary_key=True)
-    name_fr = models.CharField(_("name (French)"), max_length=120, validators=[no_bidi_controls])
-    name_pt = models.CharField(
-        _("name (Portuguese)"),
-        max_length=120,
-        validators=[no_bidi_controls],
-    )
-    name_en = models.CharField(_("name (English)"), max_length=120, validators=[no_bidi_controls])
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    active = models.BooleanField(_("active"), default=True)
-
-    objects = ThemeQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["position", "code"]
-        verbose_name = _("theme")
-        verbose_name_plural = _("themes")
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        lang = (get_language() or "fr")[:2]
-        return getattr(self, f"name_{lang}", "") or self.name_en
 
 
 class Channel(models.TextChoices):
@@ -81,8 +44,21 @@ def age_band(age: int | None) -> str:
     return AgeBand.ELDER
 
 
+class VisitQuerySet(ScopedQuerySet):
+    def current(self):
+        """The visits as they stand: neither corrected since (a newer version supersedes them)
+        nor voided. Every count and list of visits reads these."""
+        return self.filter(superseded_by__isnull=True, voided_at__isnull=True)
+
+
 class Visit(BaseModel):
-    """One contact with a person at (or from) a site. Anonymous visits keep no identity."""
+    """One contact with a person at (or from) a site. Anonymous visits keep no identity.
+
+    Append-only (see SYNC.md): a visit is never edited. Its author or the site's manager
+    corrects it by recording a new version that `supersedes` it, or voids it by recording a
+    last version with `voided_at`; both with a reason. The earlier versions stay as they were,
+    so the history holds them all; `Visit.objects.current()` is what counts.
+    """
 
     site = models.ForeignKey(
         Site, on_delete=models.PROTECT, related_name="visits", verbose_name=_("site")
@@ -113,8 +89,20 @@ class Visit(BaseModel):
     anonymous_age_band = models.CharField(
         _("age band"), max_length=10, choices=AgeBand.choices, blank=True
     )
+    supersedes = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        editable=False,
+        verbose_name=_("version it replaces"),
+    )
+    # Who made a later version and when are its created_by and created_at.
+    change_reason = models.CharField(_("reason for the change"), max_length=500, blank=True)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True, editable=False)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = VisitQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at"]
@@ -128,9 +116,17 @@ class Visit(BaseModel):
                     | models.Q(person__isnull=True) & ~models.Q(anonymous_sex="")
                 ),
                 name="visit_person_or_anonymous",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(voided_at__isnull=True) | models.Q(supersedes__isnull=False),
+                name="visit_voided_as_a_new_version",
+            ),
         ]
 
     @property
     def is_anonymous(self) -> bool:
         return self.person_id is None
+
+    @property
+    def voided_by(self):
+        return self.created_by if self.voided_at else None

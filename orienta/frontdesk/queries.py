@@ -1,4 +1,8 @@
-"""Reads at the front desk."""
+"""Reads at the front desk.
+
+Counts and lists read the current versions of visits (`Visit.objects.current()`); the earlier
+versions of a corrected visit, and voided visits, are read only as its history.
+"""
 
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
@@ -20,6 +24,7 @@ def visits_today(user, site):
     start, end = day_bounds(site.timezone)
     return (
         Visit.objects.visible_to(user)
+        .current()
         .filter(site=site, occurred_at__gte=start, occurred_at__lt=end)
         .select_related("person", "agent")
         .prefetch_related("themes")
@@ -27,21 +32,93 @@ def visits_today(user, site):
     )
 
 
-def visit_for(user, pk) -> Visit:
-    visit = Visit.objects.visible_to(user).filter(pk=pk).select_related("site", "person").first()
+def visit_version_for(user, pk) -> Visit:
+    """Any version of a visit (current, earlier or voided) in the user's scope, else 404."""
+    visit = (
+        Visit.objects.visible_to(user)
+        .filter(pk=pk)
+        .select_related("site", "person", "agent", "created_by")
+        .first()
+    )
     if visit is None:
         raise Http404
     return visit
 
 
-def person_visits(user, person):
-    return (
+# A visit this recent is the one a referral or a case made now comes from.
+RECENT_VISIT_HOURS = 12
+
+
+def recent_visit(user, person) -> Visit | None:
+    """The person's latest visit of the last hours at the user's sites, if any. Read once per
+    person object (the person page's sections each ask)."""
+    if not hasattr(person, "_recent_visit"):
+        since = timezone.now() - timezone.timedelta(hours=RECENT_VISIT_HOURS)
+        person._recent_visit = (
+            Visit.objects.visible_to(user)
+            .current()
+            .filter(person=person, site__in=user.sites.all(), occurred_at__gte=since)
+            .order_by("-occurred_at")
+            .first()
+        )
+    return person._recent_visit
+
+
+def latest_version(visit: Visit) -> Visit:
+    """The newest version of the visit `visit` is a version of (itself when current)."""
+    while True:
+        newer = (
+            Visit.objects.filter(supersedes=visit)
+            .select_related("site", "person", "agent", "created_by")
+            .first()
+        )
+        if newer is None:
+            return visit
+        visit = newer
+
+
+def visit_for(user, pk) -> Visit:
+    """The visit as it stands now (its current version, whichever version `pk` names), in the
+    user's scope; 404 when out of scope or voided. Cases and referrals link to this one."""
+    visit = latest_version(visit_version_for(user, pk))
+    if visit.voided_at is not None:
+        raise Http404
+    return visit
+
+
+def visit_history(visit: Visit) -> list[Visit]:
+    """The versions before `visit`, newest first (empty for a visit never corrected)."""
+    earlier, pk = [], visit.supersedes_id
+    while pk is not None:
+        version = (
+            Visit.objects.select_related("agent", "created_by")
+            .prefetch_related("themes")
+            .get(pk=pk)
+        )
+        earlier.append(version)
+        pk = version.supersedes_id
+    return earlier
+
+
+def person_visits(user, person) -> tuple[list[Visit], list[Visit]]:
+    """The person's current visits, newest first, each with its `earlier` versions; and the
+    voided ones, each with the versions before it. One query for every version."""
+    rows = list(
         Visit.objects.visible_to(user)
         .filter(person=person)
-        .select_related("site", "agent")
+        .select_related("site", "agent", "created_by")
         .prefetch_related("themes")
-        .order_by("-occurred_at")
+        .order_by("-occurred_at", "-created_at")
     )
+    by_pk = {v.pk: v for v in rows}
+    replaced = {v.supersedes_id for v in rows if v.supersedes_id}
+    for visit in rows:
+        visit.earlier, pk = [], visit.supersedes_id
+        while pk in by_pk:
+            visit.earlier.append(by_pk[pk])
+            pk = by_pk[pk].supersedes_id
+    latest = [v for v in rows if v.pk not in replaced]
+    return [v for v in latest if v.voided_at is None], [v for v in latest if v.voided_at]
 
 
 def day_summary(visits) -> dict:

@@ -5,7 +5,8 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
-from orienta.frontdesk.models import AgeBand, Channel, Outcome, Theme, Visit
+from orienta.core.models import Theme
+from orienta.frontdesk.models import AgeBand, Channel, Outcome, Visit
 from orienta.people.models import Sex
 
 
@@ -47,6 +48,30 @@ class VisitIn(Schema):
     anonymous_age_band: str = Field("", description="Anonymous visits only. " + _one_of(AgeBand))
 
 
+REASON = Field(
+    max_length=500, description="Why; kept in the visit's history. It must not be empty."
+)
+
+
+class VisitCorrectIn(Schema):
+    """A correction: the fields given replace the visit's, the others stay as they were."""
+
+    reason: str = REASON
+    occurred_at: dt.datetime | None = Field(None, description="Left out: unchanged.")
+    channel: str | None = Field(None, description=_one_of(Channel))
+    themes: list[str] | None = Field(None, description="Theme codes, at least one.")
+    outcome: str | None = Field(None, description=_one_of(Outcome))
+    notes: str | None = None
+    anonymous_sex: str | None = Field(None, description="Anonymous visits only. " + _one_of(Sex))
+    anonymous_age_band: str | None = Field(
+        None, description="Anonymous visits only. " + _one_of(AgeBand)
+    )
+
+
+class VisitVoidIn(Schema):
+    reason: str = REASON
+
+
 class VisitOut(Schema):
     id: UUID
     site: str = Field(description="Site code.")
@@ -60,6 +85,15 @@ class VisitOut(Schema):
     notes: str
     anonymous_sex: str
     anonymous_age_band: str
+    supersedes: UUID | None = Field(
+        description="The version of the visit this one corrects or voids; null for the first."
+    )
+    change_reason: str = Field(description="Why this version corrects or voids the one before.")
+    voided_at: dt.datetime | None = Field(description="Set on the version that voids the visit.")
+
+    @staticmethod
+    def resolve_supersedes(obj: Visit) -> UUID | None:
+        return obj.supersedes_id
 
     @staticmethod
     def resolve_site(obj: Visit) -> str:

@@ -1,14 +1,11 @@
 """API routes of the support fund, mounted under /api/v1/ by orienta.api.v1."""
 
-from functools import wraps
 from uuid import UUID
 
 from django.utils import timezone
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from orienta.api.errors import Detail, FieldErrors
-from orienta.api.pagination import Pages, counted
 from orienta.audit.services import access_log_read, access_log_search
 from orienta.fund import queries, services
 from orienta.fund.money import MINOR_UNITS
@@ -22,6 +19,8 @@ from orienta.fund.schemas import (
     RequestOut,
 )
 from orienta.fund.views_common import refusal_logged, repeat_message
+from orienta.lib.api.errors import Detail, FieldErrors
+from orienta.lib.api.pagination import Pages, counted
 
 router = Router(tags=["fund"])
 
@@ -74,6 +73,7 @@ def request_out(req) -> dict:
         "referral": req.referral_id,
         "case_action": req.case_action_id,
         "period": req.period.name,
+        "quantity": req.quantity,
         "amount": _amount(req.amount, req.currency),
         "currency": req.currency,
         "amount_eur": _amount(req.amount_eur, "EUR"),
@@ -125,17 +125,6 @@ def _read(request, request_id):
     return req
 
 
-def _refused_as_409(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except services.Refused as exc:
-            return 409, {"detail": exc.message}
-
-    return wrapped
-
-
 def _fresh(request, req) -> dict:
     return request_out(queries.request_for(request.auth, req.pk))
 
@@ -169,8 +158,9 @@ def request_list(
 def request_create(request, payload: RequestIn):
     """Ask the person's site fund to pay a service fee.
 
-    The amount may not be a JSON decimal number, must be in the fund's currency and minor
-    units, may not exceed the cost option's price, nor the limits per person and per household
+    The amount is the total for the `quantity` of units (1 by default); it may not be a JSON
+    decimal number, must be in the fund's currency and minor units, may not exceed
+    the cost option's price times the quantity, nor the limits per person and per household
     for the period (422). When the same person had a request for the same service recently,
     nothing is written and the answer is **409** with the look-alike's reference; send the same
     body with `"confirm_repeat": true` to go on.
@@ -200,7 +190,6 @@ def request_read(request, request_id: UUID):
     summary="Approve a request",
 )
 @refusal_logged
-@_refused_as_409
 def request_approve(request, request_id: UUID):
     """Approve and commit the amount. The site manager approves up to the country's threshold,
     the coordinator any amount; nobody approves their own request (403). If the site's fund
@@ -215,7 +204,6 @@ def request_approve(request, request_id: UUID):
     summary="Reject a request",
 )
 @refusal_logged
-@_refused_as_409
 def request_reject(request, request_id: UUID, payload: ReasonIn):
     """Reject with a reason (required)."""
     req = _read(request, request_id)
@@ -229,7 +217,6 @@ def request_reject(request, request_id: UUID, payload: ReasonIn):
     summary="Cancel a request before payment",
 )
 @refusal_logged
-@_refused_as_409
 def request_cancel(request, request_id: UUID, payload: ReasonIn):
     """Cancel before payment; an approved request gives its commitment back to the fund."""
     req = _read(request, request_id)
@@ -243,7 +230,6 @@ def request_cancel(request, request_id: UUID, payload: ReasonIn):
     summary="Record the payment to the provider",
 )
 @refusal_logged
-@_refused_as_409
 def request_pay(request, request_id: UUID, payload: PayIn):
     """Record that an approved request was paid to its provider: in cash (`receipt_number`) or
     by mobile money (`operator`, one of the country's, and `reference`). A request is paid once;
@@ -260,7 +246,6 @@ def request_pay(request, request_id: UUID, payload: PayIn):
     summary="Reverse a payment",
 )
 @refusal_logged
-@_refused_as_409
 def request_reverse(request, request_id: UUID, payload: ReasonIn):
     """Reverse a payment with a reason (required): the money returns to the site's fund; the
     payment stays on record."""

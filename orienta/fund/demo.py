@@ -13,10 +13,12 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from orienta.core.models import Role
+from orienta.directory.models import Service
 from orienta.fund import services
 from orienta.fund.models import Method
 from orienta.fund.refs import priced_option
 from orienta.people.models import Person
+from orienta.referrals.models import Referral
 
 PER_SITE = 14
 # Per currency: allocation per site and period, manager's threshold, limits per person and
@@ -110,8 +112,6 @@ def build(ctx) -> None:
 
 
 def _choices(site):
-    from orienta.directory.models import Service
-
     services_ = Service.objects.filter(
         organisation__country_id=site.country_id, status="active", deleted_at=None
     ).order_by("name")
@@ -124,8 +124,6 @@ def _choices(site):
 
 
 def _referrals_by_person(site):
-    from orienta.referrals.models import Referral
-
     found = {}
     for referral in Referral.objects.filter(site=site).select_related("service").order_by("code"):
         option = priced_option(referral.service, site.country.currency)

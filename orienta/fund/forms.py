@@ -1,11 +1,13 @@
 """Forms of the support fund's pages. Amounts are typed as text and read by money.amount_parse."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from orienta.core.models import Organisation
 from orienta.fund import receipts
-from orienta.fund.models import Criterion, Method
+from orienta.fund.models import MAX_QUANTITY, Criterion, Method
+from orienta.fund.money import amount_parse
 from orienta.lib.text import no_bidi_controls
 
 
@@ -13,7 +15,7 @@ class RequestForm(forms.Form):
     cost_option = forms.ChoiceField(
         label=_("Service and fee"),
         required=False,
-        help_text=_("The amount may not be above the fee of the service."),
+        help_text=_("The unit price may not be above the fee of the service."),
     )
     provider = forms.ModelChoiceField(
         label=_("Provider to pay"),
@@ -21,7 +23,15 @@ class RequestForm(forms.Form):
         required=False,
         help_text=_("Only when the service is not in the list."),
     )
-    amount = forms.CharField(label=_("Amount"), max_length=20)
+    unit_price = forms.CharField(label=_("Unit price"), max_length=20)
+    quantity = forms.IntegerField(
+        label=_("Quantity"),
+        min_value=1,
+        max_value=MAX_QUANTITY,
+        initial=1,
+        help_text=_("Copies or units of the fee: the fund pays the unit price times this."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
     criteria = forms.MultipleChoiceField(
         label=_("Eligibility criteria met"),
         widget=forms.CheckboxSelectMultiple,
@@ -49,12 +59,21 @@ class RequestForm(forms.Form):
         ).order_by("name")
         labels = dict(Criterion.choices)
         self.fields["criteria"].choices = [(c, labels[c]) for c in criteria if c in labels]
-        self.fields["amount"].help_text = _("In %(currency)s.") % {"currency": country.currency}
+        self.fields["unit_price"].help_text = _("In %(currency)s.") % {"currency": country.currency}
+        self.currency = country.currency
 
     def clean(self):
+        """`amount`: the total requested, the unit price times the quantity."""
         data = super().clean()
         if not data.get("cost_option") and not data.get("provider"):
             self.add_error("cost_option", _("Choose the service, or at least the provider to pay."))
+        if data.get("unit_price") and data.get("quantity"):
+            try:
+                unit = amount_parse(data["unit_price"], self.currency)
+            except ValidationError as exc:
+                self.add_error("unit_price", exc)
+            else:
+                data["amount"] = unit * data["quantity"]
         return data
 
 

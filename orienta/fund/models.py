@@ -9,18 +9,16 @@ checks the position and writes an entry, so two approvals cannot both spend the 
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from orienta.core.models import BaseModel, Country, Organisation, Site
 from orienta.core.scoping import ScopedQuerySet, site_filter
+from orienta.lib.errors import AppendOnly
 from orienta.lib.ids import uuid7
 from orienta.lib.text import no_bidi_controls
-
-
-class AppendOnly(Exception):
-    """Ledger entries are written once and never changed or removed."""
 
 
 # Eligibility criteria a country may use; each country enables those its programme applies.
@@ -193,6 +191,9 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.REQUESTED, Status.APPROVED)
+# Copies or units of a fee one request pays (3 copies of a certificate): enough for a family,
+# small enough that a slip of the finger (300 for 3) is caught.
+MAX_QUANTITY = 50
 # Requests that count against limits: not refused, not cancelled, not reversed.
 SPENDING_STATUSES = (Status.REQUESTED, Status.APPROVED, Status.PAID)
 
@@ -277,6 +278,14 @@ class FundRequest(BaseModel):
         related_name="fund_requests",
         verbose_name=_("case action"),
     )
+    # How many units of the fee (copies of a certificate...): the amount may reach the cost
+    # option's price times this.
+    quantity = models.PositiveSmallIntegerField(
+        _("quantity"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)],
+    )
+    # The total paid for the request (every unit together).
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3)
     amount_eur = models.DecimalField(_("amount in euros"), max_digits=14, decimal_places=2)
@@ -312,6 +321,12 @@ class FundRequest(BaseModel):
             models.Index(fields=["site", "status"]),
             models.Index(fields=["person", "period"]),
             models.Index(fields=["site", "created_at"], name="fund_request_site_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1, quantity__lte=MAX_QUANTITY),
+                name="fund_request_quantity",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -97,3 +97,15 @@ def money_format(amount, currency: str) -> str:
     return (
         f"{number_format(Decimal(amount), places, use_l10n=True, force_grouping=True)} {currency}"
     )
+
+
+def amount_detail(amount, quantity: int, currency: str) -> str:
+    """The total of a request, and how it is made when it pays several units: '1 500 XAF',
+    '1 500 XAF (3 × 500 XAF)'."""
+    total = money_format(amount, currency)
+    if not quantity or quantity == 1 or amount is None:
+        return total
+    unit = Decimal(amount) / quantity
+    if unit != unit.quantize(quantum(currency)):
+        return f"{total} (× {quantity})"
+    return f"{total} ({quantity} × {money_format(unit, currency)})"

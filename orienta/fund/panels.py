@@ -4,11 +4,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from orienta.cases.services import can_change
 from orienta.core.models import Role
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
 from orienta.fund import queries
 
 MENU_ROLES = (Role.AGENT, Role.MANAGER, Role.COORDINATOR, Role.ME, Role.ADMIN)
+
+# Sections and menu entries after those of the apps with a smaller ORDER (core.page_panels).
+ORDER = 30
 
 
 def nav_links(request):
@@ -57,4 +61,44 @@ def worklist_panel(request, sites):
         return None
     return render_to_string(
         "fund/_worklist_panel.html", {"waiting": waiting, "to_pay": to_pay}, request=request
+    )
+
+
+def referral_fund_status(referral):
+    """For the referral's slip: "paid", "approved", "requested" or None (see
+    orienta.core.page_panels)."""
+    return queries.referral_fund_status(referral)
+
+
+def referral_panel(request, referral):
+    """The referral's fund requests and their state; while none is awaiting approval, approved
+    or paid, the staff of the person's site may ask the fund to pay the fee (the form opens
+    with the referral's service, cost option and price) — from a case, only those who may
+    change it (not who broke the glass to read a sensitive one)."""
+    from orienta.fund.models import SPENDING_STATUSES
+    from orienta.fund.refs import priced_option
+
+    user = request.user
+    if user.role not in PERSONAL_DATA_ROLES:
+        return None
+    found = list(
+        queries.referral_requests(referral).filter(
+            pk__in=queries.requests_visible(user).values("pk")
+        )[:20]
+    )
+    person = referral.person
+    covered = any(r.status in SPENDING_STATUSES for r in found)
+    may_request = (
+        not covered
+        and can_record(user)
+        and user.sites.filter(pk=person.site_id).exists()
+        and (referral.case is None or can_change(user, referral.case))
+        and priced_option(referral.service, person.site.country.currency) is not None
+    )
+    if not found and not may_request:
+        return None
+    return render_to_string(
+        "fund/_referral_panel.html",
+        {"requests": found, "referral": referral, "may_request": may_request},
+        request=request,
     )

@@ -7,34 +7,50 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.apps import apps
 from django.db.models import Q, Sum
 from django.http import Http404
 
+from orienta.cases.models import Case
 from orienta.core.models import Organisation, Role, Site
 from orienta.core.scoping import site_filter
+from orienta.referrals.models import Referral
 
 RELATED = ("site", "site__country", "person", "provider", "period", "account__fund", "created_by")
 
 
-def referral_fund_status(referral) -> str | None:
-    """Status of the latest fund request made for a referral, or None when there is none."""
-    model = apps.get_model("fund", "FundRequest")
-    latest = (
-        model.objects.filter(referral_id=referral.pk, deleted_at__isnull=True)
-        .order_by("-created_at", "-id")
-        .values_list("status", flat=True)
-        .first()
+def referral_requests(referral):
+    """The fund requests made for a referral: those tied to it, and those made since it was
+    sent for the same person and service without naming a referral (from the person page).
+    Not scoped: callers have read the referral itself in their scope."""
+    from orienta.fund.models import FundRequest
+
+    untied = Q(
+        referral__isnull=True,
+        person_id=referral.person_id,
+        service_id=referral.service_id,
+        created_at__gte=referral.sent_at,
     )
-    return latest
+    return FundRequest.objects.filter(
+        Q(referral_id=referral.pk) | untied, deleted_at__isnull=True
+    ).order_by("-created_at", "-id")
+
+
+# What the slip says of a referral's fee, strongest first: a payment, then an approval, then a
+# request awaiting approval (a rejected, cancelled or reversed request does not cover it).
+FEE_STATES = ("paid", "approved", "requested")
+
+
+def referral_fund_status(referral) -> str | None:
+    """ "paid", "approved" or "requested" when a request for the referral's fee is in that
+    state (the strongest if there are several), else None."""
+    states = set(referral_requests(referral).values_list("status", flat=True))
+    return next((state for state in FEE_STATES if state in states), None)
 
 
 def requests_visible(user):
     """Fund requests the user may see: the site scope, minus those tied to a sensitive case or a
     referral the user may not see."""
-    from orienta.cases.models import Case
     from orienta.fund.models import FundRequest
-    from orienta.referrals.models import Referral
 
     return FundRequest.objects.visible_to(user).filter(
         Q(case_action__isnull=True) | Q(case_action__case__in=Case.objects.visible_to(user)),
@@ -222,6 +238,8 @@ class StatementLine:
     amount_eur: Decimal
     payment: str = ""
     paid_on: date | None = None
+    quantity: int = 1
+    currency: str = ""
 
 
 @dataclass
@@ -291,6 +309,8 @@ def statement(user, provider, period) -> Statement:
                 amount_eur=r.amount_eur,
                 payment=_payment_label(payment),
                 paid_on=payment.paid_on if payment else None,
+                quantity=r.quantity,
+                currency=r.currency,
             )
         )
     return result

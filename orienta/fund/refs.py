@@ -8,9 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from orienta.cases.queries import action_for
 from orienta.core.models import Organisation
 from orienta.core.scoping import can_record, writable_sites
+from orienta.directory.models import CostOption, Service
 from orienta.fund.services import RequestInput
+from orienta.people.queries import person_for
+from orienta.referrals.models import Referral
 
 
 def _unknown(field: str) -> ValidationError:
@@ -18,8 +22,6 @@ def _unknown(field: str) -> ValidationError:
 
 
 def _person(user, pk):
-    from orienta.people.queries import person_for
-
     try:
         person = person_for(user, pk)
     except Http404:
@@ -30,8 +32,6 @@ def _person(user, pk):
 
 
 def _service(user, pk):
-    from orienta.directory.models import Service
-
     found = Service.objects.visible_to(user).filter(pk=pk).select_related("organisation").first()
     if found is None:
         raise _unknown("service")
@@ -39,8 +39,6 @@ def _service(user, pk):
 
 
 def _cost_option(user, pk):
-    from orienta.directory.models import CostOption, Service
-
     found = (
         CostOption.objects.filter(
             pk=pk, deleted_at__isnull=True, service__in=Service.objects.visible_to(user)
@@ -54,8 +52,6 @@ def _cost_option(user, pk):
 
 
 def _referral(user, pk, person):
-    from orienta.referrals.models import Referral
-
     found = (
         Referral.objects.visible_to(user)
         .filter(pk=pk, person=person)
@@ -68,8 +64,6 @@ def _referral(user, pk, person):
 
 
 def _case_action(user, pk, person):
-    from orienta.cases.queries import action_for
-
     try:
         action = action_for(user, pk)
     except Http404:
@@ -123,4 +117,5 @@ def request_input(user, data: dict) -> RequestInput:
         case_action=action,
         currency=data.get("currency") or None,
         confirm_repeat=bool(data.get("confirm_repeat")),
+        quantity=data.get("quantity", 1),
     )

@@ -1,11 +1,8 @@
 """Reports of the support fund: a provider's statement (PDF, XLSX) and spending by beneficiary.
 
-fpdf2's core fonts (Helvetica) need no font file but hold Latin-1 only. French and Portuguese
-fit in Latin-1 apart from a few typographic characters (’ “ ” – … œ and the narrow spaces of
-French number grouping): `latin1` maps those to their nearest Latin-1 equivalent.
+PDFs are drawn with fpdf2's core fonts: text goes through `orienta.lib.pdf.latin1` first.
 """
 
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -15,36 +12,12 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from orienta.core.models import Theme
+from orienta.frontdesk.models import AgeBand, age_band
 from orienta.fund.money import money_format
+from orienta.lib.pdf import latin1
 from orienta.lib.tabular import Sheet
-
-REPLACEMENTS = {
-    "\u2019": "'",
-    "\u2018": "'",
-    "\u201c": '"',
-    "\u201d": '"',
-    "\u2013": "-",
-    "\u2014": "-",
-    "\u2026": "...",
-    "\u0153": "oe",
-    "\u0152": "OE",
-    "\u202f": " ",
-    "\u2009": " ",
-    "\u00a0": " ",
-    "\u2192": "->",
-}
-
-
-def latin1(text) -> str:
-    out = []
-    for ch in str(text):
-        ch = REPLACEMENTS.get(ch, ch)
-        try:
-            ch.encode("latin-1")
-        except UnicodeEncodeError:
-            ch = unicodedata.normalize("NFKD", ch).encode("latin-1", "ignore").decode() or "?"
-        out.append(ch)
-    return "".join(out)
+from orienta.people.models import Sex
 
 
 def _day(value) -> str:
@@ -76,6 +49,11 @@ def statement_columns() -> list[str]:
     ]
 
 
+def _units(line) -> str:
+    """The service of a line, with the number of units when it pays several: "3 × Copie"."""
+    return f"{line.quantity} × {line.service}" if line.quantity > 1 else line.service
+
+
 def statement_totals(stmt) -> list[tuple[str, Decimal]]:
     return [
         (_("Owed (approved, not yet paid)"), stmt.owed),
@@ -93,7 +71,7 @@ def statement_pdf(stmt) -> bytes:
         pdf.set_font("helvetica", "B" if i < 2 else "", 14 if i == 0 else 11)
         pdf.multi_cell(0, 7, latin1(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
-    widths = [34, 22, 58, 20, 24, 30, 26, 22, 40, 20]
+    widths = [32, 20, 56, 18, 22, 28, 26, 22, 36, 17]  # the 277 mm between the margins
     pdf.set_font("helvetica", "B", 8)
     for w, title in zip(widths, statement_columns(), strict=True):
         pdf.cell(w, 6, latin1(title), border=1)
@@ -103,7 +81,7 @@ def statement_pdf(stmt) -> bytes:
         values = [
             li.code,
             li.site,
-            li.service[:40],
+            _units(li)[:38],
             li.referral,
             _day(li.approved_on),
             li.status_label,
@@ -134,7 +112,8 @@ def statement_xlsx(stmt) -> bytes:
     for i, line in enumerate(statement_heading(stmt)):
         sheet.append([line], bold=i == 0, size=13 if i == 0 else None)
     sheet.append([])
-    sheet.append(statement_columns() + [_("Currency")], bold=True)
+    columns = statement_columns()
+    sheet.append(columns[:6] + [_("Quantity")] + columns[6:] + [_("Currency")], bold=True)
     for li in stmt.lines:
         sheet.append(
             [
@@ -144,6 +123,7 @@ def statement_xlsx(stmt) -> bytes:
                 li.referral,
                 li.approved_on,
                 li.status_label,
+                li.quantity,
                 li.amount,
                 li.amount_eur,
                 li.payment,
@@ -153,7 +133,9 @@ def statement_xlsx(stmt) -> bytes:
         )
     sheet.append([])
     for label, amount in statement_totals(stmt):
-        sheet.append([label, "", "", "", "", "", amount, stmt.eur(amount), "", "", stmt.currency])
+        sheet.append(
+            [label, "", "", "", "", "", "", amount, stmt.eur(amount), "", "", stmt.currency]
+        )
     return sheet.to_bytes()
 
 
@@ -187,9 +169,6 @@ def _rows(grouped: dict, labels: dict) -> list[Row]:
 def spending(requests, currency: str) -> Spending:
     """What was paid (payments not reversed) by theme of the service, by service, by sex and by
     age band of the beneficiaries: persons, requests, amount, in local currency and euros."""
-    from orienta.frontdesk.models import AgeBand, Theme, age_band
-    from orienta.people.models import Sex
-
     paid = list(
         requests.filter(status="paid")
         .select_related("person", "service")
@@ -235,8 +214,6 @@ def spending(requests, currency: str) -> Spending:
 def beneficiaries_xlsx(requests, period) -> bytes:
     """The requests of a period with their beneficiaries, one line each (personal data: made
     only through an export with a reason, see views_reports.export)."""
-    from orienta.frontdesk.models import age_band
-
     sheet = Sheet(title=period.name or "requests")
     sheet.append(
         [
@@ -249,6 +226,7 @@ def beneficiaries_xlsx(requests, period) -> bytes:
             _("Service"),
             _("Provider"),
             _("Status"),
+            _("Quantity"),
             _("Amount"),
             _("Currency"),
             _("Amount in euros"),
@@ -267,6 +245,7 @@ def beneficiaries_xlsx(requests, period) -> bytes:
                 r.service_name,
                 r.provider.name,
                 r.get_status_display(),
+                r.quantity,
                 r.amount,
                 r.currency,
                 r.amount_eur,

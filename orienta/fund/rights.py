@@ -1,5 +1,9 @@
-"""What the data-subject export and the erasure of a person do with their fund requests: the
-accounts stay (public money stays traceable); what was written about the person goes."""
+"""What the registry's data-subject export, erasure and merge do with a person's fund requests
+(see `orienta.people.hooks`): the accounts stay (public money stays traceable); what was
+written about the person goes."""
+
+from django.db.models import F
+from django.utils import timezone
 
 from orienta.fund.models import FundRequest
 from orienta.fund.services import request_texts_clear
@@ -17,6 +21,7 @@ def export(ids: list) -> list[dict]:
             "code": r.code,
             "site": r.site.code,
             "service": r.service_name,
+            "quantity": r.quantity,
             "amount": str(r.amount),
             "currency": r.currency,
             "status": r.status,
@@ -34,3 +39,10 @@ def export(ids: list) -> list[dict]:
 def erase(ids: list, *, by) -> None:
     for fund_request in FundRequest.objects.filter(person__in=ids).order_by("pk"):
         request_texts_clear(fund_request=fund_request, by=by)
+
+
+def merge(*, survivor, merged, by) -> None:
+    """The fund requests of a merged record follow the survivor."""
+    FundRequest.objects.filter(person=merged).update(
+        person=survivor, version=F("version") + 1, updated_by=by, updated_at=timezone.now()
+    )

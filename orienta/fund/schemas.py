@@ -6,7 +6,7 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import StrictFloat, StrictInt, StrictStr
 
-from orienta.fund.models import Criterion, Method, Status
+from orienta.fund.models import MAX_QUANTITY, Criterion, Method, Status
 from orienta.lib.text import NameText
 
 AMOUNT = (
@@ -22,7 +22,18 @@ def _one_of(choices) -> str:
 class RequestIn(Schema):
     person: UUID = Field(description="The person the fee is paid for.")
     site: str | None = Field(None, description="Code of the person's site (optional).")
-    amount: StrictStr | StrictInt | StrictFloat = Field(description=AMOUNT)
+    amount: StrictStr | StrictInt | StrictFloat = Field(
+        description=AMOUNT + " The total for every unit requested."
+    )
+    quantity: StrictInt = Field(
+        1,
+        ge=1,
+        le=MAX_QUANTITY,
+        description=(
+            "Units of the fee paid (3 copies of a certificate): the amount may be at most the "
+            "cost option's price times this."
+        ),
+    )
     currency: str | None = Field(None, max_length=3, description="If given, the fund's currency.")
     reason: str = Field(max_length=2000, description="Why the person cannot pay.")
     criteria: list[str] = Field(description="Eligibility criteria met. " + _one_of(Criterion))
@@ -84,7 +95,8 @@ class RequestOut(Schema):
     referral: UUID | None
     case_action: UUID | None
     period: str
-    amount: str
+    quantity: int
+    amount: str = Field(description="The total, for every unit.")
     currency: str
     amount_eur: str
     reason: str

@@ -15,6 +15,7 @@ from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from orienta.cases.services import can_change
 from orienta.core.models import Country, Organisation, Role, Site, User
 from orienta.core.services import event_log
 from orienta.fund import money
@@ -22,6 +23,7 @@ from orienta.fund.models import (
     DEFAULT_CRITERIA,
     DEFAULT_OPERATORS,
     EFFECTS,
+    MAX_QUANTITY,
     SPENDING_STATUSES,
     Account,
     Fund,
@@ -35,16 +37,14 @@ from orienta.fund.models import (
     Period,
     Status,
 )
+from orienta.lib.errors import Refused as DomainRefused
 from orienta.lib.text import MESSAGE as BIDI_MESSAGE
 from orienta.lib.text import has_bidi_controls
+from orienta.people.queries import current_membership
 
 
-class Refused(Exception):
+class Refused(DomainRefused):
     """The action cannot be done in the record's present state; the message says why."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class RepeatFound(Exception):
@@ -300,21 +300,22 @@ class RequestInput:
     case_action: object = None
     currency: str | None = None
     confirm_repeat: bool = False
+    # Units of the fee paid (3 copies of a certificate); `amount` is the total for all of them.
+    quantity: object = 1
 
 
 def request_create(*, data: RequestInput, by: User) -> FundRequest:
     """Record a request to pay a fee from the site's fund (site staff).
 
-    Refuses (ValidationError by field) a wrong currency or amount, an amount above the cost
-    option, criteria the country does not use, and a request over the person's or household's
+    Refuses (ValidationError by field) a wrong currency or amount, a quantity that is not a
+    whole number from 1 to MAX_QUANTITY, an amount above the cost option's price times the
+    quantity, criteria the country does not use, and a request over the person's or household's
     limit for the period; raises RepeatFound when a look-alike is recent, unless confirmed.
     """
     if not (_active(by) and by.role in (Role.AGENT, Role.MANAGER)):
         raise PermissionDenied
     if not by.sites.filter(pk=data.site.pk).exists():
         raise PermissionDenied
-    from orienta.cases.services import can_change
-
     for case in (getattr(data.case_action, "case", None), getattr(data.referral, "case", None)):
         if case is not None and not can_change(by, case):
             raise PermissionDenied  # e.g. a sensitive case opened by breaking the glass
@@ -344,7 +345,11 @@ def request_create(*, data: RequestInput, by: User) -> FundRequest:
             verb="fund_request",
             obj=fund_request,
             site=data.site,
-            data={"amount": str(fund_request.amount), "currency": fund_request.currency},
+            data={
+                "amount": str(fund_request.amount),
+                "currency": fund_request.currency,
+                "quantity": fund_request.quantity,
+            },
         )
     return fund_request
 
@@ -360,12 +365,17 @@ def _request_fields(data: RequestInput, fund: Fund, rules: FundSettings) -> dict
         amount = money.amount_parse(data.amount, fund.currency)
     except ValidationError as exc:
         errors["amount"] = exc.messages
+    quantity = _quantity(data.quantity)
+    if quantity is None:
+        errors["quantity"] = [
+            _("Enter a whole number of units from 1 to %(max)s.") % {"max": MAX_QUANTITY}
+        ]
     provider = _provider(data)
     if provider is None:
         errors["provider"] = [_("Choose the provider to pay.")]
     elif provider.country_id != fund.country_id:
         errors["provider"] = [_("The provider must work in the fund's country.")]
-    cost_error = _cost_option_error(data, fund, amount)
+    cost_error = _cost_option_error(data, fund, amount, quantity or 1)
     if cost_error:
         errors["cost_option"] = [cost_error]
     errors |= _other_errors(data, rules)
@@ -376,7 +386,17 @@ def _request_fields(data: RequestInput, fund: Fund, rules: FundSettings) -> dict
         ]
     if errors:
         raise ValidationError(errors)
-    return _assembled(data, fund, rules, amount, provider, period)
+    return _assembled(data, fund, rules, amount, provider, period) | {"quantity": quantity}
+
+
+def _quantity(value) -> int | None:
+    """The quantity as an int from 1 to MAX_QUANTITY, or None (text of digits is read, a
+    float, a bool or anything else is not)."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 1 <= value <= MAX_QUANTITY else None
 
 
 def _other_errors(data: RequestInput, rules: FundSettings) -> dict:
@@ -397,8 +417,6 @@ def _other_errors(data: RequestInput, rules: FundSettings) -> dict:
 
 
 def _assembled(data, fund, rules, amount, provider, period) -> dict:
-    from orienta.people.queries import current_membership
-
     membership = current_membership(data.person)
     service = (
         data.service
@@ -437,7 +455,7 @@ def _provider(data: RequestInput):
     return None
 
 
-def _cost_option_error(data: RequestInput, fund: Fund, amount) -> str | None:
+def _cost_option_error(data: RequestInput, fund: Fund, amount, quantity: int) -> str | None:
     option = data.cost_option
     if option is None:
         return None
@@ -445,11 +463,19 @@ def _cost_option_error(data: RequestInput, fund: Fund, amount) -> str | None:
         return _("This cost option is priced in %(currency)s, not in the fund's currency.") % {
             "currency": option.currency
         }
-    if amount is not None and amount > option.amount:
-        return _("The amount is above the price of the service (%(price)s).") % {
-            "price": money.money_format(option.amount, option.currency)
-        }
-    return None
+    if amount is None or amount <= option.amount * quantity:
+        return None
+    price = money.money_format(option.amount, option.currency)
+    if quantity == 1:
+        return _("The amount is above the price of the service (%(price)s).") % {"price": price}
+    return _(
+        "The amount is above the price of the service for %(quantity)s units "
+        "(%(quantity)s × %(price)s = %(total)s)."
+    ) % {
+        "quantity": quantity,
+        "price": price,
+        "total": money.money_format(option.amount * quantity, option.currency),
+    }
 
 
 def _spent(qs) -> Decimal:

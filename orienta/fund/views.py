@@ -10,14 +10,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from orienta.audit.services import access_log_read, access_log_search
+from orienta.cases.queries import action_for
+from orienta.cases.services import can_change
 from orienta.core.models import Role
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
+from orienta.directory.models import CostOption, Service
 from orienta.fund import queries, services
 from orienta.fund.forms import CancelForm, PaymentForm, ReasonForm, RequestForm
 from orienta.fund.models import Status
 from orienta.fund.money import quantum
 from orienta.fund.refs import priced_option, request_input
 from orienta.fund.views_common import refusal_logged, repeat_message
+from orienta.lib.errors import refused_message
+from orienta.people.queries import person_for
+from orienta.referrals.queries import referral_for
 
 FUND_ROLES = (Role.AGENT, Role.MANAGER, Role.COORDINATOR, Role.ME, Role.ADMIN)
 
@@ -63,7 +69,6 @@ def queue(request):
 
 
 def _options(user, country):
-    from orienta.directory.models import CostOption, Service
     from orienta.fund.money import money_format
 
     found = (
@@ -89,15 +94,9 @@ def _options(user, country):
 
 def _origin(request, user):
     """The person, and the referral or case action the request comes from (query string)."""
-    from orienta.people.queries import person_for
-
     source = request.POST if request.method == "POST" else request.GET
     refs = {k: source.get(k) or None for k in ("person", "referral", "case_action")}
-    from orienta.cases.services import can_change
-
     if refs["referral"]:
-        from orienta.referrals.queries import referral_for
-
         try:
             referral = referral_for(user, refs["referral"])
         except ValidationError:
@@ -105,8 +104,6 @@ def _origin(request, user):
         _require(referral.case is None or can_change(user, referral.case))
         refs["person"] = refs["person"] or str(referral.person_id)
     if refs["case_action"]:
-        from orienta.cases.queries import action_for
-
         try:
             case = action_for(user, refs["case_action"]).case
         except ValidationError:
@@ -118,22 +115,27 @@ def _origin(request, user):
     return person_for(user, refs["person"]), refs
 
 
-def _request_form(request, user, person, refs):
+def _referral(user, refs):
+    """The referral the request is made for (in the user's scope), or None."""
+    if not refs["referral"]:
+        return None
+    return referral_for(user, refs["referral"])
+
+
+def _request_form(request, person, referral):
+    """The form, opened with the referral's cost option and its price as the unit price."""
     country = person.site.country
     rules = services.fund_settings_for(country)
-    initial = {}
-    if refs["referral"]:
-        from orienta.referrals.queries import referral_for
-
-        option = priced_option(referral_for(user, refs["referral"]).service, country.currency)
-        if option is not None:
-            amount = option.amount.quantize(quantum(country.currency))
-            initial = {"cost_option": str(option.pk), "amount": f"{amount:f}"}
+    initial = {"quantity": 1}
+    option = priced_option(referral.service, country.currency) if referral else None
+    if option is not None:
+        price = option.amount.quantize(quantum(country.currency))
+        initial |= {"cost_option": str(option.pk), "unit_price": f"{price:f}"}
     return RequestForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
         country=country,
-        options=_options(user, country),
+        options=_options(request.user, country),
         criteria=rules.criteria,
     )
 
@@ -146,8 +148,15 @@ def request_new(request):
     person, refs = _origin(request, user)
     _require(person.site in user.sites.all())
     access_log_read(request, person)
-    form = _request_form(request, user, person, refs)
-    context = {"form": form, "person": person, "refs": refs, "similar": None}
+    referral = _referral(user, refs)
+    form = _request_form(request, person, referral)
+    context = {
+        "form": form,
+        "person": person,
+        "refs": refs,
+        "referral": referral,
+        "similar": None,
+    }
     if request.method != "POST":
         return render(request, "fund/request_form.html", context)
     if not form.is_valid():
@@ -157,7 +166,7 @@ def request_new(request):
     try:
         created = services.request_create(data=request_input(user, data), by=user)
     except ValidationError as exc:
-        _form_errors(form, exc)
+        _form_errors(form, exc, aliases={"amount": "unit_price"})
         return render(request, "fund/request_form.html", context, status=422)
     except services.RepeatFound as found:
         context["similar"] = found.similar
@@ -167,12 +176,23 @@ def request_new(request):
     return redirect("fund:request", pk=created.pk)
 
 
-def _form_errors(form, exc: ValidationError) -> None:
+def _form_errors(form, exc: ValidationError, aliases=None) -> None:
+    """The service's errors on the form's fields (`aliases`: a service field shown as another
+    form field); errors of fields the form does not have go above it."""
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc)
         return
     for field, errors in exc.error_dict.items():
+        field = (aliases or {}).get(field, field)
         form.add_error(field if field in form.fields else None, errors)
+
+
+# The request page may hold several forms with a reason: each its own ids.
+FORM_IDS = {
+    "reject_form": "id_reject_%s",
+    "cancel_form": "id_cancel_%s",
+    "reverse_form": "id_reverse_%s",
+}
 
 
 def _detail_context(request, req, **forms):
@@ -186,9 +206,9 @@ def _detail_context(request, req, **forms):
         "may_pay": req.status == Status.APPROVED and services.may_pay(user, req),
         "may_reverse": req.status == Status.PAID and services.may_pay(user, req),
         "may_cancel": req.is_open and services.may_cancel(user, req),
-        "reject_form": forms.get("reject_form") or ReasonForm(),
-        "cancel_form": forms.get("cancel_form") or CancelForm(),
-        "reverse_form": forms.get("reverse_form") or ReasonForm(),
+        "reject_form": forms.get("reject_form") or ReasonForm(auto_id=FORM_IDS["reject_form"]),
+        "cancel_form": forms.get("cancel_form") or CancelForm(auto_id=FORM_IDS["cancel_form"]),
+        "reverse_form": forms.get("reverse_form") or ReasonForm(auto_id=FORM_IDS["reverse_form"]),
         "pay_form": forms.get("pay_form") or PaymentForm(operators=operators),
     }
 
@@ -212,7 +232,7 @@ def _act(request, req, action, form_name=None, form=None):
     try:
         action()
     except services.Refused as exc:
-        messages.error(request, exc.message)
+        refused_message(request, exc)
         return redirect("fund:request", pk=req.pk)
     except ValidationError as exc:
         if form is None:
@@ -240,7 +260,7 @@ def approve(request, pk):
 def _reason_action(request, pk, form_class, form_name, allowed, service, done_message):
     req = _load(request, pk)
     _require(allowed(request.user, req))
-    form = form_class(request.POST)
+    form = form_class(request.POST, auto_id=FORM_IDS[form_name])
     if not form.is_valid():
         return render(
             request,

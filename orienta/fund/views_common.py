@@ -3,6 +3,8 @@
 from functools import wraps
 
 from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from orienta.audit.models import Action
@@ -40,7 +42,7 @@ def repeat_message(similar) -> str:
         "Check that this is not the same fee; confirm to request it again."
     ) % {
         "name": similar.person,
-        "date": similar.created_at.date().isoformat(),
+        "date": date_format(timezone.localtime(similar.created_at), "SHORT_DATE_FORMAT"),
         "code": similar.code,
         "status": similar.get_status_display().lower(),
     }

@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from orienta.accounts.reauth import require_recent_auth
 from orienta.audit.exports import export_create
 from orienta.audit.services import access_log_export
 from orienta.core.models import Role
-from orienta.core.reauth import require_recent_auth
 from orienta.fund import queries, reports, services
 from orienta.fund.forms import (
     AllocationForm,
@@ -22,6 +22,7 @@ from orienta.fund.forms import (
 )
 from orienta.fund.models import Fund
 from orienta.fund.views import FUND_ROLES, _form_errors
+from orienta.lib.replica import replica_reads
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -173,8 +174,10 @@ def statement(request, provider, period):
 
 
 @login_required
+@replica_reads()
 def report(request):
-    """Spending by theme, service, sex and age band of the beneficiaries: counts and sums only."""
+    """Spending by theme, service, sex and age band of the beneficiaries: counts and sums only
+    (read from the read replica when there is one: DATABASE_REPLICA_URL)."""
     user = request.user
     _require(user.role in FUND_ROLES)
     periods = queries.periods_for(user)

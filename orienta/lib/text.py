@@ -46,7 +46,7 @@ def no_bidi_controls(value) -> None:
 
 def _checked(value: str) -> str:
     if has_bidi_controls(value):
-        # The message is translated when the API writes the error (orienta.api.errors).
+        # The message is translated when the API writes the error (orienta.lib.api.errors).
         raise PydanticCustomError(CODE, str(MESSAGE))
     return value
 

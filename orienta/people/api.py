@@ -6,13 +6,13 @@ from django.utils.translation import gettext
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from orienta.api.errors import Detail, FieldErrors, form_errors
-from orienta.api.pagination import PageMapped, Pages
 from orienta.audit.services import access_log_read, access_log_search
 from orienta.core.api import require_recorder, writable_site
 from orienta.core.models import Area
-from orienta.people.forms import PersonForm
-from orienta.people.models import Person
+from orienta.lib.api.errors import Detail, FieldErrors, form_errors
+from orienta.lib.api.pagination import PageMapped, Pages
+from orienta.people.forms import PersonForm, RegistrationForm
+from orienta.people.models import CONSENT_FIELDS, ConsentAnswer, Person
 from orienta.people.queries import person_candidates, person_for, person_search
 from orienta.people.schemas import (
     CURRENT_MEMBERSHIP,
@@ -50,6 +50,16 @@ def _form_input(fields: dict) -> dict:
     return data
 
 
+def _consent_answers(fields: dict) -> dict:
+    """The consent answers of a registration; the booleans of earlier clients read as given
+    (true) and not asked yet (false)."""
+    out = dict(fields)
+    for name in CONSENT_FIELDS.values():
+        if isinstance(out[name], bool):
+            out[name] = ConsentAnswer.GIVEN if out[name] else ConsentAnswer.NOT_ASKED
+    return out
+
+
 def _current_values(person: Person) -> dict:
     data = {
         name: getattr(person, name) for name in PersonForm._meta.fields if name not in NOT_STORED
@@ -61,7 +71,8 @@ def _current_values(person: Person) -> dict:
 @router.get("/persons", response=list[PersonOut], summary="Search persons")
 @paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def person_list(request, q: str = Query("", max_length=100, description="Name, code or phone.")):
-    """Persons in scope, newest first; with `q`, those matching a name, code or phone.
+    """Persons in scope, newest first; with `q`, those matching a name, code or phone, the most
+    relevant first (as the search page lists them).
 
     A person with a sensitive case the caller may not see is listed as the search page lists
     them (`masked`): initials, code, sex, date of birth and site; every other field empty."""
@@ -88,8 +99,8 @@ def person_create(request, payload: PersonCreateIn):
     """
     user = request.auth
     site = writable_site(user, payload.site)
-    fields = payload.model_dump(exclude={"site", "confirm_new"})
-    form = PersonForm(data=_form_input(fields), country=site.country)
+    fields = _consent_answers(payload.model_dump(exclude={"site", "confirm_new"}))
+    form = RegistrationForm(data=_form_input(fields), country=site.country)
     if not form.is_valid():
         raise form_errors(form)
     candidates = person_candidates(user, form.cleaned_data)
@@ -103,7 +114,10 @@ def person_create(request, payload: PersonCreateIn):
             ),
             "candidates": [candidate_out(p, r) for p, r in candidates],
         }
-    return 201, person_register(site=site, data=form.cleaned_data, by=user, candidates=candidates)
+    person = person_register(
+        site=site, data=form.cleaned_data, by=user, candidates=candidates, consent=form.consent
+    )
+    return 201, person
 
 
 @router.post("/persons/match", response=list[CandidateOut], summary="Find look-alikes")

@@ -1,6 +1,7 @@
 """Validation of a person's data, shared by the pages and the API."""
 
 import re
+import unicodedata
 from datetime import date
 
 from babel import Locale
@@ -11,20 +12,39 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from orienta.core.models import Area
+from orienta.core.scoping import writable_sites
 from orienta.lib.phones import InvalidPhone, to_e164
 from orienta.lib.widgets import QuickSelect
-from orienta.people.models import CivilDocument, Person
+from orienta.people.models import (
+    CONSENT_FIELDS,
+    CivilDocument,
+    ConsentAnswer,
+    ConsentPurpose,
+    Person,
+)
 
 MAX_AGE = 120
 NAME_PATTERN = re.compile(r"^[^\d<>{}\[\]@#$%^*=+|\\/_~`]+$")
 
 
+# Babel's "pt" is Brazilian Portuguese (Armênia, Quênia); the offices write European Portuguese.
+BABEL_LOCALES = {"pt": "pt_PT"}
+
+
 def nationality_choices() -> list[tuple[str, str]]:
-    """ISO 3166 countries, named in the user's language."""
+    """ISO 3166 countries, named in the user's language, in alphabetical order (Égypte and
+    Áustria among the E and the A, not after Z)."""
     lang = (get_language() or settings.LANGUAGE_CODE)[:2]
-    territories = Locale.parse(lang).territories
+    territories = Locale.parse(BABEL_LOCALES.get(lang, lang)).territories
     codes = [c for c in territories if len(c) == 2 and c.isalpha() and c not in {"ZZ", "EU", "UN"}]
-    return [("", "—")] + sorted(((c, territories[c]) for c in codes), key=lambda x: x[1])
+    countries = sorted(((c, territories[c]) for c in codes), key=lambda x: _sort_key(x[1]))
+    return [("", "—"), *countries]
+
+
+def _sort_key(name: str) -> str:
+    """The name without its accents, for sorting."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def clean_name(value: str, *, required: bool = True) -> str:
@@ -104,7 +124,6 @@ class PersonForm(forms.ModelForm):
         if country is not None:
             areas = areas.filter(country=country)
         self.fields["area"].queryset = areas
-        self.fields["sex"].choices = self.fields["sex"].choices[1:]  # no empty choice
         self.fields["phone"].help_text = _("Any usual format, e.g. %(example)s") % {
             "example": f"{country.phone_prefix} …" if country else "+235 …"
         }
@@ -170,6 +189,52 @@ class PersonForm(forms.ModelForm):
         return data
 
 
+def _consent_field(label, help_text, required=True):
+    return forms.ChoiceField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        choices=ConsentAnswer.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say whether the person was asked, and what they said.")},
+    )
+
+
+class RegistrationForm(PersonForm):
+    """A new person: the person form, where consent is asked for each purpose — given, refused
+    or not asked yet, nothing ticked beforehand. `consent` holds the answers once valid."""
+
+    consent_processing = _consent_field(
+        _("Processing of their data"),
+        _("The office records and keeps their data to follow up their requests."),
+    )
+    consent_sharing = _consent_field(
+        _("Sharing with referral partners"),
+        _(
+            "A referral sends the service chosen the data it needs. Needed only when the "
+            "person gives consent to the processing."
+        ),
+        required=False,
+    )
+
+    def clean(self):
+        answers = {
+            purpose: self.cleaned_data.get(field) for purpose, field in CONSENT_FIELDS.items()
+        }
+        processing = answers[ConsentPurpose.PROCESSING]
+        if processing and not answers[ConsentPurpose.SHARING]:
+            if processing == ConsentAnswer.GIVEN and "consent_sharing" not in self.errors:
+                self.add_error(
+                    "consent_sharing", self.fields["consent_sharing"].error_messages["required"]
+                )
+            answers[ConsentPurpose.SHARING] = ConsentAnswer.NOT_ASKED
+        self.consent = {p: a for p, a in answers.items() if a}
+        for purpose, field in CONSENT_FIELDS.items():
+            if field in self.cleaned_data:
+                self.cleaned_data[field] = answers[purpose] == ConsentAnswer.GIVEN
+        return super().clean()
+
+
 def _years_before(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year - years)
@@ -187,8 +252,6 @@ class SiteChoiceForm(forms.Form):
     site = forms.ModelChoiceField(label=_("Site"), queryset=None, to_field_name="code")
 
     def __init__(self, *args, user, **kwargs):
-        from orienta.core.scoping import writable_sites
-
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = writable_sites(user)
         self.default = writable_sites(user).select_related("country").first()

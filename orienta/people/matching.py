@@ -304,6 +304,19 @@ def match_keys(ident: Identity) -> set[str]:
     return keys
 
 
+def search_keys(text: str) -> set[str]:
+    """The keys that find a name typed in a search box, whichever of its words are given names
+    and which the family name: ``n:`` and ``s:`` of each word, and the compound ``c:`` key of
+    each ordered pair of words (a stored person has both directions of each of theirs)."""
+    canons = [tok.canon for tok in _tokens(text) if tok.canon]
+    keys = match_keys(Identity(given_name=text))
+    for i, a in enumerate(canons):
+        for j, b in enumerate(canons):
+            if i != j:
+                keys.add(f"c:{a}.{b[:2]}"[:40])
+    return keys
+
+
 # --------------------------------------------------------------------------------------------
 # Name evidence
 # --------------------------------------------------------------------------------------------
@@ -474,6 +487,30 @@ def _name_reasons(ev: _NameEvidence) -> list[str]:
     if ev.via_other:
         reasons.append("other_name_match")
     return reasons
+
+
+class SearchCloseness(NamedTuple):
+    """How well a name typed in a search box fits a person's names."""
+
+    exact: bool  # the same words as the given and family names, accents and order aside
+    tolerant: float  # 0..1, the worst found of the typed words, spelling variants forgiven
+    spelled: float  # 0..1, the same as written: Mohamed is closer to Mohamed than Mahamat is
+
+
+def search_closeness(text: str, given_name: str, family_name: str, other_names: str = ""):
+    """A typed name against a person's: a search lists the exact names first, then the names
+    written most alike."""
+    typed = _tokens(text)
+    main = _tokens(given_name) + _tokens(family_name)
+    names = main + _tokens(other_names)
+    if not typed or not names:
+        return SearchCloseness(False, 0.0, 0.0)
+    exact = sorted(t.plain for t in typed) == sorted(t.plain for t in main)
+    spelled = sum(
+        max(JaroWinkler.normalized_similarity(a.plain, b.plain) for b in names) for a in typed
+    ) / len(typed)
+    tolerant = min(max(_spelling_similarity(a, b) for b in names) for a in typed)
+    return SearchCloseness(exact, tolerant, spelled)
 
 
 # --------------------------------------------------------------------------------------------

@@ -333,6 +333,14 @@ class ConsentPurpose(models.TextChoices):
     SHARING = "sharing", _("Sharing with referral partners")
 
 
+class ConsentAnswer(models.TextChoices):
+    """What the person answered when asked at registration, for one purpose."""
+
+    GIVEN = "given", _("Gives consent")
+    REFUSED = "refused", _("Refuses")
+    NOT_ASKED = "not_asked", _("Not asked yet")
+
+
 # The Person field that holds the current state of each purpose.
 CONSENT_FIELDS = {
     ConsentPurpose.PROCESSING: "consent_processing",

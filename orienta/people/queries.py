@@ -2,18 +2,27 @@
 
 import math
 
-from django.db.models import Case, Count, FloatField, Q, Sum, Value, When
+from django.db.models import Case, Count, FloatField, IntegerField, Q, Sum, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from orienta.core.scoping import personal_site_filter
 from orienta.people import matching
-from orienta.people.models import ConsentEvent, Household, Person, PersonMatchKey
+from orienta.people.models import (
+    CONSENT_FIELDS,
+    ConsentEvent,
+    Person,
+    PersonMatchKey,
+)
 
 # The persons scored in full by a duplicate search, among those sharing a match key.
 CANDIDATE_POOL = 200
 # A key shared by one person weighs log(RARITY_BASE), by RARITY_BASE / 10 persons log(10).
 RARITY_BASE = 100_000
+# How closely a look-alike's names must fit the name typed in the search box: each typed word
+# must be found among the person's names at least this well (0..1, spelling variants forgiven;
+# one typo in a word of four letters or more scores 0.9).
+SEARCH_THRESHOLD = 0.85
 
 
 def person_for(user, pk) -> Person:
@@ -49,35 +58,100 @@ def person_by_code_for(user, code: str) -> Person:
     return person_for(user, person.pk)
 
 
-def household_for(user, pk) -> Household:
-    household = Household.objects.visible_to(user).filter(pk=pk).select_related("site").first()
-    if household is None:
-        raise Http404
-    return household
-
-
 def person_search(user, q: str):
-    """Persons in scope matching a name, code or phone (names compared through match keys)."""
+    """Persons in scope matching a name, code or phone, the most relevant first.
+
+    A code or a phone: the exact code first, then the phone, then the codes that contain what
+    was typed. A name: the persons bearing exactly that name (accents and word order aside),
+    then those whose names contain every word typed, then the look-alikes found through the
+    match keys, as the duplicate check finds them (spelling variants, a typo), the closest
+    first. A queryset, paginated and counted like any other.
+    """
     qs = Person.objects.visible_to(user).select_related("site")
     q = " ".join((q or "").split())
     if not q:
         return qs.order_by("-created_at")
     if any(ch.isdigit() for ch in q):
-        digits = matching.phone_digits(q)
-        cond = Q(code__icontains=q)
-        if len(digits) >= 6:
-            cond |= Q(match_keys__key=f"p:{digits[-8:]}")
-        return qs.filter(cond).distinct().order_by("family_name", "given_name")
-    keys = {k for k in matching.match_keys(matching.Identity(given_name=q)) if k[:2] == "n:"}
-    ids = _scoped_keys(user, keys).values("person_id")
+        return _code_or_phone_search(user, qs, q)
+    return _name_search(user, qs, q)
+
+
+def _code_or_phone_search(user, qs, q: str):
+    code = q.upper()
+    digits = matching.phone_digits(q)
+    phone = Q(pk__in=[])
+    if len(digits) >= 6:
+        phone = Q(pk__in=_scoped_keys(user, [f"p:{digits[-8:]}"]).values("person_id"))
+    relevance = Case(
+        When(code=code, then=Value(0)),
+        When(phone, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        qs.filter(Q(code__icontains=q) | phone)
+        .annotate(relevance=relevance)
+        .order_by("relevance", "family_name", "given_name", "pk")
+    )
+
+
+def _name_search(user, qs, q: str):
+    words = q.split()
     plain = Q()
-    for token in q.split():
+    for word in words:
         plain &= (
-            Q(given_name__icontains=token)
-            | Q(family_name__icontains=token)
-            | Q(other_names__icontains=token)
+            Q(given_name__icontains=word)
+            | Q(family_name__icontains=word)
+            | Q(other_names__icontains=word)
         )
-    return qs.filter(Q(pk__in=ids) | plain).order_by("family_name", "given_name")
+    exact_ids, alike_ids = _look_alikes(user, q)
+    exact = Q(pk__in=exact_ids) | _exact_name(words)
+    relevance = Case(
+        When(exact, then=Value(0)),
+        When(plain, then=Value(1)),
+        *(When(pk=pk, then=Value(2 + rank)) for rank, pk in enumerate(alike_ids)),
+        default=Value(2 + len(alike_ids)),
+        output_field=IntegerField(),
+    )
+    return (
+        qs.filter(plain | Q(pk__in=exact_ids + alike_ids))
+        .annotate(relevance=relevance)
+        .order_by("relevance", "family_name", "given_name", "pk")
+    )
+
+
+def _exact_name(words: list[str]) -> Q:
+    """Given and family names exactly as typed (case aside), in either order."""
+    if len(words) == 1:
+        return Q(given_name__iexact=words[0]) | Q(family_name__iexact=words[0])
+    found = Q(pk__in=[])
+    for cut in range(1, len(words)):
+        first, rest = " ".join(words[:cut]), " ".join(words[cut:])
+        found |= Q(given_name__iexact=first, family_name__iexact=rest)
+        found |= Q(given_name__iexact=rest, family_name__iexact=first)
+    return found
+
+
+def _look_alikes(user, q: str) -> tuple[list, list]:
+    """Among the persons sharing the typed name's match keys (the rarest keys first, a bounded
+    pool), those bearing the name exactly (accents aside), and the others close enough,
+    closest first."""
+    pool = _key_pool(user, matching.search_keys(q))
+    if not pool:
+        return [], []
+    rows = (
+        Person.objects.visible_to(user)
+        .filter(pk__in=pool)
+        .values_list("pk", "given_name", "family_name", "other_names")
+    )
+    exact, alike = [], []
+    for pk, given, family, other in rows:
+        found = matching.search_closeness(q, given, family, other)
+        if found.exact:
+            exact.append(pk)
+        elif found.tolerant >= SEARCH_THRESHOLD:
+            alike.append((-(found.tolerant + found.spelled), str(pk), pk))
+    return exact, [pk for *_order, pk in sorted(alike)]
 
 
 def _scoped_keys(user, keys):
@@ -90,19 +164,18 @@ def _rarity(postings: int) -> float:
     return round(max(math.log(RARITY_BASE / postings), 0.1), 3)
 
 
-def person_candidates(user, data: dict, *, exclude=None, limit: int = 10):
-    """Ranked look-alikes among the persons the user may see: [(person, MatchResult)]."""
-    from orienta.people.services import IDENTITY_FIELDS, identity_of
+def _key_pool(user, keys, *, exclude=None) -> list:
+    """The ids of the persons in scope sharing the most telling of `keys`, CANDIDATE_POOL at
+    most.
 
-    ident = identity_of(data)
-    keys = matching.match_keys(ident)
+    The persons sharing the rarest keys first: a birth date or a phone shared by a few persons
+    says more than a given name shared by thousands, and a common key must not crowd the right
+    person out of the pool. Read from the keys alone (their site is the person's, the index
+    covers key, site and person); visibility is checked on the pool, merged and erased records
+    having no keys left.
+    """
     if not keys:
         return []
-    # The persons sharing the rarest keys first: a birth date or a phone shared by a few
-    # persons says more than a given name shared by thousands, and a common key must not crowd
-    # the right person out of the pool. Read from the keys alone (their site is the person's,
-    # the index covers key, site and person); visibility is checked on the pool, merged and
-    # erased records having no keys left.
     scoped = _scoped_keys(user, keys)
     counts = dict(scoped.values("key").annotate(n=Count("person_id")).values_list("key", "n"))
     if not counts:
@@ -112,17 +185,28 @@ def person_candidates(user, data: dict, *, exclude=None, limit: int = 10):
         default=Value(0.0),
         output_field=FloatField(),
     )
-    shared = (
+    return list(
         scoped.exclude(person_id=getattr(exclude, "pk", None))
         .values("person_id")
         .annotate(weight=Sum(weight))
         .order_by("-weight", "person_id")
         .values_list("person_id", flat=True)[:CANDIDATE_POOL]
     )
+
+
+def person_candidates(user, data: dict, *, exclude=None, limit: int = 10):
+    """Ranked look-alikes among the persons the user may see: [(person, MatchResult)]."""
+    from orienta.people.services import IDENTITY_FIELDS, identity_of
+
+    ident = identity_of(data)
+    keys = matching.match_keys(ident)
+    if not keys:
+        return []
+    shared = _key_pool(user, keys, exclude=exclude)
+    if not shared:
+        return []
     # Scored on the identity fields alone; only the persons kept are loaded whole.
-    pool = (
-        Person.objects.visible_to(user).filter(pk__in=list(shared)).values("pk", *IDENTITY_FIELDS)
-    )
+    pool = Person.objects.visible_to(user).filter(pk__in=shared).values("pk", *IDENTITY_FIELDS)
     ranked = matching.rank(
         ident,
         ((row["pk"], identity_of(row)) for row in pool),
@@ -171,10 +255,35 @@ def record_group_ids(person: Person) -> list:
     return ids
 
 
-def consent_history(person: Person):
-    """The consent events of a person and of the records merged into it, newest first."""
-    return (
+def consent_history(person: Person) -> list[ConsentEvent]:
+    """The consent events of a person and of the records merged into it, newest first.
+
+    Each says what it was: `state` is "given", "refused" (not given, and never given before
+    for that purpose: the answer when first asked) or "withdrawn".
+    """
+    events = list(
         ConsentEvent.objects.filter(person__in=record_group_ids(person))
         .select_related("recorded_by", "site")
         .order_by("-at", "-id")
     )
+    given_before: set[str] = set()
+    for event in reversed(events):
+        if event.given:
+            event.state = "given"
+            given_before.add(event.purpose)
+        else:
+            event.state = "withdrawn" if event.purpose in given_before else "refused"
+    return events
+
+
+def consent_states(person: Person, history: list[ConsentEvent]) -> dict[str, str]:
+    """Each purpose's present state: "given" (as the person record says), else what its
+    newest event says ("refused" or "withdrawn"), else "not_asked" (never recorded)."""
+    states = {}
+    for purpose, field in CONSENT_FIELDS.items():
+        newest = next((e for e in history if e.purpose == purpose), None)
+        if getattr(person, field):
+            states[purpose] = "given"
+        else:
+            states[purpose] = newest.state if newest and not newest.given else "not_asked"
+    return states

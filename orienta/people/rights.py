@@ -5,7 +5,7 @@ A person's records are the person and every record merged into it (`record_group
 same human being, so an export shows them all and an erasure erases them all.
 
 Visits are reached through the person's reverse relation (`person.visits`), so the registry
-does not import the front desk.
+does not import the front desk; the apps above add their records through `people.hooks`.
 """
 
 import re
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from orienta.audit.services import access_log_scrub
 from orienta.core.models import Event, Role, User
 from orienta.core.services import StaleEdit, event_log
-from orienta.lib.plugins import app_modules
+from orienta.people.hooks import app_rights
 from orienta.people.models import (
     CONSENT_FIELDS,
     ConsentEvent,
@@ -143,9 +143,19 @@ def _person_data(person: Person) -> dict:
     return out
 
 
-def _visit_data(visit) -> dict:
+def _visit_data(visit, replaced: set) -> dict:
+    """A version of a visit, marked: the current one, one corrected since ("superseded"), or
+    the version that voided the visit ("voided"); with who made it, when and why."""
+    if visit.voided_at:
+        state = "voided"
+    elif visit.pk in replaced:
+        state = "superseded"
+    else:
+        state = "current"
     return {
         "id": str(visit.pk),
+        "version": state,
+        "supersedes": str(visit.supersedes_id) if visit.supersedes_id else None,
         "site": visit.site.code,
         "occurred_at": visit.occurred_at.isoformat(),
         "channel": visit.channel,
@@ -153,7 +163,23 @@ def _visit_data(visit) -> dict:
         "outcome": visit.outcome,
         "notes": visit.notes,
         "agent": _username(visit.agent),
+        "recorded_at": visit.created_at.isoformat(),
+        "recorded_by": _username(visit.created_by),
+        "change_reason": visit.change_reason,
     }
+
+
+def _visits_data(records) -> list[dict]:
+    """Every version of every visit of the records, oldest first."""
+    versions = [
+        v
+        for p in records
+        for v in p.visits.select_related("site", "agent", "created_by")
+        .prefetch_related("themes")
+        .order_by("occurred_at", "created_at")
+    ]
+    replaced = {v.supersedes_id for v in versions if v.supersedes_id}
+    return [_visit_data(v, replaced) for v in versions]
 
 
 def _events_about(ids: list) -> Q:
@@ -207,13 +233,7 @@ def person_export_data(person: Person) -> dict:
             .select_related("household", "site")
             .order_by("joined_on", "id")
         ],
-        "visits": [
-            _visit_data(v)
-            for p in records.values()
-            for v in p.visits.select_related("site", "agent")
-            .prefetch_related("themes")
-            .order_by("occurred_at")
-        ],
+        "visits": _visits_data(records.values()),
         "match_decisions": [
             {
                 "site": d.site.code,
@@ -242,7 +262,7 @@ def person_export_data(person: Person) -> dict:
             .select_related("site", "merged_by")
             .order_by("merged_at")
         ],
-        **{key: module.export(ids) for key, module in _app_rights()},
+        **{key: module.export(ids) for key, module in app_rights()},
         "events": [
             {
                 "at": e.at.isoformat(),
@@ -322,22 +342,10 @@ def _first_of_month_keeping_ages(birth: date, on: list[date]) -> date:
     return date(birth.year, best, 1)
 
 
-def _app_rights():
-    """Apps that hold records about a person, each with `orienta/<app>/rights.py` defining
-    `EXPORT_KEY` (its section of the data-subject export), `export(ids)` (that section) and
-    `erase(ids, by=)` (its part of the erasure); found by `lib.plugins`, so the registry does
-    not import the apps above it."""
-    return [
-        (module.EXPORT_KEY, module)
-        for module in app_modules("rights")
-        if hasattr(module, "EXPORT_KEY")
-    ]
-
-
 def _dates_that_count(person: Person) -> list[date]:
     """The days on which the person's age is counted: each visit, registration, today."""
     days = [timezone.localdate(), person.created_at.date()]
-    for visit in person.visits.select_related("site"):
+    for visit in person.visits.current().select_related("site"):
         days.append(timezone.localtime(visit.occurred_at, ZoneInfo(visit.site.timezone)).date())
     return days
 
@@ -360,11 +368,13 @@ def _scrub_person(person: Person, by: User, now) -> None:
 
 
 def _scrub_visits(person: Person, by: User, now) -> None:
-    for visit in person.visits.exclude(notes=""):
-        visit.notes = ""
+    """The notes of every version of every visit, and the reasons of corrections: the one
+    change made to visits, which are otherwise never edited."""
+    for visit in person.visits.exclude(notes="", change_reason=""):
+        visit.notes = visit.change_reason = ""
         visit.version += 1
         visit.updated_by, visit.updated_at = by, now
-        visit.save(update_fields=["notes", "version", "updated_by", "updated_at"])
+        visit.save(update_fields=["notes", "change_reason", "version", "updated_by", "updated_at"])
 
 
 def _scrub_linked_records(ids: list, redact, by: User, now) -> None:
@@ -418,7 +428,8 @@ def person_erase(*, person: Person, by: User, reason: str) -> Person:
     """Anonymise a person and every record merged into it, keeping the counts true.
 
     Emptied: names (a neutral mark instead), other names, phones, locality, nationality,
-    civil documents, occupation, the readable code (a random one instead), visit notes,
+    civil documents, occupation, the readable code (a random one instead), the notes of
+    every version of every visit and the reasons of their corrections,
     consent notes, match keys; identity strings in the merge snapshots, look-alike decisions,
     the event log about them and the texts of the access log (searches, refused addresses,
     reasons: the log keeps their digests, so its chain still verifies); the household's
@@ -466,7 +477,7 @@ def _erase_group(root: Person, *, by: User | None, reason: str) -> Person:
     redact = _redactor(replacements)
     PersonMatchKey.objects.filter(person__in=ids).delete()
     _scrub_linked_records(ids, redact, by, now)
-    for _key, module in _app_rights():
+    for _key, module in app_rights():
         module.erase(ids, by=by)
     access_log_scrub(set(replacements))
     event_log(

@@ -1,12 +1,10 @@
 """The data-subject export as a PDF: the same content as the JSON file, readable on paper.
 
 fpdf2's core fonts (Helvetica) need no font file on the server but hold Latin-1 only: text is
-brought into Latin-1 first (typographic quotes and dashes to their plain forms, other letters
-to their closest Latin-1 form, anything else to "?"), so no name makes the file fail.
+brought into Latin-1 first (`orienta.lib.pdf.latin1`), so no name makes the file fail.
 """
 
 import json
-import unicodedata
 from datetime import datetime
 
 from django.core.exceptions import FieldDoesNotExist
@@ -14,43 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from orienta.lib.pdf import latin1
 from orienta.people.models import Person
 
-PLAIN = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2026": "...",
-        "\u00a0": " ",
-        "\u202f": " ",
-        "\u0141": "L",
-        "\u0142": "l",
-        "\u0110": "D",
-        "\u0111": "d",
-        "\u0152": "OE",
-        "\u0153": "oe",
-        "\u0131": "i",
-    }
-)
 LINE = 5
-
-
-def latin1(text) -> str:
-    """The text in characters Helvetica can draw."""
-    text = str(text).translate(PLAIN)
-    out = []
-    for char in text:
-        try:
-            char.encode("latin-1")
-        except UnicodeEncodeError:
-            base = unicodedata.normalize("NFKD", char).encode("latin-1", "ignore").decode()
-            char = base or "?"
-        out.append(char)
-    return "".join(out)
 
 
 def _sections() -> list[tuple[str, str]]:

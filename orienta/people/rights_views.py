@@ -3,6 +3,7 @@ person, and the erasure. The small forms they use live here too."""
 
 import json
 import re
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -10,14 +11,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from orienta.accounts.reauth import require_recent_auth
 from orienta.audit.exports import export_create, keep_days, link_minutes
 from orienta.audit.services import access_log_read
 from orienta.core.models import Role
-from orienta.core.reauth import require_recent_auth
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
 from orienta.core.services import StaleEdit
 from orienta.people import queries, rights
@@ -127,20 +130,42 @@ def consent(request, pk):
     if str(person.pk) != str(pk):
         return redirect("people:consent", pk=person.pk)
     access_log_read(request, person)
-    form = ConsentForm(request.POST or None)
+    back = _local_url(request, request.POST.get("next") or request.GET.get("next"))
+    form = ConsentForm(request.POST or None, initial=_consent_initial(person) if back else None)
     if request.method == "POST":
         if not can_record(request.user):
             raise PermissionDenied
         if form.is_valid() and _consent_change(request, person, form):
-            return redirect("people:consent", pk=person.pk)
+            if back and queries.person_may_be_shared(person):
+                return redirect(back)  # on with the referral that asked for it
+            url = reverse("people:consent", args=[person.pk])
+            return redirect(f"{url}?{urlencode({'next': back})}" if back else url)
+    history = queries.consent_history(person)
     context = {
         "person": person,
         "form": form,
-        "history": queries.consent_history(person),
+        "history": history,
+        "states": queries.consent_states(person, history),
         "may_be_shared": queries.person_may_be_shared(person),
+        "next": back,
     }
     status = 422 if form.errors else 200
     return render(request, "people/consent.html", context, status=status)
+
+
+def _local_url(request, url) -> str:
+    """`url` if it leads to a page of this site (where to go back to), else ""."""
+    if url and url_has_allowed_host_and_scheme(
+        url, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
+
+
+def _consent_initial(person) -> dict:
+    """Asked from a referral: the consent it lacks, given, is what the agent will record."""
+    missing = ConsentPurpose.PROCESSING if not person.consent_processing else ConsentPurpose.SHARING
+    return {"purpose": missing, "given": "1"}
 
 
 def _consent_change(request, person, form) -> bool:

@@ -10,8 +10,10 @@ from ninja import Field, Schema
 from pydantic import create_model
 
 from orienta.lib.text import NameText
+from orienta.people.hooks import masked_person_ids
 from orienta.people.models import (
     CivilDocument,
+    ConsentAnswer,
     Education,
     HouseholdMember,
     MigrationStatus,
@@ -81,12 +83,29 @@ class PersonIn(Schema):
     consent_sharing: bool = False
 
 
+ANSWERED = (
+    "What the person answered when asked at registration: "
+    + _one_of(ConsentAnswer)[len("One of: ") :]
+    + " Left out: not_asked (not asked yet). A consent given or refused is recorded in the "
+    "person's consent history. true and false are read as given and not_asked."
+)
+
+
 class PersonCreateIn(PersonIn):
     site: str | None = Field(
         None, description="Site code; may be left out by a user who works at one site only."
     )
     confirm_new: bool = Field(
         False, description="Register even though look-alikes exist (after a 409 listing them)."
+    )
+    consent_processing: str | bool = Field(
+        ConsentAnswer.NOT_ASKED.value,
+        description="Consent to the processing of the data. " + ANSWERED,
+    )
+    consent_sharing: str | bool = Field(
+        ConsentAnswer.NOT_ASKED.value,
+        description="Consent to sharing with referral partners; given only with the consent "
+        "to processing. " + ANSWERED,
     )
 
 
@@ -191,9 +210,8 @@ def masked_entry(person: Person) -> SimpleNamespace:
 
 
 def mask_hidden(user, persons: list[Person]) -> list:
-    """The persons of a list, those with a sensitive case the user may not see masked."""
-    from orienta.cases.queries import masked_person_ids
-
+    """The persons of a list, those with a sensitive case the user may not see masked (by the
+    rule of the apps that keep such cases: `people.hooks`)."""
     hidden = masked_person_ids(user, [p.pk for p in persons])
     return [masked_entry(p) if p.pk in hidden else p for p in persons]
 

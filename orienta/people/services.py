@@ -2,19 +2,22 @@
 
 from datetime import date
 
-from django.apps import apps
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from orienta.core.models import Site, User
 from orienta.core.scoping import can_merge, can_record, writable_sites
 from orienta.core.services import StaleEdit, event_log, site_next_code
 from orienta.people import matching
+from orienta.people.hooks import records_follow_survivor
 from orienta.people.models import (
     CONSENT_FIELDS,
+    ConsentAnswer,
     ConsentEvent,
+    ConsentPurpose,
     Household,
     HouseholdMember,
     MatchDecision,
@@ -135,6 +138,40 @@ def consent_events_write(
     ]
 
 
+def consent_answers(consent: dict | None, data: dict) -> dict[str, str]:
+    """The answer for each purpose (a ConsentAnswer), checked: `consent` as given, else read
+    from the consent fields of `data` (true: given, false: not asked yet)."""
+    answers = {
+        purpose: ConsentAnswer.GIVEN if data.get(field) else ConsentAnswer.NOT_ASKED
+        for purpose, field in CONSENT_FIELDS.items()
+    }
+    answers |= {ConsentPurpose(k): ConsentAnswer(v) for k, v in (consent or {}).items()}
+    if (
+        answers[ConsentPurpose.SHARING] == ConsentAnswer.GIVEN
+        and answers[ConsentPurpose.PROCESSING] != ConsentAnswer.GIVEN
+    ):
+        raise ValidationError(
+            _("Sharing with partners needs consent to the processing of the data first."),
+            code="sharing_needs_processing",
+        )
+    return answers
+
+
+def _consent_answered(person: Person, answers: dict[str, str], by: User) -> list[ConsentEvent]:
+    """The answers given at registration, each a ConsentEvent (none for 'not asked yet')."""
+    asked = {p: a for p, a in answers.items() if a != ConsentAnswer.NOT_ASKED}
+    return [
+        ConsentEvent.objects.create(
+            site=person.site,
+            person=person,
+            purpose=purpose,
+            given=answer == ConsentAnswer.GIVEN,
+            recorded_by=by,
+        )
+        for purpose, answer in asked.items()
+    ]
+
+
 @transaction.atomic
 def person_register(
     *,
@@ -142,16 +179,29 @@ def person_register(
     data: dict,
     by: User,
     candidates: list[tuple[Person, matching.MatchResult]] | None = None,
+    consent: dict[str, str] | None = None,
 ) -> Person:
-    """Register a new person; `candidates` are the look-alikes the agent saw and set aside."""
+    """Register a new person; `candidates` are the look-alikes the agent saw and set aside.
+
+    `consent` holds what the person answered for each purpose (`ConsentPurpose` ->
+    `ConsentAnswer`): a consent given or refused is a ConsentEvent of the registration, a
+    purpose left out was not asked yet. Without it, the consent fields of `data` say what was
+    given.
+    """
     _check_site(by, site)
+    answers = consent_answers(consent, data)
+    data = data | {
+        field: answers[purpose] == ConsentAnswer.GIVEN for purpose, field in CONSENT_FIELDS.items()
+    }
     person = Person(site=site, created_by=by, updated_by=by)
-    changed = _apply(person, data, by)
+    _apply(person, data, by)
+    if set(answers.values()) != {ConsentAnswer.NOT_ASKED}:
+        person.consent_date, person.consent_recorded_by = timezone.localdate(), by
     person.code = site_next_code(site=site, kind="person")
     person.full_clean(exclude=["code"])
     person.save()
     _index(person)
-    consent_events_write(person, changed, by)
+    _consent_answered(person, answers, by)
     MatchDecision.objects.create(
         site=site,
         person=person,
@@ -300,7 +350,8 @@ def person_merge(*, survivor: Person, merged: Person, by: User, reason: str = ""
         visit.updated_by, visit.updated_at = by, timezone.now()
         visit.save()
     _move_membership(survivor, merged)
-    _move_records(survivor, merged, by)
+    # The records other apps keep about the person follow: cases, referrals, fund requests.
+    records_follow_survivor(survivor=survivor, merged=merged, by=by)
     merged.merged_into = survivor
     merged.deleted_at = timezone.now()
     merged.version += 1
@@ -316,18 +367,6 @@ def person_merge(*, survivor: Person, merged: Person, by: User, reason: str = ""
         data={"merged": str(merged.pk), "merged_code": merged.code},
     )
     return log
-
-
-# The records other apps keep about a person follow the survivor of a merge: nothing is lost
-# and the case, referral or payment history reads as one person's.
-FOLLOW_SURVIVOR = ("cases.Case", "referrals.Referral", "fund.FundRequest")
-
-
-def _move_records(survivor: Person, merged: Person, by: User) -> None:
-    for label in FOLLOW_SURVIVOR:
-        apps.get_model(label).objects.filter(person=merged).update(
-            person=survivor, version=F("version") + 1, updated_by=by, updated_at=timezone.now()
-        )
 
 
 @transaction.atomic

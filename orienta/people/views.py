@@ -13,7 +13,14 @@ from orienta.audit.services import access_log_read, access_log_search
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_merge, can_record, writable_sites
 from orienta.core.services import StaleEdit
 from orienta.people import queries, services
-from orienta.people.forms import MergeForm, PersonForm, PersonSearchForm, SiteChoiceForm
+from orienta.people.forms import (
+    MergeForm,
+    PersonForm,
+    PersonSearchForm,
+    RegistrationForm,
+    SiteChoiceForm,
+)
+from orienta.people.hooks import mask_sensitive
 from orienta.people.models import Relationship
 
 
@@ -34,19 +41,10 @@ def search(request):
     q = form.cleaned_data["q"] if form.is_valid() else ""
     page = Paginator(queries.person_search(request.user, q), 20).get_page(request.GET.get("page"))
     access_log_search(request, query=q, results=page.paginator.count)
-    _mask_sensitive(request.user, page.object_list)
+    mask_sensitive(request.user, page.object_list)
     context = {"form": form, "q": q, "page": page}
     template = "people/_results.html" if request.htmx else "people/search.html"
     return render(request, template, context)
-
-
-def _mask_sensitive(user, persons) -> None:
-    """Persons with a sensitive case the user may not see are listed by their initials."""
-    from orienta.cases.queries import masked_person_ids
-
-    masked = masked_person_ids(user, [p.pk for p in persons])
-    for p in persons:
-        p.masked = p.pk in masked
 
 
 def _register_context(request, form, site_form, candidates=()):
@@ -63,9 +61,9 @@ def register(request):
         raise PermissionDenied
     if request.method != "POST":
         initial = _initial_from_query(request.GET.get("q", ""))
-        form = PersonForm(initial=initial, country=site.country)
+        form = RegistrationForm(initial=initial, country=site.country)
         return render(request, "people/register.html", _register_context(request, form, site_form))
-    form = PersonForm(request.POST, country=site.country)
+    form = RegistrationForm(request.POST, country=site.country)
     if not (site_form.is_valid() and form.is_valid()):
         return render(
             request, "people/register.html", _register_context(request, form, site_form), status=422
@@ -78,7 +76,11 @@ def register(request):
             request, "people/register.html", _register_context(request, form, site_form, candidates)
         )
     person = services.person_register(
-        site=site, data=form.cleaned_data, by=request.user, candidates=candidates
+        site=site,
+        data=form.cleaned_data,
+        by=request.user,
+        candidates=candidates,
+        consent=form.consent,
     )
     messages.success(
         request,

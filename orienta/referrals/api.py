@@ -8,15 +8,16 @@ from django.utils.translation import gettext
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from orienta.api.errors import Detail, FieldErrors, field_error
-from orienta.api.pagination import PageMapped, Pages
 from orienta.audit.services import access_log_search
 from orienta.core.models import Role
-from orienta.core.scoping import can_record, writable_sites
+from orienta.core.scoping import can_record
+from orienta.directory.models import Service
+from orienta.lib.api.errors import Detail, FieldErrors, field_error
+from orienta.lib.api.pagination import PageMapped, Pages
 from orienta.referrals import queries, services
+from orienta.referrals.access import OBJECT, log_read, log_send, refused, slip_response
 from orienta.referrals.models import SharedField, Status, Urgency
 from orienta.referrals.schemas import NoteIn, ReferralFilters, ReferralIn, ReferralOut
-from orienta.referrals.views import OBJECT, log_read, log_send, refused, slip_response
 
 router = Router(tags=["referrals"])
 
@@ -59,47 +60,26 @@ def referral_list(request, filters: Query[ReferralFilters]):
 
 
 def _origin(user, payload):
-    from orienta.cases.queries import action_for, case_for
-    from orienta.directory.models import Service
-    from orienta.frontdesk.models import Visit
-    from orienta.people.queries import person_for
-
-    person = person_for(user, payload.person)
+    person, case, action, visit = queries.referral_origin(
+        user, person=payload.person, case=payload.case, action=payload.action, visit=payload.visit
+    )
     service = Service.objects.visible_to(user).filter(pk=payload.service).first()
     if service is None:
         raise field_error("service", gettext("Choose a service from the list."), "invalid_choice")
-    case = case_for(user, payload.case) if payload.case else None
-    action = action_for(user, payload.action) if payload.action else None
-    case = case or (action.case if action else None)
-    visit = None
-    if payload.visit:
-        visit = Visit.objects.visible_to(user).filter(pk=payload.visit).first()
-        if visit is None:
-            raise Http404
-    if (
-        (case and case.person_id != person.pk)
-        or (action and action.case_id != case.pk)
-        or (visit and visit.person_id != person.pk)
-    ):
-        raise Http404
     return person, service, case, action, visit
 
 
 def _site(user, payload, person, case, visit):
-    sites = writable_sites(user)
-    if payload.site:
-        site = sites.filter(code=payload.site.strip().upper()).first()
-        if site is None:
-            raise field_error(
-                "site",
-                gettext("This site does not exist, or you cannot record at it."),
-                "invalid_choice",
-            )
-        return site
-    for candidate in (case and case.site_id, visit and visit.site_id, person.site_id):
-        if candidate and sites.filter(pk=candidate).exists():
-            return sites.get(pk=candidate)
-    raise field_error("site", gettext("Give the code of the sending site."), "required")
+    site = queries.sending_site(user, person=person, case=case, visit=visit, code=payload.site)
+    if site is None and payload.site:
+        raise field_error(
+            "site",
+            gettext("This site does not exist, or you cannot record at it."),
+            "invalid_choice",
+        )
+    if site is None:
+        raise field_error("site", gettext("Give the code of the sending site."), "required")
+    return site
 
 
 def _field_checks(payload) -> None:
@@ -164,8 +144,6 @@ TRANSITION_RESPONSES = {200: ReferralOut, 403: Detail, 404: Detail, 409: Detail,
 
 
 def _transition(request, referral_id, to_status: str, note: str):
-    from orienta.referrals.views import answer
-
     user = request.auth
     referral = _get(request, referral_id)
     allowed = (
@@ -178,7 +156,9 @@ def _transition(request, referral_id, to_status: str, note: str):
     log_read(request, referral)
     actor = "provider_account" if user.role == Role.PROVIDER else "user"
     try:
-        answer(referral, {"status": to_status, "note": note}, by=user, actor=actor)
+        services.referral_answer(
+            referral=referral, status=to_status, note=note, by=user, actor=actor
+        )
     except services.IllegalTransition as exc:
         return 409, {"detail": exc.messages[0]}
     except ValidationError as exc:

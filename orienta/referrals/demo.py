@@ -11,7 +11,9 @@ from datetime import timedelta
 
 from django.db.models import F
 
+from orienta.cases.models import Case
 from orienta.core.models import Role
+from orienta.directory.models import Service
 from orienta.people.models import Person
 from orienta.referrals import services as svc
 from orienta.referrals.models import Actor, Referral, ReferralEvent, SharedField, Status, Urgency
@@ -52,8 +54,6 @@ RECENT_OUTCOMES = [(Status.SENT, 3), (Status.ACCEPTED, 3), (Status.SERVED, 2)]
 
 
 def build(ctx) -> None:
-    from orienta.directory.models import Service
-
     for site in ctx.sites.values():
         agent = site.staff.filter(role=Role.AGENT, is_active=True).order_by("username").first()
         choices = list(
@@ -79,8 +79,6 @@ def build(ctx) -> None:
 
 
 def _case_of(person):
-    from orienta.cases.models import Case
-
     return Case.objects.filter(person=person).exclude(status="closed").first()
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from orienta.core.models import Theme
 from orienta.referrals.models import SharedField, Status, Urgency
 
 NOTE_MAX = 1000
@@ -32,7 +33,9 @@ class ReferralForm(forms.Form):
         choices=SharedField.choices,
         widget=forms.CheckboxSelectMultiple,
         initial=[SharedField.GIVEN_NAME],
-        help_text=_("Only what the provider needs. Their confirmation page shows the given name."),
+        help_text=_(
+            "Only what the provider needs: the slip and the provider's pages show exactly this."
+        ),
     )
     consent_override_reason = forms.CharField(
         label=_("Reason for sending without consent"),
@@ -49,15 +52,35 @@ class ReferralForm(forms.Form):
 
 
 class ServiceFilterForm(forms.Form):
+    """The theme and words that narrow the services offered; from a visit, its themes."""
+
+    VISIT_THEMES = "visit"
+
     theme = forms.ChoiceField(label=_("Theme"), required=False)
     q = forms.CharField(label=_("Name of the service"), required=False, max_length=100)
 
-    def __init__(self, *args, **kwargs):
-        from orienta.frontdesk.models import Theme
+    def __init__(self, data=None, *, visit=None, **kwargs):
+        self.visit_themes = list(visit.themes.all()) if visit else []
+        if self.visit_themes and data is not None and "theme" not in data:
+            data = data.copy()
+            data["theme"] = self.VISIT_THEMES
+        super().__init__(data, **kwargs)
+        choices = [("", _("All themes"))] + [(t.code, t.name) for t in Theme.objects.active()]
+        if self.visit_themes:
+            names = ", ".join(str(t.name) for t in self.visit_themes)
+            label = _("Themes of the visit: %(themes)s") % {"themes": names}
+            choices.insert(0, (self.VISIT_THEMES, label))
+        self.fields["theme"].choices = choices
 
-        super().__init__(*args, **kwargs)
-        themes = [(t.code, t.name) for t in Theme.objects.active()]
-        self.fields["theme"].choices = [("", _("All themes"))] + themes
+    def themes(self) -> list[str]:
+        """The theme codes chosen (none: every theme)."""
+        theme = self.cleaned_data.get("theme", "") if self.is_valid() else ""
+        if theme == self.VISIT_THEMES:
+            return [t.code for t in self.visit_themes]
+        return [theme] if theme else []
+
+    def words(self) -> str:
+        return self.cleaned_data.get("q", "") if self.is_valid() else ""
 
 
 class AnswerForm(forms.Form):
@@ -67,7 +90,7 @@ class AnswerForm(forms.Form):
         label=_("Answer"),
         widget=forms.RadioSelect,
         choices=[
-            (Status.ACCEPTED, _("Received: the person will be seen")),
+            (Status.ACCEPTED, _("Accepted: the person will be seen")),
             (Status.SERVED, _("Served")),
             (Status.NOT_SERVED, _("Not served, or did not come")),
             (Status.DECLINED, _("Declined")),

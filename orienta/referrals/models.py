@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from orienta.cases.models import Case
 from orienta.core.models import BaseModel, Role, Site
 from orienta.core.scoping import personal_site_filter
 from orienta.lib.ids import uuid7
@@ -89,7 +90,6 @@ class ReferralQuerySet(models.QuerySet):
             if not user.organisation_id:
                 return self.none()
             return qs.filter(service__organisation_id=user.organisation_id)
-        from orienta.cases.models import Case
 
         visible_cases = Case.objects.visible_to(user).values("pk")
         return qs.filter(

@@ -6,11 +6,34 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orienta.audit.services import access_log_search
+from orienta.cases.models import Case
 from orienta.core.models import Role
+from orienta.core.page_panels import PageAction
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
+from orienta.frontdesk.models import Outcome
+from orienta.frontdesk.queries import recent_visit
 from orienta.referrals import queries
 
 PANEL_LIMIT = 20
+# The lines of each section on the worklist; the whole list is a link away.
+WORKLIST_LIMIT = 10
+
+
+def person_actions(request, person):
+    """ "Refer", first of the person page's buttons: on to the referral form from today's visit;
+    without one, to the visit form, its outcome already "oriented", which leads there."""
+    if not can_record(request.user):
+        return []
+    visit = recent_visit(request.user, person)
+    if visit is None:
+        url = reverse("frontdesk:visit_new") + f"?person={person.pk}&outcome={Outcome.ORIENTED}"
+    else:
+        url = reverse("referrals:new") + f"?person={person.pk}&visit={visit.pk}"
+    return [PageAction(url, _("Refer"), rank=10)]
+
+
+# Sections and menu entries after those of the apps with a smaller ORDER (core.page_panels).
+ORDER = 20
 
 
 def person_panel(request, person):
@@ -25,7 +48,7 @@ def person_panel(request, person):
         "referrals": found,
         "can_refer": refer,
         "open_cases": _open_cases(user, person) if refer else [],
-        "visit": _recent_visit(user, person) if refer else None,
+        "visit": recent_visit(user, person) if refer else None,
     }
     return render_to_string("referrals/_person_panel.html", context, request=request)
 
@@ -33,27 +56,11 @@ def person_panel(request, person):
 def _open_cases(user, person):
     """The person's open cases the user may change: a referral can be made from each (not
     from a sensitive case opened by breaking the glass)."""
-    from orienta.cases.models import Case
-
     return list(
         Case.objects.changeable_by(user)
         .filter(person=person)
         .exclude(status="closed")
         .order_by("-opened_at")[:5]
-    )
-
-
-def _recent_visit(user, person):
-    """The person's visit of the last hours at the user's sites: a referral made now comes
-    from it."""
-    from orienta.frontdesk.models import Visit
-
-    since = timezone.now() - timezone.timedelta(hours=12)
-    return (
-        Visit.objects.visible_to(user)
-        .filter(person=person, site__in=user.sites.all(), occurred_at__gte=since)
-        .order_by("-occurred_at")
-        .first()
     )
 
 
@@ -63,15 +70,21 @@ def worklist_panel(request, sites):
     if user.role not in PERSONAL_DATA_ROLES:
         return None
     site_ids = [s.pk for s in sites]
-    waiting = queries.label_persons(user, queries.awaiting(user, site_ids)[:PANEL_LIMIT])
-    served = queries.label_persons(user, queries.recently_served(user, site_ids)[:PANEL_LIMIT])
+    awaiting, served = queries.awaiting(user, site_ids), queries.recently_served(user, site_ids)
+    context = {
+        "waiting": queries.label_persons(user, awaiting[:WORKLIST_LIMIT]),
+        "waiting_count": awaiting.count(),
+        "served": queries.label_persons(user, served[:WORKLIST_LIMIT]),
+        "served_count": served.count(),
+        "awaiting": queries.AWAITING,
+        "now": timezone.now(),
+    }
     access_log_search(
         request,
         query="worklist: referrals awaiting an answer, recently served",
-        results=len(waiting) + len(served),
+        results=len(context["waiting"]) + len(context["served"]),
         object_type="referral",
     )
-    context = {"waiting": waiting, "served": served, "now": timezone.now()}
     return render_to_string("referrals/_worklist_panel.html", context, request=request)
 
 

@@ -14,13 +14,13 @@ from orienta.audit.models import Action, Channel
 from orienta.audit.services import access_log_record, access_log_search, client_ip
 from orienta.core.models import Role
 from orienta.referrals import queries, services
+from orienta.referrals.access import OBJECT, log_read, referral_or_refuse
 from orienta.referrals.forms import AnswerForm
 from orienta.referrals.models import TRANSITIONS, Actor, Status, token_digest
-from orienta.referrals.views import OBJECT, answer, log_read, referral_or_refuse
 
-# What a provider answers through the link or their account (cancelling is the agent's).
+# What a provider answers, through the link or with an account alike, where the referral's
+# status allows it (cancelling is the agent's).
 PROVIDER_ANSWERS = {Status.ACCEPTED, Status.SERVED, Status.DECLINED, Status.NOT_SERVED}
-LINK_ANSWERS = {Status.ACCEPTED, Status.SERVED, Status.DECLINED}
 # Requests to the link page allowed per window, per client address and per token.
 RATE_WINDOW = 600
 RATE_PER_IP = 60
@@ -45,8 +45,9 @@ def rate_limited(request, token: str) -> bool:
 
 @never_cache
 def confirm(request, token):
-    """The page of the slip's QR code: the reference, the person's given name, the service;
-    the provider marks the referral received, served or declined. Nothing else is shown."""
+    """The page of the slip's QR code: the reference, the service and the person's data the
+    agent chose to share (as on the slip), nothing else; the provider answers as with an
+    account: received, served, not served or declined."""
     if rate_limited(request, token):
         return render(request, "referrals/link_gone.html", {"reason": "busy"}, status=429)
     link = services.link_find(token)
@@ -55,21 +56,31 @@ def confirm(request, token):
     if not services.link_is_valid(link):
         return render(request, "referrals/link_gone.html", {"reason": "expired"}, status=410)
     referral = link.referral
-    allowed = TRANSITIONS.get(referral.status, set()) & LINK_ANSWERS
+    allowed = TRANSITIONS.get(referral.status, set()) & PROVIDER_ANSWERS
     form = AnswerForm(request.POST or None, allowed=allowed) if allowed else None
     _log_link(request, referral)
     status = 200
     if request.method == "POST":
         if form is not None and form.is_valid():
             try:
-                answer(referral, form.cleaned_data, by=None, actor=Actor.PROVIDER_LINK)
+                services.referral_answer(
+                    referral=referral,
+                    status=form.cleaned_data["status"],
+                    note=form.cleaned_data.get("note", ""),
+                    actor=Actor.PROVIDER_LINK,
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(request, queries.status_message(referral))
                 return redirect("referrals:confirm", token=token)
         status = 422
-    context = {"referral": referral, "form": form, "token": token}
+    context = {
+        "referral": referral,
+        "shared": queries.shared_data(referral),
+        "form": form,
+        "token": token,
+    }
     return render(request, "referrals/confirm.html", context, status=status)
 
 
@@ -120,7 +131,13 @@ def provider_detail(request, pk):
     if request.method == "POST":
         if form is not None and form.is_valid():
             try:
-                answer(referral, form.cleaned_data, by=request.user, actor=Actor.PROVIDER_ACCOUNT)
+                services.referral_answer(
+                    referral=referral,
+                    status=form.cleaned_data["status"],
+                    note=form.cleaned_data.get("note", ""),
+                    by=request.user,
+                    actor=Actor.PROVIDER_ACCOUNT,
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:

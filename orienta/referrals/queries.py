@@ -1,15 +1,22 @@
 """Reads on referrals: access helpers, what a provider may see, who may do what, metrics."""
 
 from collections import defaultdict
+from datetime import date
 from statistics import median
 
-from django.db.models import Q
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from orienta.cases.queries import action_for, case_for, initials, masked_person_ids
+from orienta.cases.services import can_change
 from orienta.core.models import Role
-from orienta.core.scoping import can_record, writable_sites
+from orienta.core.scoping import can_record, site_filter, writable_sites
+from orienta.directory.models import Service
+from orienta.frontdesk.models import Visit
+from orienta.people.queries import person_for
 from orienta.referrals.models import (
     ANSWERED_STATUSES,
     OPEN_STATUSES,
@@ -29,9 +36,15 @@ def referral_for(user, pk) -> Referral:
     return found
 
 
+# In a list's status filter: every referral still waiting for the provider's answer.
+AWAITING = "awaiting"
+
+
 def referral_list(user, *, status: str = "", person=None, site_ids=None):
     qs = Referral.objects.visible_to(user).select_related(*RELATED)
-    if status:
+    if status == AWAITING:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status:
         qs = qs.filter(status=status)
     if person is not None:
         qs = qs.filter(person=person)
@@ -40,11 +53,66 @@ def referral_list(user, *, status: str = "", person=None, site_ids=None):
     return qs.order_by("-sent_at")
 
 
+# Sending: where a referral comes from and which site sends it
+# =============================================================================================
+
+
+def origin_belongs(*, person, case=None, action=None, visit=None) -> bool:
+    """A referral's case, case action and visit must be the person's (and the action the
+    case's, when both are given)."""
+    case = case or (action.case if action is not None else None)
+    return not (
+        (case is not None and case.person_id != person.pk)
+        or (action is not None and action.case_id != case.pk)
+        or (visit is not None and visit.person_id != person.pk)
+    )
+
+
+def referral_origin(user, *, person, case=None, action=None, visit=None):
+    """The person, case, case action and visit (ids) a referral comes from, each in the user's
+    scope and the person's: `(person, case, action, visit)`, else 404. The action's case is
+    the case when only the action is given."""
+    try:
+        found_person = person_for(user, person)
+        found_case = case_for(user, case) if case else None
+        found_action = action_for(user, action) if action else None
+        found_visit = (
+            Visit.objects.visible_to(user).current().filter(pk=visit).first() if visit else None
+        )
+    except ValidationError:  # an id that is not a UUID
+        raise Http404 from None
+    found_case = found_case or (found_action.case if found_action else None)
+    if visit and found_visit is None:
+        raise Http404
+    if not origin_belongs(
+        person=found_person, case=found_case, action=found_action, visit=found_visit
+    ):
+        raise Http404
+    return found_person, found_case, found_action, found_visit
+
+
+def sending_site(user, *, person, case=None, visit=None, code: str = ""):
+    """The site a referral is sent from, among those the user records at: the one named by
+    `code` (the API may name it; None if the user does not record there), else the case's, the
+    visit's or the person's site. A referral from a case or visit of a site the user does not
+    record at, or from a case the user may not change (a sensitive case opened by breaking the
+    glass), is refused (403); a person of another site is referred from the user's first site."""
+    if case is not None and not can_change(user, case):
+        raise PermissionDenied
+    sites = writable_sites(user)
+    if code:
+        return sites.filter(code=code.strip().upper()).first()
+    for candidate in (case and case.site_id, visit and visit.site_id, person.site_id):
+        if candidate and sites.filter(pk=candidate).exists():
+            return sites.get(pk=candidate)
+    if case or visit:
+        raise PermissionDenied
+    return sites.select_related("country").first()
+
+
 def label_persons(user, referrals) -> list:
     """The referrals, each with `person_label`: the person's name, or only initials when the
     person has a sensitive case the user may not see (as the lists of cases do)."""
-    from orienta.cases.queries import initials, masked_person_ids
-
     referrals = list(referrals)
     masked = masked_person_ids(user, [r.person_id for r in referrals])
     for r in referrals:
@@ -55,8 +123,6 @@ def label_persons(user, referrals) -> list:
 def mark_masked(user, referrals) -> list:
     """The referrals, each with `masked` set when the person has a sensitive case the user may
     not see: the API's lists then give the names shared as initials, as the pages do."""
-    from orienta.cases.queries import masked_person_ids
-
     referrals = list(referrals)
     masked = masked_person_ids(user, [r.person_id for r in referrals])
     for r in referrals:
@@ -76,8 +142,6 @@ def records_at(user, referral) -> bool:
     """Site staff of the referral's site: they send, cancel, print and record outcomes. For a
     referral from a case, only those who may change the case (breaking the glass on a sensitive
     case opens it for reading only)."""
-    from orienta.cases.services import can_change
-
     if not (can_record(user) and writable_sites(user).filter(pk=referral.site_id).exists()):
         return False
     return referral.case_id is None or can_change(user, referral.case)
@@ -143,8 +207,6 @@ def metrics_scope(user):
 
     Counts only: no person is shown. Sensitive cases count too (aggregates keep counts true).
     """
-    from orienta.core.scoping import site_filter
-
     return Referral.objects.filter(site_filter(user, "site__"), deleted_at__isnull=True)
 
 
@@ -164,7 +226,9 @@ def referral_metrics(user, *, months: int = 6, month: str = "") -> dict:
     by_month, by_service = defaultdict(_Tally), defaultdict(_Tally)
     total = _Tally()
     for sent_at, status, served_at, service, provider in rows:
-        sent_month = timezone.localtime(sent_at).strftime("%Y-%m")
+        sent_on = timezone.localtime(sent_at).date()
+        sent_month = sent_on.strftime("%Y-%m")
+        by_month[sent_month].first_day = sent_on.replace(day=1)  # shown in the user's language
         by_month[sent_month].add(sent_at, status, served_at)
         total.add(sent_at, status, served_at)
         if not month or month == sent_month:
@@ -175,11 +239,20 @@ def referral_metrics(user, *, months: int = 6, month: str = "") -> dict:
         "total": total,
         "since": start,
         "month": month,
+        "month_first_day": _first_day(month),
     }
+
+
+def _first_day(month: str):
+    try:
+        return date.fromisoformat(f"{month}-01")
+    except ValueError:
+        return None
 
 
 class _Tally:
     def __init__(self):
+        self.first_day = None
         self.sent = 0
         self.answered = 0
         self.served = 0
@@ -202,18 +275,62 @@ class _Tally:
         return round(100 * self.served / self.sent) if self.sent else None
 
 
-def services_for(user, site, *, theme: str = "", q: str = ""):
-    """Active services a referral from this site may go to: the site's country."""
-    from orienta.directory.models import Service
-
+def services_for(user, site, *, themes=(), q: str = "", keep=None):
+    """Active services a referral from this site may go to (the site's country), of any of
+    `themes` and matching `q` (with the service `keep` whatever the filter: the one already
+    chosen). Those serving the site's area come first, then those that state no area, then the
+    rest of the country; by name within each."""
     qs = Service.objects.visible_to(user).filter(
         status="active", organisation__country_id=site.country_id
     )
-    if theme:
-        qs = qs.filter(themes__code=theme)
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(organisation__name__icontains=q))
-    return qs.select_related("organisation").distinct().order_by("name")
+    if themes or q:
+        chosen = Q()
+        if themes:
+            chosen &= Q(pk__in=Service.objects.filter(themes__code__in=themes).values("pk"))
+        if q:
+            chosen &= Q(name__icontains=q) | Q(organisation__name__icontains=q)
+        qs = qs.filter(chosen | Q(pk=keep) if keep else chosen)
+    return (
+        qs.select_related("organisation")
+        .annotate(nearness=_nearness(site))
+        .order_by("nearness", "name")
+    )
+
+
+def _nearness(site):
+    """0 for a service serving the site's area (a service area or a place in the site's
+    region, or a permanence at the site), 1 for one that states no area, 2 for the others."""
+    from orienta.core.models import Area
+    from orienta.directory.models import Permanence, Service, ServiceAtLocation
+
+    region = site.area.parent_id or site.area_id
+    areas = Area.objects.filter(Q(pk=region) | Q(parent_id=region)).values("pk")
+    served = Service.service_areas.through.objects.filter(service_id=OuterRef("pk"))
+    near = (
+        Q(Exists(served.filter(area_id__in=areas)))
+        | Q(
+            Exists(
+                ServiceAtLocation.objects.filter(
+                    service_id=OuterRef("pk"),
+                    deleted_at__isnull=True,
+                    location__area_id__in=areas,
+                )
+            )
+        )
+        | Q(
+            Exists(
+                Permanence.objects.filter(
+                    service_id=OuterRef("pk"), site_id=site.pk, deleted_at__isnull=True
+                )
+            )
+        )
+    )
+    return Case(
+        When(near, then=Value(0)),
+        When(Exists(served), then=Value(2)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
 
 
 def status_message(referral) -> str:

@@ -1,4 +1,8 @@
-"""What the data-subject export and the erasure of a person do with their referrals."""
+"""What the registry's data-subject export, erasure and merge do with a person's referrals
+(see `orienta.people.hooks`)."""
+
+from django.db.models import F
+from django.utils import timezone
 
 from orienta.referrals.models import Referral
 from orienta.referrals.services import referrals_anonymise_for_persons
@@ -40,3 +44,10 @@ def export(ids: list) -> list[dict]:
 
 def erase(ids: list, *, by) -> None:
     referrals_anonymise_for_persons(ids)
+
+
+def merge(*, survivor, merged, by) -> None:
+    """The referrals of a merged record follow the survivor."""
+    Referral.objects.filter(person=merged).update(
+        person=survivor, version=F("version") + 1, updated_by=by, updated_at=timezone.now()
+    )

@@ -2,15 +2,19 @@
 
 import secrets
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from orienta.cases.services import CaseRefused, can_change, case_action_add
 from orienta.core.models import Role
 from orienta.core.scoping import writable_sites
 from orienta.core.services import event_log
+from orienta.lib.errors import Refused
+from orienta.people.queries import person_may_be_shared
 from orienta.referrals.models import (
     ANSWERED_STATUSES,
     CODE_ALPHABET,
@@ -25,12 +29,13 @@ from orienta.referrals.models import (
     link_token,
     token_digest,
 )
+from orienta.referrals.queries import origin_belongs
 
 # A link stays valid this long after the answer was due, so a late provider can still answer.
 LINK_MARGIN_DAYS = 7
 
 
-class IllegalTransition(ValidationError):
+class IllegalTransition(Refused, ValidationError):
     """The referral cannot go from its status to the one asked (e.g. serving a declined one)."""
 
 
@@ -77,8 +82,6 @@ def _record(referral, *, verb, actor, user=None, note="", from_status="", to_sta
 
 
 def _check_consent(*, person, by, override_reason: str, site) -> None:
-    from orienta.people.queries import person_may_be_shared
-
     if person_may_be_shared(person):
         return
     if not override_reason.strip():
@@ -101,6 +104,10 @@ def _clean_shared(shared_fields) -> list[str]:
     return [f for f in SharedField.values if f in chosen]
 
 
+class OriginMismatch(PermissionDenied):
+    """The case, case action or visit a referral comes from is not the person's."""
+
+
 def referral_send(
     *,
     by,
@@ -116,10 +123,11 @@ def referral_send(
     consent_override_reason: str = "",
 ) -> Referral:
     """Send a person to a service. Refused without the person's consent to sharing, unless a
-    manager of the site gives a written reason (both are kept and logged). From a case, only
-    those who may change it refer (not who opened a sensitive case by breaking the glass)."""
-    from orienta.cases.services import can_change
-
+    manager of the site gives a written reason (both are kept and logged). The case, action and
+    visit it comes from must be the person's (`origin_belongs`). From a case, only those who may
+    change it refer (not who opened a sensitive case by breaking the glass)."""
+    if not origin_belongs(person=person, case=case, action=action, visit=visit):
+        raise OriginMismatch(_("The case, action or visit is not this person's."))
     if not writable_sites(by).filter(pk=site.pk).exists():
         raise PermissionDenied(_("You cannot record at this site."))
     if case is not None and not can_change(by, case):
@@ -237,6 +245,21 @@ def referral_not_served(*, referral, by=None, actor=Actor.USER, note="") -> Refe
     return _move(referral, to_status=Status.NOT_SERVED, by=by, actor=actor, note=note)
 
 
+def referral_answer(*, referral, status: str, note: str = "", by=None, actor=Actor.USER):
+    """Move the referral to `status` with `note` (an answer form's, or the API's), by the
+    provider or the site's staff; cancelling is the staff's."""
+    if status == Status.CANCELLED:
+        return referral_cancel(referral=referral, by=by, note=note)
+    if status == Status.DECLINED:
+        return referral_decline(referral=referral, reason=note, by=by, actor=actor)
+    move = {
+        Status.ACCEPTED: referral_accept,
+        Status.SERVED: referral_serve,
+        Status.NOT_SERVED: referral_not_served,
+    }[status]
+    return move(referral=referral, by=by, actor=actor, note=note)
+
+
 def referral_cancel(*, referral, by, note="") -> Referral:
     """The agent withdraws the referral; its links stop working."""
     if by is None or by.role not in (Role.AGENT, Role.MANAGER):
@@ -251,8 +274,6 @@ def referral_cancel(*, referral, by, note="") -> Referral:
 def referral_expire(*, referral, now=None):
     """Nobody answered in time: the referral expires, and its case (if open) gets a follow-up
     action. Returns the referral and the action (None without a case, or if it is closed)."""
-    from orienta.cases.services import CaseRefused, case_action_add
-
     with transaction.atomic():
         moved = _move(referral, to_status=Status.EXPIRED, actor=Actor.SYSTEM)
         if not moved.case_id:
@@ -267,7 +288,10 @@ def referral_expire(*, referral, now=None):
                 case=moved.case,
                 by=None,
                 what=what,
-                due_on=timezone.localdate(now or timezone.now()),
+                # The day at the case's site: a past day would be refused.
+                due_on=timezone.localtime(
+                    now or timezone.now(), ZoneInfo(moved.case.site.timezone)
+                ).date(),
             )
         except CaseRefused:
             action = None

@@ -1,53 +1,34 @@
 """Referral pages for BIOSP staff: list, send (with a preview), the referral, its slip, metrics."""
 
 import re
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from orienta.audit.models import Action
-from orienta.audit.services import access_log_read, access_log_record, access_log_search
-from orienta.audit.services import channel_of as log_channel
-from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record, writable_sites
+from orienta.audit.services import access_log_read, access_log_search
+from orienta.core import page_panels
+from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
+from orienta.people.queries import person_may_be_shared
 from orienta.referrals import queries, services
+from orienta.referrals.access import (
+    OBJECT,
+    log_read,
+    log_send,
+    referral_or_refuse,
+    refused,
+    slip_response,
+)
 from orienta.referrals.forms import AnswerForm, ReferralForm, ServiceFilterForm, SlipForm
 from orienta.referrals.models import TRANSITIONS, Referral, Status, Urgency
-from orienta.referrals.slip import confirmation_url, slip_pdf
-
-OBJECT = "referral"
-
-
-def refused(request, pk, *, object_type=OBJECT) -> Http404:
-    """Log a 404 on a record out of scope (the audit middleware logs only its own paths)."""
-    access_log_record(
-        request=request,
-        action=Action.REFUSED,
-        channel=log_channel(request),
-        object_type=object_type,
-        object_id=pk,
-        person_id=pk if object_type == "person" else None,
-        query=request.META.get("QUERY_STRING", ""),
-        status=404,
-    )
-    return Http404()
-
-
-def referral_or_refuse(request, pk) -> Referral:
-    try:
-        return queries.referral_for(request.user, pk)
-    except Http404:
-        raise refused(request, pk) from None
-
-
-def log_read(request, referral) -> None:
-    access_log_read(request, referral.person, object_type=OBJECT, object_id=referral.pk)
 
 
 def _require_reader(user):
@@ -59,7 +40,7 @@ def _require_reader(user):
 def referral_list(request):
     _require_reader(request.user)
     status = request.GET.get("status", "")
-    if status not in Status.values:
+    if status not in (*Status.values, queries.AWAITING):
         status = ""
     found = queries.referral_list(request.user, status=status)
     page = Paginator(found, 30).get_page(request.GET.get("page"))
@@ -70,7 +51,7 @@ def referral_list(request):
         "page": page,
         "referrals": queries.label_persons(request.user, page.object_list),
         "status": status,
-        "statuses": Status.choices,
+        "statuses": [(queries.AWAITING, _("Awaiting an answer")), *Status.choices],
     }
     return render(request, "referrals/list.html", context)
 
@@ -95,6 +76,7 @@ def detail_context(request, referral, form=None) -> dict:
         "links": referral.links.filter(revoked_at__isnull=True).count(),
         "languages": SlipForm.base_fields["lang"].choices,
         "default_language": referral.site.country.language,
+        "panels": page_panels.render("referral_panel", request, referral),
     }
 
 
@@ -110,7 +92,12 @@ def referral_answer(request, pk):
     form = AnswerForm(request.POST, allowed=TRANSITIONS.get(referral.status, set()))
     if form.is_valid():
         try:
-            answer(referral, form.cleaned_data, by=request.user)
+            services.referral_answer(
+                referral=referral,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data.get("note", ""),
+                by=request.user,
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -118,21 +105,6 @@ def referral_answer(request, pk):
             return redirect("referrals:detail", pk=referral.pk)
     context = detail_context(request, referral, form)
     return render(request, "referrals/detail.html", context, status=422)
-
-
-def answer(referral, data, *, by, actor="user"):
-    """Apply an AnswerForm's status and note."""
-    status, note = data["status"], data.get("note", "")
-    if status == Status.CANCELLED:
-        return services.referral_cancel(referral=referral, by=by, note=note)
-    if status == Status.DECLINED:
-        return services.referral_decline(referral=referral, reason=note, by=by, actor=actor)
-    move = {
-        Status.ACCEPTED: services.referral_accept,
-        Status.SERVED: services.referral_serve,
-        Status.NOT_SERVED: services.referral_not_served,
-    }[status]
-    return move(referral=referral, by=by, actor=actor, note=note)
 
 
 @login_required
@@ -143,34 +115,6 @@ def referral_slip(request, pk):
     if not queries.records_at(request.user, referral):
         raise PermissionDenied
     return slip_response(request, referral)
-
-
-def slip_response(request, referral) -> HttpResponse:
-    from orienta.fund.queries import referral_fund_status
-
-    form = SlipForm(request.GET)
-    language = form.cleaned_data["lang"] if form.is_valid() else ""
-    language = language or referral.site.country.language
-    link = services.link_for(referral=referral, by=request.user)
-    data = slip_pdf(
-        referral,
-        language=language,
-        url=confirmation_url(link.token, request),
-        fund_status=referral_fund_status(referral),
-    )
-    access_log_record(
-        request=request,
-        action=Action.PRINT,
-        channel=log_channel(request),
-        object_type=OBJECT,
-        object_id=referral.pk,
-        person_id=referral.person_id,
-        site_id=referral.site_id,
-        query=f"slip lang={language}",
-    )
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="referral-{referral.code}.pdf"'
-    return response
 
 
 @login_required
@@ -208,32 +152,15 @@ def metrics(request):
 
 def _origin(request):
     """The person, and the case, case action or visit the referral comes from (404 if any is
-    out of scope or does not belong to the person)."""
-    from orienta.cases.queries import action_for, case_for
-    from orienta.frontdesk.models import Visit
-    from orienta.people.queries import person_for
-
+    out of scope or not the person's)."""
     source = request.POST if request.method == "POST" else request.GET
-    user = request.user
-    case = action = visit = None
-    try:
-        person = person_for(user, source.get("person") or request.GET.get("person"))
-        if source.get("case"):
-            case = case_for(user, source["case"])
-        if source.get("action"):
-            action = action_for(user, source["action"])
-            case = case or action.case
-        if source.get("visit"):
-            visit = Visit.objects.visible_to(user).filter(pk=source["visit"]).first()
-    except ValidationError:
-        raise Http404 from None
-    if (
-        (case and case.person_id != person.pk)
-        or (action and action.case_id != case.pk)
-        or (source.get("visit") and (visit is None or visit.person_id != person.pk))
-    ):
-        raise Http404
-    return person, case, action, visit
+    return queries.referral_origin(
+        request.user,
+        person=source.get("person") or request.GET.get("person"),
+        case=source.get("case"),
+        action=source.get("action"),
+        visit=source.get("visit"),
+    )
 
 
 def _person_param(request):
@@ -241,20 +168,6 @@ def _person_param(request):
         return UUID(str(request.POST.get("person") or request.GET.get("person")))
     except ValueError:
         return None
-
-
-def _sending_site(user, person, case, visit):
-    from orienta.cases.services import can_change
-
-    if case is not None and not can_change(user, case):
-        raise PermissionDenied
-    sites = writable_sites(user)
-    for candidate in (case and case.site_id, visit and visit.site_id, person.site_id):
-        if candidate and sites.filter(pk=candidate).exists():
-            return sites.get(pk=candidate)
-    if case or visit:
-        raise PermissionDenied
-    return sites.select_related("country").first()
 
 
 @login_required
@@ -266,47 +179,88 @@ def referral_new(request):
         person, case, action, visit = _origin(request)
     except Http404:
         raise refused(request, _person_param(request), object_type="person") from None
-    site = _sending_site(request.user, person, case, visit)
+    site = queries.sending_site(request.user, person=person, case=case, visit=visit)
     if site is None:
         raise PermissionDenied
     access_log_read(request, person)
     origin = {"person": person, "case": case, "action": action, "visit": visit, "site": site}
+    step = request.POST.get("step")
     if request.method != "POST":
         return _send_form(request, origin)
+    if step == "filter":  # the services narrowed; what was typed and ticked stays
+        return _send_form(request, origin, kept=_typed(request.POST))
     form = ReferralForm(request.POST, services=queries.services_for(request.user, site))
-    if not form.is_valid() or request.POST.get("step") == "edit":
+    if not form.is_valid() or step == "edit":
         status = 200 if form.is_valid() else 422
         return _send_form(request, origin, form, status=status)
-    if request.POST.get("step") != "send":
+    if step != "send":
         return _preview(request, origin, form)
     return _send(request, origin, form)
 
 
-def _send_form(request, origin, form=None, status=200):
-    from orienta.people.queries import person_may_be_shared
+def _typed(data) -> dict:
+    """What the referral form held when the services were filtered, as the form's initial."""
+    kept = {name: data.get(name, "") for name in ("urgency", "reason", "consent_override_reason")}
+    kept["shared_fields"] = data.getlist("shared_fields")
+    if data.get("service"):
+        kept["service"] = data["service"]
+    return {name: value for name, value in kept.items() if value}
 
-    filters = ServiceFilterForm(request.GET)
-    theme, q = "", ""
-    if filters.is_valid():
-        theme, q = filters.cleaned_data["theme"], filters.cleaned_data["q"]
-    found = queries.services_for(request.user, origin["site"], theme=theme, q=q)
+
+def _send_form(request, origin, form=None, status=200, kept=None):
+    """The referral form: the services of the filter (the site's area first), and the
+    consent's state before anything is filled in."""
+    source = request.POST if request.method == "POST" else request.GET
+    filters = ServiceFilterForm(source, visit=origin["visit"])
+    chosen = form["service"].value() if form is not None else (kept or {}).get("service")
+    found = queries.services_for(
+        request.user,
+        origin["site"],
+        themes=filters.themes(),
+        q=filters.words(),
+        keep=_uuid_or_none(chosen),
+    )
     if form is None:
         initial = {"reason": origin["action"].what} if origin["action"] else {}
-        form = ReferralForm(services=found, initial=initial)
+        form = ReferralForm(services=found, initial=initial | (kept or {}))
     else:
-        form.fields["service"].queryset = queries.services_for(request.user, origin["site"])
+        form.fields["service"].queryset = found
+    may_share = person_may_be_shared(origin["person"])
     context = origin | {
         "form": form,
         "filters": filters,
-        "may_share": person_may_be_shared(origin["person"]),
+        "may_share": may_share,
         "is_manager": request.user.role == "manager",
+        "consent_url": None if may_share else _consent_url(request, origin),
     }
     return render(request, "referrals/new.html", context, status=status)
 
 
-def _preview(request, origin, form):
-    from orienta.people.queries import person_may_be_shared
+def _uuid_or_none(value):
+    try:
+        return UUID(str(value)) if value else None
+    except ValueError:
+        return None
 
+
+def _consent_url(request, origin) -> str:
+    """The person's consent page, which comes back to this form once consent is recorded."""
+    back = (
+        reverse("referrals:new")
+        + "?"
+        + urlencode(
+            {
+                name: origin[name].pk
+                for name in ("person", "case", "action", "visit")
+                if origin[name] is not None
+            }
+        )
+    )
+    url = reverse("people:consent", args=[origin["person"].pk])
+    return f"{url}?{urlencode({'next': back})}"
+
+
+def _preview(request, origin, form):
     data = form.cleaned_data
     draft = Referral(person=origin["person"], shared_fields=data["shared_fields"])
     context = origin | {
@@ -345,22 +299,3 @@ def _send(request, origin, form):
         % {"code": referral.code},
     )
     return redirect("referrals:detail", pk=referral.pk)
-
-
-def log_send(request, referral) -> None:
-    """The person's data (the fields chosen) leaves for a partner: an export in the log."""
-    basis = (
-        f"override: {referral.consent_override_reason}"
-        if referral.consent_override_reason
-        else "consent"
-    )
-    access_log_record(
-        request=request,
-        action=Action.EXPORT,
-        channel=log_channel(request),
-        object_type=OBJECT,
-        object_id=referral.pk,
-        person_id=referral.person_id,
-        site_id=referral.site_id,
-        query=f"to {referral.service.name}; shared: {','.join(referral.shared_fields)}; {basis}",
-    )

@@ -17,6 +17,7 @@ pytestmark = [
 ]
 
 TODAY_LINK = "header nav a[href='/day/']"
+MENU = "header details.menu > summary"  # on a phone the menu's links are behind this button
 
 
 def _translated(language: str, text: str) -> str:
@@ -46,7 +47,8 @@ def _fill_person(page: Page, *, birth_date: str, phone: str) -> None:
     page.select_option("#id_sex", "female")
     page.fill("#id_birth_date", birth_date)
     page.fill("#id_phone", phone)
-    page.check("#id_consent_processing")
+    page.check("input[name=consent_processing][value=given]")
+    page.check("input[name=consent_sharing][value=given]")
 
 
 def test_agent_journey(page, live_server, persons, browser_log, shot, users):
@@ -61,6 +63,7 @@ def test_agent_journey(page, live_server, persons, browser_log, shot, users):
     page.fill("#id_password", PASSWORD)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(origin + "/worklist/")  # the first page of site staff
+    page.locator(MENU).click()
     page.locator(TODAY_LINK).click()
     page.wait_for_url(origin + "/day/")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
@@ -99,8 +102,8 @@ def test_agent_journey(page, live_server, persons, browser_log, shot, users):
     page.locator("input[name=themes]").first.check()
     theme = _label_of(page, "input[name=themes] >> nth=0")
     page.check("input[name=channel][value=walk_in]")
-    page.check("input[name=outcome][value=oriented]")
-    outcome = _label_of(page, "input[name=outcome][value=oriented]")
+    page.check("input[name=outcome][value=informed]")
+    outcome = _label_of(page, "input[name=outcome][value=informed]")
     page.locator("form.stack button[type=submit]").click()
     page.wait_for_url(re.compile(r"/people/[0-9a-f-]{36}/$"))
     expect(page.locator("h1")).to_contain_text("Hawa Abakar")
@@ -114,6 +117,7 @@ def test_agent_journey(page, live_server, persons, browser_log, shot, users):
     shot("07-person")
 
     # The day page lists the visit.
+    page.locator(MENU).click()
     page.locator(TODAY_LINK).click()
     page.wait_for_url(origin + "/day/")
     expect(page.locator("ul.cards")).to_contain_text("Hawa Abakar")

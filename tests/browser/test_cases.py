@@ -54,6 +54,7 @@ def test_open_a_case_from_a_visit_and_find_its_action_on_the_worklist(
     shot("02-case-page")
 
     # 4. The worklist shows it among today's actions.
+    page.locator("header details.menu > summary").click()  # the menu, behind its button
     page.locator("header nav a[href='/worklist/']").click()
     page.wait_for_url(origin + "/worklist/")
     today = page.locator("#due_today")

@@ -9,9 +9,9 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from orienta.conftest import force_login_verified
+from orienta.core.models import Theme
 from orienta.directory.services import permanence_add, service_verify
 from orienta.directory.tests.factories import make_service
-from orienta.frontdesk.models import Theme
 
 pytestmark = [
     pytest.mark.browser,

@@ -1,5 +1,6 @@
-"""The support fund on a small phone: an agent requests the fee of a referral, the site manager
-approves it and records the mobile money payment, the provider reads it on its statement."""
+"""The support fund on a small phone: from the referral's page, an agent requests the fee of two
+copies, the site manager approves it and records the mobile money payment, the referral's page
+and slip say so, and the provider reads it on its statement."""
 
 import pytest
 from django.conf import settings
@@ -66,19 +67,31 @@ def test_fee_of_a_referral_requested_approved_paid_and_on_the_statement(
     )
     referral = make_referral(persons["person_td"], service, users["agent_td"])
 
-    # 1. The agent asks the fund to pay the fee of the referral.
+    # 1. The agent asks the fund to pay the fee of the referral, from the referral's page.
     become(users["agent_td"])
-    page.goto(f"{origin}/fund/requests/new/?referral={referral.pk}")
+    page.goto(f"{origin}/referrals/{referral.pk}/")
+    _no_sideways_scroll(page)
+    shot("00-referral")
+    page.locator(".fund-panel").get_by_role("link", name=_fr("Request a payment")).click()
     expect(page.locator("h1")).to_have_text(_fr("Request a payment from the fund"))
-    expect(page.locator("#id_amount")).to_have_value("1000")
+    expect(page.locator("main")).to_contain_text(referral.code)
+    expect(page.locator("#id_unit_price")).to_have_value("1000")
+    expect(page.locator("#id_quantity")).to_have_value("1")
+    page.fill("#id_quantity", "2")
     page.check("input[name=criteria][value=no_income]")
     page.fill("#id_reason", "Mère seule sans revenu")
     _no_sideways_scroll(page)
     shot("01-request")
     page.locator("main form button[type=submit]").last.click()
     expect(page.locator(".fund-status")).to_have_text(_fr("Awaiting approval"))
+    expect(page.locator("main")).to_contain_text("2\u202f000 XAF (2 × 1\u202f000 XAF)")
+    expect(page.locator("main")).not_to_contain_text(_fr("Approved by"))
     code = page.locator("h1 small").inner_text()
     shot("02-requested")
+    page.goto(f"{origin}/referrals/{referral.pk}/")
+    panel = page.locator(".fund-panel")
+    expect(panel).to_contain_text(code)
+    expect(panel.get_by_role("link", name=_fr("Request a payment"))).to_have_count(0)
 
     # 2. The site manager finds it in the queue, approves it, records the mobile payment.
     become(users["manager_td"])
@@ -98,7 +111,7 @@ def test_fee_of_a_referral_requested_approved_paid_and_on_the_statement(
     expect(page.locator("main")).to_contain_text(REFERENCE)
     shot("05-paid")
     page.goto(f"{origin}/fund/sites/")
-    expect(page.locator(".fund-positions")).to_contain_text("19\u202f000 XAF")
+    expect(page.locator(".fund-positions")).to_contain_text("18\u202f000 XAF")
     _no_sideways_scroll(page)
     shot("06-positions")
 

@@ -15,9 +15,10 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from orienta.conftest import force_login_verified
+from orienta.core.models import Theme
 from orienta.directory.models import Schedule
 from orienta.directory.tests.factories import make_service
-from orienta.frontdesk.models import Theme, Visit
+from orienta.frontdesk.models import Visit
 from orienta.people.rights import consent_give
 from orienta.referrals.models import Referral, Status
 
@@ -108,7 +109,7 @@ def test_refer_print_confirm_and_close_the_loop(
     refer_for_case.click()
     page.wait_for_url(re.compile(r"/referrals/new/\?person=.*&case="))
     page.select_option("#id_theme", "health")
-    page.locator("form.ref-filter button[type=submit]").click()
+    page.locator(".ref-filter button[type=submit]").click()
     page.check(f"input[name=service][value='{service.pk}']")
     page.select_option("#id_urgency", "soon")
     page.fill("#id_reason", "Suivi de grossesse")
@@ -143,12 +144,14 @@ def test_refer_print_confirm_and_close_the_loop(
     tab = provider.new_page()
     tab.goto(url)
     expect(tab.locator("h1")).to_contain_text(referral.code)
-    expect(tab.locator("main")).to_contain_text("Achta")
+    expect(tab.locator("main")).to_contain_text("Achta")  # what was shared, as on the slip
+    expect(tab.locator("main")).to_contain_text("+23566123456")
     expect(tab.locator("main")).not_to_contain_text("Mahamat")
     shot("05-provider-link", tab)
     tab.check("input[name=status][value=accepted]")
     tab.locator("main form button[type=submit]").click()
     expect(tab.locator("input[name=status][value=served]")).to_be_visible()
+    expect(tab.locator("input[name=status][value=not_served]")).to_be_visible()
     tab.check("input[name=status][value=served]")
     tab.fill("#id_note", "Première consultation faite.")
     tab.locator("main form button[type=submit]").click()

@@ -92,12 +92,18 @@ def test_an_unknown_choice_is_refused(register, field_errors):
 
 
 def test_a_wrong_type_is_refused_by_the_schema(register, field_errors):
-    response = register({**NEW, "consent_processing": "perhaps", "wg_seeing": "a lot"})
+    response = register({**NEW, "birth_date_estimated": "perhaps", "wg_seeing": "a lot"})
 
     assert field_errors(response) == {
-        "consent_processing": ["bool_parsing"],
+        "birth_date_estimated": ["bool_parsing"],
         "wg_seeing": ["int_parsing"],
     }
+
+
+def test_an_unknown_consent_answer_is_refused(register, field_errors):
+    response = register({**NEW, "consent_processing": "perhaps"})
+
+    assert field_errors(response) == {"consent_processing": ["invalid_choice"]}
 
 
 def test_sharing_without_consent_to_processing_is_refused(register, field_errors):

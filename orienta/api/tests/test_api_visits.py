@@ -4,7 +4,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from orienta.frontdesk.models import Theme, Visit
+from orienta.core.models import Theme
+from orienta.frontdesk.models import Visit
 from orienta.frontdesk.services import visit_record
 
 ANONYMOUS = {

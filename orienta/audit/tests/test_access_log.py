@@ -13,8 +13,8 @@ from orienta.audit.models import GENESIS, AccessLogEntry, AppendOnly
 from orienta.audit.queries import access_log_verify
 from orienta.audit.services import access_log_export, access_log_record
 from orienta.conftest import PASSWORD
+from orienta.core.models import Country, Theme
 from orienta.core.services import api_token_issue
-from orienta.frontdesk.models import Theme
 from orienta.frontdesk.services import visit_record
 from orienta.people.services import household_create
 
@@ -81,8 +81,6 @@ def countries(transactional_db):
 
     from django.apps import apps
 
-    from orienta.core.models import Country
-
     if not Country.objects.exists():
         importlib.import_module("orienta.core.migrations.0002_seed_countries").seed(apps, None)
 
@@ -103,7 +101,7 @@ def test_concurrent_writers_keep_one_chain(countries, world, users):
             barrier.wait()
             for i in range(25):
                 access_log_record(actor=agent, action="read", channel="api", query=f"{n}-{i}")
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:  # reported below
             errors.append(exc)
         finally:
             connections.close_all()
@@ -203,6 +201,7 @@ def test_look_alikes_shown_at_registration_are_logged_as_a_search(client, users,
             "sex": "female",
             "birth_date": "1990-05-04",
             "migration_status": "national",
+            "consent_processing": "not_asked",
         },
     )
     assert persons["person_td"].code in response.text
@@ -320,15 +319,17 @@ def test_strangers_are_sent_to_sign_in_without_a_refusal(client, persons):
 
 def test_sign_in_failed_sign_in_and_sign_out_are_logged(client, users):
     bad = client.post(
-        reverse("core:login"), {"username": "agent_td", "password": "wrong"}, REMOTE_ADDR="10.3.3.3"
+        reverse("accounts:login"),
+        {"username": "agent_td", "password": "wrong"},
+        REMOTE_ADDR="10.3.3.3",
     )
     assert bad.status_code == 200
     failed = _only(action="login_failed")
     assert (failed.username, failed.actor, failed.ip) == ("agent_td", None, "10.3.3.3")
-    good = client.post(reverse("core:login"), {"username": "agent_td", "password": PASSWORD})
+    good = client.post(reverse("accounts:login"), {"username": "agent_td", "password": PASSWORD})
     assert good.status_code == 302
     assert _only(action="login").actor == users["agent_td"]
-    client.post(reverse("core:logout"))
+    client.post(reverse("accounts:logout"))
     assert _only(action="logout").actor == users["agent_td"]
     assert access_log_verify().intact
 

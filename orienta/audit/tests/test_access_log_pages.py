@@ -46,11 +46,11 @@ def looked_at(login, users, persons):
 
 
 def _log_url(person):
-    return reverse("audit:person_log", args=[person.pk])
+    return reverse("people:access_log", args=[person.pk])
 
 
 def _account_url(person):
-    return reverse("audit:person_account", args=[person.pk])
+    return reverse("people:access_account", args=[person.pk])
 
 
 def test_a_coordinator_sees_who_looked_at_a_person_of_their_country(login, users, looked_at):

@@ -16,6 +16,7 @@ from orienta.directory.models import CostOption, Permanence, Service
 from orienta.fund.models import EFFECTS, Account, FundRequest, LedgerEntry, Payment, Period
 from orienta.fund.models import Status as FundStatus
 from orienta.fund.services import account_position
+from orienta.people.models import Person
 from orienta.referrals.models import TRANSITIONS, Referral, ReferralEvent
 
 NOW = datetime(2026, 3, 2, 10, 30, tzinfo=UTC)
@@ -169,8 +170,6 @@ def test_the_follow_up_layer_is_the_same_for_a_seed(db):
 
 
 def test_site_staff_see_the_referrals_of_their_site(data):
-    from orienta.people.models import Person
-
     for account in Account.objects.select_related("site"):
         agent = User.objects.filter(role=Role.AGENT, sites=account.site).order_by("username")[0]
         visible = Referral.objects.visible_to(agent)

@@ -9,8 +9,8 @@ from django.db.models import Count, Min, Q
 
 from orienta.bench.generate import RegistryNotEmpty, generate
 from orienta.bench.network import build_network
-from orienta.core.demo.data import POOLS
 from orienta.core.models import Role, Site, User
+from orienta.demo.data import POOLS
 from orienta.frontdesk.models import Visit
 from orienta.lib.phones import to_e164
 from orienta.people import matching

@@ -17,8 +17,8 @@ from orienta.bench.pages import (
     weigh,
 )
 from orienta.cases.tests.factories import make_action, make_case
+from orienta.core.models import Theme
 from orienta.directory.tests.factories import make_service
-from orienta.frontdesk.models import Theme
 from orienta.frontdesk.services import visit_record
 from orienta.fund.tests.factories import make_fund, make_fund_request
 from orienta.referrals.tests.factories import make_referral
@@ -91,7 +91,7 @@ def _assert_within_budgets(weight) -> None:
 
 
 def test_the_login_page_is_within_the_2g_budgets(client):
-    weight = weigh(django_client_fetch(client), reverse("core:login"))
+    weight = weigh(django_client_fetch(client), reverse("accounts:login"))
     _assert_within_budgets(weight)
     assert weight.assets, "the first visit loads the stylesheet and the script"
 
@@ -111,7 +111,7 @@ def test_pages_are_sent_compressed(agent_client, persons):
 
 
 def test_no_page_refers_to_another_host(agent_client, persons, followed, client):
-    pages = [(client, reverse("core:login"))]
+    pages = [(client, reverse("accounts:login"))]
     pages += [(agent_client, path) for path in _pages(persons, followed).values()]
     for who, path in pages:
         html = django_client_fetch(who)(path).text

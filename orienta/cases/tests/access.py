@@ -82,6 +82,7 @@ def _manage(kind, role, target, api):
 # url name -> (kind, method, path builder taking the objects of the target scope)
 ROUTES = {
     "cases:worklist": ("staff", "get", lambda o: "/worklist/"),
+    "cases:worklist_section": ("staff", "get", lambda o: "/worklist/overdue/"),
     "cases:list": ("reader", "get", lambda o: "/cases/?status=all"),
     "cases:break_glass": ("reader", "get", lambda o: "/cases/break-glass/"),
     "cases:site_settings": ("settings", "get", lambda o: f"/worklist/settings/{o['site'].code}/"),
@@ -117,7 +118,7 @@ ROUTES = {
 }
 
 # Pages without an object: checked once, not in and out of scope.
-NO_OBJECT = {"cases:worklist", "cases:list", "cases:break_glass"}
+NO_OBJECT = {"cases:worklist", "cases:worklist_section", "cases:list", "cases:break_glass"}
 # Allowed GETs of these pages read personal data and must leave a `read` entry on the person.
 LOGGED_READS = {
     "cases:detail",
@@ -127,7 +128,7 @@ LOGGED_READS = {
     "cases:reassign",
     "cases:unmark_sensitive",
 }
-LOGGED_SEARCHES = {"cases:worklist", "cases:list"}
+LOGGED_SEARCHES = {"cases:worklist", "cases:worklist_section", "cases:list"}
 
 
 def _version(o):

@@ -1,6 +1,8 @@
 import pytest
 
 from orienta.cases.tests.factories import make_case
+from orienta.conftest import _user
+from orienta.core.models import Role, User
 
 
 @pytest.fixture
@@ -18,9 +20,6 @@ def sensitive_td(persons, users):
 @pytest.fixture
 def agent_td_b(world):
     """A second agent of TD-NDJ1."""
-    from orienta.conftest import _user
-    from orienta.core.models import Role
-
     return _user("agent_td_b", Role.AGENT, sites=[world["sites"]["td"]])
 
 
@@ -29,8 +28,6 @@ def _in_english(monkeypatch, settings):
     """These tests read messages in English (the catalogues are checked in core's tests):
     every user and API caller works in English, and so does code run outside a request."""
     from django.utils import translation
-
-    from orienta.core.models import User
 
     monkeypatch.setattr(User, "preferred_language", lambda self: "en")
     settings.LANGUAGE_CODE = "en"  # API callers that send no Accept-Language

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from orienta.audit.models import AccessLogEntry
 from orienta.cases.models import Case
+from orienta.core.models import Theme
 from orienta.core.services import api_token_issue
-from orienta.frontdesk.models import Theme
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ from django.utils import timezone
 from orienta.audit.models import AccessLogEntry
 from orienta.cases.models import Case, CaseAction, FollowUp, Status
 from orienta.cases.tests.factories import make_action, make_case
-from orienta.frontdesk.models import Theme, Visit
+from orienta.core.models import Theme
+from orienta.frontdesk.models import Visit
 
 
 def _themes(n=2):

@@ -12,8 +12,8 @@ from orienta.audit.models import AccessLogEntry
 from orienta.cases.models import Case, CaseAccessGrant, EventKind
 from orienta.cases.queries import case_for
 from orienta.cases.services import can_break_glass, case_break_glass, case_reassign
+from orienta.core.models import Theme
 from orienta.core.services import api_token_issue
-from orienta.frontdesk.models import Theme
 from orienta.frontdesk.services import visit_record
 
 

@@ -104,8 +104,49 @@ def test_the_worklist_queries_do_not_grow_with_the_caseload(login, users, world)
     assert Case.objects.filter(responsible=agent).count() == 500
     many, page = _queries(client)
     assert many == few, (few, many)
-    assert len(page.content) < 40_000  # a plain list, 30 lines a section at most
+    assert len(page.content) < 40_000  # a plain list, 10 lines a section at most
     assert page.text.count('<span class="count">250</span>') == 2  # due today, overdue
-    assert page.text.count("<li>") <= 4 * 30 + 10
+    assert page.text.count("<li>") <= 4 * 10 + 10
     manager_many, _page = _queries(manager)
     assert manager_many == manager_few, (manager_few, manager_many)
+
+
+def test_long_sections_show_ten_lines_a_count_and_a_link_to_the_whole_list(login, users, world):
+    agent = users["agent_td"]
+    _caseload(world, agent, 50)  # 25 actions due today, 25 overdue, 50 cases without contact
+    client = login(agent)
+    html = client.get(reverse("cases:worklist")).text
+    overdue = html.split('id="overdue"')[1].split("</section>")[0]
+    assert overdue.count("<li>") == 10
+    assert '<span class="count">25</span>' in overdue
+    link = reverse("cases:worklist_section", args=["overdue"])
+    assert f'href="{link}"' in overdue
+
+    first = client.get(link)
+    assert first.status_code == 200
+    assert first.text.count("<li>") == 25
+    no_contact = client.get(reverse("cases:worklist_section", args=["no_contact"]))
+    assert no_contact.text.count("<li>") == 30  # a page of 30, then the next
+    assert "?page=2" in no_contact.text
+    second = client.get(reverse("cases:worklist_section", args=["no_contact"]), {"page": 2})
+    assert second.text.count("<li>") == 20
+    assert client.get(reverse("cases:worklist_section", args=["nothing"])).status_code == 404
+
+
+def test_a_managers_whole_section_is_the_chosen_agents(login, users, world, agent_td_b):
+    _caseload(world, users["agent_td"], 12)
+    page = login(users["manager_td"]).get(
+        reverse("cases:worklist_section", args=["no_contact"]), {"agent": agent_td_b.pk}
+    )
+    assert page.status_code == 200 and page.text.count("<li>") == 0
+    mine = login(users["manager_td"]).get(
+        reverse("cases:worklist_section", args=["no_contact"]), {"agent": users["agent_td"].pk}
+    )
+    assert mine.text.count("<li>") == 12
+
+
+def test_the_worklist_opens_with_the_person_search_box(login, users):
+    html = login(users["agent_td"]).get(reverse("cases:worklist")).text
+    box = html.split('role="search"')[1].split("</form>")[0]
+    assert 'name="q"' in box and f'hx-get="{reverse("people:search")}"' in box
+    assert html.index('role="search"') < html.index('id="due_today"')

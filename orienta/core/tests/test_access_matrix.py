@@ -13,9 +13,11 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from orienta.api.v1 import api
+from orienta.audit.exports import export_create
 from orienta.audit.models import AccessLogEntry
 from orienta.conftest import force_login_verified
 from orienta.core.services import api_token_issue
+from orienta.core.tests.html import pages_with_repeated_ids
 
 ROLES = [
     "anonymous",
@@ -98,13 +100,13 @@ ROUTES = {
     "core:home": ("any", "get", lambda o: "/"),
     "core:healthz": ("public", "get", lambda o: "/healthz"),
     "core:robots": ("public", "get", lambda o: "/robots.txt"),
-    "core:login": ("public", "get", lambda o: "/login/"),
-    "core:logout": ("public", "post", lambda o: "/logout/"),
+    "accounts:login": ("public", "get", lambda o: "/login/"),
+    "accounts:logout": ("public", "post", lambda o: "/logout/"),
     # Everyone signed in uses their own account pages (verify and setup redirect when done).
-    "core:account_2fa_setup": ("any", "get", lambda o: "/account/2fa/setup/"),
-    "core:account_2fa_verify": ("any", "get", lambda o: "/account/2fa/verify/"),
-    "core:account_reauth": ("any", "get", lambda o: "/account/reauth/"),
-    "core:account_password": ("any", "get", lambda o: "/account/password/"),
+    "accounts:2fa_setup": ("any", "get", lambda o: "/account/2fa/setup/"),
+    "accounts:2fa_verify": ("any", "get", lambda o: "/account/2fa/verify/"),
+    "accounts:reauth": ("any", "get", lambda o: "/account/reauth/"),
+    "accounts:password": ("any", "get", lambda o: "/account/password/"),
     "core:set_language": ("public", "post", lambda o: "/language/"),
     "core:sites": ("any", "get", lambda o: "/sites/"),
     "core:site": ("site", "get", lambda o: f"/sites/{o['site'].code}/"),
@@ -112,6 +114,10 @@ ROUTES = {
     # Lists: allowed roles get the page; out-of-scope persons never appear in it (_LISTS).
     "frontdesk:person": ("read", "get", lambda o: f"/people/{o['person'].pk}/"),
     "frontdesk:visit_new": ("record", "get", lambda o: f"/visits/new/?person={o['person'].pk}"),
+    # A visit of the scope's person, recorded by the site's agent: its author and the site's
+    # manager may correct or void it.
+    "frontdesk:visit_correct": ("record", "get", lambda o: f"/visits/{o['visit'].pk}/correct/"),
+    "frontdesk:visit_void": ("record", "get", lambda o: f"/visits/{o['visit'].pk}/void/"),
     "people:search": ("read_list", "get", lambda o: f"/people/?q={o['person'].family_name}"),
     "people:register": ("recorder", "get", lambda o: "/people/new/"),
     "people:by_code": ("read", "get", lambda o: f"/people/code/{o['person'].code}/"),
@@ -137,8 +143,8 @@ ROUTES = {
         "post",
         lambda o: f"/people/{o['person'].pk}/household/{o['person'].pk}/leave/",
     ),
-    "audit:person_log": ("log", "get", lambda o: f"/people/{o['person'].pk}/access-log/"),
-    "audit:person_account": (
+    "people:access_log": ("log", "get", lambda o: f"/people/{o['person'].pk}/access-log/"),
+    "people:access_account": (
         "log",
         "get",
         lambda o: f"/people/{o['person'].pk}/access-log/account/",
@@ -151,7 +157,6 @@ ROUTES = {
 def _export(objs):
     """An export of the scope's person, made by the coordinator of its country (once)."""
     if "export" not in objs:
-        from orienta.audit.exports import export_create
         from orienta.core.models import User
 
         person = objs["person"]
@@ -173,12 +178,12 @@ NO_OBJECT = {
     "core:home",
     "core:healthz",
     "core:robots",
-    "core:login",
-    "core:logout",
-    "core:account_2fa_setup",
-    "core:account_2fa_verify",
-    "core:account_reauth",
-    "core:account_password",
+    "accounts:login",
+    "accounts:logout",
+    "accounts:2fa_setup",
+    "accounts:2fa_verify",
+    "accounts:reauth",
+    "accounts:password",
     "core:set_language",
     "core:sites",
     "people:register",
@@ -212,6 +217,17 @@ API_ROUTES = {
         "create",
         lambda o: f"{API}/visits",
         lambda o: {"site": o["site"].code, "person": str(o["person"].pk)},
+    ),
+    # Corrected first (sorted), then the void finds it superseded: a 409, which is allowed.
+    "POST /api/v1/visits/{visit_id}/correct": (
+        "record",
+        lambda o: f"{API}/visits/{o['visit'].pk}/correct",
+        lambda o: {"reason": "Wrong outcome", "outcome": "oriented"},
+    ),
+    "POST /api/v1/visits/{visit_id}/void": (
+        "record",
+        lambda o: f"{API}/visits/{o['visit'].pk}/void",
+        lambda o: {"reason": "Recorded twice"},
     ),
 }
 
@@ -250,13 +266,29 @@ def test_every_route_is_in_the_matrix():
     assert _api_routes() == routes
 
 
+def _visit(person, agent):
+    from orienta.core.models import Theme
+    from orienta.frontdesk.services import visit_record
+
+    data = {
+        "themes": Theme.objects.all()[:1],
+        "channel": "walk_in",
+        "outcome": "informed",
+        "occurred_at": person.created_at,
+    }
+    return visit_record(site=person.site, by=agent, data=data, person=person)
+
+
 @pytest.fixture
 def scope(world, users, persons):
-    from orienta.frontdesk.models import Visit  # noqa: F401
-
+    td, mz = persons["person_td"], persons["person_mz"]
     return {
-        "in": {"site": world["sites"]["td"], "person": persons["person_td"]},
-        "out": {"site": world["sites"]["mz"], "person": persons["person_mz"]},
+        "in": {"site": world["sites"]["td"], "person": td, "visit": _visit(td, users["agent_td"])},
+        "out": {
+            "site": world["sites"]["mz"],
+            "person": mz,
+            "visit": _visit(mz, users["agent_mz"]),
+        },
     }
 
 
@@ -436,7 +468,7 @@ def _check_page_list(response, role, target, objs):
 def test_admin_is_for_administrators_only(client, users, role):
     if role != "anonymous":
         force_login_verified(client, users[role])
-    for url in ("/admin/", "/admin/core/user/", "/admin/core/site/", "/admin/frontdesk/theme/"):
+    for url in ("/admin/", "/admin/core/user/", "/admin/core/site/", "/admin/core/theme/"):
         response = client.get(url)
         if role == "admin_user":
             assert response.status_code == 200, url
@@ -448,3 +480,9 @@ def test_personal_records_are_not_in_the_admin(client, users):
     force_login_verified(client, users["admin_user"])
     assert client.get("/admin/people/person/").status_code == 404
     assert client.get("/admin/frontdesk/visit/").status_code == 404
+
+
+def test_every_page_has_unique_html_ids(client, users, scope):
+    """No page of this matrix repeats an `id` attribute (see orienta/core/tests/html.py)."""
+    failures = pages_with_repeated_ids(client, users, ROUTES, scope["in"])
+    assert not failures, "\n".join(failures)

@@ -22,8 +22,8 @@ def personal_world(world, users, persons):
         case_followup_record,
     )
     from orienta.cases.tests.factories import make_action, make_case
+    from orienta.core.models import Theme
     from orienta.directory.tests.factories import make_service
-    from orienta.frontdesk.models import Theme
     from orienta.frontdesk.services import visit_record
     from orienta.fund import services as fund
     from orienta.fund.tests.factories import make_fund, make_fund_request

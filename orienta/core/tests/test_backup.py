@@ -1,7 +1,6 @@
 """Encrypted backups: made from a live database, restored into an empty one, equal row for row."""
 
 import datetime
-import importlib
 import json
 import os
 import subprocess
@@ -17,19 +16,15 @@ from django.utils import timezone
 
 from orienta.audit.exports import export_create, export_read
 from orienta.audit.models import Export
+from orienta.conftest import _seed_again
 from orienta.core import backup
-from orienta.core.models import Event
-from orienta.frontdesk.models import Theme
+from orienta.core.models import Event, Theme
 from orienta.frontdesk.services import visit_record
 from orienta.lib import sealed
 from orienta.people import rights, services
 from orienta.people.models import Person
 
 KEY = "a-long-backup-passphrase-for-tests"
-SEEDS = [
-    "orienta.core.migrations.0002_seed_countries",
-    "orienta.frontdesk.migrations.0002_seed_themes",
-]
 
 
 @pytest.fixture
@@ -106,8 +101,7 @@ def every_row() -> dict[str, set]:
 def _empty_instance():
     """What a new instance holds after `migrate`: content types, permissions, seeds."""
     call_command("flush", interactive=False, verbosity=0)
-    for module in SEEDS:
-        importlib.import_module(module).seed(apps, None)
+    _seed_again()
 
 
 @pytest.fixture

@@ -8,12 +8,14 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from orienta.audit import tasks as audit_tasks
 from orienta.core import retention
-from orienta.core.models import Event, RetentionPeriod
-from orienta.frontdesk.models import Theme, Visit
+from orienta.core.models import Event, RetentionPeriod, Theme
+from orienta.frontdesk.models import Visit
 from orienta.frontdesk.services import visit_record
+from orienta.lib import plugins
 from orienta.people.models import ConsentEvent, MatchDecision, Person
-from orienta.people.retention import INACTIVE_KIND
+from orienta.people.retention import INACTIVE_KIND, RULES
 
 YEAR = datetime.timedelta(days=365)
 
@@ -59,8 +61,6 @@ def old(persons, users):
 @pytest.fixture
 def registry_rule_only(monkeypatch):
     """Only the registry's rule, whatever the other apps hold in their retention modules."""
-    from orienta.people.retention import RULES
-
     monkeypatch.setattr(retention, "_gather", lambda: (list(RULES), {}))
 
 
@@ -130,8 +130,6 @@ def _broken_rule(old):
 
 
 def test_a_failing_rule_is_reported_and_rolled_back(old, db, monkeypatch):
-    from orienta.people.retention import RULES
-
     monkeypatch.setattr(retention, "_gather", lambda: ([_broken_rule(old), *RULES], {}))
     outcomes = retention.retention_run(timezone.now())
     assert outcomes[0].error == "RuntimeError: disk full"
@@ -141,8 +139,6 @@ def test_a_failing_rule_is_reported_and_rolled_back(old, db, monkeypatch):
 
 
 def test_an_app_whose_rules_do_not_load_is_reported_and_the_others_run(old, db, tmp_path):
-    from orienta.lib import plugins
-
     real = plugins.import_module
 
     def import_module(name, *args):
@@ -160,8 +156,6 @@ def test_an_app_whose_rules_do_not_load_is_reported_and_the_others_run(old, db, 
 
 
 def test_a_failing_rule_fails_the_task_but_keeps_what_the_others_did(old, db, monkeypatch):
-    from orienta.people.retention import RULES
-
     monkeypatch.setattr(retention, "_gather", lambda: ([_broken_rule(old), *RULES], {}))
     out, err = StringIO(), StringIO()
     with pytest.raises(CommandError, match="1 task\\(s\\) failed: core"):
@@ -188,8 +182,6 @@ def test_run_tasks_runs_the_tasks_and_reports_them(old, db, registry_rule_only):
 def test_run_tasks_goes_on_past_a_failing_task_and_exits_non_zero(
     old, db, monkeypatch, registry_rule_only
 ):
-    from orienta.audit import tasks as audit_tasks
-
     def broken(now):
         Person.objects.filter(pk=old["person_mz"].pk).update(given_name="half done")
         raise RuntimeError("no space left")

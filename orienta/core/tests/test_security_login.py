@@ -19,9 +19,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from orienta import settings as project_settings
 from orienta.accounts.twofactor import ROLES_REQUIRING_2FA
 from orienta.conftest import PASSWORD
-from orienta.core.demo.build import DEMO_TOTP_SECRET, demo_device_add
-from orienta.core.demo.data import ACCOUNTS
 from orienta.core.models import ApiToken, Role, User
+from orienta.demo.build import DEMO_TOTP_SECRET, demo_device_add
+from orienta.demo.data import ACCOUNTS
 
 LOGIN = "/login/"
 VERIFY = "/account/2fa/verify/"

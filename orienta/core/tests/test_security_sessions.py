@@ -11,12 +11,13 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from orienta.accounts import sessions
+from orienta.accounts.admin import UserAdmin
 from orienta.accounts.models import UserSession
+from orienta.accounts.reauth import REAUTH_SESSION_KEY, require_recent_auth
+from orienta.accounts.services import user_deactivate, user_sessions_end
 from orienta.conftest import PASSWORD
-from orienta.core.admin import UserAdmin
 from orienta.core.models import ApiToken, Event, User
-from orienta.core.reauth import REAUTH_SESSION_KEY, require_recent_auth
-from orienta.core.services import api_token_issue, user_deactivate, user_sessions_end
+from orienta.core.services import api_token_issue
 
 DAY = "/day/"
 REAUTH = "/account/reauth/"

@@ -9,6 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from orienta.frontdesk.models import Visit
+from orienta.settings import INSECURE_DEFAULT_KEY
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -31,13 +34,24 @@ def test_refuses_to_start_without_a_secret_outside_demo_mode():
 
 
 def test_refuses_the_demo_secret_outside_demo_mode():
-    from orienta.settings import INSECURE_DEFAULT_KEY
-
     assert _import_settings(SECRET_KEY=INSECURE_DEFAULT_KEY).returncode != 0
 
 
 def test_demo_mode_starts_without_a_secret():
     assert _import_settings(ORIENTA_DEMO="1").returncode == 0
+
+
+def test_the_benchmark_is_installed_only_when_asked_for():
+    apps = "from orienta.settings import INSTALLED_APPS as a; print('orienta.bench' in a)"
+    env = {k: v for k, v in os.environ.items() if k != "ORIENTA_BENCH"} | {"ORIENTA_DEMO": "1"}
+
+    def installed(**extra) -> str:
+        command = [sys.executable, "-c", apps]
+        run = subprocess.run(command, cwd=ROOT, env=env | extra, capture_output=True, text=True)
+        return run.stdout.strip()
+
+    assert installed() == "False"
+    assert installed(ORIENTA_BENCH="1") == "True"
 
 
 def test_healthz_answers_without_login(client, db):
@@ -91,8 +105,6 @@ def test_dates_follow_the_user_language(login, users, persons, lang, expected):
 def test_visit_times_are_shown_in_the_site_time_zone(login, users, persons):
     import datetime
 
-    from orienta.frontdesk.models import Visit
-
     # 12:00 UTC is 13:00 in N'Djamena (UTC+1).
     at = datetime.datetime(2026, 3, 2, 12, 0, tzinfo=datetime.UTC)
     Visit.objects.create(
@@ -117,6 +129,6 @@ def test_pages_load_nothing_from_other_hosts(login, users, persons):
 
 
 def test_pages_send_a_content_security_policy(client, db):
-    response = client.get(reverse("core:login"))
+    response = client.get(reverse("accounts:login"))
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp

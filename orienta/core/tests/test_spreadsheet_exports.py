@@ -124,8 +124,8 @@ def _statement_xlsx(login, users, made) -> list[bytes]:
 
 
 def _beneficiaries_xlsx(login, users, made) -> list[bytes]:
+    from orienta.accounts.reauth import REAUTH_SESSION_KEY
     from orienta.audit.models import Export
-    from orienta.core.reauth import REAUTH_SESSION_KEY
 
     client = login(users["manager_td"])
     session = client.session

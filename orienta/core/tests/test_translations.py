@@ -222,7 +222,7 @@ LOGIN_LABELS = {
 def test_the_sign_in_page_follows_the_browser_language(
     client, db, compiled_catalogues, accept_language, language
 ):
-    page = client.get(reverse("core:login"), HTTP_ACCEPT_LANGUAGE=accept_language).text
+    page = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE=accept_language).text
     assert f'<html lang="{language}">' in page
     for label in LOGIN_LABELS[language]:
         assert label in page
@@ -312,3 +312,27 @@ def test_the_plural_forms_follow_each_language(compiled_catalogues):
         "1 atendimento hoje",
         "2 atendimentos hoje",
     ]
+
+
+def _messages(translation) -> dict:
+    return {key: text for key, text in translation._catalog.items() if isinstance(key, str)}
+
+
+def test_no_portuguese_message_falls_back_to_french(compiled_catalogues):
+    """Django shows a message that Portuguese lacks in the default language, French: every
+    message of Django, its apps and ours that French translates, Portuguese translates too
+    (Django's own gaps are filled in orienta/core/upstream_messages.py)."""
+    from django.utils.translation import trans_real
+
+    french = _messages(trans_real.translation("fr"))
+    portuguese = _messages(trans_real.translation("pt"))
+    missing = sorted(key.replace("\x04", " | ") for key in french.keys() - portuguese.keys())
+    assert not missing, f"add these to orienta/core/upstream_messages.py: {missing}"
+
+
+def test_an_optional_select_offers_a_blank_choice_in_portuguese(login, users, compiled_catalogues):
+    agent = users["agent_mz"]
+    page = login(agent).get(reverse("people:register")).text
+    assert '<html lang="pt">' in page
+    assert "- Selecione uma opção -" in page
+    assert "Choisir" not in page

@@ -5,6 +5,7 @@ from django import forms
 from django.test.html import parse_html
 
 from orienta.lib.widgets import QuickSelect
+from orienta.people.forms import PersonForm
 
 CHOICES = [
     ("", "—"),
@@ -30,8 +31,6 @@ def test_labels_are_escaped():
 
 
 def test_the_registration_form_uses_it_and_keeps_the_choice(persons):
-    from orienta.people.forms import PersonForm
-
     person = persons["person_td"]
     person.nationality = "TD"
     form = PersonForm(instance=person, country=person.site.country)

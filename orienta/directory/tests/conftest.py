@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from orienta.core.models import Organisation
+from orienta.core.models import Organisation, Theme
 from orienta.directory.models import Service
 from orienta.directory.services import (
     contact_add,
@@ -17,7 +17,6 @@ from orienta.directory.services import (
     service_verify,
 )
 from orienta.directory.tests.factories import make_service
-from orienta.frontdesk.models import Theme
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from datetime import UTC, datetime, time
 import pytest
 from django.utils import timezone
 
-from orienta.core.models import Event, Organisation
+from orienta.core.models import Area, Event, Organisation
 from orienta.directory import queries
 from orienta.directory.models import Permanence, Service
 
@@ -229,8 +229,6 @@ def test_contacts_and_places(login, users, directory, world):
 
 
 def test_print_keeps_to_the_site_area(login, users, directory, world):
-    from orienta.core.models import Area
-
     far = Area.objects.get(code="TD-LO")
     directory["health"].service_areas.set([far])
     client = login(users["manager_td"])

@@ -26,7 +26,12 @@ THEMES = [
 
 
 def seed(apps, schema_editor):
-    Theme = apps.get_model("frontdesk", "Theme")
+    seed_into(apps.get_model("frontdesk", "Theme"))
+
+
+def seed_into(Theme):
+    """Write the themes into `Theme` (the model has since moved to core: tests that flushed the
+    table call this with core's model)."""
     for position, (code, fr, pt, en) in enumerate(THEMES, start=1):
         Theme.objects.update_or_create(
             code=code, defaults=dict(name_fr=fr, name_pt=pt, name_en=en, position=position * 10)

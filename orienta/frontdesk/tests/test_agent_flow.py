@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from orienta.frontdesk.models import Theme, Visit
+from orienta.core.models import Theme
+from orienta.frontdesk.models import Visit
 from orienta.people.models import MatchDecision, Person
 
 
@@ -16,7 +17,8 @@ def _person_post(**extra):
         "birth_date": "1994-02-11",
         "phone": "66 22 33 44",
         "migration_status": "national",
-        "consent_processing": "on",
+        "consent_processing": "given",
+        "consent_sharing": "refused",
     }
     return data | extra
 
@@ -135,3 +137,13 @@ def test_search_finds_by_spelling_variant_and_phone(login, users, persons):
     assert "Achta" in client.get(reverse("people:search"), {"q": "+235 66 12 34 56"}).text
     out_of_scope = client.get(reverse("people:search"), {"q": "Joana Macuácua"}).text
     assert persons["person_mz"].code not in out_of_scope
+
+
+def test_the_day_page_opens_with_the_search_box_even_for_several_sites(login, world, users):
+    from orienta.conftest import _user
+    from orienta.core.models import Role
+
+    both = _user("agent_both", Role.AGENT, sites=[world["sites"]["td"], world["sites"]["td2"]])
+    html = login(both).get(reverse("frontdesk:day")).text
+    assert 'name="site"' in html
+    assert html.index('role="search"') < html.index('name="site"')

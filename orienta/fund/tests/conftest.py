@@ -1,5 +1,6 @@
 import pytest
 
+from orienta.core.models import User
 from orienta.fund.tests.factories import make_fund
 
 
@@ -36,8 +37,6 @@ def _in_english(monkeypatch, settings):
     """These tests read messages in English (the catalogues are checked in core's tests):
     every user and API caller works in English, and so does code run outside a request."""
     from django.utils import translation
-
-    from orienta.core.models import User
 
     monkeypatch.setattr(User, "preferred_language", lambda self: "en")
     settings.LANGUAGE_CODE = "en"  # API callers that send no Accept-Language

@@ -40,6 +40,7 @@ def make_fund_request(
     criteria=("high_vulnerability",),
     reason="Cannot pay the fee",
     confirm_repeat=True,
+    quantity=1,
 ) -> FundRequest:
     """A request for `person` at their site, made by `by` (site staff)."""
     return services.request_create(
@@ -56,5 +57,6 @@ def make_fund_request(
             referral=referral,
             case_action=case_action,
             confirm_repeat=confirm_repeat,
+            quantity=quantity,
         ),
     )

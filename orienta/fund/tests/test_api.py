@@ -2,6 +2,8 @@
 
 import pytest
 
+from orienta.api.v1 import api as ninja_api
+from orienta.cases.services import case_action_add
 from orienta.cases.tests.factories import make_case
 from orienta.core.services import api_token_issue
 from orienta.directory.tests.factories import make_service
@@ -13,9 +15,11 @@ API = "/api/v1/fund"
 
 @pytest.fixture
 def api(client, users):
-    def call(role, method, path, data=None):
+    def call(role, method, path, data=None, language=None):
         token, _row = api_token_issue(user=users[role])
         kwargs = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+        if language:
+            kwargs["HTTP_ACCEPT_LANGUAGE"] = language
         if data is not None:
             kwargs |= {"data": data, "content_type": "application/json"}
         return getattr(client, method)(f"{API}{path}", **kwargs)
@@ -130,12 +134,42 @@ def test_a_request_for_a_referral_takes_its_service_and_price(api, world, users,
     assert over.status_code == 422
 
 
+def test_a_request_for_several_units_takes_a_quantity(api, world, users, persons, fund_td):
+    service = make_service(world["provider_org"], name="Certificat", amount=500, currency="XAF")
+    option = str(service.cost_options.get().pk)
+    body = _body(world, persons, cost_option=option, quantity=3)
+    del body["provider"]
+    created = api("agent_td", "post", "/requests", body)
+    assert created.status_code == 201, created.content
+    assert (created.json()["quantity"], created.json()["amount"]) == (3, "1500")
+    read = api("agent_td", "get", f"/requests/{created.json()['id']}")
+    assert read.json()["quantity"] == 3
+    over = api("agent_td", "post", "/requests", body | {"amount": "1600", "confirm_repeat": True})
+    assert over.status_code == 422
+    assert over.json()["detail"][0]["loc"] == ["body", "cost_option"]
+
+
+def test_the_quantity_is_one_unless_given(api, world, persons, fund_td):
+    created = api("agent_td", "post", "/requests", _body(world, persons))
+    assert created.status_code == 201 and created.json()["quantity"] == 1
+
+
+@pytest.mark.parametrize("quantity", [0, 51, "3", 2.5, True, None])
+def test_a_bad_quantity_is_a_422_with_a_translated_message(api, world, persons, fund_td, quantity):
+    body = _body(world, persons, quantity=quantity)
+    response = api("agent_td", "post", "/requests", body)
+    assert response.status_code == 422
+    (error,) = response.json()["detail"]
+    assert error["loc"] == ["body", "quantity"]
+    french = api("agent_td", "post", "/requests", body, language="fr").json()["detail"][0]
+    assert french["loc"] == ["body", "quantity"] and french["msg"] != error["msg"]
+    assert not FundRequest.objects.exists()
+
+
 def test_a_request_for_a_case_action(api, world, users, persons, fund_td):
     from datetime import timedelta
 
     from django.utils import timezone
-
-    from orienta.cases.services import case_action_add
 
     case = make_case(persons["person_td"], users["agent_td"])
     action = case_action_add(
@@ -162,8 +196,6 @@ def test_the_list_is_scoped_and_paginated(api, world, users, persons, fund_td):
 
 
 def test_the_api_has_no_route_to_edit_or_delete_the_ledger(client, users):
-    from orienta.api.v1 import api as ninja_api
-
     paths = ninja_api.get_openapi_schema()["paths"]
     fund_ops = {(m, p) for p, ops in paths.items() if "/fund/" in p for m in ops}
     assert all(m in ("get", "post") for m, _p in fund_ops)

@@ -39,7 +39,7 @@ def test_fifty_concurrent_approvals_never_overspend(world, users, persons):
             approved.append(req.pk)
         except Refused as exc:
             refused.append(exc.message)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+        except Exception as exc:  # reported by the assertion below
             errors.append(repr(exc))
         finally:
             connections.close_all()

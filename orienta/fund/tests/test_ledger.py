@@ -292,9 +292,9 @@ def test_the_migration_empties_the_reasons_already_copied_into_the_ledger(
     assert LedgerEntry.objects.get(pk=reversal.pk).note == PERSONAL
     with pytest.raises(AppendOnly):
         LedgerEntry.objects.filter(pk=reversal.pk).update(note="")
-    migration = importlib.import_module("orienta.fund.migrations.0004_ledger_notes_without_reasons")
+    migration = importlib.import_module("orienta.fund.migrations.0005_ledger_notes_without_reasons")
     state = MigrationExecutor(connection).loader.project_state(
-        ("fund", "0004_ledger_notes_without_reasons")
+        ("fund", "0005_ledger_notes_without_reasons")
     )
     migration.empty_copied_reasons(state.apps, None)
     assert LedgerEntry.objects.get(pk=reversal.pk).note == ""

@@ -11,6 +11,7 @@ from orienta.fund import services
 from orienta.fund.models import EFFECTS, Account, FundRequest, Kind, LedgerEntry, Payment, Status
 from orienta.fund.services import PaymentInput, Refused
 from orienta.fund.tests.factories import make_fund_request
+from orienta.people.services import person_register
 
 SITES = ("td", "td2")
 ACTIONS = ("approve", "reject", "cancel", "pay", "reverse")
@@ -90,8 +91,6 @@ def _check_invariants():
 )
 @given(ops=st.lists(operation, max_size=25))
 def test_the_ledger_adds_up_whatever_happens(world, users, persons, fund_td, ops):
-    from orienta.people.services import person_register
-
     with transaction.atomic():
         other = person_register(
             site=world["sites"]["td2"],

@@ -9,9 +9,14 @@ from django.conf import settings
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from orienta.accounts.reauth import REAUTH_SESSION_KEY
+from orienta.audit.models import AccessLogEntry, Export
+from orienta.cases.tests.factories import make_action, make_case
+from orienta.directory.tests.factories import make_service
 from orienta.fund import services
 from orienta.fund.models import Account, FundRequest, LedgerEntry, Payment, Status
 from orienta.fund.tests.factories import make_fund_request
+from orienta.referrals.tests.factories import make_referral
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -20,7 +25,8 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def _form(world, **extra):
     return {
         "provider": str(world["provider_org"].pk),
-        "amount": "1500",
+        "unit_price": "1500",
+        "quantity": "1",
         "criteria": ["no_income"],
         "reason": "Veuve sans revenu, trois enfants",
         "evidence": "Visite à domicile",
@@ -33,9 +39,9 @@ def test_an_agent_requests_a_payment_for_a_person(login, world, users, persons, 
     url = f"/fund/requests/new/?person={person.pk}"
     page = client.get(url)
     assert page.status_code == 200 and "Achta Mahamat" in page.content.decode()
-    bad = client.post(url, _form(world, amount="1500.5", person=str(person.pk)))
+    bad = client.post(url, _form(world, unit_price="1500.5", person=str(person.pk)))
     assert bad.status_code == 422 and "no cents" in bad.content.decode()
-    too_much = client.post(url, _form(world, amount="1.5e3", person=str(person.pk)))
+    too_much = client.post(url, _form(world, unit_price="1.5e3", person=str(person.pk)))
     assert too_much.status_code == 422
     assert not FundRequest.objects.exists()
     done = client.post(url, _form(world, person=str(person.pk)))
@@ -195,6 +201,45 @@ def test_the_provider_statement_in_three_formats(login, world, users, persons, f
     assert req.code in manager_page and "TD-MOU1" not in manager_page
 
 
+def test_statements_and_the_beneficiaries_list_show_the_quantity(
+    login, world, users, persons, fund_td
+):
+    from orienta.directory.tests.factories import make_service
+    from orienta.fund import reports
+
+    service = make_service(world["provider_org"], name="Certificat", amount=500, currency="XAF")
+    req = make_fund_request(
+        persons["person_td"],
+        users["agent_td"],
+        amount=1500,
+        cost_option=service.cost_options.get(),
+        quantity=3,
+    )
+    services.request_approve(fund_request=req, by=users["manager_td"])
+    url = f"/fund/statements/{world['provider_org'].pk}/{fund_td['period'].pk}/"
+    client = login(users["provider_user"])
+    assert "1,500 XAF (3 × 500 XAF)" in client.get(url).content.decode()
+    pdf = client.get(url + "?format=pdf")
+    reader = PdfReader(io.BytesIO(pdf.content))
+    assert "3 × Certificat" in reader.pages[0].extract_text()
+    starts = []  # where each piece of text starts: the last column (a date) fits on the page
+    reader.pages[0].extract_text(visitor_text=lambda text, cm, tm, *_: starts.append(tm[4]))
+    assert max(starts) < float(reader.pages[0].mediabox.width) - 40  # points
+    rows = list(
+        load_workbook(io.BytesIO(client.get(url + "?format=xlsx").content)).active.iter_rows(
+            values_only=True
+        )
+    )
+    header = next(r for r in rows if r and "Quantity" in r)
+    line = next(r for r in rows if r and r[0] == req.code)
+    assert line[header.index("Quantity")] == 3 and line[header.index("Amount")] == 1500
+    book = load_workbook(
+        io.BytesIO(reports.beneficiaries_xlsx(FundRequest.objects.all(), fund_td["period"]))
+    )
+    header, line = list(book.active.iter_rows(values_only=True))[:2]
+    assert line[header.index("Quantity")] == 3 and line[header.index("Amount")] == 1500
+
+
 def test_a_provider_sees_only_its_own_statements(login, world, users, fund_td, fund_mz):
     org_mz = world["sites"]["mz"].organisation
     client = login(users["provider_user"])
@@ -250,9 +295,6 @@ def test_the_ledger_cannot_be_edited_in_the_admin(login, users, fund_td):
 def test_the_beneficiary_export_needs_a_reason_and_is_logged(
     login, world, users, persons, fund_td, media
 ):
-    from orienta.audit.models import AccessLogEntry, Export
-    from orienta.core.reauth import REAUTH_SESSION_KEY
-
     _paid_by_mobile(world, users, persons)
     client = login(users["manager_td"])
     session = client.session
@@ -275,10 +317,7 @@ def test_the_beneficiary_export_needs_a_reason_and_is_logged(
 
 
 def test_a_request_from_a_referral_or_a_case_action(login, world, users, persons, fund_td):
-    from orienta.cases.tests.factories import make_action, make_case
-    from orienta.directory.tests.factories import make_service
     from orienta.fund.queries import referral_fund_status
-    from orienta.referrals.tests.factories import make_referral
 
     service = make_service(world["provider_org"], name="Vaccination", amount=700, currency="XAF")
     referral = make_referral(persons["person_td"], service, users["agent_td"])
@@ -290,7 +329,8 @@ def test_a_request_from_a_referral_or_a_case_action(login, world, users, persons
     data = {
         "referral": str(referral.pk),
         "cost_option": str(option.pk),
-        "amount": "700",
+        "unit_price": "700",
+        "quantity": "1",
         "criteria": ["child"],
         "reason": "Pas de revenu",
     }
@@ -300,7 +340,8 @@ def test_a_request_from_a_referral_or_a_case_action(login, world, users, persons
     data = {
         "case_action": str(action.pk),
         "provider": str(world["provider_org"].pk),
-        "amount": "300",
+        "unit_price": "300",
+        "quantity": "1",
         "criteria": ["child"],
         "reason": "Frais de dossier",
     }

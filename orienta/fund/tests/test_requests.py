@@ -12,6 +12,7 @@ from orienta.fund import money, services
 from orienta.fund.models import FundRequest
 from orienta.fund.services import RepeatFound
 from orienta.fund.tests.factories import make_fund_request
+from orienta.people.services import household_add_member, household_create, person_register
 
 
 @pytest.mark.parametrize(
@@ -122,6 +123,43 @@ def test_an_amount_above_the_cost_option_is_refused(world, users, persons, fund_
     assert req.service_name == "Birth certificate"
 
 
+def test_three_copies_may_cost_three_times_the_price(world, users, persons, fund_td):
+    service = make_service(world["provider_org"], name="Certificat", amount=500, currency="XAF")
+    option = service.cost_options.get()
+    req = make_fund_request(
+        persons["person_td"], users["agent_td"], amount=1500, cost_option=option, quantity=3
+    )
+    req.refresh_from_db()
+    assert (req.quantity, req.amount) == (3, Decimal("1500"))
+    with pytest.raises(ValidationError) as err:
+        make_fund_request(
+            persons["person_td"], users["agent_td"], amount=1501, cost_option=option, quantity=3
+        )
+    assert "cost_option" in _errors(err)
+    assert "3 × 500" in str(err.value)
+
+
+def test_a_single_unit_is_capped_at_the_price(world, users, persons, fund_td):
+    service = make_service(world["provider_org"], name="Certificat", amount=500, currency="XAF")
+    option = service.cost_options.get()
+    with pytest.raises(ValidationError) as err:
+        make_fund_request(persons["person_td"], users["agent_td"], amount=1500, cost_option=option)
+    assert "cost_option" in _errors(err) and not FundRequest.objects.exists()
+
+
+@pytest.mark.parametrize("quantity", [0, -1, 51, 2.0, True, "three", None])
+def test_a_quantity_outside_one_to_fifty_is_refused(world, users, persons, fund_td, quantity):
+    with pytest.raises(ValidationError) as err:
+        make_fund_request(
+            persons["person_td"],
+            users["agent_td"],
+            amount=500,
+            provider=world["provider_org"],
+            quantity=quantity,
+        )
+    assert "quantity" in _errors(err) and not FundRequest.objects.exists()
+
+
 def test_a_cost_option_in_another_currency_is_refused(world, users, persons, fund_td):
     service = make_service(world["provider_org"], amount="10.00", currency="MZN")
     with pytest.raises(ValidationError) as err:
@@ -168,12 +206,9 @@ def test_limit_per_person_and_period(world, users, persons, fund_td):
 
 
 def test_limit_per_household_and_period(world, users, persons, fund_td):
-    from orienta.people.services import household_add_member, household_create
-
     household = household_create(head=persons["person_td"], by=users["agent_td"])
     other = persons["person_td2"]
     other.site = world["sites"]["td"]  # a second member registered at the same site
-    from orienta.people.services import person_register
 
     member = person_register(
         site=world["sites"]["td"],

@@ -2,6 +2,7 @@
 
 import datetime
 
+from orienta.core.services import api_token_issue
 from orienta.people.models import Person, PersonMatchKey
 from orienta.people.queries import person_candidates
 from orienta.people.services import person_merge, person_register
@@ -72,8 +73,6 @@ def test_rebuilding_the_keys_restores_them_and_leaves_merged_records_none(person
 def test_an_api_list_counts_its_results_once(persons, users, client):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-
-    from orienta.core.services import api_token_issue
 
     token = api_token_issue(user=users["agent_td"])[0]
     with CaptureQueriesContext(connection) as captured:

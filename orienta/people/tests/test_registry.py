@@ -244,6 +244,7 @@ def test_estimated_age_gives_an_estimated_birth_date(login, users, world):
             "sex": "female",
             "estimated_age": "40",
             "migration_status": "refugee",
+            "consent_processing": "not_asked",
             "confirm_new": "1",
         },
     )

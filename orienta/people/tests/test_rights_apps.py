@@ -39,7 +39,9 @@ def test_the_export_holds_cases_referrals_and_fund_requests(achta, users, world)
     assert data["cases"][0]["actions"][0]["what"].startswith("Accompagner Achta")
     assert [r["code"] for r in data["referrals"]] == [referral.code]
     assert data["referrals"][0]["sent_without_consent_because"] == "Urgence"
-    assert [(r["code"], r["amount"]) for r in data["fund_requests"]] == [(request.code, "1000.00")]
+    assert [(r["code"], r["quantity"], r["amount"]) for r in data["fund_requests"]] == [
+        (request.code, 1, "1000.00")
+    ]
 
 
 def test_erasure_leaves_nothing_naming_the_person_in_them(achta, users, world):  # noqa: F811

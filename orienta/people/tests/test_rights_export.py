@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from orienta.accounts.reauth import REAUTH_SESSION_KEY
 from orienta.audit import exports
 from orienta.audit.models import AccessLogEntry, Export
 from orienta.conftest import _user
 from orienta.core.models import Event, Role, User
-from orienta.core.reauth import REAUTH_SESSION_KEY
 from orienta.people import services
 
 REASON = "Written request of 2 March, by letter"

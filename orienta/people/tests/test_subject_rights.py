@@ -13,10 +13,11 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from orienta.accounts.reauth import REAUTH_SESSION_KEY
 from orienta.audit.models import AccessLogEntry
-from orienta.core.models import Event
-from orienta.core.reauth import REAUTH_SESSION_KEY
-from orienta.frontdesk.models import Theme, Visit, age_band
+from orienta.audit.queries import access_log_verify
+from orienta.core.models import Event, Theme
+from orienta.frontdesk.models import Visit, age_band
 from orienta.frontdesk.services import visit_record
 from orienta.people import rights, services
 from orienta.people.models import (
@@ -144,7 +145,7 @@ def _every_text_in_the_database() -> str:
     chunks = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
             for row in cursor.fetchall():
                 for value in row:
                     if isinstance(value, str):
@@ -355,8 +356,6 @@ def test_coordinator_erases_through_the_page_with_the_code_typed(coordinator, ac
 def test_erasure_clears_the_searches_that_named_the_person_and_the_log_still_verifies(
     achta, users, login
 ):
-    from orienta.audit.queries import access_log_verify
-
     agent = login(users["agent_td"])
     agent.get(reverse("people:search"), {"q": "Achta Mahamat"})
     agent.get(reverse("people:search"), {"q": "Ngarta"})

@@ -1,13 +1,12 @@
 import pytest
 
+from orienta.core.models import Organisation
 from orienta.directory.tests.factories import make_service
 
 
 @pytest.fixture
 def svcs(world, users):
     """A service of the Chad provider organisation, and one in Mozambique."""
-    from orienta.core.models import Organisation
-
     org_mz = Organisation.objects.create(
         name="Conservatória do Registo Civil", kind="public", country=world["mz"]
     )

@@ -1,5 +1,7 @@
 """Referrals for the tests of this and other apps, made through the services."""
 
+from orienta.people.queries import person_may_be_shared
+from orienta.people.rights import consent_give
 from orienta.referrals.models import Referral, SharedField
 from orienta.referrals.services import referral_send
 
@@ -23,9 +25,6 @@ def make_referral(person, service, by, **kw) -> Referral:
 
 
 def _ensure_sharing_consent(person, by) -> None:
-    from orienta.people.queries import person_may_be_shared
-    from orienta.people.rights import consent_give
-
     if person_may_be_shared(person):
         return
     consent_give(person=person, purpose="processing", by=by)

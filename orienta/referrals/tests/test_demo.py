@@ -1,13 +1,19 @@
 """The demo's referrals load with the rest of the demo, in every state, with true stamps."""
 
+import io
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.utils import translation
+from pypdf import PdfReader
 
-from orienta.referrals.models import Referral, ReferralEvent, Status
+from orienta.core.models import Role, User
+from orienta.referrals.models import Referral, ReferralEvent, ReferralLink, Status
+from orienta.referrals.slip import _items, fund_status, slip_pdf
+from orienta.referrals.tests.test_slip_layout import INSTRUCTIONS, LANGUAGES, _printed, _qr, _text
 
 HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -42,9 +48,50 @@ def test_demo_referrals_in_every_state(loaded, db):
 
 
 def test_demo_metrics_read_as_months_of_work(loaded, db):
-    from orienta.core.models import User
     from orienta.referrals.queries import referral_metrics
 
     metrics = referral_metrics(User.objects.get(username="coordinator-td"))
     assert metrics["total"].sent > 0 and metrics["total"].served > 0
     assert metrics["total"].median_days and metrics["total"].median_days > 0
+
+
+# Slips
+# =============================================================================================
+
+
+def _slip_text_length(referral) -> int:
+    with translation.override("pt"):
+        return sum(len(i.label) + len(i.text) for i in _items(referral, fund_status(referral)))
+
+
+@pytest.fixture(scope="module")
+def longest(loaded, django_db_blocker):
+    """The demo referral whose slip has the most to print."""
+    with django_db_blocker.unblock():
+        referrals = Referral.objects.select_related("site", "service__organisation", "person")
+        return max(referrals, key=_slip_text_length)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_longest_demo_slip_is_one_page_with_its_qr_code(loaded, db, login, longest, lang):
+    staff = User.objects.filter(sites=longest.site, role=Role.AGENT, is_active=True).first()
+    reader = _printed(login(staff), longest, lang)
+    link = ReferralLink.objects.get(referral=longest, revoked_at__isnull=True)
+    assert _qr(reader) == [f"http://testserver/r/{link.token}/"]
+    text = _text(reader)
+    assert longest.code in text and INSTRUCTIONS[lang] in text
+
+
+def test_every_demo_slip_of_td_ndj1_is_one_page_in_every_language(loaded, db):
+    url = "https://orienta.example.org/r/" + "x" * 43 + "/"
+    spilled = []
+    referrals = Referral.objects.filter(site__code="TD-NDJ1").select_related(
+        "site", "service__organisation", "person"
+    )
+    for referral in referrals:
+        status = fund_status(referral)
+        for lang in LANGUAGES:
+            pdf = slip_pdf(referral, language=lang, url=url, fund_status=status)
+            if len(PdfReader(io.BytesIO(pdf)).pages) != 1:
+                spilled.append(f"{referral.code} {lang}")
+    assert referrals.count() >= 8 and not spilled

@@ -2,7 +2,8 @@ import pytest
 from django.utils import timezone
 
 from orienta.audit.models import AccessLogEntry
-from orienta.core.models import Event
+from orienta.core.models import Event, Theme
+from orienta.frontdesk.services import visit_record
 from orienta.people.rights import consent_give
 from orienta.referrals.models import Referral, ReferralEvent, Status
 
@@ -27,8 +28,6 @@ def _post(client, person, svc, **extra):
 
 
 def test_the_form_lists_the_services_of_a_theme(login, consenting, svcs, users):
-    from orienta.frontdesk.models import Theme
-
     health = Theme.objects.create(
         code="health-test", name_fr="Santé", name_pt="Saúde", name_en="Health"
     )
@@ -168,9 +167,6 @@ def test_metrics_by_service_for_one_month(login, consenting, svcs, users):
 
 
 def test_a_referral_made_after_a_visit_comes_from_it(login, consenting, svcs, users):
-    from orienta.frontdesk.models import Theme
-    from orienta.frontdesk.services import visit_record
-
     visit = visit_record(
         site=consenting.site,
         by=users["agent_td"],

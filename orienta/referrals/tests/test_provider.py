@@ -29,15 +29,47 @@ def link(referral, users):
     return services.link_for(referral=referral, by=users["agent_td"])
 
 
-def test_the_link_shows_only_the_reference_the_given_name_and_the_service(client, referral, link):
+def test_the_link_shows_only_the_reference_the_service_and_the_data_shared(client, referral, link):
     page = client.get(f"/r/{link.token}/")
     body = page.content.decode()
     assert page.status_code == 200
-    assert referral.code in body and "Achta" in body and referral.service.name in body
-    for secret in ("Mahamat", "GBV signs", referral.person.code, "+23566123456"):
+    assert referral.code in body and referral.service.name in body
+    assert "Achta" in body and "Mahamat" in body  # the given and family names were shared
+    for secret in ("GBV signs", referral.person.code, "+23566123456"):
         assert secret not in body
     entry = AccessLogEntry.objects.get(action="read", object_id=referral.pk)
     assert entry.actor is None and entry.person == referral.person_id
+
+
+def _shared_only(persons, svcs, users, fields):
+    """A referral of Achta Mahamat sharing only `fields`, and its link's page."""
+    referral = make_referral(
+        persons["person_td"], svcs["td"], users["agent_td"], shared_fields=fields
+    )
+    return referral, services.link_for(referral=referral, by=users["agent_td"])
+
+
+def test_a_referral_sharing_no_name_shows_no_name_through_the_link(client, persons, svcs, users):
+    referral, link = _shared_only(persons, svcs, users, ("sex", "age"))
+    body = client.get(f"/r/{link.token}/").content.decode()
+    assert referral.code in body and referral.service.name in body
+    assert "Achta" not in body and "Mahamat" not in body
+    assert "Female" in body or "Femme" in body  # what was shared is shown
+
+
+def test_the_link_shows_the_given_name_alone_when_only_it_was_shared(client, persons, svcs, users):
+    _referral, link = _shared_only(persons, svcs, users, ("given_name",))
+    body = client.get(f"/r/{link.token}/").content.decode()
+    assert "Achta" in body and "Mahamat" not in body
+
+
+def test_the_provider_pages_show_no_name_that_was_not_shared(login, persons, svcs, users):
+    referral, _link = _shared_only(persons, svcs, users, ("age",))
+    client = login(users["provider_user"])
+    for url in ("/provider/referrals/", f"/provider/referrals/{referral.pk}/"):
+        body = client.get(url).content.decode()
+        assert referral.code in body
+        assert "Achta" not in body and "Mahamat" not in body
 
 
 def test_the_provider_marks_received_then_served_through_the_link(client, referral, link):
@@ -47,6 +79,34 @@ def test_the_provider_marks_received_then_served_through_the_link(client, referr
     assert referral.status == Status.SERVED
     actors = list(referral.events.values_list("actor", flat=True))
     assert actors == ["user", "provider_link", "provider_link"]
+
+
+def test_the_provider_marks_not_served_through_the_link(client, referral, link):
+    assert 'value="not_served"' in client.get(f"/r/{link.token}/").content.decode()
+    answer = {"status": "not_served", "note": "Did not come"}
+    assert client.post(f"/r/{link.token}/", answer).status_code == 302
+    referral.refresh_from_db()
+    assert (referral.status, referral.outcome_note) == (Status.NOT_SERVED, "Did not come")
+    event = referral.events.get(to_status=Status.NOT_SERVED)
+    assert event.actor == "provider_link"
+
+
+def test_the_link_offers_the_answers_the_provider_account_has(client, login, referral, link, users):
+    """Through the link or signed in, the provider is offered the same answers, where the
+    referral's status allows them (after "received": served or not served)."""
+
+    def offered(body):
+        return {s for s in Status.values if f'value="{s}"' in body}
+
+    signed_in = login(users["provider_user"])
+    for status in (Status.SENT, Status.ACCEPTED):
+        type(referral).objects.filter(pk=referral.pk).update(status=status)
+        through_link = offered(client.get(f"/r/{link.token}/").content.decode())
+        with_account = offered(
+            signed_in.get(f"/provider/referrals/{referral.pk}/").content.decode()
+        )
+        assert through_link == with_account
+    assert through_link == {Status.SERVED, Status.NOT_SERVED}
 
 
 def test_declining_through_the_link_needs_a_note(client, referral, link):

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from orienta.cases.models import CaseAction
 from orienta.cases.tests.factories import make_case
+from orienta.core.page_panels import render
 from orienta.referrals import tasks
 from orienta.referrals.models import Referral, Status
 from orienta.referrals.services import referral_serve
@@ -50,12 +51,25 @@ def test_the_worklist_shows_referrals_waiting_and_served(login, case, svcs, user
     assert waiting.code in waiting_part and served.code in served_part
 
 
+def test_the_worklist_shows_ten_referrals_a_section_and_links_to_the_whole_list(
+    login, case, svcs, users
+):
+    made = [make_referral(case.person, svcs["td"], users["agent_td"]) for _ in range(12)]
+    referral_serve(referral=made[-1])
+    client = login(users["agent_td"])
+    waiting_part = client.get("/worklist/").text.split("ref-panel")[1].split("ref-recent")[0]
+    assert waiting_part.count("<li>") == 10
+    assert '<span class="count">11</span>' in waiting_part
+    assert 'href="/referrals/?status=awaiting"' in waiting_part
+    whole = client.get("/referrals/", {"status": "awaiting"})
+    assert whole.context["page"].paginator.count == 11
+    assert made[-1].code not in whole.text and made[0].code in whole.text
+
+
 def test_the_worklist_query_count_does_not_grow_with_referrals(case, svcs, users):
     from django.db import connection
     from django.test import RequestFactory
     from django.test.utils import CaptureQueriesContext
-
-    from orienta.core.page_panels import render
 
     def count():
         request = RequestFactory().get("/worklist/")

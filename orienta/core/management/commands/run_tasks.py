@@ -48,7 +48,7 @@ class Command(BaseCommand):
                 continue
             try:
                 result = self._run(module, now)
-            except Exception as exc:  # noqa: BLE001 — reported; the other tasks still run
+            except Exception as exc:  # reported; the other tasks still run
                 failed.append(app)
                 self.stderr.write(f"{app}: FAILED {type(exc).__name__}: {exc}")
                 self.stderr.write(traceback.format_exc(limit=5))

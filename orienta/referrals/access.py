@@ -1,0 +1,85 @@
+"""What the referral pages and the API share: reading a referral in scope (a refusal logged),
+the access-log entries of reading, sending and printing one, and the slip as an answer."""
+
+from django.http import Http404, HttpResponse
+
+from orienta.audit.models import Action
+from orienta.audit.services import access_log_read, access_log_record
+from orienta.audit.services import channel_of as log_channel
+from orienta.referrals import queries, services
+from orienta.referrals.forms import SlipForm
+from orienta.referrals.models import Referral
+from orienta.referrals.slip import confirmation_url, fund_status, slip_pdf
+
+OBJECT = "referral"
+
+
+def refused(request, pk, *, object_type=OBJECT) -> Http404:
+    """Log a 404 on a record out of scope (the audit middleware logs only its own paths)."""
+    access_log_record(
+        request=request,
+        action=Action.REFUSED,
+        channel=log_channel(request),
+        object_type=object_type,
+        object_id=pk,
+        person_id=pk if object_type == "person" else None,
+        query=request.META.get("QUERY_STRING", ""),
+        status=404,
+    )
+    return Http404()
+
+
+def referral_or_refuse(request, pk) -> Referral:
+    try:
+        return queries.referral_for(request.user, pk)
+    except Http404:
+        raise refused(request, pk) from None
+
+
+def log_read(request, referral) -> None:
+    access_log_read(request, referral.person, object_type=OBJECT, object_id=referral.pk)
+
+
+def log_send(request, referral) -> None:
+    """The person's data (the fields chosen) leaves for a partner: an export in the log."""
+    basis = (
+        f"override: {referral.consent_override_reason}"
+        if referral.consent_override_reason
+        else "consent"
+    )
+    access_log_record(
+        request=request,
+        action=Action.EXPORT,
+        channel=log_channel(request),
+        object_type=OBJECT,
+        object_id=referral.pk,
+        person_id=referral.person_id,
+        site_id=referral.site_id,
+        query=f"to {referral.service.name}; shared: {','.join(referral.shared_fields)}; {basis}",
+    )
+
+
+def slip_response(request, referral) -> HttpResponse:
+    form = SlipForm(request.GET)
+    language = form.cleaned_data["lang"] if form.is_valid() else ""
+    language = language or referral.site.country.language
+    link = services.link_for(referral=referral, by=request.user)
+    data = slip_pdf(
+        referral,
+        language=language,
+        url=confirmation_url(link.token, request),
+        fund_status=fund_status(referral),
+    )
+    access_log_record(
+        request=request,
+        action=Action.PRINT,
+        channel=log_channel(request),
+        object_type=OBJECT,
+        object_id=referral.pk,
+        person_id=referral.person_id,
+        site_id=referral.site_id,
+        query=f"slip lang={language}",
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="referral-{referral.code}.pdf"'
+    return response
