@@ -1,30 +1,9 @@
 """The demo's referrals load with the rest of the demo, in every state, with true stamps."""
 
-from io import StringIO
-
-import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
-
 from orienta.referrals.models import Referral, ReferralEvent, Status
 
-HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(DEMO=True, PASSWORD_HASHERS=HASHERS),
-        transaction.atomic(),
-    ):
-        call_command("load_demo", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
-
-
-def test_demo_referrals_in_every_state(loaded, db):
+def test_demo_referrals_in_every_state(demo_data):
     referrals = Referral.objects.all()
     assert referrals.count() >= 6 * 16
     assert set(referrals.values_list("status", flat=True)) == set(Status.values)
@@ -41,7 +20,7 @@ def test_demo_referrals_in_every_state(loaded, db):
     assert ReferralEvent.objects.filter(actor="provider_link").exists()
 
 
-def test_demo_metrics_read_as_months_of_work(loaded, db):
+def test_demo_metrics_read_as_months_of_work(demo_data):
     from orienta.core.models import User
     from orienta.referrals.queries import referral_metrics
 
