@@ -4,10 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export UV_PYTHON_DOWNLOADS := never
 TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production ORIENTA_DEMO=0
-# The suite runs on every core (pytest-xdist; the tests reading the demo share one worker, which
-# loads it once). TEST_WORKERS=0 runs it in this process.
+# The suite runs on every core (pytest-xdist); TEST_WORKERS=0 runs it in this process.
 TEST_WORKERS ?= auto
-PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
+PARALLEL := -n $(TEST_WORKERS)
 
 .PHONY: run test test-pg test-browser install messages compilemessages lint demo clean
 

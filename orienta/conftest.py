@@ -119,17 +119,15 @@ def demo_data(_demo, db):
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """The tests reading a shared data set first, together, and on one xdist worker
-    (--dist loadgroup): each data set is loaded once."""
+    """The tests reading a shared data set first, each data set's together: each is loaded once.
+    With pytest-xdist (`-n`), the first batch a worker is sent is consecutive tests, so one
+    worker reads them all (`--dist loadgroup` would say so, but does not group with pytest 9.2:
+    pytest-xdist#1386)."""
     groups: dict[str, list] = {data.name: [] for data in shared.ALL}
     others = []
     for item in items:
         data = shared.reading(item)
-        if data is None:
-            others.append(item)
-        else:
-            item.add_marker(pytest.mark.xdist_group(data.name))
-            groups[data.name].append(item)
+        (others if data is None else groups[data.name]).append(item)
     items[:] = [item for group in groups.values() for item in group] + others
 
 

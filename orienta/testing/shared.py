@@ -7,8 +7,9 @@ test writes is gone before the next. The transaction is rolled back as soon as t
 does not read the data set, so no other test ever sees it; if a test reading it comes again
 later (a subset of the suite, in another order), the data set is loaded again.
 
-orienta/conftest.py puts the tests reading a data set together, first, in one xdist group (one
-worker loads it), and rolls the data set back after the last of them (`pytest_runtest_teardown`).
+orienta/conftest.py puts the tests reading a data set together, first (with pytest-xdist, one
+worker is sent them all), and rolls the data set back after the last of them
+(`pytest_runtest_teardown`).
 
 A data set is declared with a loader and two fixtures, e.g.::
 
@@ -46,7 +47,7 @@ class SharedData:
     """A data set loaded in a transaction held open while consecutive tests read it."""
 
     def __init__(self, name: str, load: Callable[[], Any], *, settings_: dict | None = None):
-        self.name = name  # also the xdist group of the tests that read it
+        self.name = name
         self.session_fixture = f"_{name}"
         self.load = load
         self.settings = settings_ or {}
