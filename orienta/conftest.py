@@ -143,11 +143,12 @@ def pytest_runtest_setup(item):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """After the last of consecutive tests reading a data set, the data set is rolled back."""
-    result = yield
-    for data in shared.ALL:
-        if data.is_open and (nextitem is None or not data.read_by(nextitem)):
-            data.close()
-    return result
+    try:
+        return (yield)
+    finally:
+        for data in shared.ALL:
+            if data.is_open and (nextitem is None or not data.read_by(nextitem)):
+                data.close()
 
 
 @pytest.fixture
