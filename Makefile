@@ -5,6 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export UV_PYTHON_DOWNLOADS := never
 TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production ORIENTA_DEMO=0
+# The suite runs on every core (pytest-xdist); TEST_WORKERS=0 runs it in this process.
+TEST_WORKERS ?= auto
+PARALLEL := -n $(TEST_WORKERS)
 
 .PHONY: run serve test test-pg test-browser install messages compilemessages lint demo clean
 
@@ -40,10 +43,10 @@ serve: install compilemessages var
 
 test: install compilemessages var
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run -v 0
-	$(TEST_ENV) $(PY) -m pytest -m "not browser" $(ARGS)
+	$(TEST_ENV) $(PY) -m pytest -m "not browser" $(PARALLEL) $(ARGS)
 
 test-pg: install compilemessages var
-	$(TEST_ENV) scripts/test-pg -m "not browser" $(ARGS)
+	$(TEST_ENV) scripts/test-pg -m "not browser" $(PARALLEL) $(ARGS)
 
 test-browser: install compilemessages var
 	@test -x /usr/bin/chromium || (apt-get update -q && apt-get install -y -q chromium)

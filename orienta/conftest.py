@@ -8,14 +8,20 @@ Persons: person_td (TD-NDJ1), person_td2 (TD-MOU1), person_mz (MZ-MPM1).
 The users whose role requires two-factor authentication (manager, coordinators, M&E, admin)
 have a confirmed TOTP device; `login(user)` and `force_login_verified(client, user)` give a
 session already verified by it, as after entering the code.
+
+Every test runs on the test clock (`clock`, starting at a working morning, see
+orienta/testing/clock.py) with its own MEDIA_ROOT and cache; `demo_data` is the demo data set,
+loaded once for the tests that read it (orienta/testing/shared.py).
 """
 
 import datetime
 from importlib import import_module
+from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -23,6 +29,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from orienta.accounts.twofactor import otp_required
 from orienta.core.models import Area, Country, Organisation, Role, Site, Theme, User
 from orienta.people.services import person_register
+from orienta.testing import clock as test_clock
+from orienta.testing import shared
 
 PASSWORD = "a-long-test-password"
 
@@ -43,6 +51,29 @@ def _own_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def clock():
+    """The test clock, at `MORNING` when the test starts and running on from there: "today" is
+    the same date in UTC and at every site whenever the suite runs. `clock.move_to(when)` and
+    `clock.shift(timedelta)` move it; `stopped_clock` stops it."""
+    with test_clock.travel(test_clock.MORNING) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def stopped_clock(clock):
+    """The test clock standing still at `MORNING` (listed first, before the data is made)."""
+    with test_clock.travel(test_clock.MORNING, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded, exported and generated files go to the test's own folder, never var/media
+    (tests run in parallel)."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Argon2 is sized for real logins; tests hash dozens of passwords each."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -54,6 +85,67 @@ def _seed_again() -> None:
         import_module("orienta.core.migrations.0002_seed_countries").seed(apps, None)
     if not Theme.objects.exists():
         import_module("orienta.frontdesk.migrations.0002_seed_themes").seed_into(Theme)
+
+
+# ---------------------------------------------------------------------------------------------
+# Data sets loaded once for the tests that read them (see orienta/testing/shared.py)
+# ---------------------------------------------------------------------------------------------
+
+
+def _load_demo() -> str:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+DEMO = shared.SharedData("demo", _load_demo, settings_={"DEMO": True})
+
+
+@pytest.fixture(scope="session")
+def _demo(django_db_setup, django_db_blocker):
+    yield from DEMO.session(django_db_blocker)
+
+
+@pytest.fixture
+def demo_data(_demo, db):
+    """The demo data set (`manage.py load_demo`: six sites, about 300 persons, six months of
+    work), loaded once for all the tests that read it; each test's writes are rolled back.
+    Its value is what the command printed."""
+    return DEMO.value
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """The tests reading a shared data set first, each data set's together: each is loaded once.
+    With pytest-xdist (`-n`), the first batch a worker is sent is consecutive tests, so one
+    worker reads them all (`--dist loadgroup` would say so, but does not group with pytest 9.2:
+    pytest-xdist#1386)."""
+    groups: dict[str, list] = {data.name: [] for data in shared.ALL}
+    others = []
+    for item in items:
+        data = shared.reading(item)
+        (others if data is None else groups[data.name]).append(item)
+    items[:] = [item for group in groups.values() for item in group] + others
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """A test reading a data set that was rolled back since (other tests ran in between): the
+    data set is loaded again, before the test's fixtures."""
+    data = shared.reading(item)
+    if data is not None and data.blocker is not None:
+        data.open()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After the last of consecutive tests reading a data set, the data set is rolled back."""
+    try:
+        return (yield)
+    finally:
+        for data in shared.ALL:
+            if data.is_open and (nextitem is None or not data.read_by(nextitem)):
+                data.close()
 
 
 @pytest.fixture

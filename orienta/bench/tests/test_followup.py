@@ -18,13 +18,25 @@ from orienta.fund.models import Status as FundStatus
 from orienta.fund.services import account_position
 from orienta.people.models import Person
 from orienta.referrals.models import TRANSITIONS, Referral, ReferralEvent
+from orienta.testing.shared import SharedData
 
 NOW = datetime(2026, 3, 2, 10, 30, tzinfo=UTC)
 
 
+# Generated once for all the tests that read it (see orienta/testing/shared.py).
+FOLLOW_UP = SharedData(
+    "follow_up", lambda: generate(persons=900, seed=3, sites=3, years=2, now=NOW)
+)
+
+
+@pytest.fixture(scope="session")
+def _follow_up(django_db_setup, django_db_blocker):
+    yield from FOLLOW_UP.session(django_db_blocker)
+
+
 @pytest.fixture
-def data(db):
-    return generate(persons=900, seed=3, sites=3, years=2, now=NOW)
+def data(_follow_up, db):
+    return FOLLOW_UP.value
 
 
 def test_every_country_has_a_directory_with_fees_in_its_currency(data):

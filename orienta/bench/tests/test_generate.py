@@ -24,6 +24,7 @@ from orienta.people.models import (
 )
 from orienta.people.queries import person_candidates
 from orienta.people.services import IDENTITY_FIELDS, identity_of, person_register
+from orienta.testing.shared import SharedData
 
 NOW = datetime(2026, 3, 2, 10, 30, tzinfo=UTC)
 PERSONS, SITES = 300, 3
@@ -43,9 +44,18 @@ def _snapshot() -> list[tuple]:
     return list(Person.objects.order_by("code").values_list(*fields))
 
 
+# Generated once for all the tests that read it (see orienta/testing/shared.py).
+NETWORK = SharedData("network", _generate)
+
+
+@pytest.fixture(scope="session")
+def _network(django_db_setup, django_db_blocker):
+    yield from NETWORK.session(django_db_blocker)
+
+
 @pytest.fixture
-def generated(db):
-    return _generate()
+def generated(_network, db):
+    return NETWORK.value
 
 
 def test_the_same_seed_gives_the_same_network(db):

@@ -8,20 +8,12 @@ target)` says what each role gets: "ok" (200, 201, 302 elsewhere than the login 
 Sensitive cases have their own table, `SENSITIVE`, checked by test_access.py.
 """
 
+from orienta.testing import access as matrix
+
 API = "/api/v1"
 
-ROLES = [
-    "anonymous",
-    "agent_td",
-    "manager_td",
-    "agent_td2",
-    "coordinator_td",
-    "agent_mz",
-    "coordinator_mz",
-    "me_hq",
-    "admin_user",
-    "provider_user",
-]
+# Every role of the shared fixtures, and anonymous callers.
+ROLES = matrix.ROLES
 
 # Who works where: the "in" objects are at TD-NDJ1, the "out" objects at MZ-MPM1.
 RECORDERS = {"in": {"agent_td", "manager_td"}, "out": {"agent_mz"}}

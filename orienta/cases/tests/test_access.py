@@ -12,8 +12,7 @@ from orienta.conftest import force_login_verified
 from orienta.core.services import api_token_issue
 from orienta.core.tests.html import pages_with_repeated_ids
 from orienta.core.tests.test_access_matrix import _walk
-
-OK = (200, 201, 302, 409, 422)
+from orienta.testing import access as matrix
 
 
 def test_every_cases_route_is_in_the_matrix():
@@ -59,29 +58,10 @@ def scope(world, users, persons):
     }
 
 
-def _last_seq() -> int:
-    return AccessLogEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-
-
-def _check(response, expected, api_call=False):
-    status = response.status_code
-    if expected == "ok":
-        assert status in OK, status
-        if status == 302:
-            assert "/login/?next=" not in response["Location"]
-    elif expected == "login":
-        if api_call:
-            assert status == 401, status
-        else:
-            assert status == 302 and "/login/?next=" in response["Location"], status
-    else:
-        assert status == expected, f"{status} instead of {expected}"
-
-
 def _check_logged(response, role, before, *, read_person=None, search=False):
     if role == "anonymous":
         return
-    entries = AccessLogEntry.objects.filter(seq__gt=before, username=role)
+    entries = matrix.logged(role, before)
     if response.status_code in (403, 404):
         refused = entries.filter(action="refused", status=response.status_code)
         assert refused.exists(), "the refusal is not in the access log"
@@ -91,100 +71,54 @@ def _check_logged(response, role, before, *, read_person=None, search=False):
         assert entries.filter(action="search").exists(), "search not logged"
 
 
-def _failures(checks):
-    failures = []
-    for label, check in checks:
-        try:
-            check()
-        except AssertionError as exc:
-            failures.append(f"{label}: {exc}")
-    return failures
-
-
-def _page_check(client, users, scope, role, name, target):
-    kind, method, build = access.ROUTES[name]
-    if role != "anonymous":
-        force_login_verified(client, users[role])
-    objs = scope[target]
-    before = _last_seq()
-    response = getattr(client, method)(build(objs))
-    _check(response, access.expected(kind, role, target))
-    logged_read = name in access.LOGGED_READS or name == "cases:new"
-    _check_logged(
-        response,
-        role,
-        before,
-        read_person=objs["person"] if logged_read and method == "get" else None,
-        search=name in access.LOGGED_SEARCHES,
-    )
-    if name == "cases:list" and response.status_code == 200:
-        for where in ("in", "out"):
-            listed = f"<strong>{scope[where]['case'].code}</strong>" in response.text
-            assert listed == (role in access.READERS[where]), f"{where} case listed: {listed}"
-
-
 @pytest.mark.parametrize("role", access.ROLES)
 def test_page_access(client, users, scope, role):
-    checks = [
-        (
-            f"{name} [{target}]",
-            lambda n=name, t=target: _page_check(client, users, scope, role, n, t),
+    def check(name, target, response, before):
+        kind, method, _build = access.ROUTES[name]
+        matrix.check_status(response, access.expected(kind, role, target))
+        logged_read = name in access.LOGGED_READS or name == "cases:new"
+        _check_logged(
+            response,
+            role,
+            before,
+            read_person=scope[target]["person"] if logged_read and method == "get" else None,
+            search=name in access.LOGGED_SEARCHES,
         )
-        for name in sorted(access.ROUTES)
-        for target in ("in", "out")
-        if not (target == "out" and name in access.NO_OBJECT)
-    ]
-    failures = _failures(checks)
-    assert not failures, "\n".join(failures)
-
-
-def _api_check(client, headers, scope, role, route, target):
-    kind, build, body = access.API_ROUTES[route]
-    method = route.split()[0].lower()
-    objs = scope[target]
-    data = body(objs) if callable(body) else body
-    kwargs = {"content_type": "application/json", "data": data} if data is not None else {}
-    before = _last_seq()
-    response = getattr(client, method)(build(objs), **kwargs, **headers)
-    logged = access.API_LOGGED.get(route)
-    if kind == "list":
-        _check(response, "login" if role == "anonymous" else "ok", api_call=True)
-        if response.status_code == 200:
-            ids = {item["id"] for item in response.json()["items"]}
+        if name == "cases:list" and response.status_code == 200:
             for where in ("in", "out"):
-                seen = str(scope[where]["case"].pk) in ids
-                assert seen == (role in access.READERS[where]), f"{where} case listed: {seen}"
-                hidden = str(scope[where]["sensitive"].pk) in ids
-                assert hidden == (role in access.RECORDERS[where]), f"{where} sensitive listed"
-    elif kind == "break_glass":
-        _check(response, access.expected_break_glass(role, target), api_call=True)
-    else:
-        _check(response, access.expected(kind, role, target, api=True), api_call=True)
-    _check_logged(
-        response,
-        role,
-        before,
-        read_person=objs["person"] if logged == "read" else None,
-        search=logged == "search",
-    )
+                listed = f"<strong>{scope[where]['case'].code}</strong>" in response.text
+                assert listed == (role in access.READERS[where]), f"{where} case listed: {listed}"
+
+    matrix.check_pages(client, users, role, scope, access.ROUTES, check, no_object=access.NO_OBJECT)
 
 
 @pytest.mark.parametrize("role", access.ROLES)
 def test_api_access(client, users, scope, role):
-    headers = {}
-    if role != "anonymous":
-        token, _row = api_token_issue(user=users[role])
-        headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-    checks = [
-        (
-            f"{route} [{target}]",
-            lambda r=route, t=target: _api_check(client, headers, scope, role, r, t),
+    def check(route, target, response, before):
+        kind = access.API_ROUTES[route][0]
+        logged = access.API_LOGGED.get(route)
+        if kind == "list":
+            matrix.check_status(response, "login" if role == "anonymous" else "ok", api=True)
+            if response.status_code == 200:
+                ids = {item["id"] for item in response.json()["items"]}
+                for where in ("in", "out"):
+                    seen = str(scope[where]["case"].pk) in ids
+                    assert seen == (role in access.READERS[where]), f"{where} case listed: {seen}"
+                    hidden = str(scope[where]["sensitive"].pk) in ids
+                    assert hidden == (role in access.RECORDERS[where]), f"{where} sensitive listed"
+        elif kind == "break_glass":
+            matrix.check_status(response, access.expected_break_glass(role, target), api=True)
+        else:
+            matrix.check_status(response, access.expected(kind, role, target, api=True), api=True)
+        _check_logged(
+            response,
+            role,
+            before,
+            read_person=scope[target]["person"] if logged == "read" else None,
+            search=logged == "search",
         )
-        for route in sorted(access.API_ROUTES)
-        for target in ("in", "out")
-    ]
-    failures = _failures(checks)
-    assert not failures, "\n".join(failures)
+
+    matrix.check_api(client, users, role, scope, access.API_ROUTES, check)
 
 
 def _reads(client, user, case):

@@ -1,14 +1,7 @@
-"""Fixtures of core's tests: uploaded and exported files go to a temporary MEDIA_ROOT; the
-probing test's counts are shown at the end of the run."""
-
-import pytest
+"""The probing test's counts are shown at the end of the run (every test's files go to its own
+MEDIA_ROOT: orienta/conftest.py)."""
 
 PROBES_KEY = "probes"
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 def pytest_runtest_logreport(report):

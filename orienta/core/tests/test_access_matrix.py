@@ -14,10 +14,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from orienta.api.v1 import api
 from orienta.audit.exports import export_create
-from orienta.audit.models import AccessLogEntry
 from orienta.conftest import force_login_verified
-from orienta.core.services import api_token_issue
 from orienta.core.tests.html import pages_with_repeated_ids
+from orienta.testing import access as matrix
 
 ROLES = [
     "anonymous",
@@ -292,98 +291,46 @@ def scope(world, users, persons):
     }
 
 
-def _check(response, expected, client_kind="page"):
-    status = response.status_code
-    if expected == "ok":
-        assert status in (200, 201, 302, 409, 422), status
-        if status == 302:
-            assert "/login/?next=" not in response["Location"]
-    elif expected == "login":
-        if client_kind == "api":
-            assert status == 401
-        else:
-            assert status == 302 and "/login/?next=" in response["Location"]
-    else:
-        assert status == expected
-
-
-def _failures(checks):
-    failures = []
-    for label, check in checks:
-        try:
-            check()
-        except AssertionError as exc:
-            failures.append(f"{label}: {exc}")
-    return failures
+# An allowed 302 must not be the sign-in page asking to sign in (?next=); logging out leads to
+# the sign-in page itself.
+SIGN_IN_ASKED = "/login/?next="
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_page_access(client, users, scope, role):
     """One role, every page route, in and out of scope (failures listed together)."""
-    checks = []
-    for name in sorted(ROUTES):
-        kind, method, build = ROUTES[name]
-        for target in ("in", "out"):
-            if target == "out" and name in NO_OBJECT:
-                continue
 
-            def check(name=name, target=target, kind=kind, method=method, build=build):
-                if role != "anonymous":  # again each time: the logout route ends the session
-                    force_login_verified(client, users[role])
-                before = _last_seq()
-                response = getattr(client, method)(build(scope[target]))
-                if kind == "read_list":
-                    _check_page_list(response, role, target, scope[target])
-                else:
-                    _check(response, expect(kind, role, target))
-                if method == "get" and kind in PERSONAL_KINDS:
-                    _check_page_logged(name, response, role, scope[target], before)
-                elif kind != "site":
-                    _check_refusal_logged(response, role, before)
+    def check(name, target, response, before):
+        kind, method, _build = ROUTES[name]
+        if kind == "read_list":
+            _check_page_list(response, role, target, scope[target])
+        else:
+            matrix.check_status(response, expect(kind, role, target), sign_in=SIGN_IN_ASKED)
+        if method == "get" and kind in PERSONAL_KINDS:
+            _check_page_logged(name, response, role, scope[target], before)
+        elif kind != "site":
+            _check_refusal_logged(response, role, before)
 
-            checks.append((f"{name} [{target}]", check))
-    assert not _failures(checks), "\n".join(_failures(checks))
-
-
-def _api_client(client, users, role):
-    headers = {}
-    if role != "anonymous":
-        token, _row = api_token_issue(user=users[role])
-        headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-    return headers
+    matrix.check_pages(client, users, role, scope, ROUTES, check, no_object=NO_OBJECT)
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_api_access(client, users, scope, role):
     """One role, every API route, in and out of scope."""
-    headers = _api_client(client, users, role)
-    checks = [
-        (
-            f"{route} [{target}]",
-            lambda r=route, t=target: _api_check(client, headers, scope, role, r, t),
-        )
-        for route in sorted(API_ROUTES)
-        for target in ("in", "out")
-    ]
-    failures = _failures(checks)
-    assert not failures, "\n".join(failures)
 
+    def check(route, target, response, before):
+        kind = API_ROUTES[route][0]
+        _check_api_logged(route, response, role, scope[target], before)
+        if kind == "list":
+            _check_list(response, role, target, scope[target])
+        elif kind == "public":
+            assert response.status_code in (200, 401, 422)
+        else:
+            matrix.check_status(
+                response, expect(kind, role, target, api=True), api=True, sign_in=SIGN_IN_ASKED
+            )
 
-def _api_check(client, headers, scope, role, route, target):
-    kind, build, body = API_ROUTES[route]
-    method = route.split()[0].lower()
-    objs = scope[target]
-    data = body(objs) if callable(body) else body
-    kwargs = {"content_type": "application/json", "data": data} if data is not None else {}
-    before = _last_seq()
-    response = getattr(client, method)(build(objs), **kwargs, **headers)
-    _check_api_logged(route, response, role, objs, before)
-    if kind == "list":
-        _check_list(response, role, target, objs)
-    elif kind == "public":
-        assert response.status_code in (200, 401, 422)
-    else:
-        _check(response, expect(kind, role, target, api=True), "api")
+    matrix.check_api(client, users, role, scope, API_ROUTES, check)
 
 
 # Page routes of these kinds show personal data when allowed: each such GET leaves an entry in
@@ -401,17 +348,9 @@ API_LOGGED = {
 }
 
 
-def _last_seq() -> int:
-    return AccessLogEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-
-
-def _logged(role, before):
-    return AccessLogEntry.objects.filter(seq__gt=before, username=role)
-
-
 def _check_refusal_logged(response, role, before):
     if role != "anonymous" and response.status_code in (403, 404):
-        refused = _logged(role, before).filter(action="refused", status=response.status_code)
+        refused = matrix.logged(role, before).filter(action="refused", status=response.status_code)
         assert refused.exists(), "the refusal is not in the access log"
 
 
@@ -419,7 +358,7 @@ def _check_page_logged(route, response, role, objs, before):
     _check_refusal_logged(response, role, before)
     if response.status_code != 200:
         return
-    entries = _logged(role, before)
+    entries = matrix.logged(role, before)
     if route in LIST_PAGES:
         assert entries.filter(action="search").exists(), "the search is not in the access log"
     else:
@@ -431,7 +370,7 @@ def _check_api_logged(route, response, role, objs, before):
     _check_refusal_logged(response, role, before)
     action = API_LOGGED.get(route)
     if action and response.status_code == 200:
-        entries = _logged(role, before).filter(action=action, channel="api")
+        entries = matrix.logged(role, before).filter(action=action, channel="api")
         if action == "read":
             entries = entries.filter(person=objs["person"].pk)
         assert entries.exists(), f"the {action} is not in the access log"

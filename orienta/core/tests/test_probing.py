@@ -23,7 +23,7 @@ from orienta.api.v1 import api
 from orienta.conftest import force_login_verified
 from orienta.core.services import api_token_issue
 from orienta.core.tests.conftest import PROBES_KEY
-from orienta.core.tests.test_access_matrix import ROLES
+from orienta.testing.access import ROLES
 
 PROBES_PER_ROUTE = 1
 REFUSED = {404, 403}

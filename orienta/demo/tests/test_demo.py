@@ -1,10 +1,9 @@
 """The demo data set: demo mode only, loaded once, with working accounts and six lived months.
 
-Loading takes tens of seconds, so the demo is loaded once for this module, inside a transaction
-that is rolled back after its last test (each test still runs in its own savepoint).
+Loading takes several seconds, so the demo is loaded once for all the tests that read it
+(`demo_data`, see orienta/testing/shared.py); each test still runs in its own savepoint.
 """
 
-import time
 from datetime import datetime, timedelta
 from datetime import time as clock
 from io import StringIO
@@ -14,7 +13,6 @@ import phonenumbers
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -24,6 +22,7 @@ from orienta.frontdesk.models import Visit
 from orienta.people.models import Household, HouseholdMember, Person
 from orienta.people.queries import person_candidates
 from orienta.people.services import IDENTITY_FIELDS
+from orienta.testing.shared import HASHERS  # the demo passwords were hashed with these
 
 MODELS = (Area, Organisation, Site, User, Person, Household, HouseholdMember, Visit, Event)
 
@@ -42,28 +41,10 @@ ACCOUNTS = {  # username: role, sites, country
     "admin": (Role.ADMIN, set(), None),
 }
 SITE_CODES = {"TD-NDJ1", "TD-MOU1", "MZ-MPM1", "MZ-BEI1", "GW-BIS1", "GW-GAB1"}
-# The passwords are hashed when the module loads the demo and checked in a test: same hashers.
-HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in MODELS}
-
-
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    """The command's output; the demo stays in the database for the module's tests."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(DEMO=True, PASSWORD_HASHERS=HASHERS),
-        transaction.atomic(),
-    ):
-        out = StringIO()
-        started = time.monotonic()
-        call_command("load_demo", stdout=out)
-        print(f"\nload_demo took {time.monotonic() - started:.1f} s")
-        yield out.getvalue()
-        transaction.set_rollback(True)
 
 
 def test_refuses_to_run_outside_demo_mode(db):
@@ -77,7 +58,7 @@ def test_refuses_to_run_outside_demo_mode(db):
 
 
 @override_settings(PASSWORD_HASHERS=HASHERS)
-def test_demo_accounts_log_in_with_the_demo_password(loaded, db):
+def test_demo_accounts_log_in_with_the_demo_password(demo_data):
     for username, (role, sites, country) in ACCOUNTS.items():
         user = authenticate(username=username, password="orienta-demo")
         assert user is not None, username
@@ -89,7 +70,7 @@ def test_demo_accounts_log_in_with_the_demo_password(loaded, db):
     assert authenticate(username="agent-td", password="wrong-password") is None
 
 
-def test_every_site_is_set_up_with_local_data(loaded, db):
+def test_every_site_is_set_up_with_local_data(demo_data):
     sites = Site.objects.select_related("country", "area", "organisation")
     assert {s.code for s in sites} == SITE_CODES
     for site in sites:
@@ -103,7 +84,7 @@ def test_every_site_is_set_up_with_local_data(loaded, db):
             assert Organisation.objects.filter(kind=kind, country__code=code).exists()
 
 
-def test_about_300_persons_mostly_in_households(loaded, db):
+def test_about_300_persons_mostly_in_households(demo_data):
     persons = Person.objects.all()
     assert 280 <= persons.count() <= 320
     for code in SITE_CODES:
@@ -119,7 +100,7 @@ def test_about_300_persons_mostly_in_households(loaded, db):
     assert persons.filter(consent_processing=True).count() > 0.9 * persons.count()
 
 
-def test_six_months_of_visits_with_visits_today_and_anonymous_ones(loaded, db):
+def test_six_months_of_visits_with_visits_today_and_anonymous_ones(demo_data):
     now = timezone.now()
     visits = Visit.objects.all()
     registered = visits.filter(person__isnull=False).count()
@@ -135,7 +116,7 @@ def test_six_months_of_visits_with_visits_today_and_anonymous_ones(loaded, db):
         assert at_site.filter(person__isnull=False).exists(), site.code
 
 
-def test_past_visits_fall_within_opening_hours(loaded, db):
+def test_past_visits_fall_within_opening_hours(demo_data):
     hours = {spec.code: spec.hours for specs in SITES.values() for spec in specs}
     now = timezone.now()
     for visit in Visit.objects.select_related("site"):
@@ -146,7 +127,7 @@ def test_past_visits_fall_within_opening_hours(loaded, db):
         assert opening <= local.strftime("%H:%M") <= closing, (visit.site.code, local)
 
 
-def test_every_phone_is_a_valid_e164_number(loaded, db):
+def test_every_phone_is_a_valid_e164_number(demo_data):
     phones = [p for pair in Person.objects.values_list("phone", "phone_alt") for p in pair if p]
     phones += [p for p in Organisation.objects.values_list("phone", flat=True) if p]
     assert len(phones) > 100
@@ -156,7 +137,7 @@ def test_every_phone_is_a_valid_e164_number(loaded, db):
         assert phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) == phone
 
 
-def test_near_duplicates_are_found_by_the_duplicate_check(loaded, db):
+def test_near_duplicates_are_found_by_the_duplicate_check(demo_data):
     agent = User.objects.get(username="agent-td")
     second = Person.objects.get(site__code="TD-NDJ1", given_name="Mohamed", family_name="Abakar")
     query = {field: getattr(second, field) for field in IDENTITY_FIELDS}
@@ -165,8 +146,8 @@ def test_near_duplicates_are_found_by_the_duplicate_check(loaded, db):
     assert found[0].phone == second.phone
 
 
-def test_loading_twice_changes_nothing(loaded, db):
-    assert "Demo data loaded" in loaded
+def test_loading_twice_changes_nothing(demo_data):
+    assert "Demo data loaded" in demo_data
     before = counts()
     out = StringIO()
     with override_settings(DEMO=True):

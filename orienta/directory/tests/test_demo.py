@@ -1,32 +1,11 @@
 """The demo directory loads with the rest of the demo, and is valid HSDS."""
 
-from io import StringIO
-
-import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
-
 from orienta.directory import exchange
 from orienta.directory.models import CostOption, Permanence, Service
 from orienta.directory.tests.schemas import published
 
-HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(DEMO=True, PASSWORD_HASHERS=HASHERS),
-        transaction.atomic(),
-    ):
-        call_command("load_demo", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
-
-
-def test_demo_directory(loaded, db):
+def test_demo_directory(demo_data):
     services = Service.objects.all()
     assert services.count() >= 20
     assert {s.organisation.country.code for s in services} == {"TD", "MZ", "GW"}
@@ -45,7 +24,7 @@ def test_demo_directory(loaded, db):
     assert tuesday.free and tuesday.service.themes.filter(code="civil_registration").exists()
 
 
-def test_demo_export_is_valid(loaded, db):
+def test_demo_export_is_valid(demo_data):
     validator = published("compiled/service.json")
     for item in exchange.export_json(Service.objects.all()):
         validator.validate(item)

@@ -1,31 +1,10 @@
 """The demo's support fund loads with the rest of the demo, through the services."""
 
-from io import StringIO
-
-import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
-
 from orienta.fund import services
 from orienta.fund.models import Account, Fund, FundRequest, Kind, LedgerEntry, Payment, Status
 
 
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(
-            DEMO=True, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-        ),
-        transaction.atomic(),
-    ):
-        call_command("load_demo", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
-
-
-def test_demo_fund(loaded, db):
+def test_demo_fund(demo_data):
     assert set(Fund.objects.values_list("currency", flat=True)) == {"XAF", "MZN", "XOF"}
     assert Account.objects.count() == 6
     for account in Account.objects.all():

@@ -1,12 +1,8 @@
 """The demo's referrals load with the rest of the demo, in every state, with true stamps."""
 
 import io
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.utils import translation
 from pypdf import PdfReader
 
@@ -15,22 +11,8 @@ from orienta.referrals.models import Referral, ReferralEvent, ReferralLink, Stat
 from orienta.referrals.slip import _items, fund_status, slip_pdf
 from orienta.referrals.tests.test_slip_layout import INSTRUCTIONS, LANGUAGES, _printed, _qr, _text
 
-HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(DEMO=True, PASSWORD_HASHERS=HASHERS),
-        transaction.atomic(),
-    ):
-        call_command("load_demo", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
-
-
-def test_demo_referrals_in_every_state(loaded, db):
+def test_demo_referrals_in_every_state(demo_data):
     referrals = Referral.objects.all()
     assert referrals.count() >= 6 * 16
     assert set(referrals.values_list("status", flat=True)) == set(Status.values)
@@ -47,7 +29,7 @@ def test_demo_referrals_in_every_state(loaded, db):
     assert ReferralEvent.objects.filter(actor="provider_link").exists()
 
 
-def test_demo_metrics_read_as_months_of_work(loaded, db):
+def test_demo_metrics_read_as_months_of_work(demo_data):
     from orienta.referrals.queries import referral_metrics
 
     metrics = referral_metrics(User.objects.get(username="coordinator-td"))
@@ -64,16 +46,15 @@ def _slip_text_length(referral) -> int:
         return sum(len(i.label) + len(i.text) for i in _items(referral, fund_status(referral)))
 
 
-@pytest.fixture(scope="module")
-def longest(loaded, django_db_blocker):
+@pytest.fixture
+def longest(demo_data):
     """The demo referral whose slip has the most to print."""
-    with django_db_blocker.unblock():
-        referrals = Referral.objects.select_related("site", "service__organisation", "person")
-        return max(referrals, key=_slip_text_length)
+    referrals = Referral.objects.select_related("site", "service__organisation", "person")
+    return max(referrals, key=_slip_text_length)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_longest_demo_slip_is_one_page_with_its_qr_code(loaded, db, login, longest, lang):
+def test_the_longest_demo_slip_is_one_page_with_its_qr_code(demo_data, login, longest, lang):
     staff = User.objects.filter(sites=longest.site, role=Role.AGENT, is_active=True).first()
     reader = _printed(login(staff), longest, lang)
     link = ReferralLink.objects.get(referral=longest, revoked_at__isnull=True)
@@ -82,7 +63,7 @@ def test_the_longest_demo_slip_is_one_page_with_its_qr_code(loaded, db, login, l
     assert longest.code in text and INSTRUCTIONS[lang] in text
 
 
-def test_every_demo_slip_of_td_ndj1_is_one_page_in_every_language(loaded, db):
+def test_every_demo_slip_of_td_ndj1_is_one_page_in_every_language(demo_data):
     url = "https://orienta.example.org/r/" + "x" * 43 + "/"
     spilled = []
     referrals = Referral.objects.filter(site__code="TD-NDJ1").select_related(
