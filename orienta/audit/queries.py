@@ -4,8 +4,8 @@ account, and the check of the chain.
 The log speaks of persons by id only; the registry resolves who a log is about (`LogSubject`,
 made by `orienta.people.access_log.log_subject_for`) and serves the pages that show it."""
 
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from uuid import UUID
 
 from django.db.models import Count
@@ -41,13 +41,61 @@ def can_read_access_log(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.role in LOG_READER_ROLES)
 
 
+def reads_log_details(user) -> bool:
+    """Who reads the details of a person's log: the usernames, the addresses, and the free text
+    (search texts, the reasons given for breaking the glass or exporting), which may name the
+    person or others. Coordinators, who read personal data; M&E sees roles, site codes, dates
+    and what was done, never a name."""
+    return can_read_access_log(user) and user.role == Role.COORDINATOR
+
+
 def person_access_entries(subject: LogSubject):
     """Everything logged about the person, newest first."""
     return (
         AccessLogEntry.objects.filter(person__in=subject.ids)
-        .select_related("actor", "site")
+        .select_related("site")
         .order_by("-seq")
     )
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """One entry of a person's log as its reader may see it: without `details`, the username,
+    the address and the free text are left out (empty), whatever the entry holds."""
+
+    at: datetime
+    role_label: str
+    site_code: str
+    action_label: str
+    object_label: str
+    channel_label: str
+    results: int | None
+    status: int | None
+    username: str = ""
+    query: str = ""
+    query_cleared: bool = False
+    ip: str = ""
+
+
+def log_lines(entries, *, details: bool) -> list[LogLine]:
+    lines = []
+    for e in entries:
+        line = LogLine(
+            at=e.at,
+            role_label=e.role_label(),
+            site_code=e.site.code if e.site_id else "",
+            action_label=e.get_action_display(),
+            object_label=e.object_label(),
+            channel_label=e.get_channel_display(),
+            results=e.results,
+            status=e.status,
+        )
+        if details:
+            line = replace(
+                line, username=e.username, query=e.query, query_cleared=e.query_cleared, ip=e.ip
+            )
+        lines.append(line)
+    return lines
 
 
 @dataclass

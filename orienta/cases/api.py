@@ -40,7 +40,8 @@ from orienta.cases.schemas import (
     ReassignIn,
 )
 from orienta.core.api import require_recorder, writable_site
-from orienta.core.scoping import PERSONAL_DATA_ROLES, writable_sites
+from orienta.core.models import Role
+from orienta.core.scoping import PERSONAL_DATA_ROLES
 from orienta.frontdesk.queries import visit_for
 from orienta.lib.api.errors import Detail, FieldErrors, field_error, form_errors
 from orienta.lib.api.pagination import Pages, counted
@@ -62,9 +63,11 @@ def _read_case(request, case_id) -> Case:
 
 
 def _write_case(request, case_id) -> Case:
+    """The case, if the caller may change it: 404 out of scope, 403 when they may only read
+    it (a sensitive case opened by breaking the glass is read-only)."""
     require_recorder(request.auth)
     case = _read_case(request, case_id)
-    if not writable_sites(request.auth).filter(pk=case.site_id).exists():
+    if not services.can_change(request.auth, case):
         raise PermissionDenied
     return case
 
@@ -180,7 +183,10 @@ def case_read(request, case_id: UUID):
 @router.patch("/cases/{uuid:case_id}", response=WRITE, summary="Change a case")
 @refusals_logged
 def case_patch(request, case_id: UUID, payload: CasePatchIn):
-    """Change needs, risk, assessment or sensitivity, if `version` is still the case's."""
+    """Change needs, risk, assessment or mark the case sensitive, if `version` is still the
+    case's. A sensitive case is changed only by its responsible agent and the site's managers
+    (403 for anyone who broke the glass to read it); `sensitive: false` on a sensitive case is
+    refused (403, or 409 for a manager): use `/unmark-sensitive` with a reason."""
     case = _write_case(request, case_id)
     current = {
         "needs": [t.pk for t in case.needs.all()],
@@ -244,6 +250,30 @@ def case_reassign(request, case_id: UUID, payload: ReassignIn):
         by=request.auth,
         responsible=responsible,
         reason=payload.reason,
+        expected_version=payload.version,
+    )
+    return 200, _fresh(case)
+
+
+@router.post(
+    "/cases/{uuid:case_id}/unmark-sensitive",
+    response=WRITE,
+    summary="Make a sensitive case ordinary again",
+)
+@refusals_logged
+def case_unmark_sensitive(request, case_id: UUID, payload: CaseReasonIn):
+    """A manager of the case's site lifts the restriction of a sensitive case, saying why (at
+    least 10 characters); on the timeline and in the event log. 409 if it is not sensitive."""
+    case = _write_case(request, case_id)
+    if request.auth.role != Role.MANAGER:
+        raise PermissionDenied
+    form = ReasonForm(data={"reason": payload.reason})
+    if not form.is_valid():
+        raise form_errors(form)
+    services.case_unmark_sensitive(
+        case=case,
+        by=request.auth,
+        reason=form.cleaned_data["reason"],
         expected_version=payload.version,
     )
     return 200, _fresh(case)

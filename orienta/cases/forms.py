@@ -44,6 +44,12 @@ class CaseForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["risk"].choices = Risk.choices  # no blank radio
+        if self.instance.pk and self.instance.sensitive:
+            # Unmarking is a manager's act with a reason, on its own page.
+            self.fields["sensitive"].disabled = True
+            self.fields["sensitive"].help_text = _(
+                "A site manager can make the case ordinary again, with a reason."
+            )
 
 
 class CloseForm(forms.Form):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orienta.core.models import BaseModel, Role, Site
-from orienta.core.scoping import personal_site_filter
+from orienta.core.scoping import can_record, personal_site_filter, writable_sites
 from orienta.lib.ids import uuid7
 
 DEFAULT_NO_CONTACT_DAYS = 30
@@ -105,6 +105,17 @@ class CaseQuerySet(models.QuerySet):
         if not (user and user.is_authenticated):
             return scoped
         return scoped.filter(sensitive_filter(user))
+
+    def changeable_by(self, user):
+        """Cases the user may change: those of the sites they record at; a sensitive one only
+        if they are its responsible agent or a manager of its site. A break-the-glass access
+        lets one read a sensitive case, never change it."""
+        if not can_record(user):
+            return self.none()
+        scoped = self.filter(site__in=writable_sites(user), deleted_at__isnull=True)
+        if user.role == Role.MANAGER:
+            return scoped
+        return scoped.filter(Q(sensitive=False) | Q(responsible=user))
 
     def hidden_from(self, user):
         """Sensitive cases in the user's site scope that the user may not see now."""
@@ -290,6 +301,7 @@ class EventKind(models.TextChoices):
     FOLLOWUP_DONE = "followup_done", _("Contact made")
     FOLLOWUP_CANCELLED = "followup_cancelled", _("Planned contact cancelled")
     BREAK_GLASS = "break_glass", _("Restricted access opened (break the glass)")
+    UNMARKED_SENSITIVE = "unmarked_sensitive", _("No longer sensitive")
 
 
 class CaseEvent(models.Model):

@@ -51,6 +51,21 @@ def _check_manager(user: User, site: Site) -> None:
         raise PermissionDenied
 
 
+def can_change(user: User, case: Case) -> bool:
+    """Site staff of the case's site change it; a sensitive case, only its responsible agent
+    and the site's managers. Breaking the glass opens a case for reading, never for changing
+    it (nor for referring or asking the fund from it)."""
+    if not can_record(user) or not writable_sites(user).filter(pk=case.site_id).exists():
+        return False
+    return not case.sensitive or user.role == Role.MANAGER or case.responsible_id == user.pk
+
+
+def _check_case(user: User, case: Case) -> None:
+    """Refuse (403) a change of this case (as just read, locked) by this user."""
+    if not can_change(user, case):
+        raise PermissionDenied
+
+
 def site_case_settings(site: Site) -> CaseSettings:
     found, _created = CaseSettings.objects.get_or_create(site=site)
     return found
@@ -145,11 +160,24 @@ EDITABLE = ("risk", "assessment", "sensitive", "household")
 
 @transaction.atomic
 def case_update(*, case: Case, by: User, data: dict, expected_version: int) -> Case:
-    """Change needs, risk, assessment, sensitivity or household; refused on a stale version."""
+    """Change needs, risk, assessment, sensitivity or household; refused on a stale version.
+
+    A case can be marked sensitive here, not unmarked: that is a manager's act with a reason,
+    `case_unmark_sensitive` (a non-manager asking gets a 403, a manager a CaseRefused)."""
     _check_writer(by, case.site)
     locked = _locked(case, expected_version)
+    _check_case(by, locked)
     if locked.is_closed:
         raise CaseRefused(_("This case is closed: reopen it before changing it."))
+    if locked.sensitive and data.get("sensitive") is False:
+        if by.role != Role.MANAGER:
+            raise PermissionDenied
+        raise CaseRefused(
+            _(
+                "A sensitive case is made ordinary again only with a reason: use “No longer "
+                "sensitive” on the case."
+            )
+        )
     changed = [f for f in EDITABLE if f in data and getattr(locked, f) != data[f]]
     for field in changed:
         setattr(locked, field, data[field])
@@ -178,6 +206,7 @@ def _start(case: Case, by) -> None:
 def case_start(*, case: Case, by: User, expected_version: int | None = None) -> Case:
     _check_writer(by, case.site)
     locked = _locked(case, expected_version)
+    _check_case(by, locked)
     if locked.status != Status.OPEN:
         raise CaseRefused(_("Only an open case can move to 'in progress'."))
     _start(locked, by)
@@ -190,6 +219,7 @@ def case_close(
 ) -> Case:
     _check_writer(by, case.site)
     locked = _locked(case, expected_version)
+    _check_case(by, locked)
     if locked.is_closed:
         raise CaseRefused(_("This case is already closed."))
     if reason not in ClosureReason.values:
@@ -206,6 +236,7 @@ def case_close(
 def case_reopen(*, case: Case, by: User, reason: str, expected_version: int | None = None) -> Case:
     _check_writer(by, case.site)
     locked = _locked(case, expected_version)
+    _check_case(by, locked)
     if not locked.is_closed:
         raise CaseRefused(_("Only a closed case can be reopened."))
     if locked.anonymised_at:
@@ -258,6 +289,24 @@ def case_reassign(
     return locked
 
 
+@transaction.atomic
+def case_unmark_sensitive(
+    *, case: Case, by: User, reason: str, expected_version: int | None = None
+) -> Case:
+    """A manager of the site makes a sensitive case ordinary again (everyone in the site's
+    scope then sees it), for the reason stated: on the timeline and in the event log."""
+    _check_manager(by, case.site)
+    locked = _locked(case, expected_version)
+    if not locked.sensitive:
+        raise CaseRefused(_("This case is not marked sensitive."))
+    if len(reason.strip()) < 10:
+        raise CaseRefused(_("State the reason in a full sentence (10 characters at least)."))
+    locked.sensitive = False
+    _touch(locked, by, ["sensitive"])
+    _event(locked, by, EventKind.UNMARKED_SENSITIVE, reason.strip())
+    return locked
+
+
 def _open_for_work(case: Case) -> None:
     if case.is_closed:
         raise CaseRefused(_("This case is closed: reopen it before planning anything."))
@@ -279,6 +328,8 @@ def case_action_add(
     if by is not None:
         _check_writer(by, case.site)
     locked = _locked(case)
+    if by is not None:
+        _check_case(by, locked)
     _open_for_work(locked)
     problem = action_date_problem(due_on, done=done, today=site_today(locked.site))
     if problem:
@@ -319,6 +370,7 @@ def case_action_update(
     locked = CaseAction.objects.select_for_update().select_related("case").get(pk=action.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleEdit
+    _check_case(by, locked.case)
     _open_for_work(locked.case)
     status = data.get("status", locked.status)
     if status != locked.status and locked.status != ActionStatus.PLANNED:
@@ -352,6 +404,7 @@ def case_followup_plan(
 ) -> FollowUp:
     _check_writer(by, case.site)
     locked = _locked(case)
+    _check_case(by, locked)
     _open_for_work(locked)
     followup = FollowUp(
         site_id=locked.site_id,
@@ -384,6 +437,7 @@ def case_followup_record(
     """A contact made (completing a planned one, if given); `next_due_on` plans the next."""
     _check_writer(by, case.site)
     locked = _locked(case)
+    _check_case(by, locked)
     _open_for_work(locked)
     done_at = done_at or timezone.now()
     if done_at > timezone.now() + timedelta(minutes=5):
@@ -414,6 +468,7 @@ def case_followup_record(
 def case_followup_cancel(*, followup: FollowUp, by: User) -> FollowUp:
     _check_writer(by, followup.case.site)
     locked = FollowUp.objects.select_for_update().select_related("case").get(pk=followup.pk)
+    _check_case(by, locked.case)
     if locked.status != FollowUpStatus.PLANNED:
         raise CaseRefused(_("This contact is no longer planned."))
     locked.status = FollowUpStatus.CANCELLED

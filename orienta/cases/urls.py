@@ -16,6 +16,11 @@ urlpatterns = [
     path("cases/<uuid:pk>/close/", views.case_close, name="close"),
     path("cases/<uuid:pk>/reopen/", views.case_reopen, name="reopen"),
     path("cases/<uuid:pk>/reassign/", views.case_reassign, name="reassign"),
+    path(
+        "cases/<uuid:pk>/unmark-sensitive/",
+        views.case_unmark_sensitive,
+        name="unmark_sensitive",
+    ),
     path("cases/<uuid:pk>/actions/", views.action_add, name="action_add"),
     path("cases/<uuid:pk>/follow-ups/", views.followup_add, name="followup_add"),
     path("cases/<uuid:pk>/follow-ups/plan/", views.followup_plan, name="followup_plan"),

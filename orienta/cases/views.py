@@ -69,8 +69,10 @@ def _recorder(view):
 
 
 def _writable_case(request, pk) -> Case:
+    """The case, if the user may change it: 404 if they may not see it, 403 if they may only
+    read it (another site of their scope, or a sensitive case opened by breaking the glass)."""
     case = case_or_refused(request, pk)
-    if not writable_sites(request.user).filter(pk=case.site_id).exists():
+    if not services.can_change(request.user, case):
         raise PermissionDenied
     access_log_read(request, case.person, object_type="case", object_id=case.pk)
     return case
@@ -265,7 +267,7 @@ def _agents_of(case):
 
 def render_case(request, case, *, status: int = 200, **forms):
     user = request.user
-    can_write = can_record(user) and writable_sites(user).filter(pk=case.site_id).exists()
+    can_write = services.can_change(user, case)
     context = {
         "case": case,
         "timeline": queries.case_timeline(case),
@@ -468,6 +470,33 @@ def case_start(request, pk):
         _refused_or_stale(request, case, exc)
         return render_case(request, queries.case_for(request.user, pk), status=409)
     return redirect("cases:detail", pk=case.pk)
+
+
+@_recorder
+def case_unmark_sensitive(request, pk):
+    """A manager of the site makes a sensitive case ordinary again, saying why."""
+    if request.user.role != Role.MANAGER:
+        raise PermissionDenied
+    case = _writable_case(request, pk)
+
+    def call(data):
+        services.case_unmark_sensitive(
+            case=case,
+            by=request.user,
+            reason=data["reason"],
+            expected_version=_version_if_given(request),
+        )
+        messages.success(request, _("The case is no longer sensitive."))
+
+    return _transition(
+        request,
+        case,
+        ReasonForm(request.POST or None),
+        call,
+        title=_("Make this case ordinary again"),
+        submit=_("No longer sensitive"),
+        danger=True,
+    )
 
 
 @_recorder

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from orienta.lib.ids import uuid7
+from orienta.lib.text import no_bidi_controls
 
 
 class BaseModel(models.Model):
@@ -59,10 +60,10 @@ class OrganisationQuerySet(models.QuerySet):
 
 class Country(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
-    code = models.CharField(_("code"), max_length=2, unique=True)
-    name_fr = models.CharField(_("name (French)"), max_length=80)
-    name_pt = models.CharField(_("name (Portuguese)"), max_length=80)
-    name_en = models.CharField(_("name (English)"), max_length=80)
+    code = models.CharField(_("code"), max_length=2, unique=True, validators=[no_bidi_controls])
+    name_fr = models.CharField(_("name (French)"), max_length=80, validators=[no_bidi_controls])
+    name_pt = models.CharField(_("name (Portuguese)"), max_length=80, validators=[no_bidi_controls])
+    name_en = models.CharField(_("name (English)"), max_length=80, validators=[no_bidi_controls])
     currency = models.CharField(_("currency"), max_length=3)
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     timezone = models.CharField(_("time zone"), max_length=64)
@@ -87,8 +88,8 @@ class Area(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     level = models.PositiveSmallIntegerField(_("level"), choices=[(1, "1"), (2, "2")])
-    code = models.CharField(_("code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=120)
+    code = models.CharField(_("code"), max_length=20, unique=True, validators=[no_bidi_controls])
+    name = models.CharField(_("name"), max_length=120, validators=[no_bidi_controls])
 
     class Meta:
         ordering = ["country__code", "level", "name"]
@@ -120,11 +121,16 @@ class Organisation(BaseModel):
         PROVIDER = "provider", _("Other service provider")
         NGO = "ngo", _("International NGO")
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[no_bidi_controls])
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="organisations")
     area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT)
-    contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
+    contact_name = models.CharField(
+        _("contact person"),
+        max_length=120,
+        blank=True,
+        validators=[no_bidi_controls],
+    )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -146,8 +152,8 @@ TIMEZONE_CHOICES = sorted((tz, tz) for tz in available_timezones() if tz.startsw
 class Site(BaseModel):
     """A BIOSP office."""
 
-    code = models.CharField(_("code"), max_length=12, unique=True)
-    name = models.CharField(_("name"), max_length=120)
+    code = models.CharField(_("code"), max_length=12, unique=True, validators=[no_bidi_controls])
+    name = models.CharField(_("name"), max_length=120, validators=[no_bidi_controls])
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="sites")
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="sites")
     organisation = models.ForeignKey(
@@ -185,6 +191,12 @@ class Role(models.TextChoices):
 
 class User(AbstractUser):
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, validators=[no_bidi_controls]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, validators=[no_bidi_controls]
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)
     sites = models.ManyToManyField(Site, blank=True, related_name="staff", verbose_name=_("sites"))
     country = models.ForeignKey(
@@ -267,9 +279,13 @@ class Theme(models.Model):
     needs, a service's taxonomy. Configurable, its name stored in the three languages."""
 
     code = models.SlugField(_("code"), max_length=40, primary_key=True)
-    name_fr = models.CharField(_("name (French)"), max_length=120)
-    name_pt = models.CharField(_("name (Portuguese)"), max_length=120)
-    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_fr = models.CharField(_("name (French)"), max_length=120, validators=[no_bidi_controls])
+    name_pt = models.CharField(
+        _("name (Portuguese)"),
+        max_length=120,
+        validators=[no_bidi_controls],
+    )
+    name_en = models.CharField(_("name (English)"), max_length=120, validators=[no_bidi_controls])
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     active = models.BooleanField(_("active"), default=True)
 

@@ -5,6 +5,13 @@ describes).
 Imports are all-or-nothing: the whole file is checked against the published schemas and
 against the directory (countries, areas, themes, sites), every problem is reported with its
 place (JSON path, or CSV file and line), and nothing is saved unless there is none.
+
+CSV cells are written through `orienta.lib.tabular`, like every spreadsheet Orienta makes: a
+text that a spreadsheet program would run as a formula (starting with "=", "+", "-", "@", a tab
+or a carriage return, e.g. a phone number "+235 66…" or a name "=HYPERLINK(…)") is written with
+a leading apostrophe ("'+235 66…"). Other HSDS consumers reading the CSV package see that
+apostrophe; the JSON export carries the values unchanged. The CSV import removes exactly that
+one apostrophe again (`tabular.restore`), so export → import → export gives the same files.
 """
 
 import csv
@@ -17,6 +24,7 @@ import jsonschema
 from django.utils.translation import gettext as _
 
 from orienta.directory import hsds
+from orienta.lib import tabular
 
 # Nested keys of an HSDS object and the table their items belong to.
 NESTED_TABLES = {
@@ -105,12 +113,6 @@ def flatten(document: list[dict]) -> dict[str, list[dict]]:
     return tables
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    return str(value)
-
-
 def datapackage(tables: dict[str, list[dict]]) -> dict:
     tabular = hsds.schema("compiled/tabular.json")["properties"]
     resources = []
@@ -152,10 +154,10 @@ def export_zip(services) -> bytes:
         for table in EXPORTED_TABLES:
             fields = table_fields(table)
             out = io.StringIO()
-            writer = csv.writer(out, lineterminator="\n")
+            writer = tabular.csv_writer(out, lineterminator="\n")
             writer.writerow(fields)
             for row in tables.get(table, []):
-                writer.writerow([_cell(row.get(name)) for name in fields])
+                writer.writerow([row.get(name) for name in fields])
             archive.writestr(table_path(table), out.getvalue())
     return buffer.getvalue()
 
@@ -239,7 +241,7 @@ def _coerce(value: str, spec: dict):
         except ValueError:
             return value
         return int(number) if number.is_integer() and "." not in value else number
-    return value
+    return tabular.restore(value)
 
 
 def _csv_row(record: dict, spec: dict) -> dict:

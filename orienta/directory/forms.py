@@ -15,6 +15,7 @@ from orienta.directory.models import (
     Weekday,
 )
 from orienta.directory.services import editable_countries
+from orienta.lib.text import no_bidi_controls
 
 DAY_CHOICES = list(zip(DAY_CODES, Weekday.labels, strict=True))
 
@@ -90,7 +91,9 @@ class ServiceForm(forms.ModelForm):
 class OrganisationForm(forms.ModelForm):
     """A partner organisation (core.Organisation) with its directory profile fields."""
 
-    alternate_name = forms.CharField(label=_("alternate name"), max_length=200, required=False)
+    alternate_name = forms.CharField(
+        label=_("alternate name"), max_length=200, required=False, validators=[no_bidi_controls]
+    )
     description = forms.CharField(
         label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orienta.core.models import Area, BaseModel, Organisation, Site, Theme
 from orienta.core.scoping import organisation_filter
+from orienta.lib.text import no_bidi_controls
 
 STALE_AFTER_DAYS = 180
 
@@ -38,7 +39,12 @@ class OrganisationProfile(BaseModel):
     organisation = models.OneToOneField(
         Organisation, on_delete=models.CASCADE, related_name="profile"
     )
-    alternate_name = models.CharField(_("alternate name"), max_length=200, blank=True)
+    alternate_name = models.CharField(
+        _("alternate name"),
+        max_length=200,
+        blank=True,
+        validators=[no_bidi_controls],
+    )
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
     legal_status = models.CharField(_("legal status"), max_length=120, blank=True)
@@ -75,8 +81,13 @@ class Service(BaseModel):
         related_name="services",
         verbose_name=_("organisation"),
     )
-    name = models.CharField(_("name"), max_length=200)
-    alternate_name = models.CharField(_("alternate name"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[no_bidi_controls])
+    alternate_name = models.CharField(
+        _("alternate name"),
+        max_length=200,
+        blank=True,
+        validators=[no_bidi_controls],
+    )
     description = models.TextField(_("description"), blank=True)
     url = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -152,7 +163,7 @@ class CostOption(BaseModel):
     service = models.ForeignKey(
         Service, on_delete=models.CASCADE, related_name="cost_options", verbose_name=_("service")
     )
-    option = models.CharField(_("option"), max_length=200)
+    option = models.CharField(_("option"), max_length=200, validators=[no_bidi_controls])
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2, default=0)
     currency = models.CharField(_("currency"), max_length=3)
     amount_description = models.CharField(_("amount description"), max_length=300, blank=True)
@@ -174,7 +185,7 @@ class Contact(BaseModel):
     service = models.ForeignKey(
         Service, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("service")
     )
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[no_bidi_controls])
     title = models.CharField(_("title"), max_length=120, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -207,14 +218,16 @@ class Location(BaseModel):
         related_name="directory_location",
         verbose_name=_("BIOSP site"),
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[no_bidi_controls])
     description = models.TextField(_("description"), blank=True)
     address_1 = models.CharField(_("address"), max_length=300, blank=True)
-    city = models.CharField(_("town"), max_length=120, blank=True)
+    city = models.CharField(_("town"), max_length=120, blank=True, validators=[no_bidi_controls])
     area = models.ForeignKey(
         Area, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("area")
     )
-    country_code = models.CharField(_("country"), max_length=2, blank=True)
+    country_code = models.CharField(
+        _("country"), max_length=2, blank=True, validators=[no_bidi_controls]
+    )
     latitude = models.DecimalField(
         _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )

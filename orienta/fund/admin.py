@@ -2,7 +2,8 @@
 
 Money moves only through the fund's services (requests, approvals, payments, reversals,
 allocations), which write the ledger with an author and a time. Persons' requests are not in
-the admin at all: an administrator does not read who was helped.
+the admin at all: an administrator does not read who was helped, nor why (the ledger names a
+request by its code only).
 """
 
 from django import forms
@@ -63,6 +64,26 @@ class PeriodAdmin(ReadOnlyAdmin):
 
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(ReadOnlyAdmin):
-    list_display = ["at", "account", "kind", "amount", "currency", "amount_eur", "by"]
+    """The movements of money, each described in fixed words (`LedgerEntry.description`):
+    the request moved is named by its code, never by its person or the reasons given."""
+
+    list_display = ["at", "account", "kind", "entry", "amount", "currency", "amount_eur", "by"]
     list_filter = ["kind", "account__fund"]
+    fields = [
+        "at",
+        "account",
+        "period",
+        "kind",
+        "entry",
+        "amount",
+        "currency",
+        "amount_eur",
+        "by",
+    ]
+    readonly_fields = fields
+    list_select_related = ["account__site", "account__fund", "request", "by"]
     actions = None
+
+    @admin.display(description=_("description"))
+    def entry(self, obj):
+        return obj.description()

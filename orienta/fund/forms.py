@@ -8,6 +8,7 @@ from orienta.core.models import Organisation
 from orienta.fund import receipts
 from orienta.fund.models import MAX_QUANTITY, Criterion, Method
 from orienta.fund.money import amount_parse
+from orienta.lib.text import no_bidi_controls
 
 
 class RequestForm(forms.Form):
@@ -90,9 +91,16 @@ class CancelForm(forms.Form):
 
 class PaymentForm(forms.Form):
     method = forms.ChoiceField(label=_("Paid by"), choices=Method.choices, widget=forms.RadioSelect)
-    receipt_number = forms.CharField(label=_("Receipt number"), max_length=60, required=False)
+    receipt_number = forms.CharField(
+        label=_("Receipt number"), max_length=60, required=False, validators=[no_bidi_controls]
+    )
     operator = forms.ChoiceField(label=_("Operator"), required=False)
-    reference = forms.CharField(label=_("Transaction reference"), max_length=60, required=False)
+    reference = forms.CharField(
+        label=_("Transaction reference"),
+        max_length=60,
+        required=False,
+        validators=[no_bidi_controls],
+    )
     paid_on = forms.DateField(
         label=_("Paid on"),
         required=False,
@@ -115,7 +123,7 @@ class PaymentForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = forms.CharField(label=_("Name"), max_length=60, validators=[no_bidi_controls])
     starts_on = forms.DateField(
         label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -11,12 +11,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from orienta.core.models import BaseModel, Country, Organisation, Site
 from orienta.core.scoping import ScopedQuerySet, site_filter
 from orienta.lib.errors import AppendOnly
 from orienta.lib.ids import uuid7
+from orienta.lib.text import no_bidi_controls
 
 
 # Eligibility criteria a country may use; each country enables those its programme applies.
@@ -113,7 +115,7 @@ class Fund(BaseModel):
     country = models.OneToOneField(
         Country, on_delete=models.PROTECT, related_name="fund", verbose_name=_("country")
     )
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[no_bidi_controls])
     currency = models.CharField(_("currency"), max_length=3, editable=False)
 
     class Meta:
@@ -129,7 +131,7 @@ class Period(BaseModel):
     """A period of allocations and limits, with the programme's euro rate for it."""
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="periods")
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(_("name"), max_length=60, validators=[no_bidi_controls])
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     eur_rate = models.DecimalField(
@@ -246,7 +248,12 @@ class FundRequest(BaseModel):
         verbose_name=_("service"),
     )
     # The service's name when the request was made (statements keep it if the service changes).
-    service_name = models.CharField(_("service"), max_length=200, blank=True)
+    service_name = models.CharField(
+        _("service"),
+        max_length=200,
+        blank=True,
+        validators=[no_bidi_controls],
+    )
     cost_option = models.ForeignKey(
         "directory.CostOption",
         null=True,
@@ -345,9 +352,24 @@ class Payment(BaseModel):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
     request = models.OneToOneField(FundRequest, on_delete=models.PROTECT, related_name="payment")
     method = models.CharField(_("method"), max_length=8, choices=Method.choices)
-    receipt_number = models.CharField(_("receipt number"), max_length=60, blank=True)
-    operator = models.CharField(_("operator"), max_length=40, blank=True)
-    reference = models.CharField(_("transaction reference"), max_length=60, blank=True)
+    receipt_number = models.CharField(
+        _("receipt number"),
+        max_length=60,
+        blank=True,
+        validators=[no_bidi_controls],
+    )
+    operator = models.CharField(
+        _("operator"),
+        max_length=40,
+        blank=True,
+        validators=[no_bidi_controls],
+    )
+    reference = models.CharField(
+        _("transaction reference"),
+        max_length=60,
+        blank=True,
+        validators=[no_bidi_controls],
+    )
     paid_on = models.DateField(_("paid on"))
     receipt = models.FileField(_("receipt"), upload_to="fund/receipts/%Y/%m/", blank=True)
     receipt_type = models.CharField(max_length=60, blank=True, editable=False)
@@ -452,3 +474,17 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnly("ledger entries are never removed")
+
+    def description(self) -> str:
+        """What the movement is, in fixed words: the request it moves (by its code), or the
+        coordinator's note of an allocation. The reasons of a cancellation or a reversal are
+        written about a person: they stay on the request and its payment, not in the ledger."""
+        if self.kind == Kind.ALLOCATION or not self.request_id:
+            return self.note
+        label = {
+            Kind.COMMITMENT: gettext("Approval of %(code)s"),
+            Kind.RELEASE: gettext("Cancellation of %(code)s"),
+            Kind.PAYMENT: gettext("Payment of %(code)s"),
+            Kind.REVERSAL: gettext("Reversal of the payment of %(code)s"),
+        }[self.kind]
+        return label % {"code": self.request.code}

@@ -4,6 +4,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from orienta.cases.services import can_change
 from orienta.core.models import Role
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
 from orienta.fund import queries
@@ -72,7 +73,8 @@ def referral_fund_status(referral):
 def referral_panel(request, referral):
     """The referral's fund requests and their state; while none is awaiting approval, approved
     or paid, the staff of the person's site may ask the fund to pay the fee (the form opens
-    with the referral's service, cost option and price)."""
+    with the referral's service, cost option and price) — from a case, only those who may
+    change it (not who broke the glass to read a sensitive one)."""
     from orienta.fund.models import SPENDING_STATUSES
     from orienta.fund.refs import priced_option
 
@@ -90,6 +92,7 @@ def referral_panel(request, referral):
         not covered
         and can_record(user)
         and user.sites.filter(pk=person.site_id).exists()
+        and (referral.case is None or can_change(user, referral.case))
         and priced_option(referral.service, person.site.country.currency) is not None
     )
     if not found and not may_request:

@@ -3,7 +3,6 @@
 PDFs are drawn with fpdf2's core fonts: text goes through `orienta.lib.pdf.latin1` first.
 """
 
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -12,13 +11,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from orienta.core.models import Theme
 from orienta.frontdesk.models import AgeBand, age_band
 from orienta.fund.money import money_format
 from orienta.lib.pdf import latin1
+from orienta.lib.tabular import Sheet
 from orienta.people.models import Sex
 
 
@@ -110,17 +108,12 @@ def statement_pdf(stmt) -> bytes:
 
 
 def statement_xlsx(stmt) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = stmt.period.name[:31] or "statement"
-    for line in statement_heading(stmt):
-        sheet.append([line])
-    sheet["A1"].font = Font(bold=True, size=13)
+    sheet = Sheet(title=stmt.period.name or "statement")
+    for i, line in enumerate(statement_heading(stmt)):
+        sheet.append([line], bold=i == 0, size=13 if i == 0 else None)
     sheet.append([])
     columns = statement_columns()
-    sheet.append(columns[:6] + [_("Quantity")] + columns[6:] + [_("Currency")])
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
+    sheet.append(columns[:6] + [_("Quantity")] + columns[6:] + [_("Currency")], bold=True)
     for li in stmt.lines:
         sheet.append(
             [
@@ -143,9 +136,7 @@ def statement_xlsx(stmt) -> bytes:
         sheet.append(
             [label, "", "", "", "", "", "", amount, stmt.eur(amount), "", "", stmt.currency]
         )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return sheet.to_bytes()
 
 
 # Spending by beneficiary
@@ -223,9 +214,7 @@ def spending(requests, currency: str) -> Spending:
 def beneficiaries_xlsx(requests, period) -> bytes:
     """The requests of a period with their beneficiaries, one line each (personal data: made
     only through an export with a reason, see views_reports.export)."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = period.name[:31] or "requests"
+    sheet = Sheet(title=period.name or "requests")
     sheet.append(
         [
             _("Reference"),
@@ -241,10 +230,9 @@ def beneficiaries_xlsx(requests, period) -> bytes:
             _("Amount"),
             _("Currency"),
             _("Amount in euros"),
-        ]
+        ],
+        bold=True,
     )
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
     for r in requests:
         sheet.append(
             [
@@ -263,6 +251,4 @@ def beneficiaries_xlsx(requests, period) -> bytes:
                 r.amount_eur,
             ]
         )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return sheet.to_bytes()

@@ -7,6 +7,7 @@ from ninja import Field, Schema
 from pydantic import StrictFloat, StrictInt, StrictStr
 
 from orienta.fund.models import MAX_QUANTITY, Criterion, Method, Status
+from orienta.lib.text import NameText
 
 AMOUNT = (
     'The amount in the fund\'s currency, as text or a whole number: "1500" (XAF, XOF: no '
@@ -55,9 +56,13 @@ class ReasonIn(Schema):
 
 class PayIn(Schema):
     method: str = Field(description=_one_of(Method))
-    receipt_number: str = Field("", max_length=60, description="For cash: the provider's receipt.")
-    operator: str = Field("", max_length=40, description="For mobile money: the operator.")
-    reference: str = Field("", max_length=60, description="For mobile money: the transaction id.")
+    receipt_number: NameText = Field(
+        "", max_length=60, description="For cash: the provider's receipt."
+    )
+    operator: NameText = Field("", max_length=40, description="For mobile money: the operator.")
+    reference: NameText = Field(
+        "", max_length=60, description="For mobile money: the transaction id."
+    )
     paid_on: date | None = Field(None, description="Today when not given.")
 
 

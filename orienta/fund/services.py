@@ -15,6 +15,7 @@ from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from orienta.cases.services import can_change
 from orienta.core.models import Country, Organisation, Role, Site, User
 from orienta.core.services import event_log
 from orienta.fund import money
@@ -37,6 +38,8 @@ from orienta.fund.models import (
     Status,
 )
 from orienta.lib.errors import Refused as DomainRefused
+from orienta.lib.text import MESSAGE as BIDI_MESSAGE
+from orienta.lib.text import has_bidi_controls
 from orienta.people.queries import current_membership
 
 
@@ -114,6 +117,8 @@ def period_open(
     rate = _period_rate(fund.currency, eur_rate)
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("The period must end after it starts.")})
+    if has_bidi_controls(name):
+        raise ValidationError({"name": [BIDI_MESSAGE]})
     overlapping = Period.objects.filter(
         fund=fund, starts_on__lte=ends_on, ends_on__gte=starts_on, deleted_at__isnull=True
     )
@@ -183,6 +188,9 @@ def account_position(account: Account) -> Position:
 
 
 def _entry(*, account, period, kind, amount, by, request=None, note="") -> LedgerEntry:
+    """One movement in the ledger. Only an allocation carries a note (the coordinator's, about
+    the site's budget): the ledger keeps no free text about a person, and a movement of a
+    request refers to the request, whose reasons stay on it and on its payment."""
     entry = LedgerEntry(
         account=account,
         period=period,
@@ -308,6 +316,9 @@ def request_create(*, data: RequestInput, by: User) -> FundRequest:
         raise PermissionDenied
     if not by.sites.filter(pk=data.site.pk).exists():
         raise PermissionDenied
+    for case in (getattr(data.case_action, "case", None), getattr(data.referral, "case", None)):
+        if case is not None and not can_change(by, case):
+            raise PermissionDenied  # e.g. a sensitive case opened by breaking the glass
     fund = Fund.objects.filter(country_id=data.site.country_id).first()
     if fund is None:
         raise ValidationError(_("This country has no support fund yet."))
@@ -621,7 +632,6 @@ def request_cancel(*, fund_request: FundRequest, by: User, reason: str = "") -> 
                 amount=fresh.amount,
                 by=by,
                 request=fresh,
-                note=reason,
             )
         fresh.status = Status.CANCELLED
         fresh.decision_reason = (reason or "").strip()
@@ -658,6 +668,9 @@ def _payment_errors(data: PaymentInput, rules: FundSettings) -> dict:
         errors["method"] = [_("Choose cash or mobile money.")]
     if data.paid_on and data.paid_on > timezone.localdate():
         errors["paid_on"] = [_("A payment cannot be dated in the future.")]
+    for name in ("receipt_number", "operator", "reference"):
+        if has_bidi_controls(getattr(data, name)):
+            errors[name] = [BIDI_MESSAGE]
     return errors
 
 
@@ -736,7 +749,6 @@ def payment_reverse(*, fund_request: FundRequest, by: User, reason: str) -> Paym
             amount=fresh.amount,
             by=by,
             request=fresh,
-            note=reason,
         )
         fresh.status = Status.REVERSED
         _touch(fresh, by)
@@ -749,8 +761,9 @@ CLOSED_STATUSES = (Status.REJECTED, Status.CANCELLED, Status.PAID, Status.REVERS
 
 
 def request_texts_clear(*, fund_request: FundRequest, by: User | None) -> FundRequest:
-    """Retention: clear what was written about the person (reason, evidence) and the receipt
-    image of a closed request; amounts, dates and the ledger stay, so the accounts still add up."""
+    """Retention and erasure: clear what was written about the person (reason, evidence, the
+    reasons of the decision and of a reversal) and the receipt image of a closed request;
+    amounts, dates and the ledger stay, so the accounts still add up."""
     with transaction.atomic():
         fresh = FundRequest.objects.select_for_update(of=("self",)).get(pk=fund_request.pk)
         fresh.reason, fresh.evidence, fresh.decision_reason = "—", "", ""
@@ -758,9 +771,11 @@ def request_texts_clear(*, fund_request: FundRequest, by: User | None) -> FundRe
         fresh.version += 1
         fresh.save()
         payment = Payment.objects.filter(request=fresh).first()
-        if payment is not None and payment.receipt:
-            payment.receipt.delete(save=False)
-            payment.receipt_type = ""
+        if payment is not None and (payment.receipt or payment.reversal_reason):
+            if payment.receipt:
+                payment.receipt.delete(save=False)
+                payment.receipt_type = ""
+            payment.reversal_reason = ""
             payment.version += 1
             payment.save()
         event_log(actor=by, verb="fund_request_texts_clear", obj=fresh, site=fresh.site)

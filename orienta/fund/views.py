@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from orienta.audit.services import access_log_read, access_log_search
 from orienta.cases.queries import action_for
+from orienta.cases.services import can_change
 from orienta.core.models import Role
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
 from orienta.directory.models import CostOption, Service
@@ -95,10 +96,20 @@ def _origin(request, user):
     """The person, and the referral or case action the request comes from (query string)."""
     source = request.POST if request.method == "POST" else request.GET
     refs = {k: source.get(k) or None for k in ("person", "referral", "case_action")}
-    if refs["referral"] and not refs["person"]:
-        refs["person"] = str(referral_for(user, refs["referral"]).person_id)
-    if refs["case_action"] and not refs["person"]:
-        refs["person"] = str(action_for(user, refs["case_action"]).case.person_id)
+    if refs["referral"]:
+        try:
+            referral = referral_for(user, refs["referral"])
+        except ValidationError:
+            raise Http404 from None
+        _require(referral.case is None or can_change(user, referral.case))
+        refs["person"] = refs["person"] or str(referral.person_id)
+    if refs["case_action"]:
+        try:
+            case = action_for(user, refs["case_action"]).case
+        except ValidationError:
+            raise Http404 from None
+        _require(can_change(user, case))
+        refs["person"] = refs["person"] or str(case.person_id)
     if not refs["person"]:
         raise Http404
     return person_for(user, refs["person"]), refs

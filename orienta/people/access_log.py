@@ -21,8 +21,10 @@ from orienta.audit.models import Action, Channel
 from orienta.audit.queries import (
     LogSubject,
     can_read_access_log,
+    log_lines,
     person_access_account,
     person_access_entries,
+    reads_log_details,
 )
 from orienta.audit.services import access_log_record
 from orienta.core.models import Role
@@ -97,7 +99,14 @@ def person_log(request, pk):
     _log_view(request, subject, action=Action.READ, channel=Channel.PAGE, object_type="access_log")
     entries = person_access_entries(subject)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "audit/person_log.html", {"subject": subject, "page": page})
+    details = reads_log_details(request.user)
+    context = {
+        "subject": subject,
+        "page": page,
+        "lines": log_lines(page.object_list, details=details),
+        "details": details,
+    }
+    return render(request, "audit/person_log.html", context)
 
 
 @login_required

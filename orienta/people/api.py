@@ -10,7 +10,7 @@ from orienta.audit.services import access_log_read, access_log_search
 from orienta.core.api import require_recorder, writable_site
 from orienta.core.models import Area
 from orienta.lib.api.errors import Detail, FieldErrors, form_errors
-from orienta.lib.api.pagination import Pages, counted
+from orienta.lib.api.pagination import PageMapped, Pages
 from orienta.people.forms import PersonForm, RegistrationForm
 from orienta.people.models import CONSENT_FIELDS, ConsentAnswer, Person
 from orienta.people.queries import person_candidates, person_for, person_search
@@ -23,6 +23,7 @@ from orienta.people.schemas import (
     PersonOut,
     PersonPatchIn,
     candidate_out,
+    mask_hidden,
 )
 from orienta.people.services import person_register, person_update
 
@@ -71,11 +72,16 @@ def _current_values(person: Person) -> dict:
 @paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def person_list(request, q: str = Query("", max_length=100, description="Name, code or phone.")):
     """Persons in scope, newest first; with `q`, those matching a name, code or phone, the most
-    relevant first (as the search page lists them)."""
-    found = person_search(request.auth, q)
+    relevant first (as the search page lists them).
+
+    A person with a sensitive case the caller may not see is listed as the search page lists
+    them (`masked`): initials, code, sex, date of birth and site; every other field empty."""
+    user = request.auth
+    found = person_search(user, q)
     total = found.count()
     access_log_search(request, query=q, results=total)
-    return counted(found.select_related("site", "area").prefetch_related(CURRENT_MEMBERSHIP), total)
+    found = found.select_related("site", "area").prefetch_related(CURRENT_MEMBERSHIP)
+    return PageMapped(found, total, lambda persons: mask_hidden(user, persons))
 
 
 @router.post(

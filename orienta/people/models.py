@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from orienta.core.models import Area, BaseModel, Site
 from orienta.core.scoping import ScopedQuerySet
 from orienta.lib.ids import uuid7
+from orienta.lib.text import no_bidi_controls
 
 
 class Sex(models.TextChoices):
@@ -92,15 +93,25 @@ class Person(BaseModel):
         Site, on_delete=models.PROTECT, related_name="persons", verbose_name=_("site")
     )
     code = models.CharField(_("code"), max_length=24, unique=True, editable=False)
-    given_name = models.CharField(_("given name(s)"), max_length=100)
-    family_name = models.CharField(_("family name"), max_length=100)
-    other_names = models.CharField(_("other names"), max_length=150, blank=True)
+    given_name = models.CharField(_("given name(s)"), max_length=100, validators=[no_bidi_controls])
+    family_name = models.CharField(_("family name"), max_length=100, validators=[no_bidi_controls])
+    other_names = models.CharField(
+        _("other names"),
+        max_length=150,
+        blank=True,
+        validators=[no_bidi_controls],
+    )
     sex = models.CharField(_("sex"), max_length=12, choices=Sex.choices)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     birth_date_estimated = models.BooleanField(_("date of birth estimated"), default=False)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     phone_alt = models.CharField(_("other phone"), max_length=20, blank=True)
-    locality = models.CharField(_("locality or neighbourhood"), max_length=120, blank=True)
+    locality = models.CharField(
+        _("locality or neighbourhood"),
+        max_length=120,
+        blank=True,
+        validators=[no_bidi_controls],
+    )
     area = models.ForeignKey(
         Area, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("area")
     )
@@ -219,7 +230,12 @@ class PersonMatchKey(models.Model):
 class Household(BaseModel):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="households")
     code = models.CharField(_("code"), max_length=24, unique=True, editable=False)
-    locality = models.CharField(_("locality or neighbourhood"), max_length=120, blank=True)
+    locality = models.CharField(
+        _("locality or neighbourhood"),
+        max_length=120,
+        blank=True,
+        validators=[no_bidi_controls],
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -300,7 +316,7 @@ class PersonMerge(models.Model):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
     survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_in")
     merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_out")
-    merged_code = models.CharField(max_length=24)
+    merged_code = models.CharField(max_length=24, validators=[no_bidi_controls])
     snapshot = models.JSONField(help_text="The merged record as it was before the merge.")
     reason = models.TextField(blank=True)
     merged_by = models.ForeignKey(

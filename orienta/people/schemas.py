@@ -1,6 +1,7 @@
 """What the persons API reads and writes."""
 
 from datetime import date, datetime
+from types import SimpleNamespace
 from uuid import UUID
 
 from django.db.models import Prefetch
@@ -8,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 from pydantic import create_model
 
+from orienta.lib.text import NameText
+from orienta.people.hooks import masked_person_ids
 from orienta.people.models import (
     CivilDocument,
     ConsentAnswer,
@@ -50,9 +53,9 @@ WG = _one_of(WGAnswer) + " Washington Group answer scale; null when not asked."
 class PersonIn(Schema):
     """A person's fields, validated by the same form as the registration page."""
 
-    given_name: str = ""
-    family_name: str = ""
-    other_names: str = ""
+    given_name: NameText = ""
+    family_name: NameText = ""
+    other_names: NameText = ""
     sex: str = Field("", description=_one_of(Sex))
     birth_date: date | None = None
     birth_date_estimated: bool = False
@@ -61,7 +64,7 @@ class PersonIn(Schema):
     )
     phone: str = Field("", description="Any usual format; stored in E.164.")
     phone_alt: str = ""
-    locality: str = ""
+    locality: NameText = ""
     area: str | None = Field(None, description="Code of an administrative area of the country.")
     nationality: str = Field("", description="ISO 3166 alpha-2 code.")
     migration_status: str = Field(
@@ -144,13 +147,18 @@ class PersonOut(Schema):
     wg_selfcare: int | None
     wg_communication: int | None
     disability_status: str
-    consent_processing: bool
-    consent_sharing: bool
+    consent_processing: bool | None = Field(description="Null in a masked entry.")
+    consent_sharing: bool | None = Field(description="Null in a masked entry.")
     consent_date: date | None
     household: str | None = Field(description="Code of the current household.")
     version: int
     created_at: datetime
     updated_at: datetime
+    masked: bool = Field(
+        False,
+        description="In a list, a person with a sensitive case the caller may not see: "
+        "only the initials, code, sex, date of birth and site are given, the rest is empty.",
+    )
 
     @staticmethod
     def resolve_site(obj: Person) -> str:
@@ -167,6 +175,45 @@ class PersonOut(Schema):
             members = obj.memberships.filter(left_on__isnull=True).select_related("household")
         member = next(iter(members), None)
         return member.household.code if member else None
+
+
+def _initial(name: str) -> str:
+    return f"{name[:1].upper()}." if name else ""
+
+
+def masked_entry(person: Person) -> SimpleNamespace:
+    """What a list says of a person with a sensitive case its reader may not see, as the search
+    page does: initials, code, sex, date of birth, site."""
+    empty = {name: None for name in PersonOut.model_fields}
+    empty |= {name: "" for name in ("other_names", "phone", "phone_alt", "locality")}
+    empty |= {name: "" for name in ("migration_status", "nationality", "education")}
+    empty |= {"occupation": "", "disability_status": "", "documents": []}
+    return SimpleNamespace(
+        **empty
+        | {
+            "id": person.pk,
+            "code": person.code,
+            "given_name": _initial(person.given_name),
+            "family_name": _initial(person.family_name),
+            "sex": person.sex,
+            "birth_date": person.birth_date,
+            "birth_date_estimated": person.birth_date_estimated,
+            "site": person.site,
+            "area_id": None,
+            "current_memberships": [],
+            "version": person.version,
+            "created_at": person.created_at,
+            "updated_at": person.updated_at,
+            "masked": True,
+        }
+    )
+
+
+def mask_hidden(user, persons: list[Person]) -> list:
+    """The persons of a list, those with a sensitive case the user may not see masked (by the
+    rule of the apps that keep such cases: `people.hooks`)."""
+    hidden = masked_person_ids(user, [p.pk for p in persons])
+    return [masked_entry(p) if p.pk in hidden else p for p in persons]
 
 
 class IdentityIn(Schema):

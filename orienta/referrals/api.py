@@ -13,7 +13,7 @@ from orienta.core.models import Role
 from orienta.core.scoping import can_record
 from orienta.directory.models import Service
 from orienta.lib.api.errors import Detail, FieldErrors, field_error
-from orienta.lib.api.pagination import Pages, counted
+from orienta.lib.api.pagination import PageMapped, Pages
 from orienta.referrals import queries, services
 from orienta.referrals.access import OBJECT, log_read, log_send, refused, slip_response
 from orienta.referrals.models import SharedField, Status, Urgency
@@ -40,7 +40,9 @@ def _get(request, referral_id):
 @router.get("/referrals", response=list[ReferralOut], summary="Referrals in scope")
 @paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def referral_list(request, filters: Query[ReferralFilters]):
-    """Referrals in scope, newest first (a provider account: those to its organisation)."""
+    """Referrals in scope, newest first (a provider account: those to its organisation). The
+    names shared of a person with a sensitive case the caller may not see are given as
+    initials, their phone and documents left out (`masked`), as on the list page."""
     user = request.auth
     status = filters.status if filters.status in Status.values else ""
     found = queries.referral_list(user, status=status)
@@ -54,7 +56,7 @@ def referral_list(request, filters: Query[ReferralFilters]):
         object_type=OBJECT,
         person_id=filters.person,
     )
-    return counted(found, total)
+    return PageMapped(found, total, lambda page: queries.mark_masked(user, page))
 
 
 def _origin(user, payload):

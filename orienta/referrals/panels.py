@@ -54,10 +54,11 @@ def person_panel(request, person):
 
 
 def _open_cases(user, person):
-    """The person's open cases at the user's sites: a referral can be made for each."""
+    """The person's open cases the user may change: a referral can be made from each (not
+    from a sensitive case opened by breaking the glass)."""
     return list(
-        Case.objects.visible_to(user)
-        .filter(person=person, site__in=user.sites.all())
+        Case.objects.changeable_by(user)
+        .filter(person=person)
         .exclude(status="closed")
         .order_by("-opened_at")[:5]
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orienta.cases.queries import action_for, case_for, initials, masked_person_ids
+from orienta.cases.services import can_change
 from orienta.core.models import Role
 from orienta.core.scoping import can_record, site_filter, writable_sites
 from orienta.directory.models import Service
@@ -94,8 +95,10 @@ def sending_site(user, *, person, case=None, visit=None, code: str = ""):
     """The site a referral is sent from, among those the user records at: the one named by
     `code` (the API may name it; None if the user does not record there), else the case's, the
     visit's or the person's site. A referral from a case or visit of a site the user does not
-    record at is refused (403); a person of another site is referred from the user's first
-    site."""
+    record at, or from a case the user may not change (a sensitive case opened by breaking the
+    glass), is refused (403); a person of another site is referred from the user's first site."""
+    if case is not None and not can_change(user, case):
+        raise PermissionDenied
     sites = writable_sites(user)
     if code:
         return sites.filter(code=code.strip().upper()).first()
@@ -117,6 +120,16 @@ def label_persons(user, referrals) -> list:
     return referrals
 
 
+def mark_masked(user, referrals) -> list:
+    """The referrals, each with `masked` set when the person has a sensitive case the user may
+    not see: the API's lists then give the names shared as initials, as the pages do."""
+    referrals = list(referrals)
+    masked = masked_person_ids(user, [r.person_id for r in referrals])
+    for r in referrals:
+        r.masked = r.person_id in masked
+    return referrals
+
+
 def is_provider_of(user, referral) -> bool:
     return (
         user.role == Role.PROVIDER
@@ -126,8 +139,12 @@ def is_provider_of(user, referral) -> bool:
 
 
 def records_at(user, referral) -> bool:
-    """Site staff of the referral's site: they send, cancel and record outcomes."""
-    return can_record(user) and writable_sites(user).filter(pk=referral.site_id).exists()
+    """Site staff of the referral's site: they send, cancel, print and record outcomes. For a
+    referral from a case, only those who may change the case (breaking the glass on a sensitive
+    case opens it for reading only)."""
+    if not (can_record(user) and writable_sites(user).filter(pk=referral.site_id).exists()):
+        return False
+    return referral.case_id is None or can_change(user, referral.case)
 
 
 def may_answer(user, referral) -> bool:

@@ -64,6 +64,23 @@ def _is_provider(context) -> bool:
     return getattr(user, "role", "") == "provider"
 
 
+def _keep(value: str) -> str:
+    return value
+
+
+def _initial(value: str) -> str:
+    return f"{value[:1].upper()}." if value and value != "—" else value
+
+
+# How a masked list shows each field shared: names as initials, phone and documents not at all.
+MASKED_VALUE = {
+    SharedField.GIVEN_NAME: _initial,
+    SharedField.FAMILY_NAME: _initial,
+    SharedField.PHONE: lambda value: "",
+    SharedField.DOCUMENTS: lambda value: "",
+}
+
+
 class ReferralOut(Schema):
     id: UUID
     code: str = Field(..., description="The reference, e.g. K7M-3QX.")
@@ -87,6 +104,11 @@ class ReferralOut(Schema):
     outcome_note: str
     events: list[ReferralEventOut] | None = Field(
         None, description="In the answer about one referral."
+    )
+    masked: bool = Field(
+        False,
+        description="In a list, the person has a sensitive case the caller may not see: the "
+        "names shared are initials, the phone and documents are left out.",
     )
 
     @staticmethod
@@ -130,10 +152,14 @@ class ReferralOut(Schema):
         from orienta.referrals.queries import shared_data
 
         fields = [f for f in SharedField.values if f in obj.shared_fields]
-        return [
+        shared = [
             {"field": f, "label": label, "value": value}
             for f, (label, value) in zip(fields, shared_data(obj), strict=True)
         ]
+        if getattr(obj, "masked", False):
+            for item in shared:
+                item["value"] = MASKED_VALUE.get(item["field"], _keep)(item["value"])
+        return shared
 
     @staticmethod
     def resolve_events(obj, context):

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from orienta.cases.services import CaseRefused, case_action_add
+from orienta.cases.services import CaseRefused, can_change, case_action_add
 from orienta.core.models import Role
 from orienta.core.scoping import writable_sites
 from orienta.core.services import event_log
@@ -124,11 +124,14 @@ def referral_send(
 ) -> Referral:
     """Send a person to a service. Refused without the person's consent to sharing, unless a
     manager of the site gives a written reason (both are kept and logged). The case, action and
-    visit it comes from must be the person's (`origin_belongs`)."""
+    visit it comes from must be the person's (`origin_belongs`). From a case, only those who may
+    change it refer (not who opened a sensitive case by breaking the glass)."""
     if not origin_belongs(person=person, case=case, action=action, visit=visit):
         raise OriginMismatch(_("The case, action or visit is not this person's."))
     if not writable_sites(by).filter(pk=site.pk).exists():
         raise PermissionDenied(_("You cannot record at this site."))
+    if case is not None and not can_change(by, case):
+        raise PermissionDenied
     if service.status != "active":
         raise ValidationError(_("This service is not active."), code="inactive")
     if not reason.strip():

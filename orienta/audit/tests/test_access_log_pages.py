@@ -68,11 +68,61 @@ def test_me_sees_the_log_and_the_code_but_not_the_person(login, users, looked_at
     with CaptureQueriesContext(connection) as queries:
         page = client.get(_log_url(looked_at))
     assert page.status_code == 200
-    assert looked_at.code in page.text and "agent_td" in page.text
+    assert looked_at.code in page.text and "Agent" in page.text and "TD-NDJ1" in page.text
     birth = ("04/05/1990", "05/04/1990", "1990-05-04", "mai 1990", "May 1990")
     for personal in ("Achta", "Mahamat", "66 12 34 56", *birth):
         assert personal not in page.text  # (the year alone can appear in a timestamp)
     assert not any("given_name" in q["sql"] for q in queries.captured_queries)  # not even read
+
+
+def test_me_reads_roles_codes_and_dates_never_what_staff_typed(login, users, persons):
+    """Break-the-glass and export reasons, search texts, usernames and addresses are for the
+    coordinator; M&E sees who by role and site, when, and what was done."""
+    person = persons["person_td"]
+    reason = "break the glass: Achta Mahamat a appelé, son mari la menace"
+    access_log_record(
+        actor=users["coordinator_td"],
+        action="read",
+        channel="page",
+        object_type="case",
+        person_id=person.pk,
+        site_id=person.site_id,
+        query=reason,
+    )
+    access_log_record(
+        actor=users["manager_td"],
+        action="export",
+        channel="page",
+        object_type="person",
+        person_id=person.pk,
+        site_id=person.site_id,
+        query="Demande du tribunal pour Achta",
+    )
+    access_log_record(
+        actor=users["agent_td"],
+        action="search",
+        channel="api",
+        person_id=person.pk,
+        site_id=person.site_id,
+        query="q=Mahamat Achta",
+        results=1,
+    )
+    users["me_hq"].language = "en"
+    users["me_hq"].save(update_fields=["language"])
+    me = login(users["me_hq"]).get(_log_url(person)).text
+    for hidden in ("Achta", "Mahamat", "mari", "tribunal", "break the glass"):
+        assert hidden not in me, hidden
+    for username in ("coordinator_td", "manager_td", "agent_td"):
+        assert username not in me, username
+    assert "127.0.0.1" not in me
+    for shown in ("Country coordinator", "Site manager", "Agent", "TD-NDJ1", "Export", "Search"):
+        assert shown in me, shown
+    coordinator = login(users["coordinator_td"]).get(_log_url(person)).text
+    assert reason in coordinator and "Demande du tribunal pour Achta" in coordinator
+    assert "q=Mahamat Achta" in coordinator and "manager_td" in coordinator
+    account = login(users["me_hq"]).get(_account_url(person)).text
+    for hidden in ("Achta", "Mahamat", "tribunal", "coordinator_td", "agent_td"):
+        assert hidden not in account, hidden
 
 
 def test_me_reads_the_log_of_any_country(login, users, persons):

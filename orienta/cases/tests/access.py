@@ -85,6 +85,11 @@ ROUTES = {
     "cases:close": ("record", "get", lambda o: f"/cases/{o['case'].pk}/close/"),
     "cases:reopen": ("record", "get", lambda o: f"/cases/{o['case'].pk}/reopen/"),
     "cases:reassign": ("manage", "get", lambda o: f"/cases/{o['case'].pk}/reassign/"),
+    "cases:unmark_sensitive": (
+        "manage",
+        "get",
+        lambda o: f"/cases/{o['case'].pk}/unmark-sensitive/",
+    ),
     "cases:action_add": ("record", "post", lambda o: f"/cases/{o['case'].pk}/actions/"),
     "cases:followup_add": ("record", "post", lambda o: f"/cases/{o['case'].pk}/follow-ups/"),
     "cases:followup_plan": (
@@ -107,7 +112,14 @@ ROUTES = {
 # Pages without an object: checked once, not in and out of scope.
 NO_OBJECT = {"cases:worklist", "cases:worklist_section", "cases:list", "cases:break_glass"}
 # Allowed GETs of these pages read personal data and must leave a `read` entry on the person.
-LOGGED_READS = {"cases:detail", "cases:edit", "cases:close", "cases:reopen", "cases:reassign"}
+LOGGED_READS = {
+    "cases:detail",
+    "cases:edit",
+    "cases:close",
+    "cases:reopen",
+    "cases:reassign",
+    "cases:unmark_sensitive",
+}
 LOGGED_SEARCHES = {"cases:worklist", "cases:worklist_section", "cases:list"}
 
 
@@ -139,6 +151,11 @@ API_ROUTES = {
         "manage",
         lambda o: f"{API}/cases/{o['case'].pk}/reassign",
         lambda o: {"responsible": o["case"].responsible.username},
+    ),
+    "POST /api/v1/cases/{case_id}/unmark-sensitive": (
+        "manage",
+        lambda o: f"{API}/cases/{o['case'].pk}/unmark-sensitive",
+        lambda o: {"reason": "La situation de danger est terminée."},
     ),
     "POST /api/v1/cases/{case_id}/break-glass": (
         "break_glass",

@@ -215,3 +215,97 @@ def test_only_the_coordinator_or_an_administrator_allocates(world, users, fund_t
         fund=fund, site=world["sites"]["td"], period=period, amount=10, by=users["admin_user"]
     )
     assert entry.by == users["admin_user"]
+
+
+# The ledger keeps no free text about a person
+# =============================================================================================
+
+PERSONAL = "Achta Mahamat a rendu l'argent, son fils est malade"
+
+
+def _paid(world, users, persons):
+    req = make_fund_request(
+        persons["person_td"], users["agent_td"], amount=1500, provider=world["provider_org"]
+    )
+    services.request_approve(fund_request=req, by=users["manager_td"])
+    services.payment_record(
+        fund_request=req,
+        by=users["manager_td"],
+        data=PaymentInput(method="cash", receipt_number="R-7"),
+    )
+    return req
+
+
+def test_reversal_and_cancellation_reasons_stay_out_of_the_ledger_and_the_admin(
+    login, world, users, persons, fund_td
+):
+    reversed_req = _paid(world, users, persons)
+    services.payment_reverse(fund_request=reversed_req, by=users["manager_td"], reason=PERSONAL)
+    cancelled = make_fund_request(
+        persons["person_td"], users["agent_td"], amount=500, provider=world["provider_org"]
+    )
+    services.request_approve(fund_request=cancelled, by=users["manager_td"])
+    services.request_cancel(fund_request=cancelled, by=users["manager_td"], reason=PERSONAL)
+    entries = LedgerEntry.objects.filter(request__in=[reversed_req, cancelled])
+    assert set(entries.values_list("kind", flat=True)) >= {Kind.REVERSAL, Kind.RELEASE}
+    assert not entries.exclude(note="").exists()
+    # The reason is kept where it belongs: on the payment and the request, for their readers.
+    assert (
+        reversed_req.payment.__class__.objects.get(request=reversed_req).reversal_reason == PERSONAL
+    )
+    admin = login(users["admin_user"])
+    listing = admin.get("/admin/fund/ledgerentry/", HTTP_ACCEPT_LANGUAGE="en").text
+    assert "Achta" not in listing and "Reversal of the payment of" in listing
+    for entry in entries:
+        page = admin.get(f"/admin/fund/ledgerentry/{entry.pk}/change/").text
+        assert "Achta" not in page and "malade" not in page
+
+
+def test_the_migration_empties_the_reasons_already_copied_into_the_ledger(
+    world, users, persons, fund_td
+):
+    """The ledger refuses changes from the application; a migration works on the historical
+    model, whose manager is Django's plain one, and so may empty the copied texts."""
+    import importlib
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    req = _paid(world, users, persons)
+    services.payment_reverse(fund_request=req, by=users["manager_td"], reason="Paid twice")
+    reversal = LedgerEntry.objects.get(request=req, kind=Kind.REVERSAL)
+    # As the ledger was written before: the reason copied into the entry's note.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {LedgerEntry._meta.db_table} SET note = %s WHERE id = %s",
+            [PERSONAL, reversal.pk.hex if connection.vendor == "sqlite" else reversal.pk],
+        )
+    allocation = LedgerEntry.objects.filter(kind=Kind.ALLOCATION).first()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {LedgerEntry._meta.db_table} SET note = %s WHERE id = %s",
+            [
+                "Dotation trimestrielle",
+                allocation.pk.hex if connection.vendor == "sqlite" else allocation.pk,
+            ],
+        )
+    assert LedgerEntry.objects.get(pk=reversal.pk).note == PERSONAL
+    with pytest.raises(AppendOnly):
+        LedgerEntry.objects.filter(pk=reversal.pk).update(note="")
+    migration = importlib.import_module("orienta.fund.migrations.0005_ledger_notes_without_reasons")
+    state = MigrationExecutor(connection).loader.project_state(
+        ("fund", "0005_ledger_notes_without_reasons")
+    )
+    migration.empty_copied_reasons(state.apps, None)
+    assert LedgerEntry.objects.get(pk=reversal.pk).note == ""
+    assert LedgerEntry.objects.get(pk=allocation.pk).note == "Dotation trimestrielle"
+
+
+def test_an_erasure_empties_the_reversal_reason_of_the_payment(world, users, persons, fund_td):
+    from orienta.fund.models import Payment
+    from orienta.fund.rights import erase
+
+    req = _paid(world, users, persons)
+    services.payment_reverse(fund_request=req, by=users["manager_td"], reason=PERSONAL)
+    erase([persons["person_td"].pk], by=users["manager_td"])
+    assert Payment.objects.get(request=req).reversal_reason == ""

@@ -19,6 +19,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
+from orienta.lib import text
 from orienta.lib.errors import Refused
 
 # Every operation names its JSON body `payload`; the name is an implementation detail and is
@@ -52,6 +53,7 @@ SCHEMA_MESSAGES = {
     "greater_than_equal": _("Enter a value greater than or equal to %(ge)s."),
     "less_than_equal": _("Enter a value less than or equal to %(le)s."),
     "model_attributes_type": _("Send a JSON object."),
+    text.CODE: text.MESSAGE,
 }
 
 

@@ -28,3 +28,18 @@ def counted(queryset, count: int):
     """`queryset`, carrying its count for `Pages` (lost if the queryset is filtered again)."""
     queryset.known_count = count
     return queryset
+
+
+class PageMapped:
+    """A counted list whose page, once sliced from the queryset, goes through `each_page(items)`
+    before it is written out: work that needs the whole page at once (one query to know which
+    persons of the page to mask), done for the page only."""
+
+    def __init__(self, queryset, count: int, each_page):
+        self.queryset, self.known_count, self.each_page = queryset, count, each_page
+
+    def __getitem__(self, window: slice) -> list:
+        return self.each_page(list(self.queryset[window]))
+
+    def __len__(self) -> int:
+        return self.known_count

@@ -1,0 +1,116 @@
+"""Every cell of every spreadsheet (XLSX) and CSV file Orienta writes goes through here.
+
+A spreadsheet program reads a cell whose text starts with "=", "+", "-", "@", a tab or a carriage
+return as a formula, and a name typed in a form ("=HYPERLINK(...)", "@SUM(...)") would then run
+on the computer of whoever opens the file (CSV or formula injection). Following OWASP's advice,
+such text is written with a leading apostrophe, so that it is shown as the text it is and never
+evaluated. Numbers, dates, times, booleans and empty cells are written as they are: a negative
+amount stays a number. Any other value is written as its text, neutralised the same way.
+
+- `Sheet`: an XLSX workbook of one sheet, filled row by row (`append`), then `to_bytes()`;
+- `csv_writer(out)`: a `csv.writer` whose rows are neutralised;
+- `restore(text)`: the inverse of the neutralising, for importers of Orienta's own files
+  (the HSDS exchange): exactly one leading apostrophe is removed, and only where one was
+  added. A text that already starts with apostrophes before a formula character gets one more,
+  so export → import → export gives back the very same text.
+
+Nothing else in Orienta imports `openpyxl` or calls `csv.writer` to write a file; a test
+(orienta/core/tests/test_spreadsheet_exports.py) fails if a module does.
+"""
+
+import csv
+import io
+import re
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE = "'"
+# Values written as they are: spreadsheets store them as numbers, dates or booleans.
+PLAIN_TYPES = (bool, int, float, Decimal, datetime, date, time)
+# Characters a sheet title may not hold (openpyxl refuses them), and its longest length.
+TITLE_FORBIDDEN = re.compile(r"[\\*?:/\[\]]")
+TITLE_MAX = 31
+
+
+def needs_escape(text: str) -> bool:
+    """The text would be read as a formula, or it is an escaped formula already (which then
+    takes one more apostrophe, so that `restore` gives it back)."""
+    return text.lstrip(ESCAPE).startswith(FORMULA_START)
+
+
+def neutralise(value):
+    """The value as it is safe to write in a cell: None, numbers, dates and booleans as they
+    are; anything else as text, with a leading apostrophe when it would start a formula."""
+    if value is None or isinstance(value, PLAIN_TYPES):
+        return value
+    text = str(value)
+    return ESCAPE + text if needs_escape(text) else text
+
+
+def restore(text: str) -> str:
+    """The text as it was before `neutralise` (importers of files Orienta wrote)."""
+    if text.startswith(ESCAPE) and needs_escape(text[1:]):
+        return text[1:]
+    return text
+
+
+# XLSX
+# =============================================================================================
+
+
+class Sheet:
+    """An XLSX workbook of one sheet, written row by row with every cell neutralised.
+
+    The cells that hold text are stored as text (openpyxl would otherwise store a text
+    starting with "=" as a formula); characters that XLSX cannot hold are left out.
+    """
+
+    def __init__(self, title: str = ""):
+        self.book = Workbook()
+        self.sheet = self.book.active
+        self.sheet.title = TITLE_FORBIDDEN.sub(" ", str(title or "")).strip()[:TITLE_MAX] or "1"
+
+    def append(self, values=(), *, bold: bool = False, size: float | None = None) -> None:
+        """One row; `bold` and `size` set its font."""
+        row = [neutralise(v) for v in values]
+        row = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]
+        self.sheet.append(row)
+        if not values:
+            return
+        for cell in self.sheet[self.sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+            if bold or size:
+                cell.font = Font(bold=bold, size=size)
+
+    def to_bytes(self) -> bytes:
+        out = io.BytesIO()
+        self.book.save(out)
+        return out.getvalue()
+
+
+# CSV
+# =============================================================================================
+
+
+class CsvWriter:
+    """A `csv.writer` (same arguments) whose every cell is neutralised."""
+
+    def __init__(self, out, **kwargs):
+        self._writer = csv.writer(out, **kwargs)
+
+    def writerow(self, values):
+        return self._writer.writerow([neutralise(v) for v in values])
+
+    def writerows(self, rows) -> None:
+        for values in rows:
+            self.writerow(values)
+
+
+def csv_writer(out, **kwargs) -> CsvWriter:
+    return CsvWriter(out, **kwargs)
