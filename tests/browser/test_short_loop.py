@@ -128,8 +128,8 @@ def test_a_new_person_from_the_landing_page_to_a_printed_slip(
     taps.select("#id_sex", "female", "sex")
     page.fill("#id_birth_date", "1995-03-12")
     page.fill("#id_phone", "66 22 33 44")
-    taps.check("#id_consent_processing", "consent to processing")
-    taps.check("#id_consent_sharing", "consent to sharing")
+    taps.check("input[name=consent_processing][value=given]", "consent to processing")
+    taps.check("input[name=consent_sharing][value=given]", "consent to sharing")
     taps.click("form.stack button[type=submit]", "register")
 
     page.wait_for_url(re.compile(r"/visits/new/\?person="))
