@@ -3,6 +3,7 @@ same thing in fewer words for the common cases (a person read, a search, a refus
 
 import ipaddress
 import re
+from typing import Any
 from uuid import UUID
 
 from django.conf import settings
@@ -188,7 +189,7 @@ def channel_of(request) -> str:
     return Channel.PAGE
 
 
-def search_text(data: dict) -> str:
+def search_text(data: dict[str, Any]) -> str:
     """What was typed to find a person (names, date of birth, phone), as one line."""
     return " ".join(str(data[key]) for key in IDENTITY_KEYS if data.get(key))
 

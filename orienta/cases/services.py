@@ -6,6 +6,7 @@ raise `CaseRefused` with a translated message; stale edits raise `StaleEdit`.
 """
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -159,7 +160,7 @@ EDITABLE = ("risk", "assessment", "sensitive", "household")
 
 
 @transaction.atomic
-def case_update(*, case: Case, by: User, data: dict, expected_version: int) -> Case:
+def case_update(*, case: Case, by: User, data: dict[str, Any], expected_version: int) -> Case:
     """Change needs, risk, assessment, sensitivity or household; refused on a stale version.
 
     A case can be marked sensitive here, not unmarked: that is a manager's act with a reason,
@@ -363,7 +364,7 @@ ACTION_EVENTS = {
 
 @transaction.atomic
 def case_action_update(
-    *, action: CaseAction, by: User, data: dict, expected_version: int | None = None
+    *, action: CaseAction, by: User, data: dict[str, Any], expected_version: int | None = None
 ) -> CaseAction:
     """Change an action's status (planned -> done or cancelled), text, due date or assignee."""
     _check_writer(by, action.case.site)

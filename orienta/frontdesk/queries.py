@@ -5,6 +5,7 @@ versions of a corrected visit, and voided visits, are read only as its history.
 """
 
 from datetime import datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.http import Http404
@@ -121,7 +122,7 @@ def person_visits(user, person) -> tuple[list[Visit], list[Visit]]:
     return [v for v in latest if v.voided_at is None], [v for v in latest if v.voided_at]
 
 
-def day_summary(visits) -> dict:
+def day_summary(visits) -> dict[str, Any]:
     rows = list(visits)
     return {
         "total": len(rows),

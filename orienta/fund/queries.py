@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, Sum
 from django.http import Http404
@@ -138,7 +139,7 @@ class SitePosition:
     def available_eur(self) -> Decimal | None:
         return self.eur("available")
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         data = {"site": self.site.code, "currency": self.currency}
         for name in ("allocated", "committed", "paid", "available"):
             data[name] = getattr(self, name)
@@ -179,7 +180,7 @@ def positions(sites, *, on: date, period=None) -> list[SitePosition]:
     entries = LedgerEntry.objects.filter(account__site__in=sites)
     if period is not None:
         entries = entries.filter(period=period)
-    totals: dict = defaultdict(lambda: [Decimal(0)] * 3)
+    totals: dict[str, Any] = defaultdict(lambda: [Decimal(0)] * 3)
     for row in entries.order_by().values("account__site_id", "kind").annotate(t=Sum("amount")):
         columns = totals[row["account__site_id"]]
         for i, sign in enumerate(EFFECTS[row["kind"]]):
