@@ -5,6 +5,7 @@ Illegal transitions (closing a closed case, reopening an open one, planning on a
 raise `CaseRefused` with a translated message; stale edits raise `StaleEdit`.
 """
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -28,11 +29,13 @@ from orienta.cases.models import (
     action_date_problem,
 )
 from orienta.cases.queries import site_today
-from orienta.core.models import Role, Site, User
+from orienta.core.models import Role, Site, Theme, User
 from orienta.core.scoping import can_record, personal_site_filter, writable_sites
 from orienta.core.services import StaleEdit, event_log
+from orienta.core.types import AnyUser
+from orienta.frontdesk.models import Visit
 from orienta.lib.errors import Refused
-from orienta.people.models import Person
+from orienta.people.models import Household, Person
 
 BREAK_GLASS_HOURS = 3
 
@@ -82,7 +85,7 @@ def case_next_code(site: Site) -> str:
     return f"{site.code}-C-{locked.case_seq:06d}"
 
 
-def _event(case: Case, by, event: str, text: str = "", **data) -> CaseEvent:
+def _event(case: Case, by: AnyUser | None, event: str, text: str = "", **data: Any) -> CaseEvent:
     actor = by if by is not None and by.is_authenticated else None
     entry = CaseEvent.objects.create(
         site_id=case.site_id, case=case, actor=actor, kind=event, text=text, data=data
@@ -91,7 +94,7 @@ def _event(case: Case, by, event: str, text: str = "", **data) -> CaseEvent:
     return entry
 
 
-def _touch(case: Case, by, fields: list[str]) -> None:
+def _touch(case: Case, by: AnyUser | None, fields: list[str]) -> None:
     case.version += 1
     case.updated_at = timezone.now()
     case.updated_by = by if by is not None and by.is_authenticated else None
@@ -119,12 +122,12 @@ def case_open(
     person: Person,
     by: User,
     site: Site | None = None,
-    needs=(),
+    needs: Iterable[Theme] = (),
     risk: str = "low",
     assessment: str = "",
     sensitive: bool = False,
-    household=None,
-    visit=None,
+    household: Household | None = None,
+    visit: Visit | None = None,
     responsible: User | None = None,
 ) -> Case:
     """Open a case for a person at a site the agent works at (the person's, by default)."""
@@ -195,7 +198,7 @@ def case_update(*, case: Case, by: User, data: dict[str, Any], expected_version:
     return locked
 
 
-def _start(case: Case, by) -> None:
+def _start(case: Case, by: User | None) -> None:
     """An open case in which work begins (an action, a contact) moves to 'in progress'."""
     if case.status == Status.OPEN:
         case.status = Status.IN_PROGRESS
@@ -356,7 +359,7 @@ def case_action_add(
     return action
 
 
-ACTION_EVENTS = {
+ACTION_EVENTS: dict[str, str] = {
     ActionStatus.DONE: EventKind.ACTION_DONE,
     ActionStatus.CANCELLED: EventKind.ACTION_CANCELLED,
 }
@@ -379,7 +382,7 @@ def case_action_update(
     assignee = data.get("assignee")
     if assignee is not None and not _responsible_ok(assignee, locked.case.site):
         raise CaseRefused(_("The person in charge of an action must work at the case's site."))
-    changed = [
+    changed: list[str] = [
         f for f in ("what", "due_on", "assignee") if f in data and getattr(locked, f) != data[f]
     ]
     for field in changed:
@@ -394,7 +397,8 @@ def case_action_update(
     locked.version += 1
     locked.updated_by, locked.updated_at = by, timezone.now()
     locked.save()
-    kind = ACTION_EVENTS.get(status) if "status" in changed else EventKind.ACTION_CHANGED
+    # A status changes from planned only, to done or cancelled (checked above, then by full_clean).
+    kind = ACTION_EVENTS[status] if "status" in changed else EventKind.ACTION_CHANGED
     _event(locked.case, by, kind, locked.what, action=str(locked.pk))
     return locked
 

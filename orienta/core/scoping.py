@@ -24,8 +24,11 @@ _M = TypeVar("_M", bound=Model)
 class AgentRecord(Protocol):
     """A record made at a site by an agent (a visit)."""
 
-    site_id: UUID
-    agent_id: UUID | None
+    @property
+    def site_id(self) -> UUID: ...
+
+    @property
+    def agent_id(self) -> UUID | None: ...
 
 
 SITE_STAFF_ROLES = frozenset({Role.AGENT, Role.MANAGER})

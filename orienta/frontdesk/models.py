@@ -106,6 +106,9 @@ class Visit(BaseModel):
 
     objects = VisitQuerySet.as_manager()
 
+    # The versions before this one, set by `frontdesk.queries.person_visits`.
+    earlier: list["Visit"]
+
     class Meta:
         ordering = ["-occurred_at"]
         verbose_name = _("visit")

@@ -63,7 +63,7 @@ def _current_to_change(visit: Visit, by: User) -> Visit:
     return locked
 
 
-def _new_version(old: Visit, by: User, reason: str, **values) -> Visit:
+def _new_version(old: Visit, by: User, reason: str, **values: Any) -> Visit:
     """The version that replaces `old`, saved; `old` stays as it was."""
     now = timezone.now()
     version = Visit(

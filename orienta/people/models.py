@@ -163,6 +163,9 @@ class Person(BaseModel):
 
     objects = PersonQuerySet.as_manager()
 
+    # The person's latest visit, cached by `frontdesk.queries.recent_visit`.
+    _recent_visit: models.Model | None
+
     class Meta:
         ordering = ["family_name", "given_name"]
         verbose_name = _("person")
