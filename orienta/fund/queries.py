@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Q, Sum
 from django.http import Http404
@@ -140,7 +141,7 @@ class SitePosition:
         return self.eur("available")
 
     def as_dict(self) -> dict[str, Any]:
-        data = {"site": self.site.code, "currency": self.currency}
+        data: dict[str, Any] = {"site": self.site.code, "currency": self.currency}
         for name in ("allocated", "committed", "paid", "available"):
             data[name] = getattr(self, name)
             data[f"{name}_eur"] = self.eur(name)
@@ -180,7 +181,7 @@ def positions(sites, *, on: date, period=None) -> list[SitePosition]:
     entries = LedgerEntry.objects.filter(account__site__in=sites)
     if period is not None:
         entries = entries.filter(period=period)
-    totals: dict[str, Any] = defaultdict(lambda: [Decimal(0)] * 3)
+    totals: dict[UUID, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 3)
     for row in entries.order_by().values("account__site_id", "kind").annotate(t=Sum("amount")):
         columns = totals[row["account__site_id"]]
         for i, sign in enumerate(EFFECTS[row["kind"]]):
