@@ -57,11 +57,13 @@ messages: install
 	$(TEST_ENV) $(PY) manage.py makemessages -l fr -l pt -l en --no-obsolete --no-location
 	$(VENV)/bin/pybabel compile -d locale -D django --statistics
 
-# ruff, then the import contracts of pyproject.toml (apps depend one way).
+# ruff, the import contracts of pyproject.toml (apps depend one way), then the types (mypy with
+# django-stubs, which loads the settings: hence the test environment).
 lint: install
 	$(VENV)/bin/ruff check orienta tests deploy
 	$(VENV)/bin/ruff format --check orienta tests deploy
 	$(VENV)/bin/lint-imports
+	$(TEST_ENV) $(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) var

@@ -4,16 +4,19 @@ account, and the check of the chain.
 The log speaks of persons by id only; the registry resolves who a log is about (`LogSubject`,
 made by `orienta.people.access_log.log_subject_for`) and serves the pages that show it."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
+from typing import TypeGuard
 from uuid import UUID
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext
 
 from orienta.audit.models import GENESIS, AccessLogEntry, Action
-from orienta.core.models import Role, Site
+from orienta.core.models import Role, Site, User
+from orienta.core.types import AnyUser
 
 # Who answers for access to personal data: country coordinators for their country, M&E and
 # headquarters for all. They read the log of a person; M&E never reads the person's data.
@@ -37,11 +40,11 @@ class LogSubject:
     ids: list[UUID] = field(default_factory=list)  # this record and those merged into it
 
 
-def can_read_access_log(user) -> bool:
+def can_read_access_log(user: AnyUser | None) -> TypeGuard[User]:
     return bool(user and user.is_authenticated and user.is_active and user.role in LOG_READER_ROLES)
 
 
-def reads_log_details(user) -> bool:
+def reads_log_details(user: AnyUser | None) -> bool:
     """Who reads the details of a person's log: the usernames, the addresses, and the free text
     (search texts, the reasons given for breaking the glass or exporting), which may name the
     person or others. Coordinators, who read personal data; M&E sees roles, site codes, dates
@@ -49,7 +52,7 @@ def reads_log_details(user) -> bool:
     return can_read_access_log(user) and user.role == Role.COORDINATOR
 
 
-def person_access_entries(subject: LogSubject):
+def person_access_entries(subject: LogSubject) -> QuerySet[AccessLogEntry]:
     """Everything logged about the person, newest first."""
     return (
         AccessLogEntry.objects.filter(person__in=subject.ids)
@@ -77,13 +80,13 @@ class LogLine:
     ip: str = ""
 
 
-def log_lines(entries, *, details: bool) -> list[LogLine]:
+def log_lines(entries: Iterable[AccessLogEntry], *, details: bool) -> list[LogLine]:
     lines = []
     for e in entries:
         line = LogLine(
             at=e.at,
             role_label=e.role_label(),
-            site_code=e.site.code if e.site_id else "",
+            site_code=e.site.code if e.site_id and e.site else "",
             action_label=e.get_action_display(),
             object_label=e.object_label(),
             channel_label=e.get_channel_display(),
@@ -133,25 +136,28 @@ class AccountLine:
             return gettext("Prepared this statement for you")
         if self.object_type == "household":
             return gettext("Looked at your household")
-        return {
+        labels: dict[str, str] = {
             Action.READ: gettext("Looked at your record"),
             Action.SEARCH: gettext("Looked through a list that includes you"),
             Action.EXPORT: gettext("Exported your data"),
             Action.PRINT: gettext("Printed your data"),
-        }.get(self.action, self.action)
+        }
+        return labels.get(self.action, self.action)
 
 
-def person_access_account(subject: LogSubject, tzinfo) -> list[tuple[date, list[AccountLine]]]:
+def person_access_account(
+    subject: LogSubject, tzinfo: tzinfo
+) -> list[tuple[date, list[AccountLine]]]:
     """Who (role and office, never a name) looked at the person's record, on which day and how
     many times, by month, oldest first; days in `tzinfo`."""
-    rows = (
+    found = (
         AccessLogEntry.objects.filter(person__in=subject.ids, action__in=ACCOUNTED_ACTIONS)
         .annotate(day=TruncDate("at", tzinfo=tzinfo))
         .values("day", "role", "site_id", "action", "object_type")
         .annotate(times=Count("id"))
         .order_by("day", "role", "site_id", "action", "object_type")
     )
-    rows = list(rows)
+    rows = list(found)
     site_ids = {r["site_id"] for r in rows if r["site_id"]}
     sites = Site.objects.filter(pk__in=site_ids).select_related("organisation", "country")
     by_pk = {s.pk: s for s in sites}

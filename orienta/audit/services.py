@@ -3,32 +3,48 @@ same thing in fewer words for the common cases (a person read, a search, a refus
 
 import ipaddress
 import re
+from collections.abc import Iterable
+from typing import Any, Protocol, cast
 from uuid import UUID
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from orienta.audit.models import GENESIS, AccessLogEntry, Action, Channel, query_digest
+from orienta.core.models import User
 
 # Each try loses only to another writer that took the same place in the chain.
 MAX_TRIES = 100
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 # What a user types to find a person, in the order it reads best in the log.
+
+
+class PersonRecord(Protocol):
+    """A person (the registry's, above this app): an id and a site."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def site_id(self) -> UUID: ...
+
+
 IDENTITY_KEYS = ("given_name", "family_name", "other_names", "birth_date", "phone")
 
 
 def access_log_record(
     *,
-    request=None,
-    actor=None,
+    request: HttpRequest | None = None,
+    actor: User | None = None,
     action: str,
     channel: str,
     object_type: str = "",
-    object_id=None,
-    person_id=None,
-    site_id=None,
+    object_id: object = None,
+    person_id: object = None,
+    site_id: object = None,
     query: str = "",
     results: int | None = None,
     status: int | None = None,
@@ -85,22 +101,28 @@ def _insert_unless_taken(entry: AccessLogEntry) -> bool:
     holds this `seq`. (A failed plain INSERT would abort the whole transaction on PostgreSQL.)"""
     meta, quote = AccessLogEntry._meta, connection.ops.quote_name
     fields = meta.concrete_fields
-    columns = ", ".join(quote(f.column) for f in fields)
+    columns = ", ".join(quote(cast(str, f.column)) for f in fields)  # concrete: a column
     values = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({columns}) "
         f"VALUES ({', '.join(['%s'] * len(fields))}) "
-        f"ON CONFLICT ({quote(meta.get_field('seq').column)}) DO NOTHING"
+        f"ON CONFLICT ({quote(cast(str, meta.get_field('seq').column))}) DO NOTHING"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
-        inserted = cursor.rowcount == 1
+        inserted: bool = cursor.rowcount == 1
     if inserted:
         entry._state.adding, entry._state.db = False, connection.alias
     return inserted
 
 
-def access_log_read(request, person, *, object_type: str = "person", object_id=None):
+def access_log_read(
+    request: HttpRequest | None,
+    person: PersonRecord,
+    *,
+    object_type: str = "person",
+    object_id: object = None,
+) -> AccessLogEntry:
     """A page or API answer showed this person's data: their record, or (with `object_type`)
     another object about them, such as their household."""
     return access_log_record(
@@ -114,7 +136,9 @@ def access_log_read(request, person, *, object_type: str = "person", object_id=N
     )
 
 
-def access_log_export(request, person, *, reason: str = "") -> AccessLogEntry:
+def access_log_export(
+    request: HttpRequest | None, person: PersonRecord, *, reason: str = ""
+) -> AccessLogEntry:
     """A copy of the person's data left the system (a file), for the reason given."""
     return access_log_record(
         request=request,
@@ -129,7 +153,12 @@ def access_log_export(request, person, *, reason: str = "") -> AccessLogEntry:
 
 
 def access_log_search(
-    request, *, query, results: int, object_type: str = "person", person_id=None
+    request: HttpRequest | None,
+    *,
+    query: str | dict[str, Any],
+    results: int,
+    object_type: str = "person",
+    person_id: UUID | None = None,
 ) -> AccessLogEntry:
     """A search or list of persons (or of visits, with `object_type`): the text or filters
     given, and how many records answered — not which."""
@@ -144,7 +173,7 @@ def access_log_search(
     )
 
 
-def access_log_refused(request, *, status: int) -> AccessLogEntry:
+def access_log_refused(request: HttpRequest, *, status: int) -> AccessLogEntry:
     """The request was refused (403, or 404 on personal data); the person it aimed at, if the
     address names one, is kept so the refusal shows in that person's log."""
     target = _target_person(request)
@@ -160,7 +189,7 @@ def access_log_refused(request, *, status: int) -> AccessLogEntry:
     )
 
 
-def access_log_scrub(strings) -> int:
+def access_log_scrub(strings: Iterable[str]) -> int:
     """Clear the query texts (searches, refused addresses, reasons) that contain one of
     `strings` as a whole word, any case; returns how many entries were cleared.
 
@@ -182,18 +211,18 @@ def access_log_scrub(strings) -> int:
     return QuerySet.update(AccessLogEntry.objects.filter(pk__in=ids), query="")
 
 
-def channel_of(request) -> str:
+def channel_of(request: HttpRequest | None) -> str:
     if request is not None and request.path.startswith("/api/"):
         return Channel.API
     return Channel.PAGE
 
 
-def search_text(data: dict) -> str:
+def search_text(data: dict[str, Any]) -> str:
     """What was typed to find a person (names, date of birth, phone), as one line."""
     return " ".join(str(data[key]) for key in IDENTITY_KEYS if data.get(key))
 
 
-def client_ip(request) -> str:
+def client_ip(request: HttpRequest | None) -> str:
     """REMOTE_ADDR; behind trusted proxies (setting ACCESS_LOG_PROXY_COUNT = how many), the
     address the nearest of them saw in X-Forwarded-For. Anything else a client sends is not
     trusted."""
@@ -210,26 +239,29 @@ def client_ip(request) -> str:
         return ""
 
 
-def _request_user(request):
+def _request_user(request: HttpRequest | None) -> User | None:
     if request is None:
         return None
     user = getattr(request, "auth", None) or getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None
+    found: User | None = user if user is not None and user.is_authenticated else None
+    return found
 
 
-def _target_person(request) -> UUID | None:
+def _target_person(request: HttpRequest) -> UUID | None:
     found = UUID_RE.search(request.path) or UUID_RE.fullmatch(request.GET.get("person", ""))
     return UUID(found.group(0)) if found else None
 
 
-def _uuid(value) -> UUID | None:
-    if value is None or value == "" or isinstance(value, UUID):
-        return value or None
+def _uuid(value: object) -> UUID | None:
+    if isinstance(value, UUID):
+        return value
+    if value is None or value == "":
+        return None
     try:
         return UUID(str(value))
     except ValueError:
         return None
 
 
-def _text(value, limit: int) -> str:
+def _text(value: object, limit: int) -> str:
     return str(value or "").replace("\x00", "")[:limit]

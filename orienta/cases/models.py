@@ -6,14 +6,17 @@ role could see the site must "break the glass": state a reason, and get a few ho
 logged and shown to the manager.
 """
 
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orienta.core.models import BaseModel, Role, Site
+from orienta.core.models import BaseModel, Role, Site, User
 from orienta.core.scoping import can_record, personal_site_filter, writable_sites
+from orienta.core.types import AnyUser
 from orienta.lib.ids import uuid7
 
 DEFAULT_NO_CONTACT_DAYS = 30
@@ -80,13 +83,13 @@ class CaseSettings(BaseModel):
         return str(self.site)
 
 
-def _grant_filter(user, prefix: str = "") -> Q:
+def _grant_filter(user: User, prefix: str = "") -> Q:
     """Cases the user holds a break-the-glass access to, still running."""
     grants = CaseAccessGrant.objects.filter(user=user, expires_at__gt=timezone.now())
     return Q(**{f"{prefix}pk__in": grants.values("case_id")})
 
 
-def sensitive_filter(user, prefix: str = "") -> Q:
+def sensitive_filter(user: User, prefix: str = "") -> Q:
     """Among cases in the user's site scope, those the sensitive rule lets them see."""
     if user.role == Role.MANAGER:
         return Q()
@@ -96,8 +99,8 @@ def sensitive_filter(user, prefix: str = "") -> Q:
     return rule
 
 
-class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user: AnyUser | None) -> Self:
         """Site scope (agents and managers: their sites; coordinator: the country), then the
         sensitive rule: a sensitive case only for its responsible agent, the site's managers,
         and whoever broke the glass in the last hours."""
@@ -106,7 +109,7 @@ class CaseQuerySet(models.QuerySet):
             return scoped
         return scoped.filter(sensitive_filter(user))
 
-    def changeable_by(self, user):
+    def changeable_by(self, user: AnyUser | None) -> Self:
         """Cases the user may change: those of the sites they record at; a sensitive one only
         if they are its responsible agent or a manager of its site. A break-the-glass access
         lets one read a sensitive case, never change it."""
@@ -117,7 +120,7 @@ class CaseQuerySet(models.QuerySet):
             return scoped
         return scoped.filter(Q(sensitive=False) | Q(responsible=user))
 
-    def hidden_from(self, user):
+    def hidden_from(self, user: AnyUser | None) -> Self:
         """Sensitive cases in the user's site scope that the user may not see now."""
         scoped = self.filter(personal_site_filter(user), deleted_at__isnull=True, sensitive=True)
         return scoped.exclude(pk__in=self.visible_to(user).values("pk"))

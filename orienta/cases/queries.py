@@ -1,10 +1,13 @@
 """Reads on cases: access helpers, lists, the worklist, masking of names."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -13,13 +16,16 @@ from orienta.cases.models import (
     Case,
     CaseAccessGrant,
     CaseAction,
+    CaseEvent,
     CaseSettings,
     FollowUp,
     FollowUpStatus,
     Status,
 )
-from orienta.core.models import Role, User
+from orienta.core.models import Role, Site, User
 from orienta.core.scoping import personal_site_filter
+from orienta.core.types import AnyUser
+from orienta.people.models import Person
 
 # The lines of each worklist section shown on the worklist; the rest are a link away.
 WORKLIST_LIMIT = 10
@@ -27,7 +33,7 @@ GRANTS_LIMIT = 30
 GRANTS_SHOWN_DAYS = 14
 
 
-def case_for(user, pk) -> Case:
+def case_for(user: AnyUser, pk: UUID | str) -> Case:
     """The case with this id if the user may see it now, else 404 (out of scope, or a sensitive
     case of someone else without a running break-the-glass access)."""
     case = (
@@ -41,21 +47,21 @@ def case_for(user, pk) -> Case:
     return case
 
 
-def _scoped(user):
+def _scoped(user: AnyUser) -> QuerySet[Case]:
     """Cases in the user's site scope, before the sensitive rule."""
     return Case.objects.filter(personal_site_filter(user), deleted_at__isnull=True)
 
 
-def case_in_scope(user, pk) -> Case | None:
+def case_in_scope(user: AnyUser, pk: UUID | str) -> Case | None:
     """The case by id within the user's site scope, whether or not its sensitivity hides it."""
     return _scoped(user).filter(pk=pk).select_related("site").first()
 
 
-def case_by_code_in_scope(user, code: str) -> Case | None:
+def case_by_code_in_scope(user: AnyUser, code: str) -> Case | None:
     return _scoped(user).filter(code=(code or "").strip().upper()).select_related("site").first()
 
 
-def action_for(user, pk) -> CaseAction:
+def action_for(user: AnyUser, pk: UUID | str) -> CaseAction:
     action = (
         CaseAction.objects.filter(
             pk=pk, deleted_at__isnull=True, case__in=Case.objects.visible_to(user)
@@ -68,7 +74,7 @@ def action_for(user, pk) -> CaseAction:
     return action
 
 
-def followup_for(user, pk) -> FollowUp:
+def followup_for(user: AnyUser, pk: UUID | str) -> FollowUp:
     found = (
         FollowUp.objects.filter(
             pk=pk, deleted_at__isnull=True, case__in=Case.objects.visible_to(user)
@@ -81,7 +87,14 @@ def followup_for(user, pk) -> FollowUp:
     return found
 
 
-def case_list(user, *, status: str = "", q: str = "", person=None, responsible=None):
+def case_list(
+    user: AnyUser,
+    *,
+    status: str = "",
+    q: str = "",
+    person: Person | None = None,
+    responsible: User | None = None,
+) -> QuerySet[Case]:
     """Cases the user may see, newest first, optionally filtered."""
     cases = Case.objects.visible_to(user).select_related("person", "site", "responsible")
     if status in Status.values:
@@ -101,7 +114,7 @@ def case_list(user, *, status: str = "", q: str = "", person=None, responsible=N
     return cases.order_by("-opened_at")
 
 
-def person_cases(user, person):
+def person_cases(user: AnyUser, person: Person) -> QuerySet[Case]:
     return (
         Case.objects.visible_to(user)
         .filter(person=person)
@@ -110,19 +123,19 @@ def person_cases(user, person):
     )
 
 
-def case_timeline(case: Case):
+def case_timeline(case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").order_by("-at", "-id")
 
 
-def case_actions(case: Case):
+def case_actions(case: Case) -> QuerySet[CaseAction]:
     return case.actions.filter(deleted_at__isnull=True).select_related("assignee")
 
 
-def case_followups(case: Case):
+def case_followups(case: Case) -> QuerySet[FollowUp]:
     return case.followups.filter(deleted_at__isnull=True).select_related("agent")
 
 
-def active_grant(user, case: Case) -> CaseAccessGrant | None:
+def active_grant(user: User, case: Case) -> CaseAccessGrant | None:
     return (
         CaseAccessGrant.objects.filter(user=user, case=case, expires_at__gt=timezone.now())
         .order_by("-expires_at")
@@ -130,7 +143,7 @@ def active_grant(user, case: Case) -> CaseAccessGrant | None:
     )
 
 
-def masked_person_ids(user, person_ids) -> set:
+def masked_person_ids(user: AnyUser | None, person_ids: Iterable[UUID | None]) -> set[UUID]:
     """Of these persons, those with a sensitive case the user may not see: lists show their
     initials only. One query."""
     ids = [pk for pk in person_ids if pk]
@@ -140,7 +153,7 @@ def masked_person_ids(user, person_ids) -> set:
     return set(hidden.values_list("person_id", flat=True))
 
 
-def initials(person) -> str:
+def initials(person: Person) -> str:
     return "".join(
         f"{part[:1].upper()}." for part in (person.given_name, person.family_name) if part
     )
@@ -153,7 +166,7 @@ def initials(person) -> str:
 @dataclass
 class Section:
     key: str
-    items: list
+    items: list[Any]
     count: int
 
     @property
@@ -165,20 +178,20 @@ class Section:
 class Worklist:
     today: date
     sections: list[Section] = field(default_factory=list)
-    grants: list = field(default_factory=list)
+    grants: list[CaseAccessGrant] = field(default_factory=list)
     open_count: int = 0
 
 
-def site_today(site) -> date:
+def site_today(site: Site) -> date:
     return timezone.localtime(timezone.now(), ZoneInfo(site.timezone)).date()
 
 
-def _section(key: str, queryset, limit: int = WORKLIST_LIMIT) -> Section:
+def _section(key: str, queryset: QuerySet[Any], limit: int = WORKLIST_LIMIT) -> Section:
     items = list(queryset[:limit])
     return Section(key=key, items=items, count=queryset.count())
 
 
-def _cases_of(user, sites, agent=None):
+def _cases_of(user: User, sites: list[Site], agent: User | None = None) -> QuerySet[Case]:
     cases = Case.objects.visible_to(user).filter(site__in=sites).exclude(status=Status.CLOSED)
     if user.role == Role.AGENT:
         cases = cases.filter(responsible=user)
@@ -187,7 +200,7 @@ def _cases_of(user, sites, agent=None):
     return cases
 
 
-def _mine(user, agent):
+def _mine(user: User, agent: User | None) -> Q:
     """Actions of a worklist: the agent's own (assigned, or unassigned on their cases)."""
     who = agent if user.role == Role.MANAGER else user
     if who is None:
@@ -195,7 +208,7 @@ def _mine(user, agent):
     return Q(assignee=who) | Q(assignee__isnull=True, case__responsible=who)
 
 
-def _no_contact_filter(sites, settings_by_site) -> Q:
+def _no_contact_filter(sites: list[Site], settings_by_site: dict[UUID, int]) -> Q:
     now = timezone.now()
     cond = Q(pk__in=[])
     for site in sites:
@@ -204,7 +217,7 @@ def _no_contact_filter(sites, settings_by_site) -> Q:
     return cond
 
 
-def no_contact_days(sites) -> dict:
+def no_contact_days(sites: list[Site]) -> dict[UUID, int]:
     found = dict(
         CaseSettings.objects.filter(site__in=sites).values_list("site_id", "no_contact_days")
     )
@@ -214,7 +227,9 @@ def no_contact_days(sites) -> dict:
 SECTIONS = ("due_today", "overdue", "followups", "no_contact")
 
 
-def worklist_sections(user, sites, *, agent=None) -> dict:
+def worklist_sections(
+    user: User, sites: Iterable[Site], *, agent: User | None = None
+) -> dict[str, QuerySet[Any]]:
     """The querysets of the worklist's sections, by key (see SECTIONS), unevaluated."""
     sites = list(sites)
     today = site_today(sites[0]) if sites else timezone.localdate()
@@ -256,7 +271,7 @@ def worklist_sections(user, sites, *, agent=None) -> dict:
     }
 
 
-def worklist(user, sites, *, agent=None) -> Worklist:
+def worklist(user: User, sites: Iterable[Site], *, agent: User | None = None) -> Worklist:
     """What is due today and overdue, contacts due, cases without contact for the site's number
     of days, each section its first WORKLIST_LIMIT lines and its count; for a manager, the
     break-the-glass accesses of the last days. A fixed number of queries, whatever the number
@@ -276,7 +291,7 @@ def worklist(user, sites, *, agent=None) -> Worklist:
     return result
 
 
-def site_agents(sites):
+def site_agents(sites: Iterable[Site]) -> QuerySet[User]:
     return (
         User.objects.filter(sites__in=sites, role__in=(Role.AGENT, Role.MANAGER), is_active=True)
         .distinct()

@@ -5,7 +5,9 @@ Illegal transitions (closing a closed case, reopening an open one, planning on a
 raise `CaseRefused` with a translated message; stale edits raise `StaleEdit`.
 """
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -27,11 +29,13 @@ from orienta.cases.models import (
     action_date_problem,
 )
 from orienta.cases.queries import site_today
-from orienta.core.models import Role, Site, User
+from orienta.core.models import Role, Site, Theme, User
 from orienta.core.scoping import can_record, personal_site_filter, writable_sites
 from orienta.core.services import StaleEdit, event_log
+from orienta.core.types import AnyUser
+from orienta.frontdesk.models import Visit
 from orienta.lib.errors import Refused
-from orienta.people.models import Person
+from orienta.people.models import Household, Person
 
 BREAK_GLASS_HOURS = 3
 
@@ -81,7 +85,7 @@ def case_next_code(site: Site) -> str:
     return f"{site.code}-C-{locked.case_seq:06d}"
 
 
-def _event(case: Case, by, event: str, text: str = "", **data) -> CaseEvent:
+def _event(case: Case, by: AnyUser | None, event: str, text: str = "", **data: Any) -> CaseEvent:
     actor = by if by is not None and by.is_authenticated else None
     entry = CaseEvent.objects.create(
         site_id=case.site_id, case=case, actor=actor, kind=event, text=text, data=data
@@ -90,7 +94,7 @@ def _event(case: Case, by, event: str, text: str = "", **data) -> CaseEvent:
     return entry
 
 
-def _touch(case: Case, by, fields: list[str]) -> None:
+def _touch(case: Case, by: AnyUser | None, fields: list[str]) -> None:
     case.version += 1
     case.updated_at = timezone.now()
     case.updated_by = by if by is not None and by.is_authenticated else None
@@ -118,12 +122,12 @@ def case_open(
     person: Person,
     by: User,
     site: Site | None = None,
-    needs=(),
+    needs: Iterable[Theme] = (),
     risk: str = "low",
     assessment: str = "",
     sensitive: bool = False,
-    household=None,
-    visit=None,
+    household: Household | None = None,
+    visit: Visit | None = None,
     responsible: User | None = None,
 ) -> Case:
     """Open a case for a person at a site the agent works at (the person's, by default)."""
@@ -159,7 +163,7 @@ EDITABLE = ("risk", "assessment", "sensitive", "household")
 
 
 @transaction.atomic
-def case_update(*, case: Case, by: User, data: dict, expected_version: int) -> Case:
+def case_update(*, case: Case, by: User, data: dict[str, Any], expected_version: int) -> Case:
     """Change needs, risk, assessment, sensitivity or household; refused on a stale version.
 
     A case can be marked sensitive here, not unmarked: that is a manager's act with a reason,
@@ -194,7 +198,7 @@ def case_update(*, case: Case, by: User, data: dict, expected_version: int) -> C
     return locked
 
 
-def _start(case: Case, by) -> None:
+def _start(case: Case, by: User | None) -> None:
     """An open case in which work begins (an action, a contact) moves to 'in progress'."""
     if case.status == Status.OPEN:
         case.status = Status.IN_PROGRESS
@@ -355,7 +359,7 @@ def case_action_add(
     return action
 
 
-ACTION_EVENTS = {
+ACTION_EVENTS: dict[str, str] = {
     ActionStatus.DONE: EventKind.ACTION_DONE,
     ActionStatus.CANCELLED: EventKind.ACTION_CANCELLED,
 }
@@ -363,7 +367,7 @@ ACTION_EVENTS = {
 
 @transaction.atomic
 def case_action_update(
-    *, action: CaseAction, by: User, data: dict, expected_version: int | None = None
+    *, action: CaseAction, by: User, data: dict[str, Any], expected_version: int | None = None
 ) -> CaseAction:
     """Change an action's status (planned -> done or cancelled), text, due date or assignee."""
     _check_writer(by, action.case.site)
@@ -378,7 +382,7 @@ def case_action_update(
     assignee = data.get("assignee")
     if assignee is not None and not _responsible_ok(assignee, locked.case.site):
         raise CaseRefused(_("The person in charge of an action must work at the case's site."))
-    changed = [
+    changed: list[str] = [
         f for f in ("what", "due_on", "assignee") if f in data and getattr(locked, f) != data[f]
     ]
     for field in changed:
@@ -393,7 +397,8 @@ def case_action_update(
     locked.version += 1
     locked.updated_by, locked.updated_at = by, timezone.now()
     locked.save()
-    kind = ACTION_EVENTS.get(status) if "status" in changed else EventKind.ACTION_CHANGED
+    # A status changes from planned only, to done or cancelled (checked above, then by full_clean).
+    kind = ACTION_EVENTS[status] if "status" in changed else EventKind.ACTION_CHANGED
     _event(locked.case, by, kind, locked.what, action=str(locked.pk))
     return locked
 

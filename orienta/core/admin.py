@@ -5,6 +5,8 @@ Personal records (persons, households, visits) are deliberately not in the admin
 administrator manages accounts and settings, and does not read who came or why.
 """
 
+from typing import cast
+
 from django import forms
 from django.contrib import admin
 from django.utils import timezone
@@ -59,7 +61,7 @@ class RetentionPeriodForm(forms.ModelForm):
         self.fields["kind"] = forms.ChoiceField(
             label=_("kind of record"), choices=retention.rule_choices()
         )
-        self.fields["days"].min_value = 1
+        cast(forms.IntegerField, self.fields["days"]).min_value = 1
         self.fields["days"].widget.attrs["min"] = 1
 
 

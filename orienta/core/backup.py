@@ -171,7 +171,9 @@ def _snapshot_read(tar, using: str) -> dict:
     sqlite_mode = None
     if outermost and connection.vendor == "sqlite":
         connection.ensure_connection()
-        sqlite_mode, connection.transaction_mode = connection.transaction_mode, "DEFERRED"
+        # SQLite's transaction_mode (Django 5.1) is missing from django-stubs.
+        sqlite_mode = connection.transaction_mode  # type: ignore[attr-defined]
+        connection.transaction_mode = "DEFERRED"  # type: ignore[attr-defined]
     try:
         with transaction.atomic(using=using):
             if outermost and connection.vendor == "postgresql":
@@ -180,7 +182,7 @@ def _snapshot_read(tar, using: str) -> dict:
             return _write_members(tar, using)
     finally:
         if outermost and connection.vendor == "sqlite":
-            connection.transaction_mode = sqlite_mode
+            connection.transaction_mode = sqlite_mode  # type: ignore[attr-defined]
 
 
 def _write_members(tar, using: str) -> dict:
@@ -369,7 +371,7 @@ def _restore_members(tar, reader, using: str, media_stage: Path) -> tuple[dict, 
         raise BackupError("The backup has no manifest: it is not a complete Orienta backup.")
     manifest = json.load(tar.extractfile(first))
     _check_manifest(manifest, using)
-    loaded = Counter()
+    loaded: Counter[str] = Counter()
     _clear_written_by_migrate(using)
     for member in members:
         path = _safe_member(member)

@@ -60,6 +60,7 @@ def server_error(request):
     if _api(request):
         return _json(gettext("The server met an error. Try again in a moment."), 500)
     context = {"stylesheet": _stylesheet(), "lang": (get_language() or settings.LANGUAGE_CODE)}
+    html: str
     try:
         html = render_to_string("500.html", context)
     except Exception:  # noqa: BLE001 - the error page itself must not fail

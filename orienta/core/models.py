@@ -1,5 +1,7 @@
 """Countries, areas, organisations, sites, users and roles; the programme's themes."""
 
+from typing import TYPE_CHECKING, Self
+from uuid import UUID
 from zoneinfo import available_timezones
 
 from django.conf import settings
@@ -12,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from orienta.lib.ids import uuid7
 from orienta.lib.text import no_bidi_controls
+
+if TYPE_CHECKING:
+    from orienta.core.types import AnyUser
 
 
 class BaseModel(models.Model):
@@ -43,15 +48,15 @@ class BaseModel(models.Model):
         abstract = True
 
 
-class SiteQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class SiteQuerySet(models.QuerySet["Site"]):
+    def visible_to(self, user: "AnyUser | None") -> Self:
         from orienta.core.scoping import site_filter
 
         return self.filter(site_filter(user), deleted_at__isnull=True)
 
 
-class OrganisationQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def visible_to(self, user: "AnyUser | None") -> Self:
         """Organisations of the countries a user works in (all for HQ roles)."""
         from orienta.core.scoping import organisation_filter
 
@@ -105,8 +110,8 @@ class Area(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.parent_id:
-            return f"{self.name} ({self.parent.name})"
+        if self.parent_id and (parent := self.parent) is not None:
+            return f"{self.name} ({parent.name})"
         return self.name
 
     def clean(self) -> None:
@@ -217,6 +222,10 @@ class User(AbstractUser):
         help_text=_("Leave empty to use the language of your site."),
     )
 
+    # The ids of the user's sites, read once per user object (`core.scoping`).
+    _assigned_site_ids: list[UUID]
+    _primary_site: Site | None
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -246,8 +255,8 @@ class User(AbstractUser):
         site = self.primary_site()
         if site:
             return site.country.language
-        if self.country_id:
-            return self.country.language
+        if self.country_id and (country := self.country) is not None:
+            return country.language
         return settings.LANGUAGE_CODE
 
 
@@ -269,8 +278,8 @@ class ApiToken(models.Model):
         return f"{self.user} · {self.expires_at:%Y-%m-%d %H:%M}"
 
 
-class ThemeQuerySet(models.QuerySet):
-    def active(self):
+class ThemeQuerySet(models.QuerySet["Theme"]):
+    def active(self) -> Self:
         return self.filter(active=True)
 
 

@@ -1,9 +1,11 @@
+from django.db.models import QuerySet
 from django.http import Http404
 
 from orienta.core.models import Site
+from orienta.core.types import AnyUser
 
 
-def site_for(user, code: str) -> Site:
+def site_for(user: AnyUser, code: str) -> Site:
     site = (
         Site.objects.visible_to(user)
         .filter(code=code)
@@ -15,7 +17,7 @@ def site_for(user, code: str) -> Site:
     return site
 
 
-def site_list(user):
+def site_list(user: AnyUser) -> QuerySet[Site]:
     return (
         Site.objects.visible_to(user)
         .select_related("country", "area", "organisation")

@@ -10,20 +10,37 @@ the access helpers (`get_*_for`) that raise Http404 when an object is out of sco
 - provider: no site and no personal record (they will see only referrals addressed to them).
 """
 
-from django.db.models import Q, QuerySet
+from typing import Any, Protocol, Self, TypeGuard, TypeVar
+from uuid import UUID
 
-from orienta.core.models import Role
+from django.db.models import Model, Q, QuerySet
+
+from orienta.core.models import Role, Site, User
+from orienta.core.types import AnyUser
+
+_M = TypeVar("_M", bound=Model)
+
+
+class AgentRecord(Protocol):
+    """A record made at a site by an agent (a visit)."""
+
+    @property
+    def site_id(self) -> UUID: ...
+
+    @property
+    def agent_id(self) -> UUID | None: ...
+
 
 SITE_STAFF_ROLES = frozenset({Role.AGENT, Role.MANAGER})
 PERSONAL_DATA_ROLES = frozenset({Role.AGENT, Role.MANAGER, Role.COORDINATOR})
 ALL_SITES_ROLES = frozenset({Role.ME, Role.ADMIN})
 
 
-def _active(user) -> bool:
+def _active(user: AnyUser | None) -> TypeGuard[User]:
     return bool(user and user.is_authenticated and user.is_active)
 
 
-def assigned_site_ids(user) -> list:
+def assigned_site_ids(user: User) -> list[UUID]:
     """The ids of the sites a user is assigned to, read once per user object (so once a
     request). Filtering on the ids themselves rather than on a subquery lets PostgreSQL plan
     with the site's own statistics and walk a (site, date) index in order, which a national
@@ -35,13 +52,13 @@ def assigned_site_ids(user) -> list:
     return ids
 
 
-def forget_assigned_sites(sender, instance, action, **kwargs) -> None:
+def forget_assigned_sites(sender: type[Model], instance: Model, action: str, **kwargs: Any) -> None:
     """m2m_changed on User.sites: the user object's copy of its site ids is out of date."""
     if action.startswith("post_") and hasattr(instance, "_assigned_site_ids"):
         del instance._assigned_site_ids
 
 
-def site_filter(user, prefix: str = "") -> Q:
+def site_filter(user: AnyUser | None, prefix: str = "") -> Q:
     """A filter on Site (or on a `site` relation through `prefix`) for the sites in scope."""
     if not _active(user):
         return Q(pk__in=[])
@@ -55,14 +72,14 @@ def site_filter(user, prefix: str = "") -> Q:
     return Q(pk__in=[])
 
 
-def personal_site_filter(user, prefix: str = "site__") -> Q:
+def personal_site_filter(user: AnyUser | None, prefix: str = "site__") -> Q:
     """Filter on a record that belongs to a site, for roles that may read personal data."""
     if not _active(user) or user.role not in PERSONAL_DATA_ROLES:
         return Q(pk__in=[])
     return site_filter(user, prefix)
 
 
-def organisation_filter(user, prefix: str = "") -> Q:
+def organisation_filter(user: AnyUser | None, prefix: str = "") -> Q:
     """Organisations (reached through `prefix`, e.g. "organisation__") a user works with: all
     for headquarters roles, a provider's own, the coordinator's country's, and for site staff
     those of the countries of their sites. Nobody's for an inactive or anonymous user."""
@@ -77,16 +94,16 @@ def organisation_filter(user, prefix: str = "") -> Q:
     return Q(**{f"{prefix}country__in": user.sites.values("country")})
 
 
-def can_record(user) -> bool:
+def can_record(user: AnyUser | None) -> TypeGuard[User]:
     """Registering persons, recording visits: the work of a site's staff."""
     return _active(user) and user.role in SITE_STAFF_ROLES
 
 
-def can_merge(user) -> bool:
+def can_merge(user: AnyUser | None) -> bool:
     return _active(user) and user.role == Role.MANAGER
 
 
-def can_change_visit(user, visit) -> bool:
+def can_change_visit(user: AnyUser | None, visit: AgentRecord) -> bool:
     """Correcting or voiding a visit: its author, or a manager of its site, while they work
     at the visit's site."""
     return (
@@ -96,18 +113,16 @@ def can_change_visit(user, visit) -> bool:
     )
 
 
-def writable_sites(user) -> QuerySet:
-    from orienta.core.models import Site
-
+def writable_sites(user: AnyUser | None) -> QuerySet[Site]:
     if not can_record(user):
         return Site.objects.none()
     return user.sites.filter(deleted_at__isnull=True).order_by("code")
 
 
-class ScopedQuerySet(QuerySet):
+class ScopedQuerySet(QuerySet[_M]):
     """A queryset of records that belong to a site and hold personal data."""
 
     site_prefix = "site__"
 
-    def visible_to(self, user):
+    def visible_to(self, user: AnyUser | None) -> Self:
         return self.filter(personal_site_filter(user, self.site_prefix), deleted_at__isnull=True)

@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orienta.core.models import ApiToken, Event, Site, User
+from orienta.core.types import AnyUser
 from orienta.lib.errors import Refused
 
 
@@ -23,7 +25,12 @@ class StaleEdit(Refused):
 
 
 def event_log(
-    *, actor, verb: str, obj: models.Model, site: Site | None = None, data: dict | None = None
+    *,
+    actor: AnyUser | None,
+    verb: str,
+    obj: models.Model,
+    site: Site | None = None,
+    data: dict[str, Any] | None = None,
 ) -> Event:
     return Event.objects.create(
         actor=actor if actor and actor.is_authenticated else None,

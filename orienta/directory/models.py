@@ -4,7 +4,8 @@ The HSDS *organization* is `core.Organisation`; fields HSDS has and core does no
 `OrganisationProfile`. The taxonomy is the programme's themes (`core.Theme`).
 """
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orienta.core.models import Area, BaseModel, Organisation, Site, Theme
 from orienta.core.scoping import organisation_filter
+from orienta.core.types import AnyUser
 from orienta.lib.text import no_bidi_controls
 
 STALE_AFTER_DAYS = 180
@@ -54,12 +56,12 @@ class OrganisationProfile(BaseModel):
         verbose_name_plural = _("organisation profiles")
 
 
-class ServiceQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class ServiceQuerySet(models.QuerySet["Service"]):
+    def visible_to(self, user: AnyUser | None) -> Self:
         """Services of the countries a user works in; HQ roles all; a provider its own."""
         return self.filter(organisation_filter(user, "organisation__"), deleted_at__isnull=True)
 
-    def stale(self, now=None):
+    def stale(self, now: datetime | None = None) -> Self:
         limit = (now or timezone.now()) - timedelta(days=STALE_AFTER_DAYS)
         return self.filter(Q(last_verified_at__isnull=True) | Q(last_verified_at__lt=limit))
 
@@ -307,8 +309,8 @@ class Schedule(BaseModel):
         return ", ".join(names)
 
 
-class PermanenceQuerySet(models.QuerySet):
-    def current(self, on):
+class PermanenceQuerySet(models.QuerySet["Permanence"]):
+    def current(self, on: date) -> Self:
         return self.filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=on),
             Q(valid_to__isnull=True) | Q(valid_to__gte=on),

@@ -1,6 +1,6 @@
 """Reads of the service directory."""
 
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
@@ -61,7 +61,7 @@ def service_search(
     )
 
 
-def _local(now: datetime, tz_name: str) -> tuple[str, object]:
+def _local(now: datetime, tz_name: str) -> tuple[str, time]:
     local = now.astimezone(ZoneInfo(tz_name))
     return DAY_CODES[local.weekday()], local.time()
 

@@ -1,6 +1,7 @@
 """Writes in the service directory."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -77,7 +78,7 @@ PROFILE_FIELDS = ("alternate_name", "description", "website")
 
 @transaction.atomic
 def organisation_save(
-    *, by: User, data: dict, organisation: Organisation | None = None
+    *, by: User, data: dict[str, Any], organisation: Organisation | None = None
 ) -> Organisation:
     """Create or update a partner organisation and its directory profile."""
     if organisation is not None:
@@ -108,7 +109,7 @@ def organisation_save(
 
 @transaction.atomic
 def service_create(
-    *, by: User | None, organisation: Organisation, data: dict, themes=(), areas=()
+    *, by: User | None, organisation: Organisation, data: dict[str, Any], themes=(), areas=()
 ) -> Service:
     if by is not None:
         _check(by, organisation)
@@ -126,7 +127,7 @@ def service_create(
 
 @transaction.atomic
 def service_update(
-    *, by: User, service: Service, data: dict, version: int, themes=None, areas=None
+    *, by: User, service: Service, data: dict[str, Any], version: int, themes=None, areas=None
 ) -> Service:
     _check(by, service.organisation)
     locked = Service.objects.select_for_update().get(pk=service.pk)
@@ -199,7 +200,7 @@ def cost_option_remove(*, by: User, cost: CostOption) -> None:
 
 
 @transaction.atomic
-def contact_add(*, by: User | None, service: Service, data: dict) -> Contact:
+def contact_add(*, by: User | None, service: Service, data: dict[str, Any]) -> Contact:
     if by is not None:
         _check(by, service.organisation)
     contact = Contact(service=service, created_by=by, updated_by=by, **data)
@@ -217,7 +218,7 @@ def contact_remove(*, by: User, contact: Contact) -> None:
 
 
 @transaction.atomic
-def place_add(*, by: User, service: Service, data: dict) -> ServiceAtLocation:
+def place_add(*, by: User, service: Service, data: dict[str, Any]) -> ServiceAtLocation:
     """A place of the organisation where this service is delivered."""
     organisation = service.organisation
     location = location_create(
@@ -256,7 +257,9 @@ def site_location(site: Site) -> Location:
 
 
 @transaction.atomic
-def location_create(*, by: User | None, organisation: Organisation | None, data: dict) -> Location:
+def location_create(
+    *, by: User | None, organisation: Organisation | None, data: dict[str, Any]
+) -> Location:
     if by is not None and organisation is not None:
         _check(by, organisation)
     location = Location(organisation=organisation, created_by=by, updated_by=by, **data)
@@ -318,7 +321,9 @@ def schedule_remove(*, by: User, schedule: Schedule) -> None:
 
 
 @transaction.atomic
-def permanence_add(*, by: User | None, service: Service, site: Site, data: dict) -> Permanence:
+def permanence_add(
+    *, by: User | None, service: Service, site: Site, data: dict[str, Any]
+) -> Permanence:
     """A partner's scheduled presence at a BIOSP site (free, or at the fee given)."""
     if by is not None:
         _check(by, service.organisation)

@@ -1,5 +1,7 @@
 """Visits to a BIOSP and what they were about (the themes are core's `Theme`)."""
 
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -44,8 +46,8 @@ def age_band(age: int | None) -> str:
     return AgeBand.ELDER
 
 
-class VisitQuerySet(ScopedQuerySet):
-    def current(self):
+class VisitQuerySet(ScopedQuerySet["Visit"]):
+    def current(self) -> Self:
         """The visits as they stand: neither corrected since (a newer version supersedes them)
         nor voided. Every count and list of visits reads these."""
         return self.filter(superseded_by__isnull=True, voided_at__isnull=True)
@@ -103,6 +105,9 @@ class Visit(BaseModel):
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True, editable=False)
 
     objects = VisitQuerySet.as_manager()
+
+    # The versions before this one, set by `frontdesk.queries.person_visits`.
+    earlier: list["Visit"]
 
     class Meta:
         ordering = ["-occurred_at"]

@@ -4,23 +4,30 @@ Counts and lists read the current versions of visits (`Visit.objects.current()`)
 versions of a corrected visit, and voided visits, are read only as its history.
 """
 
-from datetime import datetime, time
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from typing import Any, cast
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from orienta.core.models import Site, User
+from orienta.core.types import AnyUser
 from orienta.frontdesk.models import Visit
+from orienta.people.models import Person
 
 
-def day_bounds(tz_name: str, day=None) -> tuple[datetime, datetime]:
+def day_bounds(tz_name: str, day: date | None = None) -> tuple[datetime, datetime]:
     tz = ZoneInfo(tz_name)
     day = day or timezone.localtime(timezone.now(), tz).date()
     start = datetime.combine(day, time.min, tzinfo=tz)
-    return start, start + timezone.timedelta(days=1)
+    return start, start + timedelta(days=1)
 
 
-def visits_today(user, site):
+def visits_today(user: AnyUser, site: Site) -> QuerySet[Visit]:
     start, end = day_bounds(site.timezone)
     return (
         Visit.objects.visible_to(user)
@@ -32,7 +39,7 @@ def visits_today(user, site):
     )
 
 
-def visit_version_for(user, pk) -> Visit:
+def visit_version_for(user: AnyUser, pk: UUID | str) -> Visit:
     """Any version of a visit (current, earlier or voided) in the user's scope, else 404."""
     visit = (
         Visit.objects.visible_to(user)
@@ -49,11 +56,11 @@ def visit_version_for(user, pk) -> Visit:
 RECENT_VISIT_HOURS = 12
 
 
-def recent_visit(user, person) -> Visit | None:
+def recent_visit(user: User, person: Person) -> Visit | None:
     """The person's latest visit of the last hours at the user's sites, if any. Read once per
     person object (the person page's sections each ask)."""
     if not hasattr(person, "_recent_visit"):
-        since = timezone.now() - timezone.timedelta(hours=RECENT_VISIT_HOURS)
+        since = timezone.now() - timedelta(hours=RECENT_VISIT_HOURS)
         person._recent_visit = (
             Visit.objects.visible_to(user)
             .current()
@@ -61,7 +68,7 @@ def recent_visit(user, person) -> Visit | None:
             .order_by("-occurred_at")
             .first()
         )
-    return person._recent_visit
+    return cast(Visit | None, person._recent_visit)
 
 
 def latest_version(visit: Visit) -> Visit:
@@ -77,7 +84,7 @@ def latest_version(visit: Visit) -> Visit:
         visit = newer
 
 
-def visit_for(user, pk) -> Visit:
+def visit_for(user: AnyUser, pk: UUID | str) -> Visit:
     """The visit as it stands now (its current version, whichever version `pk` names), in the
     user's scope; 404 when out of scope or voided. Cases and referrals link to this one."""
     visit = latest_version(visit_version_for(user, pk))
@@ -88,7 +95,8 @@ def visit_for(user, pk) -> Visit:
 
 def visit_history(visit: Visit) -> list[Visit]:
     """The versions before `visit`, newest first (empty for a visit never corrected)."""
-    earlier, pk = [], visit.supersedes_id
+    earlier: list[Visit] = []
+    pk = visit.supersedes_id
     while pk is not None:
         version = (
             Visit.objects.select_related("agent", "created_by")
@@ -100,7 +108,7 @@ def visit_history(visit: Visit) -> list[Visit]:
     return earlier
 
 
-def person_visits(user, person) -> tuple[list[Visit], list[Visit]]:
+def person_visits(user: AnyUser, person: Person) -> tuple[list[Visit], list[Visit]]:
     """The person's current visits, newest first, each with its `earlier` versions; and the
     voided ones, each with the versions before it. One query for every version."""
     rows = list(
@@ -121,7 +129,7 @@ def person_visits(user, person) -> tuple[list[Visit], list[Visit]]:
     return [v for v in latest if v.voided_at is None], [v for v in latest if v.voided_at]
 
 
-def day_summary(visits) -> dict:
+def day_summary(visits: Iterable[Visit]) -> dict[str, Any]:
     rows = list(visits)
     return {
         "total": len(rows),

@@ -1,5 +1,7 @@
 """Writes at the front desk."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,7 +19,9 @@ REASON_MAX = 500
 
 
 @transaction.atomic
-def visit_record(*, site: Site, by: User, data: dict, person: Person | None = None) -> Visit:
+def visit_record(
+    *, site: Site, by: User, data: dict[str, Any], person: Person | None = None
+) -> Visit:
     """Record a visit of a registered person, or an anonymous one (sex and age band only)."""
     if not can_record(by) or not writable_sites(by).filter(pk=site.pk).exists():
         raise PermissionDenied
@@ -59,7 +63,7 @@ def _current_to_change(visit: Visit, by: User) -> Visit:
     return locked
 
 
-def _new_version(old: Visit, by: User, reason: str, **values) -> Visit:
+def _new_version(old: Visit, by: User, reason: str, **values: Any) -> Visit:
     """The version that replaces `old`, saved; `old` stays as it was."""
     now = timezone.now()
     version = Visit(
@@ -87,7 +91,7 @@ def _new_version(old: Visit, by: User, reason: str, **values) -> Visit:
 
 
 @transaction.atomic
-def visit_correct(*, visit: Visit, by: User, data: dict, reason: str) -> Visit:
+def visit_correct(*, visit: Visit, by: User, data: dict[str, Any], reason: str) -> Visit:
     """Correct a visit: a new version with the values of `data` (the others as they were),
     which supersedes it. By its author or the site's manager, with a reason; StaleEdit if the
     visit was corrected or voided in the meantime."""

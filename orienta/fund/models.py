@@ -7,15 +7,18 @@ checks the position and writes an entry, so two approvals cannot both spend the 
 """
 
 from decimal import Decimal
+from typing import Any, NoReturn, Self
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from orienta.core.models import BaseModel, Country, Organisation, Site
 from orienta.core.scoping import ScopedQuerySet, site_filter
+from orienta.core.types import AnyUser
 from orienta.lib.errors import AppendOnly
 from orienta.lib.ids import uuid7
 from orienta.lib.text import no_bidi_controls
@@ -104,7 +107,7 @@ class FundSettings(models.Model):
     def __str__(self) -> str:
         return str(self.country)
 
-    def criteria_choices(self) -> list[tuple[str, str]]:
+    def criteria_choices(self) -> list[tuple[str, str | Promise]]:
         labels = dict(Criterion.choices)
         return [(c, labels[c]) for c in self.criteria if c in labels]
 
@@ -154,8 +157,8 @@ class Period(BaseModel):
         return self.name
 
 
-class AccountQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class AccountQuerySet(models.QuerySet["Account"]):
+    def visible_to(self, user: AnyUser | None) -> Self:
         """Accounts of the sites in scope; providers see none."""
         return self.filter(site_filter(user, "site__"))
 
@@ -203,7 +206,7 @@ class Level(models.TextChoices):
     COORDINATOR = "coordinator", _("Country coordinator")
 
 
-class FundRequestQuerySet(ScopedQuerySet):
+class FundRequestQuerySet(ScopedQuerySet["FundRequest"]):
     """Requests of the sites in scope, for the roles that read personal data. A provider reads
     no request: it sees its statements, which name requests by their codes only."""
 
@@ -417,14 +420,14 @@ EFFECTS = {
 }
 
 
-class LedgerQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+class LedgerQuerySet(models.QuerySet["LedgerEntry"]):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnly("ledger entries are never changed")
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise AppendOnly("ledger entries are never removed")
 
-    def visible_to(self, user):
+    def visible_to(self, user: AnyUser | None) -> Self:
         return self.filter(site_filter(user, "account__site__"))
 
 
@@ -481,10 +484,11 @@ class LedgerEntry(models.Model):
         written about a person: they stay on the request and its payment, not in the ledger."""
         if self.kind == Kind.ALLOCATION or not self.request_id:
             return self.note
-        label = {
+        labels: dict[str, str] = {
             Kind.COMMITMENT: gettext("Approval of %(code)s"),
             Kind.RELEASE: gettext("Cancellation of %(code)s"),
             Kind.PAYMENT: gettext("Payment of %(code)s"),
             Kind.REVERSAL: gettext("Reversal of the payment of %(code)s"),
-        }[self.kind]
-        return label % {"code": self.request.code}
+        }
+        assert self.request is not None  # request_id is set
+        return labels[self.kind] % {"code": self.request.code}

@@ -6,6 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
+from uuid import UUID
 
 from django.db.models import Q, Sum
 from django.http import Http404
@@ -138,8 +140,8 @@ class SitePosition:
     def available_eur(self) -> Decimal | None:
         return self.eur("available")
 
-    def as_dict(self) -> dict:
-        data = {"site": self.site.code, "currency": self.currency}
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"site": self.site.code, "currency": self.currency}
         for name in ("allocated", "committed", "paid", "available"):
             data[name] = getattr(self, name)
             data[f"{name}_eur"] = self.eur(name)
@@ -179,7 +181,7 @@ def positions(sites, *, on: date, period=None) -> list[SitePosition]:
     entries = LedgerEntry.objects.filter(account__site__in=sites)
     if period is not None:
         entries = entries.filter(period=period)
-    totals: dict = defaultdict(lambda: [Decimal(0)] * 3)
+    totals: dict[UUID, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 3)
     for row in entries.order_by().values("account__site_id", "kind").annotate(t=Sum("amount")):
         columns = totals[row["account__site_id"]]
         for i, sign in enumerate(EFFECTS[row["kind"]]):

@@ -8,6 +8,7 @@ transaction that writes the entry, so concurrent approvals cannot spend the same
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -354,7 +355,7 @@ def request_create(*, data: RequestInput, by: User) -> FundRequest:
     return fund_request
 
 
-def _request_fields(data: RequestInput, fund: Fund, rules: FundSettings) -> dict:
+def _request_fields(data: RequestInput, fund: Fund, rules: FundSettings) -> dict[str, Any]:
     errors: dict[str, list] = {}
     if data.currency and data.currency != fund.currency:
         errors["currency"] = [
@@ -399,7 +400,7 @@ def _quantity(value) -> int | None:
     return value if 1 <= value <= MAX_QUANTITY else None
 
 
-def _other_errors(data: RequestInput, rules: FundSettings) -> dict:
+def _other_errors(data: RequestInput, rules: FundSettings) -> dict[str, Any]:
     errors = {}
     unknown = [c for c in data.criteria if c not in rules.criteria]
     if unknown:
@@ -416,7 +417,7 @@ def _other_errors(data: RequestInput, rules: FundSettings) -> dict:
     return errors
 
 
-def _assembled(data, fund, rules, amount, provider, period) -> dict:
+def _assembled(data, fund, rules, amount, provider, period) -> dict[str, Any]:
     membership = current_membership(data.person)
     service = (
         data.service
@@ -482,7 +483,7 @@ def _spent(qs) -> Decimal:
     return qs.filter(status__in=SPENDING_STATUSES).aggregate(t=Sum("amount"))["t"] or Decimal(0)
 
 
-def _check_limits(fields: dict, rules: FundSettings, currency: str) -> None:
+def _check_limits(fields: dict[str, Any], rules: FundSettings, currency: str) -> None:
     period, amount = fields["period"], fields["amount"]
     in_period = FundRequest.objects.filter(period=period, deleted_at__isnull=True)
     if rules.person_limit is not None:
@@ -522,7 +523,7 @@ def _check_limits(fields: dict, rules: FundSettings, currency: str) -> None:
             )
 
 
-def _repeat_of(fields: dict, rules: FundSettings) -> FundRequest | None:
+def _repeat_of(fields: dict[str, Any], rules: FundSettings) -> FundRequest | None:
     since = timezone.now() - timedelta(days=rules.repeat_days)
     qs = FundRequest.objects.filter(
         person=fields["person"],
@@ -651,7 +652,7 @@ class PaymentInput:
     receipt: object = None  # an UploadedFile, already checked by receipts.receipt_check
 
 
-def _payment_errors(data: PaymentInput, rules: FundSettings) -> dict:
+def _payment_errors(data: PaymentInput, rules: FundSettings) -> dict[str, Any]:
     errors = {}
     if data.method == Method.CASH:
         if not data.receipt_number.strip():

@@ -12,22 +12,24 @@
 """
 
 from django.contrib import messages
+from django.http import HttpRequest
+from django.utils.functional import Promise
 
 
 class Refused(Exception):
     """The operation cannot be done in the record's present state; the message says why."""
 
     status = 409
-    default_message = ""
+    default_message: str | Promise = ""
 
-    def __init__(self, message: str = "", code: str | None = None):
+    def __init__(self, message: str = "", code: str | None = None) -> None:
         message = message or str(self.default_message)
         super().__init__(message)
         self.message = message
         self.code = code
 
 
-def refused_message(request, exc: Refused) -> None:
+def refused_message(request: HttpRequest, exc: Refused) -> None:
     """Show a refusal on the next page, as an error message."""
     messages.error(request, exc.message)
 

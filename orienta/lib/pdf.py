@@ -15,6 +15,8 @@ with an ellipsis rather than flow onto another page. Words are never broken at a
 import re
 import unicodedata
 
+from fpdf import FPDF
+
 PLAIN = {
     "\u2018": "'",
     "\u2019": "'",
@@ -41,7 +43,7 @@ ELLIPSIS = "..."
 BREAKS = re.compile(r"[ \t\r\n\f\v\u2009\u2028\u2029]+")
 
 
-def latin1(text) -> str:
+def latin1(text: object) -> str:
     """The text in characters the core fonts can draw."""
     out = []
     for char in str(text):
@@ -55,7 +57,7 @@ def latin1(text) -> str:
     return "".join(out)
 
 
-def _cut(pdf, word: str, width: float) -> tuple[str, str]:
+def _cut(pdf: FPDF, word: str, width: float) -> tuple[str, str]:
     """The longest start of `word` that fits in `width` (at least one character), and the
     rest."""
     end = 1
@@ -64,7 +66,7 @@ def _cut(pdf, word: str, width: float) -> tuple[str, str]:
     return word[:end], word[end:]
 
 
-def wrap(pdf, text, width: float, *, first_width: float | None = None) -> list[str]:
+def wrap(pdf: FPDF, text: object, width: float, *, first_width: float | None = None) -> list[str]:
     """`text` (any Unicode) broken into lines of at most `width` mm in the current font, the
     first line at most `first_width` (room left after a label); each line in Latin-1."""
     words = [latin1(w) for w in BREAKS.split(str(text).strip()) if w]
@@ -96,7 +98,7 @@ def wrap(pdf, text, width: float, *, first_width: float | None = None) -> list[s
     return lines
 
 
-def shorten(pdf, line: str, width: float) -> str:
+def shorten(pdf: FPDF, line: str, width: float) -> str:
     """The line, cut so that it ends with an ellipsis and fits in `width` mm."""
     line = line.rstrip(" ,;.:")
     while line and pdf.get_string_width(line + ELLIPSIS) > width:
@@ -104,7 +106,9 @@ def shorten(pdf, line: str, width: float) -> str:
     return line + ELLIPSIS
 
 
-def fit(pdf, text, width: float, max_lines: int, *, first_width: float | None = None) -> list[str]:
+def fit(
+    pdf: FPDF, text: object, width: float, max_lines: int, *, first_width: float | None = None
+) -> list[str]:
     """`text` wrapped into at most `max_lines` lines; if it needed more, the last line kept
     ends with an ellipsis."""
     lines = wrap(pdf, text, width, first_width=first_width)

@@ -18,7 +18,9 @@ Both ends are streams: nothing in clear needs to touch the disk.
 import io
 import secrets
 import struct
+from collections.abc import Buffer
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -54,7 +56,7 @@ class _Header:
         return MAGIC + self.LAYOUT.pack(self.salt, self.log2_n, self.r, self.p, self.prefix)
 
     @classmethod
-    def read(cls, raw) -> "_Header":
+    def read(cls, raw: BinaryIO) -> "_Header":
         head = raw.read(len(MAGIC) + cls.LAYOUT.size)
         if len(head) < len(MAGIC) + cls.LAYOUT.size or not head.startswith(MAGIC):
             raise SealError("This file is not an Orienta backup (or not of this version).")
@@ -71,7 +73,7 @@ def _nonce(prefix: bytes, counter: int, last: bool) -> bytes:
 class EncryptingWriter(io.RawIOBase):
     """Writes the header, then the data in authenticated chunks; close() seals the last one."""
 
-    def __init__(self, raw, passphrase: bytes):
+    def __init__(self, raw: BinaryIO, passphrase: bytes) -> None:
         self._raw = raw
         salt, prefix = secrets.token_bytes(16), secrets.token_bytes(7)
         header = _Header(salt, SCRYPT_LOG2_N, SCRYPT_R, SCRYPT_P, prefix)
@@ -86,12 +88,13 @@ class EncryptingWriter(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data) -> int:
+    def write(self, data: Buffer) -> int:
+        size = memoryview(data).nbytes
         self._buffer += data
         while len(self._buffer) > CHUNK:  # keep at least one byte back for the last chunk
             self._seal(bytes(self._buffer[:CHUNK]), last=False)
             del self._buffer[:CHUNK]
-        return len(data)
+        return size
 
     def _seal(self, chunk: bytes, last: bool) -> None:
         if self._counter >= 2**32 - 1:
@@ -120,7 +123,7 @@ class DecryptingReader(io.RawIOBase):
     is damaged, and `finished` is true only once the sealed last chunk was read.
     """
 
-    def __init__(self, raw, passphrase: bytes):
+    def __init__(self, raw: BinaryIO, passphrase: bytes) -> None:
         self._raw = raw
         header = _Header.read(raw)
         self._aad = header.pack()
@@ -164,11 +167,12 @@ class DecryptingReader(io.RawIOBase):
             return SealError("Cannot decrypt the backup: wrong key (or the file is damaged).")
         return SealError(f"The backup file is damaged (part {self._counter + 1} does not decrypt).")
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: Buffer) -> int:
         while not self._plain and not self.finished:
             self._next_chunk()
-        n = min(len(buffer), len(self._plain))
-        buffer[:n] = self._plain[:n]
+        view = memoryview(buffer).cast("B")
+        n = min(len(view), len(self._plain))
+        view[:n] = self._plain[:n]
         self._plain = self._plain[n:]
         return n
 

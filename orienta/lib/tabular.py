@@ -21,12 +21,15 @@ Nothing else in Orienta imports `openpyxl` or calls `csv.writer` to write a file
 import csv
 import io
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
@@ -35,6 +38,8 @@ PLAIN_TYPES = (bool, int, float, Decimal, datetime, date, time)
 # Characters a sheet title may not hold (openpyxl refuses them), and its longest length.
 TITLE_FORBIDDEN = re.compile(r"[\\*?:/\[\]]")
 TITLE_MAX = 31
+# What a cell holds once neutralised.
+type CellValue = bool | int | float | Decimal | datetime | date | time | str | None
 
 
 def needs_escape(text: str) -> bool:
@@ -43,7 +48,7 @@ def needs_escape(text: str) -> bool:
     return text.lstrip(ESCAPE).startswith(FORMULA_START)
 
 
-def neutralise(value):
+def neutralise(value: object) -> CellValue:
     """The value as it is safe to write in a cell: None, numbers, dates and booleans as they
     are; anything else as text, with a leading apostrophe when it would start a formula."""
     if value is None or isinstance(value, PLAIN_TYPES):
@@ -72,10 +77,14 @@ class Sheet:
 
     def __init__(self, title: str = ""):
         self.book = Workbook()
-        self.sheet = self.book.active
+        sheet = self.book.active
+        assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet
+        self.sheet = sheet
         self.sheet.title = TITLE_FORBIDDEN.sub(" ", str(title or "")).strip()[:TITLE_MAX] or "1"
 
-    def append(self, values=(), *, bold: bool = False, size: float | None = None) -> None:
+    def append(
+        self, values: Iterable[object] = (), *, bold: bool = False, size: float | None = None
+    ) -> None:
         """One row; `bold` and `size` set its font."""
         row = [neutralise(v) for v in values]
         row = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]
@@ -101,16 +110,16 @@ class Sheet:
 class CsvWriter:
     """A `csv.writer` (same arguments) whose every cell is neutralised."""
 
-    def __init__(self, out, **kwargs):
+    def __init__(self, out: IO[str], **kwargs: Any) -> None:
         self._writer = csv.writer(out, **kwargs)
 
-    def writerow(self, values):
+    def writerow(self, values: Iterable[object]) -> Any:
         return self._writer.writerow([neutralise(v) for v in values])
 
-    def writerows(self, rows) -> None:
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
         for values in rows:
             self.writerow(values)
 
 
-def csv_writer(out, **kwargs) -> CsvWriter:
+def csv_writer(out: IO[str], **kwargs: Any) -> CsvWriter:
     return CsvWriter(out, **kwargs)

@@ -34,11 +34,11 @@ MESSAGE = _(
 CODE = "bidi_control"
 
 
-def has_bidi_controls(text) -> bool:
+def has_bidi_controls(text: object) -> bool:
     return isinstance(text, str) and not BIDI_CONTROLS.isdisjoint(text)
 
 
-def no_bidi_controls(value) -> None:
+def no_bidi_controls(value: object) -> None:
     """Django validator: refuses a text holding a bidirectional control character."""
     if has_bidi_controls(value):
         raise ValidationError(MESSAGE, code=CODE)

@@ -1,8 +1,12 @@
 """Form widgets."""
 
+from typing import Any
+
 from django import forms
+from django.forms.renderers import BaseRenderer
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 
 class QuickSelect(forms.Select):
@@ -13,7 +17,13 @@ class QuickSelect(forms.Select):
     The markup is the same as `forms.Select`'s.
     """
 
-    def render(self, name, value, attrs=None, renderer=None):
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
         parts = []
         for group_name, group_choices, _index in widget["optgroups"]:

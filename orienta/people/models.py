@@ -1,6 +1,7 @@
 """Persons, households, consent and the traces of duplicate decisions and merges."""
 
 from datetime import date
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orienta.core.models import Area, BaseModel, Site
 from orienta.core.scoping import ScopedQuerySet
+from orienta.core.types import AnyUser
 from orienta.lib.ids import uuid7
 from orienta.lib.text import no_bidi_controls
 
@@ -82,8 +84,8 @@ def _wg_field(label):
     return models.PositiveSmallIntegerField(label, choices=WGAnswer.choices, null=True, blank=True)
 
 
-class PersonQuerySet(ScopedQuerySet):
-    def visible_to(self, user):
+class PersonQuerySet(ScopedQuerySet["Person"]):
+    def visible_to(self, user: AnyUser | None) -> Self:
         """Persons in scope; merged records are tombstones and never listed."""
         return super().visible_to(user).filter(merged_into__isnull=True, erased_at__isnull=True)
 
@@ -160,6 +162,9 @@ class Person(BaseModel):
     erased_at = models.DateTimeField(_("anonymised on"), null=True, blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
+
+    # The person's latest visit, cached by `frontdesk.queries.recent_visit`.
+    _recent_visit: models.Model | None
 
     class Meta:
         ordering = ["family_name", "given_name"]
@@ -342,7 +347,7 @@ class ConsentAnswer(models.TextChoices):
 
 
 # The Person field that holds the current state of each purpose.
-CONSENT_FIELDS = {
+CONSENT_FIELDS: dict[str, str] = {
     ConsentPurpose.PROCESSING: "consent_processing",
     ConsentPurpose.SHARING: "consent_sharing",
 }
@@ -350,6 +355,9 @@ CONSENT_FIELDS = {
 
 class ConsentEvent(models.Model):
     """One change of a person's consent for one purpose: given, or withdrawn. Append-only."""
+
+    # "given", "refused" or "withdrawn", set by `people.queries.consent_history`.
+    state: str
 
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")

@@ -1,16 +1,21 @@
 """Reads on the registry: search, duplicate candidates, access helpers."""
 
 import math
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
 
-from django.db.models import Case, Count, FloatField, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, FloatField, IntegerField, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from orienta.core.scoping import personal_site_filter
+from orienta.core.types import AnyUser
 from orienta.people import matching
 from orienta.people.models import (
     CONSENT_FIELDS,
     ConsentEvent,
+    HouseholdMember,
     Person,
     PersonMatchKey,
 )
@@ -25,7 +30,7 @@ RARITY_BASE = 100_000
 SEARCH_THRESHOLD = 0.85
 
 
-def person_for(user, pk) -> Person:
+def person_for(user: AnyUser, pk: UUID | str) -> Person:
     """The person with this id (or a merged id leading to it), in the user's scope, else 404."""
     person = (
         Person.objects.filter(personal_site_filter(user), pk=pk)
@@ -47,7 +52,7 @@ def person_for(user, pk) -> Person:
     raise Http404
 
 
-def person_by_code_for(user, code: str) -> Person:
+def person_by_code_for(user: AnyUser, code: str) -> Person:
     person = (
         Person.objects.filter(personal_site_filter(user), code=code.strip().upper())
         .only("pk")
@@ -58,7 +63,7 @@ def person_by_code_for(user, code: str) -> Person:
     return person_for(user, person.pk)
 
 
-def person_search(user, q: str):
+def person_search(user: AnyUser, q: str) -> QuerySet[Person]:
     """Persons in scope matching a name, code or phone, the most relevant first.
 
     A code or a phone: the exact code first, then the phone, then the codes that contain what
@@ -76,7 +81,7 @@ def person_search(user, q: str):
     return _name_search(user, qs, q)
 
 
-def _code_or_phone_search(user, qs, q: str):
+def _code_or_phone_search(user: AnyUser, qs: QuerySet[Person], q: str) -> QuerySet[Person]:
     code = q.upper()
     digits = matching.phone_digits(q)
     phone = Q(pk__in=[])
@@ -95,7 +100,7 @@ def _code_or_phone_search(user, qs, q: str):
     )
 
 
-def _name_search(user, qs, q: str):
+def _name_search(user: AnyUser, qs: QuerySet[Person], q: str) -> QuerySet[Person]:
     words = q.split()
     plain = Q()
     for word in words:
@@ -132,7 +137,7 @@ def _exact_name(words: list[str]) -> Q:
     return found
 
 
-def _look_alikes(user, q: str) -> tuple[list, list]:
+def _look_alikes(user: AnyUser, q: str) -> tuple[list[UUID], list[UUID]]:
     """Among the persons sharing the typed name's match keys (the rarest keys first, a bounded
     pool), those bearing the name exactly (accents aside), and the others close enough,
     closest first."""
@@ -144,7 +149,8 @@ def _look_alikes(user, q: str) -> tuple[list, list]:
         .filter(pk__in=pool)
         .values_list("pk", "given_name", "family_name", "other_names")
     )
-    exact, alike = [], []
+    exact: list[UUID] = []
+    alike: list[tuple[float, str, UUID]] = []
     for pk, given, family, other in rows:
         found = matching.search_closeness(q, given, family, other)
         if found.exact:
@@ -154,7 +160,7 @@ def _look_alikes(user, q: str) -> tuple[list, list]:
     return exact, [pk for *_order, pk in sorted(alike)]
 
 
-def _scoped_keys(user, keys):
+def _scoped_keys(user: AnyUser, keys: Iterable[str]) -> QuerySet[PersonMatchKey]:
     """The match keys among `keys` of the persons at the sites in the user's scope."""
     return PersonMatchKey.objects.filter(personal_site_filter(user), key__in=keys)
 
@@ -164,7 +170,7 @@ def _rarity(postings: int) -> float:
     return round(max(math.log(RARITY_BASE / postings), 0.1), 3)
 
 
-def _key_pool(user, keys, *, exclude=None) -> list:
+def _key_pool(user: AnyUser, keys: Iterable[str], *, exclude: Person | None = None) -> list[UUID]:
     """The ids of the persons in scope sharing the most telling of `keys`, CANDIDATE_POOL at
     most.
 
@@ -185,16 +191,19 @@ def _key_pool(user, keys, *, exclude=None) -> list:
         default=Value(0.0),
         output_field=FloatField(),
     )
+    if exclude is not None:
+        scoped = scoped.exclude(person_id=exclude.pk)
     return list(
-        scoped.exclude(person_id=getattr(exclude, "pk", None))
-        .values("person_id")
+        scoped.values("person_id")
         .annotate(weight=Sum(weight))
         .order_by("-weight", "person_id")
         .values_list("person_id", flat=True)[:CANDIDATE_POOL]
     )
 
 
-def person_candidates(user, data: dict, *, exclude=None, limit: int = 10):
+def person_candidates(
+    user: AnyUser, data: dict[str, Any], *, exclude: Person | None = None, limit: int = 10
+) -> list[tuple[Person, matching.MatchResult]]:
     """Ranked look-alikes among the persons the user may see: [(person, MatchResult)]."""
     from orienta.people.services import IDENTITY_FIELDS, identity_of
 
@@ -217,14 +226,14 @@ def person_candidates(user, data: dict, *, exclude=None, limit: int = 10):
     return [(people[pk], result) for pk, result in ranked]
 
 
-def person_by_code_or_none(user, code: str) -> Person | None:
+def person_by_code_or_none(user: AnyUser, code: str) -> Person | None:
     try:
         return person_by_code_for(user, code or "")
     except Http404:
         return None
 
 
-def current_membership(person: Person):
+def current_membership(person: Person) -> HouseholdMember | None:
     return person.memberships.filter(left_on__isnull=True).select_related("household").first()
 
 
@@ -245,7 +254,7 @@ def person_may_be_shared(person: Person) -> bool:
     ).exists()
 
 
-def record_group_ids(person: Person) -> list:
+def record_group_ids(person: Person) -> list[UUID]:
     """The person's id and the ids of every record merged into it, directly or through another."""
     ids, frontier = [person.pk], [person.pk]
     while frontier:
@@ -279,7 +288,7 @@ def consent_history(person: Person) -> list[ConsentEvent]:
 def consent_states(person: Person, history: list[ConsentEvent]) -> dict[str, str]:
     """Each purpose's present state: "given" (as the person record says), else what its
     newest event says ("refused" or "withdrawn"), else "not_asked" (never recorded)."""
-    states = {}
+    states: dict[str, str] = {}
     for purpose, field in CONSENT_FIELDS.items():
         newest = next((e for e in history if e.purpose == purpose), None)
         if getattr(person, field):

@@ -1,6 +1,8 @@
 """Writes on the registry: register, update, merge, households. Each is one transaction."""
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -39,7 +41,7 @@ IDENTITY_FIELDS = (
 FORM_ONLY_FIELDS = {"estimated_age"}
 
 
-def identity_of(obj) -> matching.Identity:
+def identity_of(obj: object) -> matching.Identity:
     """The fields duplicate matching reads, from a Person or a dict."""
     get = obj.get if isinstance(obj, dict) else lambda k, d=None: getattr(obj, k, d)
     return matching.Identity(
@@ -69,7 +71,9 @@ def _index(person: Person) -> None:
     )
 
 
-def match_keys_rebuild(*, batch: int = 2000, progress=None) -> int:
+def match_keys_rebuild(
+    *, batch: int = 2000, progress: Callable[[int], object] | None = None
+) -> int:
     """Derive every live person's match keys again (after the way keys are made has changed),
     a batch of persons per transaction; merged and erased records keep none. Returns how many
     persons were indexed."""
@@ -105,7 +109,7 @@ def _check_site(user: User, site: Site) -> None:
         raise PermissionDenied
 
 
-def _apply(person: Person, data: dict, by: User) -> list[str]:
+def _apply(person: Person, data: dict[str, Any], by: User) -> list[str]:
     changed = []
     for field, value in data.items():
         if field in FORM_ONLY_FIELDS:
@@ -138,10 +142,10 @@ def consent_events_write(
     ]
 
 
-def consent_answers(consent: dict | None, data: dict) -> dict[str, str]:
+def consent_answers(consent: dict[str, Any] | None, data: dict[str, Any]) -> dict[str, str]:
     """The answer for each purpose (a ConsentAnswer), checked: `consent` as given, else read
     from the consent fields of `data` (true: given, false: not asked yet)."""
-    answers = {
+    answers: dict[str, str] = {
         purpose: ConsentAnswer.GIVEN if data.get(field) else ConsentAnswer.NOT_ASKED
         for purpose, field in CONSENT_FIELDS.items()
     }
@@ -176,7 +180,7 @@ def _consent_answered(person: Person, answers: dict[str, str], by: User) -> list
 def person_register(
     *,
     site: Site,
-    data: dict,
+    data: dict[str, Any],
     by: User,
     candidates: list[tuple[Person, matching.MatchResult]] | None = None,
     consent: dict[str, str] | None = None,
@@ -217,7 +221,7 @@ def person_register(
 
 
 @transaction.atomic
-def person_open_existing(*, person: Person, by: User, query: dict) -> None:
+def person_open_existing(*, person: Person, by: User, query: dict[str, Any]) -> None:
     """Keep the agent's decision that the person searched for is this existing record."""
     MatchDecision.objects.create(
         site=person.site,
@@ -235,7 +239,9 @@ def person_open_existing(*, person: Person, by: User, query: dict) -> None:
 
 
 @transaction.atomic
-def person_update(*, person: Person, data: dict, expected_version: int, by: User) -> Person:
+def person_update(
+    *, person: Person, data: dict[str, Any], expected_version: int, by: User
+) -> Person:
     """Save an edit; refused with StaleEdit when someone saved the person in between."""
     _check_site(by, person.site)
     locked = Person.objects.select_for_update().get(pk=person.pk)
@@ -258,7 +264,7 @@ def person_update(*, person: Person, data: dict, expected_version: int, by: User
     return locked
 
 
-def _snapshot(person: Person) -> dict:
+def _snapshot(person: Person) -> dict[str, Any]:
     out = {}
     for field in person._meta.concrete_fields:
         value = getattr(person, field.attname)

@@ -9,6 +9,7 @@ link (`ReferralLink`) whose token is never stored: only its hash is.
 import hashlib
 import hmac
 from base64 import urlsafe_b64encode
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from orienta.cases.models import Case
 from orienta.core.models import BaseModel, Role, Site
 from orienta.core.scoping import personal_site_filter
+from orienta.core.types import AnyUser
 from orienta.lib.ids import uuid7
 
 # Reference codes: no 0/O, 1/I/L, so that they survive being read over a bad phone line.
@@ -36,7 +38,7 @@ class Status(models.TextChoices):
 
 
 # Where each status may go. Expired referrals still take the outcome learned at follow-up.
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     Status.SENT: {
         Status.ACCEPTED,
         Status.DECLINED,
@@ -78,8 +80,8 @@ class Actor(models.TextChoices):
     SYSTEM = "system", _("Orienta (automatic)")
 
 
-class ReferralQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class ReferralQuerySet(models.QuerySet["Referral"]):
+    def visible_to(self, user: AnyUser | None) -> Self:
         """Site staff and coordinators: their scope, minus the referrals of sensitive cases
         they may not see. Providers: the referrals to their organisation's services. Others:
         nothing."""
@@ -175,6 +177,10 @@ class Referral(BaseModel):
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ReferralQuerySet.as_manager()
+
+    # Set on the referrals of a list by `referrals.queries` (`label_persons`, `mark_masked`).
+    person_label: str
+    masked: bool
 
     class Meta:
         ordering = ["-sent_at"]

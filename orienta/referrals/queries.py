@@ -1,21 +1,28 @@
 """Reads on referrals: access helpers, what a provider may see, who may do what, metrics."""
 
 from collections import defaultdict
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 from statistics import median
+from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from orienta.cases.models import Case as CaseRecord
+from orienta.cases.models import CaseAction
 from orienta.cases.queries import action_for, case_for, initials, masked_person_ids
 from orienta.cases.services import can_change
-from orienta.core.models import Role
+from orienta.core.models import Role, Site, User
 from orienta.core.scoping import can_record, site_filter, writable_sites
+from orienta.core.types import AnyUser
 from orienta.directory.models import Service
 from orienta.frontdesk.models import Visit
+from orienta.people.models import Person
 from orienta.people.queries import person_for
 from orienta.referrals.models import (
     ANSWERED_STATUSES,
@@ -28,7 +35,7 @@ from orienta.referrals.models import (
 RELATED = ("person", "service", "service__organisation", "site", "sent_by", "case")
 
 
-def referral_for(user, pk) -> Referral:
+def referral_for(user: AnyUser, pk: UUID | str) -> Referral:
     """The referral with this id in the user's scope (sensitive cases included), else 404."""
     found = Referral.objects.visible_to(user).filter(pk=pk).select_related(*RELATED).first()
     if found is None:
@@ -40,7 +47,13 @@ def referral_for(user, pk) -> Referral:
 AWAITING = "awaiting"
 
 
-def referral_list(user, *, status: str = "", person=None, site_ids=None):
+def referral_list(
+    user: AnyUser,
+    *,
+    status: str = "",
+    person: Person | None = None,
+    site_ids: Iterable[UUID] | None = None,
+) -> QuerySet[Referral]:
     qs = Referral.objects.visible_to(user).select_related(*RELATED)
     if status == AWAITING:
         qs = qs.filter(status__in=OPEN_STATUSES)
@@ -57,18 +70,31 @@ def referral_list(user, *, status: str = "", person=None, site_ids=None):
 # =============================================================================================
 
 
-def origin_belongs(*, person, case=None, action=None, visit=None) -> bool:
+def origin_belongs(
+    *,
+    person: Person,
+    case: CaseRecord | None = None,
+    action: CaseAction | None = None,
+    visit: Visit | None = None,
+) -> bool:
     """A referral's case, case action and visit must be the person's (and the action the
     case's, when both are given)."""
     case = case or (action.case if action is not None else None)
     return not (
         (case is not None and case.person_id != person.pk)
-        or (action is not None and action.case_id != case.pk)
+        or (action is not None and case is not None and action.case_id != case.pk)
         or (visit is not None and visit.person_id != person.pk)
     )
 
 
-def referral_origin(user, *, person, case=None, action=None, visit=None):
+def referral_origin(
+    user: AnyUser,
+    *,
+    person: UUID | str,
+    case: UUID | str | None = None,
+    action: UUID | str | None = None,
+    visit: UUID | str | None = None,
+) -> tuple[Person, CaseRecord | None, CaseAction | None, Visit | None]:
     """The person, case, case action and visit (ids) a referral comes from, each in the user's
     scope and the person's: `(person, case, action, visit)`, else 404. The action's case is
     the case when only the action is given."""
@@ -91,7 +117,14 @@ def referral_origin(user, *, person, case=None, action=None, visit=None):
     return found_person, found_case, found_action, found_visit
 
 
-def sending_site(user, *, person, case=None, visit=None, code: str = ""):
+def sending_site(
+    user: User,
+    *,
+    person: Person,
+    case: CaseRecord | None = None,
+    visit: Visit | None = None,
+    code: str = "",
+) -> Site | None:
     """The site a referral is sent from, among those the user records at: the one named by
     `code` (the API may name it; None if the user does not record there), else the case's, the
     visit's or the person's site. A referral from a case or visit of a site the user does not
@@ -110,7 +143,7 @@ def sending_site(user, *, person, case=None, visit=None, code: str = ""):
     return sites.select_related("country").first()
 
 
-def label_persons(user, referrals) -> list:
+def label_persons(user: AnyUser, referrals: Iterable[Referral]) -> list[Referral]:
     """The referrals, each with `person_label`: the person's name, or only initials when the
     person has a sensitive case the user may not see (as the lists of cases do)."""
     referrals = list(referrals)
@@ -120,7 +153,7 @@ def label_persons(user, referrals) -> list:
     return referrals
 
 
-def mark_masked(user, referrals) -> list:
+def mark_masked(user: AnyUser, referrals: Iterable[Referral]) -> list[Referral]:
     """The referrals, each with `masked` set when the person has a sensitive case the user may
     not see: the API's lists then give the names shared as initials, as the pages do."""
     referrals = list(referrals)
@@ -130,7 +163,7 @@ def mark_masked(user, referrals) -> list:
     return referrals
 
 
-def is_provider_of(user, referral) -> bool:
+def is_provider_of(user: User, referral: Referral) -> bool:
     return (
         user.role == Role.PROVIDER
         and user.organisation_id is not None
@@ -138,25 +171,25 @@ def is_provider_of(user, referral) -> bool:
     )
 
 
-def records_at(user, referral) -> bool:
+def records_at(user: User, referral: Referral) -> bool:
     """Site staff of the referral's site: they send, cancel, print and record outcomes. For a
     referral from a case, only those who may change the case (breaking the glass on a sensitive
     case opens it for reading only)."""
     if not (can_record(user) and writable_sites(user).filter(pk=referral.site_id).exists()):
         return False
-    return referral.case_id is None or can_change(user, referral.case)
+    return referral.case is None or can_change(user, referral.case)
 
 
-def may_answer(user, referral) -> bool:
+def may_answer(user: User, referral: Referral) -> bool:
     """Accept, decline, serve, not served: the provider, or the site's staff at follow-up."""
     return is_provider_of(user, referral) or records_at(user, referral)
 
 
-def shared_data(referral, today=None) -> list[tuple[str, str]]:
+def shared_data(referral: Referral, today: date | None = None) -> list[tuple[str, str]]:
     """The person's data the provider receives: (label, value) for each field chosen."""
     person = referral.person
     today = today or timezone.localdate()
-    values = {
+    values: dict[str, object] = {
         SharedField.GIVEN_NAME: person.given_name,
         SharedField.FAMILY_NAME: person.family_name,
         SharedField.SEX: person.get_sex_display(),
@@ -172,11 +205,11 @@ def shared_data(referral, today=None) -> list[tuple[str, str]]:
     ]
 
 
-def _age_text(age) -> str:
+def _age_text(age: int | None) -> str:
     return "" if age is None else str(age)
 
 
-def awaiting(user, site_ids):
+def awaiting(user: AnyUser, site_ids: Iterable[UUID]) -> QuerySet[Referral]:
     """Open referrals of these sites, the oldest answer due first."""
     return (
         Referral.objects.visible_to(user)
@@ -186,8 +219,8 @@ def awaiting(user, site_ids):
     )
 
 
-def recently_served(user, site_ids, days: int = 14):
-    since = timezone.now() - timezone.timedelta(days=days)
+def recently_served(user: AnyUser, site_ids: Iterable[UUID], days: int = 14) -> QuerySet[Referral]:
+    since = timezone.now() - timedelta(days=days)
     return (
         Referral.objects.visible_to(user)
         .filter(site_id__in=site_ids, status=Status.SERVED, served_at__gte=since)
@@ -202,7 +235,7 @@ def recently_served(user, site_ids, days: int = 14):
 METRICS_ROLES = frozenset({Role.MANAGER, Role.COORDINATOR, Role.ME})
 
 
-def metrics_scope(user):
+def metrics_scope(user: AnyUser) -> QuerySet[Referral]:
     """Referrals counted for a manager (their sites), coordinator (country), M&E (all).
 
     Counts only: no person is shown. Sensitive cases count too (aggregates keep counts true).
@@ -210,20 +243,24 @@ def metrics_scope(user):
     return Referral.objects.filter(site_filter(user, "site__"), deleted_at__isnull=True)
 
 
-def referral_metrics(user, *, months: int = 6, month: str = "") -> dict:
+def referral_metrics(user: AnyUser, *, months: int = 6, month: str = "") -> dict[str, Any]:
     """Sent, answered, served and median days to service, by month, and by service/provider
     (over the whole period, or over one `month`, "YYYY-MM")."""
     today = timezone.localdate()
-    start = (today.replace(day=1) - timezone.timedelta(days=31 * (months - 1))).replace(day=1)
-    rows = metrics_scope(user).filter(sent_at__date__gte=start)
-    rows = rows.values_list(
-        "sent_at",
-        "status",
-        "served_at",
-        "service__name",
-        "service__organisation__name",
+    start = (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
+    rows = (
+        metrics_scope(user)
+        .filter(sent_at__date__gte=start)
+        .values_list(
+            "sent_at",
+            "status",
+            "served_at",
+            "service__name",
+            "service__organisation__name",
+        )
     )
-    by_month, by_service = defaultdict(_Tally), defaultdict(_Tally)
+    by_month: defaultdict[str, _Tally] = defaultdict(_Tally)
+    by_service: defaultdict[tuple[str, str], _Tally] = defaultdict(_Tally)
     total = _Tally()
     for sent_at, status, served_at, service, provider in rows:
         sent_on = timezone.localtime(sent_at).date()
@@ -243,7 +280,7 @@ def referral_metrics(user, *, months: int = 6, month: str = "") -> dict:
     }
 
 
-def _first_day(month: str):
+def _first_day(month: str) -> date | None:
     try:
         return date.fromisoformat(f"{month}-01")
     except ValueError:
@@ -251,14 +288,14 @@ def _first_day(month: str):
 
 
 class _Tally:
-    def __init__(self):
-        self.first_day = None
+    def __init__(self) -> None:
+        self.first_day: date | None = None
         self.sent = 0
         self.answered = 0
         self.served = 0
         self.days: list[float] = []
 
-    def add(self, sent_at, status, served_at) -> None:
+    def add(self, sent_at: datetime, status: str, served_at: datetime | None) -> None:
         self.sent += 1
         if status in ANSWERED_STATUSES:
             self.answered += 1
@@ -275,7 +312,14 @@ class _Tally:
         return round(100 * self.served / self.sent) if self.sent else None
 
 
-def services_for(user, site, *, themes=(), q: str = "", keep=None):
+def services_for(
+    user: AnyUser,
+    site: Site,
+    *,
+    themes: Iterable[str] = (),
+    q: str = "",
+    keep: UUID | str | None = None,
+) -> QuerySet[Service]:
     """Active services a referral from this site may go to (the site's country), of any of
     `themes` and matching `q` (with the service `keep` whatever the filter: the one already
     chosen). Those serving the site's area come first, then those that state no area, then the
@@ -297,7 +341,7 @@ def services_for(user, site, *, themes=(), q: str = "", keep=None):
     )
 
 
-def _nearness(site):
+def _nearness(site: Site) -> Case:
     """0 for a service serving the site's area (a service area or a place in the site's
     region, or a permanence at the site), 1 for one that states no area, 2 for the others."""
     from orienta.core.models import Area
@@ -333,7 +377,7 @@ def _nearness(site):
     )
 
 
-def status_message(referral) -> str:
+def status_message(referral: Referral) -> str:
     return _("Referral %(code)s is %(status)s.") % {
         "code": referral.code,
         "status": str(Status(referral.status).label).lower(),

@@ -8,11 +8,14 @@
 """
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Schema
@@ -25,6 +28,9 @@ from orienta.lib.errors import Refused
 # Every operation names its JSON body `payload`; the name is an implementation detail and is
 # left out of error locations, so a field error is always at ["body", "<field>"].
 BODY_PARAM = "payload"
+
+# One error of a 422: {"loc": [...], "msg": "...", "type": "..."}.
+type ErrorItem = dict[str, Any]
 
 # Messages for the schema errors a client meets most, in words Django's catalogues translate.
 SCHEMA_MESSAGES = {
@@ -79,7 +85,7 @@ class HoldsNul(ValueError):
     """A text of the body holds a NUL character, which no database column stores."""
 
 
-def _holds_nul(value) -> bool:
+def _holds_nul(value: object) -> bool:
     if isinstance(value, str):
         return "\x00" in value
     if isinstance(value, dict):
@@ -96,7 +102,7 @@ class JsonObjectParser(Parser):
     query parameters (where they can only be noise in a search).
     """
 
-    def parse_body(self, request: HttpRequest) -> dict:
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         data = json.loads(request.body)
         if not isinstance(data, dict):
             raise NotAnObject
@@ -104,7 +110,9 @@ class JsonObjectParser(Parser):
             raise HoldsNul
         return data
 
-    def parse_querydict(self, data, list_fields, request: HttpRequest) -> dict:
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
         parsed = super().parse_querydict(data, list_fields, request)
         return {
             key: [v.replace("\x00", "") for v in value]
@@ -114,7 +122,7 @@ class JsonObjectParser(Parser):
         }
 
 
-def error(field: str | None, msg: str, code: str) -> dict:
+def error(field: str | None, msg: str, code: str) -> ErrorItem:
     loc: list[str | int] = ["body", field] if field else ["body"]
     return {"loc": loc, "msg": str(msg), "type": code}
 
@@ -124,12 +132,12 @@ def field_error(field: str, msg: str, code: str) -> ValidationError:
     return ValidationError([error(field, msg, code)])
 
 
-def form_errors(form) -> ValidationError:
+def form_errors(form: BaseForm) -> ValidationError:
     """The errors of an invalid Django form as a 422, ready to raise."""
     return ValidationError(_django_errors(form.errors.as_data()))
 
 
-def _django_errors(error_dict: dict) -> list[dict]:
+def _django_errors(error_dict: dict[str, list[DjangoValidationError]]) -> list[ErrorItem]:
     out = []
     for field, errors in error_dict.items():
         name = None if field == NON_FIELD_ERRORS else field
@@ -139,7 +147,7 @@ def _django_errors(error_dict: dict) -> list[dict]:
     return out
 
 
-def _normalise(item: dict) -> dict:
+def _normalise(item: ErrorItem) -> ErrorItem:
     loc = list(item.get("loc") or ["body"])
     if len(loc) >= 2 and loc[0] == "body" and loc[1] == BODY_PARAM:
         del loc[1]
@@ -147,18 +155,19 @@ def _normalise(item: dict) -> dict:
     return {"loc": loc, "msg": _schema_message(code, item), "type": code}
 
 
-def _schema_message(code: str, item: dict) -> str:
+def _schema_message(code: str, item: ErrorItem) -> str:
     """The message for a schema error in the request language (pydantic's English otherwise)."""
     template = SCHEMA_MESSAGES.get(code)
     if template is None:
         return str(item.get("msg", ""))
+    ctx: dict[str, Any] = item.get("ctx", {})
     try:
-        return str(template) % item.get("ctx", {})
+        return str(template) % ctx
     except (KeyError, TypeError, ValueError):
         return str(item.get("msg", ""))
 
 
-def _detail(message: str) -> dict:
+def _detail(message: str) -> dict[str, str]:
     return {"detail": message}
 
 
@@ -179,7 +188,7 @@ def _http_error(exc: HttpError) -> tuple[int, Any]:
     return exc.status_code, _detail(str(exc))
 
 
-def _body_error(cause: ValueError) -> dict:
+def _body_error(cause: ValueError) -> ErrorItem:
     if isinstance(cause, NotAnObject):
         return error(None, gettext("The request body must be a JSON object."), "json_type")
     if isinstance(cause, HoldsNul):
@@ -213,7 +222,10 @@ def _too_big(exc: RequestDataTooBig) -> tuple[int, Any]:
     return 413, _detail(gettext("The request body is too large."))
 
 
-HANDLERS = {
+# Each handler takes the exception of its class.
+type Handler = Callable[[Any], tuple[int, Any]]
+
+HANDLERS: dict[type[Exception], Handler] = {
     ValidationError: _invalid,
     DjangoValidationError: _model_invalid,
     HttpError: _http_error,
@@ -228,10 +240,11 @@ HANDLERS = {
 def install(api: NinjaAPI) -> None:
     """Register the handlers that give every error the shapes described above."""
     for exc_class, handler in HANDLERS.items():
-        api.add_exception_handler(exc_class, _responder(api, handler))
+        # Ninja's handler type also admits the exception's class; handlers get an instance.
+        api.add_exception_handler(exc_class, _responder(api, handler))  # type: ignore[arg-type]
 
 
-def _responder(api: NinjaAPI, handler):
+def _responder(api: NinjaAPI, handler: Handler) -> Callable[[HttpRequest, Exception], HttpResponse]:
     def respond(request: HttpRequest, exc: Exception) -> HttpResponse:
         status, data = handler(exc)
         response = api.create_response(request, data, status=status)

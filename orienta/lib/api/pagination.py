@@ -7,6 +7,10 @@ already counted its list (for the access log) hands the figure on with `counted(
 the database does not count it twice.
 """
 
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 
@@ -19,14 +23,14 @@ class Pages(PageNumberPagination):
         page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int | None = Field(None, ge=1, le=MAX_PAGE)
 
-    def _items_count(self, queryset) -> int:
+    def _items_count(self, queryset: QuerySet[Any]) -> int:
         known = getattr(queryset, "known_count", None)
-        return known if known is not None else super()._items_count(queryset)
+        return int(known) if known is not None else super()._items_count(queryset)
 
 
-def counted(queryset, count: int):
+def counted[Q: QuerySet[Any]](queryset: Q, count: int) -> Q:
     """`queryset`, carrying its count for `Pages` (lost if the queryset is filtered again)."""
-    queryset.known_count = count
+    queryset.known_count = count  # type: ignore[attr-defined]  # read back by Pages
     return queryset
 
 
@@ -35,10 +39,12 @@ class PageMapped:
     before it is written out: work that needs the whole page at once (one query to know which
     persons of the page to mask), done for the page only."""
 
-    def __init__(self, queryset, count: int, each_page):
+    def __init__(
+        self, queryset: QuerySet[Any], count: int, each_page: Callable[[list[Any]], list[Any]]
+    ) -> None:
         self.queryset, self.known_count, self.each_page = queryset, count, each_page
 
-    def __getitem__(self, window: slice) -> list:
+    def __getitem__(self, window: slice) -> list[Any]:
         return self.each_page(list(self.queryset[window]))
 
     def __len__(self) -> int:
