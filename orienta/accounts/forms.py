@@ -1,15 +1,18 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth import authenticate
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from orienta.accounts import twofactor
+from orienta.core.types import AuthedRequest
 
 CODE_FORMAT = RegexValidator(r"^\s*\d{3}\s?\d{3}\s*$", _("Enter the 6 digits shown by the app."))
 
 
 class CodeField(forms.CharField):
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(
             label=_("Code from the authenticator app"),
             max_length=7,
@@ -44,7 +47,7 @@ class ReauthForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
 
-    def __init__(self, request, *args, **kwargs):
+    def __init__(self, request: AuthedRequest, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.request = request
         self.device = twofactor.confirmed_device(request.user)
@@ -52,8 +55,9 @@ class ReauthForm(forms.Form):
             self.fields["code"] = CodeField()
             self.fields["code"].widget.attrs.pop("autofocus")
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         user = self.request.user
         password = cleaned.get("password")
         if password is None or (self.device is not None and "code" not in cleaned):

@@ -1,7 +1,11 @@
 """Validation of what users type about cases, shared by the pages and the API."""
 
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,12 +17,16 @@ from orienta.cases.models import (
     Risk,
     action_date_problem,
 )
-from orienta.core.models import Theme
+from orienta.core.models import Theme, User
+from orienta.lib.forms import choice_field, label_options, model_choice_field
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MAX_DUE_YEARS = 3
 
 
-def _note_field(label, required=False):
+def _note_field(label: "StrOrPromise", required: bool = False) -> forms.CharField:
     return forms.CharField(
         label=label,
         required=required,
@@ -41,9 +49,9 @@ class CaseForm(forms.ModelForm):
         fields = ["needs", "risk", "assessment", "sensitive"]
         widgets = {"risk": forms.RadioSelect}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["risk"].choices = Risk.choices  # no blank radio
+        choice_field(self.fields, "risk").choices = Risk.choices  # no blank radio
         if self.instance.pk and self.instance.sensitive:
             # Unmarking is a manager's act with a reason, on its own page.
             self.fields["sensitive"].disabled = True
@@ -56,8 +64,9 @@ class CloseForm(forms.Form):
     reason = forms.ChoiceField(label=_("Closure reason"), choices=ClosureReason.choices)
     note = _note_field(_("Note"))
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("reason") == ClosureReason.OTHER and not (data.get("note") or "").strip():
             self.add_error("note", _("Say why the case is closed."))
         return data
@@ -80,13 +89,18 @@ class BreakGlassForm(ReasonForm):
 
 
 class ReassignForm(forms.Form):
-    responsible = forms.ModelChoiceField(label=_("New responsible agent"), queryset=None)
+    responsible: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("New responsible agent"), queryset=None
+    )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=1000)
 
-    def __init__(self, *args, agents=None, **kwargs):
+    def __init__(self, *args: Any, agents: QuerySet[User] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = agents
-        self.fields["responsible"].label_from_instance = lambda u: u.get_full_name() or u.username
+        model_choice_field(self.fields, "responsible").queryset = agents
+        label_options(
+            model_choice_field(self.fields, "responsible"),
+            lambda u: u.get_full_name() or u.username,
+        )
 
 
 class OwnIds:
@@ -100,7 +114,7 @@ class OwnIds:
         super().__init__(*args, **kwargs)
 
 
-def _clean_due(value):
+def _clean_due(value: date | None) -> date | None:
     today = timezone.localdate()
     if value and value > today.replace(year=today.year + MAX_DUE_YEARS):
         raise forms.ValidationError(_("This date is too far away."), code="too_far")
@@ -115,25 +129,37 @@ class ActionForm(OwnIds, forms.Form):
 
     what = forms.CharField(label=_("Action"), max_length=300)
     due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
-    assignee = forms.ModelChoiceField(label=_("Who"), queryset=None, required=False)
+    assignee: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("Who"), queryset=None, required=False
+    )
     done = forms.BooleanField(
         label=_("Already done"),
         required=False,
         help_text=_("To record an action already done: the date is then the day it was done."),
     )
 
-    def __init__(self, *args, agents=None, today=None, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        agents: QuerySet[User] | None = None,
+        today: date | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
-        self.fields["assignee"].queryset = agents
-        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
-        self.fields["assignee"].empty_label = _("The responsible agent")
+        model_choice_field(self.fields, "assignee").queryset = agents
+        label_options(
+            model_choice_field(self.fields, "assignee"),
+            lambda u: u.get_full_name() or u.username,
+        )
+        model_choice_field(self.fields, "assignee").empty_label = _("The responsible agent")
 
-    def clean_due_on(self):
+    def clean_due_on(self) -> date | None:
         return _clean_due(self.cleaned_data["due_on"])
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         problem = action_date_problem(
             data.get("due_on"), done=data.get("done", False), today=self.today
         )
@@ -164,7 +190,7 @@ class FollowUpForm(OwnIds, forms.Form):
         help_text=_("Leave empty if no other contact is planned."),
     )
 
-    def clean_next_due_on(self):
+    def clean_next_due_on(self) -> date | None:
         value = _clean_due(self.cleaned_data.get("next_due_on"))
         if value and value < timezone.localdate():
             raise forms.ValidationError(_("The next contact cannot be in the past."), code="past")
@@ -180,7 +206,7 @@ class PlanFollowUpForm(OwnIds, forms.Form):
     due_on = forms.DateField(label=_("Planned for"), widget=forms.DateInput(attrs={"type": "date"}))
     notes = _note_field(_("Notes"))
 
-    def clean_due_on(self):
+    def clean_due_on(self) -> date | None:
         return _clean_due(self.cleaned_data["due_on"])
 
 

@@ -107,7 +107,7 @@ class CaseEventOut(Schema):
 
     @staticmethod
     def resolve_actor(obj: CaseEvent) -> str | None:
-        return obj.actor.username if obj.actor_id else None
+        return obj.actor.username if obj.actor is not None else None
 
 
 class CaseDetailOut(CaseOut):
@@ -169,7 +169,7 @@ class ActionOut(Schema):
 
     @staticmethod
     def resolve_assignee(obj: CaseAction) -> str | None:
-        return obj.assignee.username if obj.assignee_id else None
+        return obj.assignee.username if obj.assignee is not None else None
 
 
 class FollowUpIn(Schema):
@@ -197,7 +197,7 @@ class FollowUpOut(Schema):
 
     @staticmethod
     def resolve_agent(obj: FollowUp) -> str | None:
-        return obj.agent.username if obj.agent_id else None
+        return obj.agent.username if obj.agent is not None else None
 
 
 class GrantOut(Schema):

@@ -1,9 +1,13 @@
 """Forms of the service directory."""
 
+from decimal import Decimal
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from orienta.core.models import Area, Organisation, Site, Theme
+from orienta.core.models import Area, Organisation, Site, Theme, User
 from orienta.directory.models import (
     DAY_CODES,
     Contact,
@@ -15,6 +19,7 @@ from orienta.directory.models import (
     Weekday,
 )
 from orienta.directory.services import editable_countries
+from orienta.lib.forms import label_options, model_choice_field
 from orienta.lib.text import no_bidi_controls
 
 DAY_CHOICES = list(zip(DAY_CODES, Weekday.labels, strict=True))
@@ -30,9 +35,11 @@ class SearchForm(forms.Form):
     open_now = forms.BooleanField(label=_("Open now"), required=False)
     stale = forms.BooleanField(label=_("To verify (over 6 months)"), required=False)
 
-    def __init__(self, *args, areas=None, **kwargs):
+    def __init__(self, *args: Any, areas: QuerySet[Area] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = areas if areas is not None else Area.objects.all()
+        model_choice_field(self.fields, "area").queryset = (
+            areas if areas is not None else Area.objects.all()
+        )
 
 
 class ServiceForm(forms.ModelForm):
@@ -67,17 +74,20 @@ class ServiceForm(forms.ModelForm):
             "eligibility_description": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         countries = editable_countries(user)
-        self.fields["organisation"].queryset = Organisation.objects.filter(
+        model_choice_field(self.fields, "organisation").queryset = Organisation.objects.filter(
             country__in=countries, deleted_at__isnull=True
         ).order_by("name")
-        self.fields["service_areas"].queryset = Area.objects.filter(country__in=countries)
-        self.fields["themes"].queryset = Theme.objects.active()
+        model_choice_field(self.fields, "service_areas").queryset = Area.objects.filter(
+            country__in=countries
+        )
+        model_choice_field(self.fields, "themes").queryset = Theme.objects.active()
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         low, high = data.get("minimum_age"), data.get("maximum_age")
         if low is not None and high is not None and low > high:
             self.add_error("maximum_age", _("The maximum age is below the minimum age."))
@@ -103,20 +113,21 @@ class OrganisationForm(forms.ModelForm):
         model = Organisation
         fields = ["name", "kind", "country", "area", "contact_name", "phone", "email", "address"]
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         countries = editable_countries(user)
-        self.fields["country"].queryset = countries
-        self.fields["area"].queryset = Area.objects.filter(country__in=countries).select_related(
-            "parent"
-        )
+        model_choice_field(self.fields, "country").queryset = countries
+        model_choice_field(self.fields, "area").queryset = Area.objects.filter(
+            country__in=countries
+        ).select_related("parent")
         profile = getattr(self.instance, "profile", None) if self.instance.pk else None
         if profile is not None:
             for name in ("alternate_name", "description", "website"):
                 self.fields[name].initial = getattr(profile, name)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         area, country = data.get("area"), data.get("country")
         if area and country and area.country_id != country.pk:
             self.add_error("area", _("The area must be in the organisation’s country."))
@@ -130,17 +141,17 @@ class CostOptionForm(forms.ModelForm):
         model = CostOption
         fields = ["option", "amount", "currency", "amount_description"]
 
-    def clean_amount(self):
+    def clean_amount(self) -> Decimal | None:
         amount = self.cleaned_data["amount"]
         if amount is not None and amount < 0:
             raise forms.ValidationError(_("An amount cannot be negative."))
         return amount
 
-    def clean_currency(self):
+    def clean_currency(self) -> str:
         return self.cleaned_data["currency"].upper()
 
 
-def _check_hours(form, data):
+def _check_hours(form: forms.BaseForm, data: dict[str, Any]) -> None:
     opens, closes = data.get("opens_at"), data.get("closes_at")
     if opens and closes and opens >= closes:
         form.add_error("closes_at", _("The closing time must be after the opening time."))
@@ -156,7 +167,7 @@ class ScheduleForm(forms.Form):
     closes_at = forms.TimeField(
         label=_("Closes at"), widget=forms.TimeInput(attrs={"type": "time"})
     )
-    place = forms.ModelChoiceField(
+    place: forms.ModelChoiceField[ServiceAtLocation] = forms.ModelChoiceField(
         label=_("Place"),
         queryset=ServiceAtLocation.objects.none(),
         required=False,
@@ -164,16 +175,17 @@ class ScheduleForm(forms.Form):
     )
     notes = forms.CharField(label=_("Notes"), required=False, max_length=300)
 
-    def __init__(self, *args, service=None, **kwargs):
+    def __init__(self, *args: Any, service: Service | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if service is not None:
-            self.fields["place"].queryset = service.service_at_locations.filter(
+            model_choice_field(self.fields, "place").queryset = service.service_at_locations.filter(
                 location__site__isnull=True
             ).select_related("location")
-        self.fields["place"].label_from_instance = lambda link: link.location.name
+        label_options(model_choice_field(self.fields, "place"), lambda link: link.location.name)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         _check_hours(self, data)
         return data
 
@@ -196,14 +208,15 @@ class PlaceForm(forms.ModelForm):
         fields = ["name", "address_1", "city", "area", "latitude", "longitude", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, service, **kwargs):
+    def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.filter(
+        model_choice_field(self.fields, "area").queryset = Area.objects.filter(
             country_id=service.organisation.country_id
         ).select_related("parent")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         lat, lon = data.get("latitude"), data.get("longitude")
         if (lat is None) != (lon is None):
             self.add_error("longitude", _("Give both coordinates, or neither."))
@@ -237,14 +250,15 @@ class PermanenceForm(forms.ModelForm):
             "valid_to": forms.DateInput(attrs={"type": "date"}),
         }
 
-    def __init__(self, *args, service, **kwargs):
+    def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = Site.objects.filter(
+        model_choice_field(self.fields, "site").queryset = Site.objects.filter(
             country_id=service.organisation.country_id, deleted_at__isnull=True
         )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         _check_hours(self, data)
         start, end = data.get("valid_from"), data.get("valid_to")
         if start and end and start > end:

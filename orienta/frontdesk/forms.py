@@ -1,3 +1,7 @@
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.conf import settings
 from django.db.models import fields as model_fields
@@ -6,10 +10,16 @@ from django.utils.translation import gettext_lazy as _
 
 from orienta.core.models import Theme
 from orienta.frontdesk.models import AgeBand, Channel, Outcome, Visit
+from orienta.lib.forms import choice_field
 from orienta.people.models import Sex
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class VisitForm(forms.ModelForm):
+    original: Visit  # a correction's form: the visit as it stood (`correction_form`)
+
     themes = forms.ModelMultipleChoiceField(
         label=_("Themes"),
         queryset=Theme.objects.active(),
@@ -34,21 +44,21 @@ class VisitForm(forms.ModelForm):
         fields = ["occurred_at", "channel", "themes", "outcome", "notes"]
         widgets = {"channel": forms.RadioSelect, "outcome": forms.RadioSelect}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = Outcome.choices  # no blank radio
-        self.fields["channel"].choices = Channel.choices
+        choice_field(self.fields, "outcome").choices = Outcome.choices  # no blank radio
+        choice_field(self.fields, "channel").choices = Channel.choices
 
-    def clean_occurred_at(self):
+    def clean_occurred_at(self) -> datetime:
         value = self.cleaned_data.get("occurred_at") or timezone.now()
-        if value > timezone.now() + timezone.timedelta(minutes=5):
+        if value > timezone.now() + timedelta(minutes=5):
             raise forms.ValidationError(
                 _("A visit cannot be recorded in the future."), code="future"
             )
         return value
 
 
-def _blank() -> list[tuple[str, str]]:
+def _blank() -> list[tuple[str, "StrOrPromise"]]:
     return [("", model_fields.BLANK_CHOICE_LABEL)]
 
 
@@ -93,7 +103,7 @@ class ChangeReasonForm(forms.Form):
 CORRECTED = ("occurred_at", "channel", "outcome", "notes", "anonymous_sex", "anonymous_age_band")
 
 
-def correction_form(visit: Visit, data=None) -> VisitForm:
+def correction_form(visit: Visit, data: Mapping[str, Any] | None = None) -> VisitForm:
     """The visit's form (anonymous or not), filled with the visit as it stands."""
     form_class = VisitForm if visit.person_id else AnonymousVisitForm
     initial = {f: getattr(visit, f) for f in CORRECTED} | {"themes": list(visit.themes.all())}
@@ -104,7 +114,7 @@ def correction_form(visit: Visit, data=None) -> VisitForm:
     return form
 
 
-def corrected_values(form: VisitForm) -> dict:
+def corrected_values(form: VisitForm) -> dict[str, Any]:
     """The values of a valid correction form. The form shows times to the minute: a time
     left as shown keeps the visit's own (its seconds included)."""
     data = dict(form.cleaned_data)

@@ -105,7 +105,7 @@ class VisitOut(Schema):
 
     @staticmethod
     def resolve_person_code(obj: Visit) -> str | None:
-        return obj.person.code if obj.person_id else None
+        return obj.person.code if obj.person is not None else None
 
     @staticmethod
     def resolve_agent(obj: Visit) -> str:

@@ -7,7 +7,7 @@ class InvalidPhone(ValueError):
     pass
 
 
-def to_e164(raw: str, region: str) -> str:
+def to_e164(raw: str, region: str | None) -> str:
     """Parse a number written in any usual way; '' stays ''. Raises InvalidPhone."""
     raw = (raw or "").strip()
     if not raw:

@@ -3,6 +3,7 @@
 import re
 import unicodedata
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from babel import Locale
 from django import forms
@@ -11,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from orienta.core.models import Area
+from orienta.core.models import Area, Country, Site, User
 from orienta.core.scoping import writable_sites
+from orienta.lib.forms import model_choice_field
 from orienta.lib.phones import InvalidPhone, to_e164
 from orienta.lib.widgets import QuickSelect
 from orienta.people.models import (
@@ -22,6 +24,9 @@ from orienta.people.models import (
     ConsentPurpose,
     Person,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MAX_AGE = 120
 NAME_PATTERN = re.compile(r"^[^\d<>{}\[\]@#$%^*=+|\\/_~`]+$")
@@ -36,7 +41,11 @@ def nationality_choices() -> list[tuple[str, str]]:
     Áustria among the E and the A, not after Z)."""
     lang = (get_language() or settings.LANGUAGE_CODE)[:2]
     territories = Locale.parse(BABEL_LOCALES.get(lang, lang)).territories
-    codes = [c for c in territories if len(c) == 2 and c.isalpha() and c not in {"ZZ", "EU", "UN"}]
+    codes = [
+        c
+        for c in territories
+        if isinstance(c, str) and len(c) == 2 and c.isalpha() and c not in {"ZZ", "EU", "UN"}
+    ]
     countries = sorted(((c, territories[c]) for c in codes), key=lambda x: _sort_key(x[1]))
     return [("", "—"), *countries]
 
@@ -111,7 +120,7 @@ class PersonForm(forms.ModelForm):
             "sex": {"required": _("Choose the sex.")},
         }
 
-    def __init__(self, *args, country=None, **kwargs):
+    def __init__(self, *args: Any, country: Country | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.country = country
         self.fields["nationality"] = forms.ChoiceField(
@@ -123,18 +132,18 @@ class PersonForm(forms.ModelForm):
         areas = Area.objects.select_related("parent")
         if country is not None:
             areas = areas.filter(country=country)
-        self.fields["area"].queryset = areas
+        model_choice_field(self.fields, "area").queryset = areas
         self.fields["phone"].help_text = _("Any usual format, e.g. %(example)s") % {
             "example": f"{country.phone_prefix} …" if country else "+235 …"
         }
 
-    def clean_given_name(self):
+    def clean_given_name(self) -> str:
         return clean_name(self.cleaned_data.get("given_name", ""))
 
-    def clean_family_name(self):
+    def clean_family_name(self) -> str:
         return clean_name(self.cleaned_data.get("family_name", ""))
 
-    def clean_other_names(self):
+    def clean_other_names(self) -> str:
         return clean_name(self.cleaned_data.get("other_names", ""), required=False)
 
     def _clean_phone(self, field: str) -> str:
@@ -151,13 +160,13 @@ class PersonForm(forms.ModelForm):
                 code="invalid_phone",
             ) from None
 
-    def clean_phone(self):
+    def clean_phone(self) -> str:
         return self._clean_phone("phone")
 
-    def clean_phone_alt(self):
+    def clean_phone_alt(self) -> str:
         return self._clean_phone("phone_alt")
 
-    def clean_birth_date(self):
+    def clean_birth_date(self) -> date | None:
         value = self.cleaned_data.get("birth_date")
         today = timezone.localdate()
         if value and value > today:
@@ -171,8 +180,9 @@ class PersonForm(forms.ModelForm):
             )
         return value
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         age = data.get("estimated_age")
         if age is not None and data.get("birth_date"):
             self.add_error(
@@ -189,7 +199,9 @@ class PersonForm(forms.ModelForm):
         return data
 
 
-def _consent_field(label, help_text, required=True):
+def _consent_field(
+    label: "StrOrPromise", help_text: "StrOrPromise", required: bool = True
+) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label,
         help_text=help_text,
@@ -217,7 +229,7 @@ class RegistrationForm(PersonForm):
         required=False,
     )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         answers = {
             purpose: self.cleaned_data.get(field) for purpose, field in CONSENT_FIELDS.items()
         }
@@ -249,11 +261,13 @@ class PersonSearchForm(forms.Form):
 class SiteChoiceForm(forms.Form):
     """The site a record is made at: a choice only for staff of several sites."""
 
-    site = forms.ModelChoiceField(label=_("Site"), queryset=None, to_field_name="code")
+    site: forms.ModelChoiceField[Site] = forms.ModelChoiceField(
+        label=_("Site"), queryset=None, to_field_name="code"
+    )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = writable_sites(user)
+        model_choice_field(self.fields, "site").queryset = writable_sites(user)
         self.default = writable_sites(user).select_related("country").first()
         if self.default is not None and not self.is_bound:
             self.initial["site"] = self.default.code
@@ -261,7 +275,7 @@ class SiteChoiceForm(forms.Form):
         if self.single:
             self.fields["site"].widget = forms.HiddenInput()
 
-    def chosen_site(self):
+    def chosen_site(self) -> Site | None:
         """The chosen site when valid, else the user's first site."""
         if self.is_bound and self.is_valid():
             return self.cleaned_data["site"]

@@ -2,13 +2,15 @@
 
 from datetime import date, datetime
 from types import SimpleNamespace
+from typing import Any
 from uuid import UUID
 
-from django.db.models import Prefetch
+from django.db.models import Choices, Prefetch
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 from pydantic import create_model
 
+from orienta.core.types import AnyUser
 from orienta.lib.text import NameText
 from orienta.people.hooks import masked_person_ids
 from orienta.people.models import (
@@ -43,7 +45,7 @@ REASON_LABELS = {
 }
 
 
-def _one_of(choices) -> str:
+def _one_of(choices: type[Choices]) -> str:
     return "One of: " + ", ".join(str(v) for v in choices.values) + "."
 
 
@@ -98,15 +100,21 @@ class PersonCreateIn(PersonIn):
     confirm_new: bool = Field(
         False, description="Register even though look-alikes exist (after a 409 listing them)."
     )
-    consent_processing: str | bool = Field(
+    # Wider than PersonIn's: at registration the answer is a code (given, refused, not asked).
+    consent_processing: str | bool = Field(  # type: ignore[assignment]
         ConsentAnswer.NOT_ASKED.value,
         description="Consent to the processing of the data. " + ANSWERED,
     )
-    consent_sharing: str | bool = Field(
+    consent_sharing: str | bool = Field(  # type: ignore[assignment]
         ConsentAnswer.NOT_ASKED.value,
         description="Consent to sharing with referral partners; given only with the consent "
         "to processing. " + ANSWERED,
     )
+
+
+def _optional(annotation: Any) -> Any:
+    """The type `annotation | None` (a field's annotation is a runtime type form)."""
+    return annotation | None
 
 
 # Every field of PersonIn, optional and without default, plus the version the client last read.
@@ -115,7 +123,7 @@ PersonPatchIn = create_model(
     __base__=Schema,
     version=(int, Field(..., description="The `version` of the person as last read.")),
     **{
-        name: (field.annotation | None, Field(None, description=field.description))
+        name: (_optional(field.annotation), Field(None, description=field.description))
         for name, field in PersonIn.model_fields.items()
     },
 )
@@ -166,7 +174,7 @@ class PersonOut(Schema):
 
     @staticmethod
     def resolve_area(obj: Person) -> str | None:
-        return obj.area.code if obj.area_id else None
+        return obj.area.code if obj.area_id and obj.area is not None else None
 
     @staticmethod
     def resolve_household(obj: Person) -> str | None:
@@ -184,7 +192,7 @@ def _initial(name: str) -> str:
 def masked_entry(person: Person) -> SimpleNamespace:
     """What a list says of a person with a sensitive case its reader may not see, as the search
     page does: initials, code, sex, date of birth, site."""
-    empty = {name: None for name in PersonOut.model_fields}
+    empty: dict[str, Any] = {name: None for name in PersonOut.model_fields}
     empty |= {name: "" for name in ("other_names", "phone", "phone_alt", "locality")}
     empty |= {name: "" for name in ("migration_status", "nationality", "education")}
     empty |= {"occupation": "", "disability_status": "", "documents": []}
@@ -209,7 +217,7 @@ def masked_entry(person: Person) -> SimpleNamespace:
     )
 
 
-def mask_hidden(user, persons: list[Person]) -> list:
+def mask_hidden(user: AnyUser, persons: list[Person]) -> list[Person | SimpleNamespace]:
     """The persons of a list, those with a sensitive case the user may not see masked (by the
     rule of the apps that keep such cases: `people.hooks`)."""
     hidden = masked_person_ids(user, [p.pk for p in persons])

@@ -1,10 +1,17 @@
 """Forms of the referral pages (the API validates its input with the same forms)."""
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
+from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from orienta.core.models import Theme
+from orienta.directory.models import Service
+from orienta.frontdesk.models import Visit
+from orienta.lib.forms import choice_field, choices_of, label_options, model_choice_field
 from orienta.referrals.models import SharedField, Status, Urgency
 
 NOTE_MAX = 1000
@@ -13,7 +20,7 @@ NOTE_MAX = 1000
 class ReferralForm(forms.Form):
     """Where, how urgently, why, and what of the person goes to the provider."""
 
-    service = forms.ModelChoiceField(
+    service: forms.ModelChoiceField[Service] = forms.ModelChoiceField(
         label=_("Service"),
         queryset=None,
         widget=forms.RadioSelect,
@@ -45,10 +52,13 @@ class ReferralForm(forms.Form):
         help_text=_("Site managers only, when the person cannot consent and must be referred."),
     )
 
-    def __init__(self, *args, services, **kwargs):
+    def __init__(self, *args: Any, services: QuerySet[Service], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = services
-        self.fields["service"].label_from_instance = lambda s: f"{s.name} — {s.organisation.name}"
+        model_choice_field(self.fields, "service").queryset = services
+        label_options(
+            model_choice_field(self.fields, "service"),
+            lambda s: f"{s.name} — {s.organisation.name}",
+        )
 
 
 class ServiceFilterForm(forms.Form):
@@ -59,7 +69,9 @@ class ServiceFilterForm(forms.Form):
     theme = forms.ChoiceField(label=_("Theme"), required=False)
     q = forms.CharField(label=_("Name of the service"), required=False, max_length=100)
 
-    def __init__(self, data=None, *, visit=None, **kwargs):
+    def __init__(
+        self, data: QueryDict | None = None, *, visit: Visit | None = None, **kwargs: Any
+    ) -> None:
         self.visit_themes = list(visit.themes.all()) if visit else []
         if self.visit_themes and data is not None and "theme" not in data:
             data = data.copy()
@@ -70,7 +82,7 @@ class ServiceFilterForm(forms.Form):
             names = ", ".join(str(t.name) for t in self.visit_themes)
             label = _("Themes of the visit: %(themes)s") % {"themes": names}
             choices.insert(0, (self.VISIT_THEMES, label))
-        self.fields["theme"].choices = choices
+        choice_field(self.fields, "theme").choices = choices
 
     def themes(self) -> list[str]:
         """The theme codes chosen (none: every theme)."""
@@ -104,14 +116,15 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, allowed=None, **kwargs):
+    def __init__(self, *args: Any, allowed: set[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if allowed is not None:
-            field = self.fields["status"]
-            field.choices = [(v, label) for v, label in field.choices if v in allowed]
+            field = choice_field(self.fields, "status")
+            field.choices = [(v, label) for v, label in choices_of(field) if v in allowed]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("status") == Status.DECLINED and not (data.get("note") or "").strip():
             self.add_error("note", _("Say why the referral is declined."))
         return data

@@ -1,7 +1,9 @@
 """Writes on referrals: send, the provider's answers, the outcome, cancel, expire; links."""
 
 import secrets
-from datetime import timedelta
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,11 +11,16 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from orienta.cases.models import Case, CaseAction
 from orienta.cases.services import CaseRefused, can_change, case_action_add
-from orienta.core.models import Role
+from orienta.core.models import Role, Site, User
 from orienta.core.scoping import writable_sites
 from orienta.core.services import event_log
+from orienta.core.types import AnyUser
+from orienta.directory.models import Service
+from orienta.frontdesk.models import Visit
 from orienta.lib.errors import Refused
+from orienta.people.models import Person
 from orienta.people.queries import person_may_be_shared
 from orienta.referrals.models import (
     ANSWERED_STATUSES,
@@ -35,7 +42,9 @@ from orienta.referrals.queries import origin_belongs
 LINK_MARGIN_DAYS = 7
 
 
-class IllegalTransition(Refused, ValidationError):
+# Both bases keep the sentence in `.message` (Refused's a str, ValidationError's a str or a lazy
+# string): the str set last is valid for both, but mypy sees two declarations of one attribute.
+class IllegalTransition(Refused, ValidationError):  # type: ignore[misc]
     """The referral cannot go from its status to the one asked (e.g. serving a declined one)."""
 
 
@@ -58,7 +67,16 @@ def normalise_code(text: str) -> str:
     return f"{raw[:3]}-{raw[3:]}" if len(raw) == CODE_LENGTH else ""
 
 
-def _record(referral, *, verb, actor, user=None, note="", from_status="", to_status=""):
+def _record(
+    referral: Referral,
+    *,
+    verb: str,
+    actor: str,
+    user: AnyUser | None = None,
+    note: str = "",
+    from_status: str = "",
+    to_status: str = "",
+) -> datetime:
     at = timezone.now()
     ReferralEvent.objects.create(
         referral=referral,
@@ -81,7 +99,7 @@ def _record(referral, *, verb, actor, user=None, note="", from_status="", to_sta
     return at
 
 
-def _check_consent(*, person, by, override_reason: str, site) -> None:
+def _check_consent(*, person: Person, by: User, override_reason: str, site: Site) -> None:
     if person_may_be_shared(person):
         return
     if not override_reason.strip():
@@ -96,7 +114,7 @@ def _check_consent(*, person, by, override_reason: str, site) -> None:
         raise PermissionDenied(_("Only a manager of the site can send without consent."))
 
 
-def _clean_shared(shared_fields) -> list[str]:
+def _clean_shared(shared_fields: Iterable[str] | None) -> list[str]:
     chosen = set(shared_fields or ())
     unknown = chosen - set(SharedField.values)
     if unknown:
@@ -110,16 +128,16 @@ class OriginMismatch(PermissionDenied):
 
 def referral_send(
     *,
-    by,
-    person,
-    service,
-    site,
+    by: User,
+    person: Person,
+    service: Service,
+    site: Site,
     reason: str,
     urgency: str = Urgency.ROUTINE,
-    shared_fields=(SharedField.GIVEN_NAME,),
-    case=None,
-    action=None,
-    visit=None,
+    shared_fields: Iterable[str] | None = (SharedField.GIVEN_NAME,),
+    case: Case | None = None,
+    action: CaseAction | None = None,
+    visit: Visit | None = None,
     consent_override_reason: str = "",
 ) -> Referral:
     """Send a person to a service. Refused without the person's consent to sharing, unless a
@@ -168,7 +186,7 @@ def referral_send(
     return referral
 
 
-TRANSITION_VERBS = {
+TRANSITION_VERBS: dict[str, str] = {
     Status.ACCEPTED: "accept",
     Status.DECLINED: "decline",
     Status.SERVED: "serve",
@@ -178,7 +196,7 @@ TRANSITION_VERBS = {
 }
 
 
-def _illegal(referral, to_status) -> IllegalTransition:
+def _illegal(referral: Referral, to_status: str) -> IllegalTransition:
     return IllegalTransition(
         _("A referral that is %(status)s cannot be marked %(new)s.")
         % {
@@ -189,7 +207,14 @@ def _illegal(referral, to_status) -> IllegalTransition:
     )
 
 
-def _move(referral, *, to_status, by=None, actor=Actor.USER, note="") -> Referral:
+def _move(
+    referral: Referral,
+    *,
+    to_status: str,
+    by: AnyUser | None = None,
+    actor: str = Actor.USER,
+    note: str = "",
+) -> Referral:
     """Move the referral (locked for the transaction) to a new status, or refuse."""
     with transaction.atomic():
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
@@ -212,7 +237,7 @@ def _move(referral, *, to_status, by=None, actor=Actor.USER, note="") -> Referra
     return referral
 
 
-def _apply(referral, *, to_status, at, note, actor) -> None:
+def _apply(referral: Referral, *, to_status: str, at: datetime, note: str, actor: str) -> None:
     referral.status = to_status
     referral.version += 1
     referral.updated_at = at
@@ -226,41 +251,56 @@ def _apply(referral, *, to_status, at, note, actor) -> None:
         referral.outcome_note = note
 
 
-def referral_accept(*, referral, by=None, actor=Actor.USER, note="") -> Referral:
+def referral_accept(
+    *, referral: Referral, by: AnyUser | None = None, actor: str = Actor.USER, note: str = ""
+) -> Referral:
     return _move(referral, to_status=Status.ACCEPTED, by=by, actor=actor, note=note)
 
 
-def referral_decline(*, referral, reason: str, by=None, actor=Actor.USER) -> Referral:
+def referral_decline(
+    *, referral: Referral, reason: str, by: AnyUser | None = None, actor: str = Actor.USER
+) -> Referral:
     if not (reason or "").strip():
         raise ValidationError(_("Say why the referral is declined."), code="required")
     return _move(referral, to_status=Status.DECLINED, by=by, actor=actor, note=reason.strip())
 
 
-def referral_serve(*, referral, by=None, actor=Actor.USER, note="") -> Referral:
+def referral_serve(
+    *, referral: Referral, by: AnyUser | None = None, actor: str = Actor.USER, note: str = ""
+) -> Referral:
     return _move(referral, to_status=Status.SERVED, by=by, actor=actor, note=note)
 
 
-def referral_not_served(*, referral, by=None, actor=Actor.USER, note="") -> Referral:
+def referral_not_served(
+    *, referral: Referral, by: AnyUser | None = None, actor: str = Actor.USER, note: str = ""
+) -> Referral:
     """The person did not come, or was not served."""
     return _move(referral, to_status=Status.NOT_SERVED, by=by, actor=actor, note=note)
 
 
-def referral_answer(*, referral, status: str, note: str = "", by=None, actor=Actor.USER):
+def referral_answer(
+    *,
+    referral: Referral,
+    status: str,
+    note: str = "",
+    by: User | None = None,
+    actor: str = Actor.USER,
+) -> Referral:
     """Move the referral to `status` with `note` (an answer form's, or the API's), by the
     provider or the site's staff; cancelling is the staff's."""
     if status == Status.CANCELLED:
         return referral_cancel(referral=referral, by=by, note=note)
     if status == Status.DECLINED:
         return referral_decline(referral=referral, reason=note, by=by, actor=actor)
-    move = {
+    moves: dict[str, Callable[..., Referral]] = {
         Status.ACCEPTED: referral_accept,
         Status.SERVED: referral_serve,
         Status.NOT_SERVED: referral_not_served,
-    }[status]
-    return move(referral=referral, by=by, actor=actor, note=note)
+    }
+    return moves[status](referral=referral, by=by, actor=actor, note=note)
 
 
-def referral_cancel(*, referral, by, note="") -> Referral:
+def referral_cancel(*, referral: Referral, by: User | None, note: str = "") -> Referral:
     """The agent withdraws the referral; its links stop working."""
     if by is None or by.role not in (Role.AGENT, Role.MANAGER):
         raise PermissionDenied(_("Only the site's staff can cancel a referral."))
@@ -271,12 +311,15 @@ def referral_cancel(*, referral, by, note="") -> Referral:
     return moved
 
 
-def referral_expire(*, referral, now=None):
+def referral_expire(
+    *, referral: Referral, now: datetime | None = None
+) -> tuple[Referral, CaseAction | None]:
     """Nobody answered in time: the referral expires, and its case (if open) gets a follow-up
     action. Returns the referral and the action (None without a case, or if it is closed)."""
     with transaction.atomic():
         moved = _move(referral, to_status=Status.EXPIRED, actor=Actor.SYSTEM)
-        if not moved.case_id:
+        case = moved.case if moved.case_id else None
+        if case is None:
             return moved, None
         try:
             with translation.override(moved.site.country.language):
@@ -285,12 +328,12 @@ def referral_expire(*, referral, now=None):
                     "call the person and the provider."
                 ) % {"code": moved.code, "service": moved.service.name}
             action = case_action_add(
-                case=moved.case,
+                case=case,
                 by=None,
                 what=what,
                 # The day at the case's site: a past day would be refused.
                 due_on=timezone.localtime(
-                    now or timezone.now(), ZoneInfo(moved.case.site.timezone)
+                    now or timezone.now(), ZoneInfo(case.site.timezone)
                 ).date(),
             )
         except CaseRefused:
@@ -302,7 +345,7 @@ def referral_expire(*, referral, now=None):
 # =============================================================================================
 
 
-def link_for(*, referral, by) -> ReferralLink:
+def link_for(*, referral: Referral, by: AnyUser | None) -> ReferralLink:
     """The referral's current link (made if there is none valid): the slip prints its token."""
     now = timezone.now()
     current = (
@@ -325,7 +368,7 @@ def link_for(*, referral, by) -> ReferralLink:
     return link
 
 
-def link_revoke(*, referral, by) -> int:
+def link_revoke(*, referral: Referral, by: User) -> int:
     """Revoke every link of the referral; the next slip printed carries a new one."""
     with transaction.atomic():
         count = ReferralLink.objects.filter(referral=referral, revoked_at__isnull=True).update(
@@ -347,7 +390,7 @@ def link_find(token: str) -> ReferralLink | None:
     )
 
 
-def link_is_valid(link: ReferralLink, now=None) -> bool:
+def link_is_valid(link: ReferralLink, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     return link.revoked_at is None and link.expires_at > now
 
@@ -356,7 +399,7 @@ def link_is_valid(link: ReferralLink, now=None) -> bool:
 # =============================================================================================
 
 
-def referral_anonymise(*, referral) -> None:
+def referral_anonymise(*, referral: Referral) -> None:
     """Remove the free text of a closed referral (reason, notes, the override's reason); its
     dates, service, statuses and the person it counts for stay, so the metrics hold. Its links
     stop working."""
@@ -376,7 +419,7 @@ def referral_anonymise(*, referral) -> None:
         event_log(actor=None, verb="referral_anonymise", obj=referral, site=referral.site)
 
 
-def referrals_anonymise_for_persons(person_ids) -> int:
+def referrals_anonymise_for_persons(person_ids: Iterable[UUID]) -> int:
     """Anonymise every referral of these persons (for the erasure of a person): returns how
     many were anonymised."""
     count = 0
