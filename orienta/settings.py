@@ -117,7 +117,7 @@ TEMPLATES = [
 ]
 
 
-def database(url: str) -> dict:
+def database(url: str) -> dj_database_url.DBConfig:
     config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config.setdefault("OPTIONS", {}).update(
@@ -280,7 +280,7 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=bool(SECURE_HSTS_S
 # Behind a TLS-terminating proxy: the header it sets on HTTPS requests, e.g.
 # SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https". Set it only if the proxy overwrites it.
 if os.environ.get("SECURE_PROXY_SSL_HEADER"):
-    _header, _, _value = os.environ["SECURE_PROXY_SSL_HEADER"].partition(":")
+    _header, _colon, _value = os.environ["SECURE_PROXY_SSL_HEADER"].partition(":")
     _header = _header.strip().upper().replace("-", "_")
     SECURE_PROXY_SSL_HEADER = (
         _header if _header.startswith("HTTP_") else f"HTTP_{_header}",

@@ -1,5 +1,7 @@
 """Users in the admin: their role and scope, and deactivation, which ends their sessions."""
 
+from __future__ import annotations
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -9,7 +11,6 @@ from django.utils.translation import ngettext
 
 from orienta.accounts.services import user_deactivate
 from orienta.core.models import User
-from orienta.core.types import AuthedRequest
 
 
 @admin.register(User)
@@ -23,16 +24,14 @@ class UserAdmin(BaseUserAdmin):
     )
     actions = ["deactivate"]
 
-    def save_model(
-        self, request: AuthedRequest, obj: User, form: forms.ModelForm[User], change: bool
-    ) -> None:
+    def save_model(self, request, obj: User, form: forms.ModelForm[User], change: bool) -> None:
         super().save_model(request, obj, form, change)
         if change and "is_active" in form.changed_data and not obj.is_active:
             # Unticking "active" signs the user out everywhere and revokes their API tokens.
             user_deactivate(obj, by=request.user)
 
     @admin.action(description=_("Deactivate the selected users and end their sessions"))
-    def deactivate(self, request: AuthedRequest, queryset: QuerySet[User]) -> None:
+    def deactivate(self, request, queryset: QuerySet[User]) -> None:
         users = list(queryset)
         for user in users:
             user_deactivate(user, by=request.user)

@@ -356,7 +356,7 @@ def followup_create(request, case_id: UUID, payload: FollowUpIn):
     case = _write_case(request, case_id)
     data = payload.model_dump()
     if payload.planned:
-        form = PlanFollowUpForm(data=data)
+        form: PlanFollowUpForm | FollowUpForm = PlanFollowUpForm(data=data)
         if not form.is_valid():
             raise form_errors(form)
         found = services.case_followup_plan(case=case, by=request.auth, **form.cleaned_data)

@@ -110,7 +110,8 @@ def _case_visits(site):
     )
     seen, chosen = set(), []
     for visit in visits:
-        if visit.person_id in seen or visit.person.erased_at or visit.person.merged_into_id:
+        person = visit.person  # never empty: the visits are filtered on it
+        if person is None or visit.person_id in seen or person.erased_at or person.merged_into_id:
             continue
         seen.add(visit.person_id)
         chosen.append(visit)

@@ -1,5 +1,7 @@
 """Validation of what users type about cases, shared by the pages and the API."""
 
+from __future__ import annotations
+
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
 MAX_DUE_YEARS = 3
 
 
-def _note_field(label: "StrOrPromise", required: bool = False) -> forms.CharField:
+def _note_field(label: StrOrPromise, required: bool = False) -> forms.CharField:
     return forms.CharField(
         label=label,
         required=required,

@@ -1,6 +1,7 @@
 """Case pages: open, read, edit, plan, follow up, close, reopen, reassign; the worklist."""
 
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -187,7 +188,7 @@ def _opening(request):
         visit = visit_for(request.user, _uuid_or_none(visit_id) or "0" * 32)
         if visit.person is None:
             raise Http404
-        return person_for(request.user, visit.person_id), visit
+        return person_for(request.user, visit.person.pk), visit
     person_id = _uuid_or_none(request.GET.get("person", ""))
     if person_id is None:
         raise Http404
@@ -205,7 +206,7 @@ def _opening_site(user, person, visit):
 def case_new(request):
     person, visit = _opening(request)
     access_log_read(request, person)
-    initial = {"risk": "low"}
+    initial: dict[str, Any] = {"risk": "low"}
     if visit is not None:
         initial["needs"] = list(visit.themes.all())
     form = CaseForm(request.POST or None, initial=initial)

@@ -194,8 +194,11 @@ def build_accounts(ctx: Context) -> None:
         ctx.users[username] = user
 
 
-def _account_organisation(ctx: Context, username: str, role: str, essor: str | None):
+def _account_organisation(
+    ctx: Context, username: str, role: str, essor: str | None
+) -> Organisation | None:
     if role == Role.COORDINATOR:
+        assert essor is not None, username  # a coordinator's organisation is given
         return ctx.organisations[essor]
     if role == Role.PROVIDER:
         return ctx.organisations[PROVIDER_ORGANISATIONS[username]]
@@ -611,7 +614,8 @@ def new_phone(run: SiteRun) -> str:
 def phone_for(run: SiteRun, member: Member) -> str:
     if member.identity:
         return member.identity.get("phone", "")
-    share = {Relationship.HEAD: 0.85, Relationship.SPOUSE: 0.6}.get(member.relationship, 0.5)
+    shares: dict[str, float] = {Relationship.HEAD: 0.85, Relationship.SPOUSE: 0.6}
+    share = shares.get(member.relationship, 0.5)
     if member.age < 15:
         share = 0.0
     elif member.age < 18:
@@ -758,7 +762,7 @@ LATER_CHANNELS = {
 OUTCOMES = {"informed": 45, "oriented": 40, "case": 15}
 
 
-def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
+def _weighted[K: str](rng: random.Random, weights: dict[K, int]) -> K:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
@@ -805,9 +809,10 @@ def record_person_visits(run: SiteRun) -> None:
         for _n in range(count - 1):
             # Follow-ups come a few weeks apart, until yesterday.
             start = day + timedelta(days=1 + int(run.rng.expovariate(1 / FOLLOW_UP_DAYS)))
-            day = open_day(run, start, min(start + timedelta(days=6), run.end))
-            if day is None:
+            found = open_day(run, start, min(start + timedelta(days=6), run.end))
+            if found is None:
                 break
+            day = found
             times.append(visit_time(run, day))
         story = ORIGINS.get(reg.origin, "") if reg.age >= 15 else ""
         for number, at in enumerate(times):

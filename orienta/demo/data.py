@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from orienta.core.models import Role
 
@@ -934,7 +935,7 @@ NATIONAL_LENGTH = {"TD": 8, "MZ": 9, "GW": 9}
 
 # Near-duplicate registrations, so the duplicate check and the merge can be shown. The first
 # record heads a household; the second is registered later, alone, with a variant spelling.
-DUPLICATES = {
+DUPLICATES: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {
     "TD-NDJ1": [
         (
             dict(

@@ -19,6 +19,7 @@ import io
 import json
 import zipfile
 from collections import defaultdict
+from typing import Any
 
 import jsonschema
 from django.utils.translation import gettext as _
@@ -179,7 +180,7 @@ def schema_message(error: jsonschema.ValidationError) -> str:
         return _("the field “%(field)s” is missing") % {"field": missing}
     if kind == "type":
         return _("wrong type (expected %(type)s)") % {"type": error.validator_value}
-    if kind == "enum":
+    if kind == "enum" and isinstance(error.validator_value, list):  # a JSON array
         allowed = ", ".join(str(v) for v in error.validator_value)
         return _("“%(value)s” is not one of: %(allowed)s") % {
             "value": error.instance,
@@ -283,7 +284,9 @@ def read_tables(raw: bytes) -> tuple[dict[str, list[dict]], dict[str, str]]:
         raise ImportFailed([_("The file is not a zip archive.")]) from exc
     tabular = hsds.schema("compiled/tabular.json")["properties"]
     names = set(archive.namelist())
-    tables, places, problems = {}, {}, []
+    tables: dict[str, list[dict[str, Any]]] = {}
+    places: dict[str, str] = {}
+    problems: list[str] = []
     for table in EXPORTED_TABLES:
         spec = tabular[table]["items"]
         if spec["path"] in names:

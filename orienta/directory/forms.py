@@ -1,5 +1,7 @@
 """Forms of the service directory."""
 
+from __future__ import annotations
+
 from decimal import Decimal
 from typing import Any
 

@@ -73,6 +73,7 @@ def _date(value) -> str | None:
 
 def utc_offset(tz_name: str) -> int:
     offset = datetime(2025, 1, 15, 12, tzinfo=ZoneInfo(tz_name)).utcoffset()
+    assert offset is not None  # an aware datetime has one
     return int(offset.total_seconds() // 3600)
 
 
@@ -179,7 +180,7 @@ def location(loc: Location, offset: int) -> dict:
             "description": loc.description,
             "latitude": _number(loc.latitude),
             "longitude": _number(loc.longitude),
-            "external_identifier": loc.site.code if loc.site_id else None,
+            "external_identifier": loc.site.code if loc.site is not None else None,
             "external_identifier_type": "orienta_site" if loc.site_id else None,
         }
     )
@@ -191,8 +192,8 @@ def location(loc: Location, offset: int) -> dict:
                 "location_id": str(loc.id),
                 "address_1": loc.address_1,
                 "city": loc.city,
-                "region": loc.area.code if loc.area_id else "",
-                "state_province": loc.area.name if loc.area_id else "",
+                "region": loc.area.code if loc.area is not None else "",
+                "state_province": loc.area.name if loc.area is not None else "",
                 "postal_code": "",
                 "country": loc.country_code,
                 "address_type": "physical",

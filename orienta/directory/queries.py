@@ -1,17 +1,25 @@
 """Reads of the service directory."""
 
-from datetime import datetime, time
+from datetime import date, datetime, time
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from orienta.core.models import Site
-from orienta.directory.models import DAY_CODES, Permanence, Service
+from orienta.core.models import Area, Site, Theme
+from orienta.core.types import AnyUser
+from orienta.directory.models import (
+    DAY_CODES,
+    Permanence,
+    PermanenceQuerySet,
+    Service,
+    ServiceQuerySet,
+)
 
 
-def service_for(user, pk) -> Service:
+def service_for(user: AnyUser, pk: UUID | str) -> Service:
     service = (
         Service.objects.visible_to(user)
         .select_related("organisation__country")
@@ -24,15 +32,15 @@ def service_for(user, pk) -> Service:
 
 
 def service_search(
-    user,
+    user: AnyUser,
     *,
     text: str = "",
-    theme=None,
-    area=None,
+    theme: Theme | None = None,
+    area: Area | None = None,
     free_only: bool = False,
     open_now: bool = False,
     now: datetime | None = None,
-) -> QuerySet:
+) -> ServiceQuerySet:
     qs = Service.objects.visible_to(user).exclude(status=Service.Status.DEFUNCT)
     if text:
         qs = qs.filter(
@@ -66,7 +74,7 @@ def _local(now: datetime, tz_name: str) -> tuple[str, time]:
     return DAY_CODES[local.weekday()], local.time()
 
 
-def open_now_ids(qs, now: datetime) -> list:
+def open_now_ids(qs: QuerySet[Service], now: datetime) -> list[UUID]:
     """Services open at `now`, in the time zone of their place (a site's, else the country's)."""
     ids = []
     for service in qs.prefetch_related(
@@ -99,7 +107,7 @@ def _is_open(service: Service, now: datetime) -> bool:
     return False
 
 
-def site_permanences(site: Site, on=None) -> QuerySet:
+def site_permanences(site: Site, on: date | None = None) -> PermanenceQuerySet:
     on = on or timezone.localdate()
     return (
         Permanence.objects.current(on)
@@ -109,7 +117,7 @@ def site_permanences(site: Site, on=None) -> QuerySet:
     )
 
 
-def site_directory(site: Site) -> QuerySet:
+def site_directory(site: Site) -> ServiceQuerySet:
     """Active services for a site's printable directory: those serving the site's area (or
     with no service area given), and those holding a permanence at the site."""
     areas = [site.area_id] + ([site.area.parent_id] if site.area.parent_id else [])

@@ -1,14 +1,18 @@
 """Writes in the service directory."""
 
+from collections.abc import Iterable
+from datetime import datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from orienta.core.models import Country, Organisation, Role, Site, User
+from orienta.core.models import Area, Country, Organisation, Role, Site, Theme, User
 from orienta.core.services import StaleEdit, event_log
+from orienta.core.types import AnyUser
 from orienta.directory.models import (
     Contact,
     CostOption,
@@ -41,29 +45,31 @@ SERVICE_FIELDS = (
 )
 
 
-def _active(user) -> bool:
+def _active(user: AnyUser | None) -> TypeGuard[User]:
     return bool(user and user.is_authenticated and user.is_active)
 
 
-def editable_countries(user):
+def editable_countries(user: AnyUser | None) -> QuerySet[Country]:
     """Countries whose directory a user may edit: a manager's and a coordinator's own; HQ all."""
     if not _active(user) or user.role not in EDITOR_ROLES:
         return Country.objects.none()
     if user.role in HQ_ROLES:
         return Country.objects.all()
     if user.role == Role.COORDINATOR:
+        if user.country_id is None:
+            return Country.objects.none()
         return Country.objects.filter(pk=user.country_id)
     return Country.objects.filter(sites__in=user.sites.all()).distinct()
 
 
-def can_edit(user, country=None) -> bool:
+def can_edit(user: AnyUser | None, country: Country | None = None) -> bool:
     countries = editable_countries(user)
     if country is None:
         return countries.exists()
     return countries.filter(pk=country.pk).exists()
 
 
-def _check(by, organisation: Organisation) -> None:
+def _check(by: AnyUser | None, organisation: Organisation) -> None:
     if not can_edit(by, organisation.country):
         raise PermissionDenied
 
@@ -109,7 +115,12 @@ def organisation_save(
 
 @transaction.atomic
 def service_create(
-    *, by: User | None, organisation: Organisation, data: dict[str, Any], themes=(), areas=()
+    *,
+    by: User | None,
+    organisation: Organisation,
+    data: dict[str, Any],
+    themes: Iterable[Theme] = (),
+    areas: Iterable[Area] = (),
 ) -> Service:
     if by is not None:
         _check(by, organisation)
@@ -127,7 +138,13 @@ def service_create(
 
 @transaction.atomic
 def service_update(
-    *, by: User, service: Service, data: dict[str, Any], version: int, themes=None, areas=None
+    *,
+    by: User,
+    service: Service,
+    data: dict[str, Any],
+    version: int,
+    themes: Iterable[Theme] | None = None,
+    areas: Iterable[Area] | None = None,
 ) -> Service:
     _check(by, service.organisation)
     locked = Service.objects.select_for_update().get(pk=service.pk)
@@ -152,7 +169,7 @@ def service_update(
 
 
 @transaction.atomic
-def service_verify(*, by: User, service: Service, at=None) -> Service:
+def service_verify(*, by: User, service: Service, at: datetime | None = None) -> Service:
     """Record that someone checked the entry with the provider (clears the stale flag)."""
     _check(by, service.organisation)
     service.last_verified_at = at or timezone.now()
@@ -290,8 +307,8 @@ def schedule_add(
     by: User | None,
     service: Service,
     weekdays: str,
-    opens_at,
-    closes_at,
+    opens_at: time,
+    closes_at: time,
     service_at_location: ServiceAtLocation | None = None,
     notes: str = "",
 ) -> Schedule:

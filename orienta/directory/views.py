@@ -1,5 +1,7 @@
 """Pages of the service directory."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -303,7 +305,8 @@ def _organisation_form(request, organisation):
     return redirect(f"{reverse('directory:create')}?organisation={saved.pk}")
 
 
-REMOVABLE = {
+# The item's class follows `kind`, and so does the service that removes it (`item_remove`).
+REMOVABLE: dict[str, type[Any]] = {
     "cost": CostOption,
     "schedule": Schedule,
     "permanence": Permanence,

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -58,7 +60,7 @@ class VisitForm(forms.ModelForm):
         return value
 
 
-def _blank() -> list[tuple[str, "StrOrPromise"]]:
+def _blank() -> list[tuple[str, StrOrPromise]]:
     return [("", model_fields.BLANK_CHOICE_LABEL)]
 
 

@@ -4,6 +4,8 @@ A form's `fields` maps names to `Field`: setting a choice list or a queryset on 
 field's own class, which these helpers check and return.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable, Mapping
 from typing import Any
 

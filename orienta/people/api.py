@@ -62,7 +62,7 @@ def _consent_answers(fields: dict) -> dict:
 
 def _current_values(person: Person) -> dict:
     data = {
-        name: getattr(person, name) for name in PersonForm._meta.fields if name not in NOT_STORED
+        name: getattr(person, name) for name in PersonForm.Meta.fields if name not in NOT_STORED
     }
     data["area"] = person.area_id
     return data

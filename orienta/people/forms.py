@@ -1,5 +1,7 @@
 """Validation of a person's data, shared by the pages and the API."""
 
+from __future__ import annotations
+
 import re
 import unicodedata
 from datetime import date
@@ -200,7 +202,7 @@ class PersonForm(forms.ModelForm):
 
 
 def _consent_field(
-    label: "StrOrPromise", help_text: "StrOrPromise", required: bool = True
+    label: StrOrPromise, help_text: StrOrPromise, required: bool = True
 ) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label,

@@ -202,7 +202,11 @@ def _key_pool(user: AnyUser, keys: Iterable[str], *, exclude: Person | None = No
 
 
 def person_candidates(
-    user: AnyUser, data: dict[str, Any], *, exclude: Person | None = None, limit: int = 10
+    user: AnyUser,
+    data: dict[str, Any] | Person,
+    *,
+    exclude: Person | None = None,
+    limit: int = 10,
 ) -> list[tuple[Person, matching.MatchResult]]:
     """Ranked look-alikes among the persons the user may see: [(person, MatchResult)]."""
     from orienta.people.services import IDENTITY_FIELDS, identity_of

@@ -10,7 +10,10 @@ does not import the front desk; the apps above add their records through `people
 
 import re
 import secrets
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -184,7 +187,7 @@ def _visits_data(records) -> list[dict]:
 
 def _events_about(ids: list) -> Q:
     """Events whose object is one of the records or their visits, or whose data names one."""
-    visits = Person.visits.rel.related_model.objects.filter(person__in=ids)
+    visits = Person.visits.rel.related_model._default_manager.filter(person__in=ids)
     cond = Q(object_id__in=ids) | Q(object_id__in=visits.values("pk"))
     for pk in ids:
         cond |= Q(data__icontains=str(pk))
@@ -306,7 +309,7 @@ def identity_strings(person: Person) -> set[str]:
     return {s for s in found if len(s) >= MIN_NEEDLE and s != ERASED_NAME}
 
 
-def _redactor(replacements: dict[str, str]):
+def _redactor(replacements: dict[str, str]) -> Callable[[Any], Any]:
     """A function that replaces each identity string (any case) in a JSON-like value."""
     if not replacements:
         return lambda value: value
@@ -350,7 +353,7 @@ def _dates_that_count(person: Person) -> list[date]:
     return days
 
 
-def _scrub_person(person: Person, by: User, now) -> None:
+def _scrub_person(person: Person, by: User | None, now: datetime) -> None:
     person.given_name = person.family_name = ERASED_NAME
     for field in ERASED_BLANK:
         setattr(person, field, "")
@@ -367,7 +370,7 @@ def _scrub_person(person: Person, by: User, now) -> None:
     person.save()
 
 
-def _scrub_visits(person: Person, by: User, now) -> None:
+def _scrub_visits(person: Person, by: User | None, now: datetime) -> None:
     """The notes of every version of every visit, and the reasons of corrections: the one
     change made to visits, which are otherwise never edited."""
     for visit in person.visits.exclude(notes="", change_reason=""):
@@ -377,7 +380,9 @@ def _scrub_visits(person: Person, by: User, now) -> None:
         visit.save(update_fields=["notes", "change_reason", "version", "updated_by", "updated_at"])
 
 
-def _scrub_linked_records(ids: list, redact, by: User, now) -> None:
+def _scrub_linked_records(
+    ids: list[UUID], redact: Callable[[str], str], by: User | None, now: datetime
+) -> None:
     """Free text and snapshots elsewhere that hold the person's identity."""
     for consent in ConsentEvent.objects.filter(person__in=ids).exclude(note=""):
         consent.note = ""

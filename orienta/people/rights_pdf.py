@@ -8,6 +8,7 @@ import json
 from datetime import datetime
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
@@ -35,9 +36,12 @@ def _sections() -> list[tuple[str, str]]:
 
 def _label(key: str) -> str:
     try:
-        return str(Person._meta.get_field(key).verbose_name)
+        field = Person._meta.get_field(key)
     except FieldDoesNotExist:
-        return key.replace("_", " ")
+        field = None
+    if isinstance(field, Field):
+        return str(field.verbose_name)
+    return key.replace("_", " ")
 
 
 def _value(value) -> str:

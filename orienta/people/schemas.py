@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.db.models import Choices, Prefetch
@@ -112,21 +112,28 @@ class PersonCreateIn(PersonIn):
     )
 
 
-def _optional(annotation: Any) -> Any:
-    """The type `annotation | None` (a field's annotation is a runtime type form)."""
-    return annotation | None
+def _all_optional(schema: type[Schema]) -> dict[str, Any]:
+    """The field definitions of `schema`, each optional and without default."""
+    fields: dict[str, Any] = {}
+    for name, field in schema.model_fields.items():
+        annotation: Any = field.annotation  # a type form, which `| None` makes optional
+        fields[name] = (annotation | None, Field(None, description=field.description))
+    return fields
 
 
 # Every field of PersonIn, optional and without default, plus the version the client last read.
-PersonPatchIn = create_model(
-    "PersonPatchIn",
-    __base__=Schema,
-    version=(int, Field(..., description="The `version` of the person as last read.")),
-    **{
-        name: (_optional(field.annotation), Field(None, description=field.description))
-        for name, field in PersonIn.model_fields.items()
-    },
-)
+if TYPE_CHECKING:  # the class made below, as mypy can read it: a schema with a version
+
+    class PersonPatchIn(Schema):
+        version: int
+
+else:
+    PersonPatchIn = create_model(
+        "PersonPatchIn",
+        __base__=Schema,
+        version=(int, Field(..., description="The `version` of the person as last read.")),
+        **_all_optional(PersonIn),
+    )
 
 
 class PersonOut(Schema):

@@ -244,9 +244,8 @@ def household_add(request, pk):
     elif relationship not in Relationship.values or relationship == Relationship.HEAD:
         messages.error(request, _("Choose the relationship to the head of household."))
     elif (
-        queries.current_membership(other)
-        and queries.current_membership(other).household_id == membership.household_id
-    ):
+        current := queries.current_membership(other)
+    ) is not None and current.household_id == membership.household_id:
         messages.error(request, _("This person is already a member."))
     else:
         services.household_add_member(

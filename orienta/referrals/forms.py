@@ -1,5 +1,7 @@
 """Forms of the referral pages (the API validates its input with the same forms)."""
 
+from __future__ import annotations
+
 from typing import Any
 
 from django import forms

@@ -1,5 +1,7 @@
 """What the referrals app adds to the person page, the worklist and the menu."""
 
+from typing import Any
+
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -71,7 +73,7 @@ def worklist_panel(request, sites):
         return None
     site_ids = [s.pk for s in sites]
     awaiting, served = queries.awaiting(user, site_ids), queries.recently_served(user, site_ids)
-    context = {
+    context: dict[str, Any] = {
         "waiting": queries.label_persons(user, awaiting[:WORKLIST_LIMIT]),
         "waiting_count": awaiting.count(),
         "served": queries.label_persons(user, served[:WORKLIST_LIMIT]),

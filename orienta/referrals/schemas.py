@@ -1,5 +1,6 @@
 """What the referrals API reads and writes."""
 
+from collections.abc import Callable
 from datetime import datetime
 from uuid import UUID
 
@@ -73,7 +74,7 @@ def _initial(value: str) -> str:
 
 
 # How a masked list shows each field shared: names as initials, phone and documents not at all.
-MASKED_VALUE = {
+MASKED_VALUE: dict[str, Callable[[str], str]] = {
     SharedField.GIVEN_NAME: _initial,
     SharedField.FAMILY_NAME: _initial,
     SharedField.PHONE: lambda value: "",

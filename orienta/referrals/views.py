@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from orienta.audit.services import access_log_read, access_log_search
 from orienta.core import page_panels
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
+from orienta.lib.forms import choice_field
 from orienta.people.queries import person_may_be_shared
 from orienta.referrals import queries, services
 from orienta.referrals.access import (
@@ -74,7 +75,7 @@ def detail_context(request, referral, form=None) -> dict:
         "staff": staff,
         "form": form or (AnswerForm(allowed=allowed) if allowed else None),
         "links": referral.links.filter(revoked_at__isnull=True).count(),
-        "languages": SlipForm.base_fields["lang"].choices,
+        "languages": choice_field(SlipForm.base_fields, "lang").choices,
         "default_language": referral.site.country.language,
         "panels": page_panels.render("referral_panel", request, referral),
     }

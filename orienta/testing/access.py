@@ -12,6 +12,7 @@ Tables:
 """
 
 from collections.abc import Callable, Iterable
+from functools import partial
 
 from orienta.audit.models import AccessLogEntry
 from orienta.conftest import force_login_verified
@@ -100,7 +101,7 @@ def check_pages(client, users, role, scope, routes, check: Check, *, no_object=(
     `check(name, target, response, before)`, `before` being the access log's last position
     before the request."""
 
-    def run(name, target):
+    def run(name: str, target: str) -> None:
         _kind, method, build = routes[name]
         sign_in(client, users, role)
         before = last_seq()
@@ -108,7 +109,7 @@ def check_pages(client, users, role, scope, routes, check: Check, *, no_object=(
         check(name, target, response, before)
 
     assert_all(
-        (f"{name} [{target}]", lambda n=name, t=target: run(n, t))
+        (f"{name} [{target}]", partial(run, name, target))
         for name in sorted(routes)
         for target in TARGETS
         if not (target == "out" and name in no_object)
@@ -119,7 +120,7 @@ def check_api(client, users, role, scope, routes, check: Check) -> None:
     """Every API route × target with the role's token: `check(route, target, response, before)`."""
     headers = api_headers(users, role)
 
-    def run(route, target):
+    def run(route: str, target: str) -> None:
         _kind, build, *rest = routes[route]
         body = rest[0] if rest else None
         objs = scope[target]
@@ -131,7 +132,7 @@ def check_api(client, users, role, scope, routes, check: Check) -> None:
         check(route, target, response, before)
 
     assert_all(
-        (f"{route} [{target}]", lambda r=route, t=target: run(r, t))
+        (f"{route} [{target}]", partial(run, route, target))
         for route in sorted(routes)
         for target in TARGETS
     )

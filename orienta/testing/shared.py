@@ -25,13 +25,14 @@ A data set is declared with a loader and two fixtures, e.g.::
 """
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.test import override_settings
 from django.utils import translation
+from pytest_django import DjangoDbBlocker
 
 from orienta.testing import clock
 
@@ -53,8 +54,8 @@ class SharedData:
         self.settings = settings_ or {}
         self.value: Any = None
         self.loads = 0
-        self.blocker = None
-        self._atomic = None
+        self.blocker: DjangoDbBlocker | None = None
+        self._atomic: transaction.Atomic | None = None
         ALL.append(self)
 
     @property
@@ -64,19 +65,20 @@ class SharedData:
     def read_by(self, item) -> bool:
         return self.session_fixture in getattr(item, "fixturenames", ())
 
-    def session(self, blocker):
+    def session(self, blocker: DjangoDbBlocker) -> Iterator["SharedData"]:
         """The body of the data set's session fixture."""
         self.open(blocker)
         yield self
         self.close()
 
-    def open(self, blocker=None) -> None:
+    def open(self, blocker: DjangoDbBlocker | None = None) -> None:
         """Load the data set unless it is loaded: the rows `migrate` seeds first (a transactional
         test may have flushed them), an hour before the tests' morning, with the tests' fast
         hasher, a cache and a MEDIA_ROOT of its own, in the project's language."""
         self.blocker = blocker or self.blocker
         if self.is_open:
             return
+        assert self.blocker is not None, "the session fixture gives the blocker first"
         from orienta.conftest import _seed_again
 
         with self.blocker.unblock():
@@ -112,6 +114,7 @@ class SharedData:
         if not self.is_open:
             return
         atomic, self._atomic = self._atomic, None
+        assert atomic is not None and self.blocker is not None  # open
         with self.blocker.unblock():
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
