@@ -1,10 +1,12 @@
 """API route of the accounts app: a bearer token for a username, password and code."""
 
 from datetime import datetime
+from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_ip_address
 from django.contrib.auth import authenticate
+from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 
@@ -12,6 +14,7 @@ from orienta.accounts import twofactor
 from orienta.accounts.lockout import lockout_message
 from orienta.audit.models import Action, Channel
 from orienta.audit.services import access_log_record
+from orienta.core.models import User
 from orienta.core.services import api_token_issue
 from orienta.lib.api.errors import Detail, FieldErrors
 
@@ -45,7 +48,7 @@ class TokenOut(Schema):
     summary="Issue a bearer token",
     exclude_none=True,
 )
-def token_issue(request, payload: TokenIn):
+def token_issue(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, Any]]:
     """Exchange a username and password for a bearer token, valid for a limited time.
 
     Accounts with two-factor authentication (required for managers, coordinators, M&E and
@@ -71,13 +74,17 @@ def token_issue(request, payload: TokenIn):
     return 200, {"token": token, "expires_at": row.expires_at}
 
 
-def _token_refused(request, detail: str, otp_required: bool | None = None):
+def _token_refused(
+    request: HttpRequest, detail: str, otp_required: bool | None = None
+) -> tuple[int, dict[str, Any]]:
     if getattr(request, "axes_locked_out", False):
         return 429, {"detail": lockout_message()}
     return 401, {"detail": detail, "otp_required": otp_required}
 
 
-def _token_code_refused(request, user, code: str | None):
+def _token_code_refused(
+    request: HttpRequest, user: User, code: str | None
+) -> tuple[int, dict[str, Any]] | None:
     """None if the code opens the account, else the answer to give."""
     device = twofactor.confirmed_device(user)
     if device is None:

@@ -1,6 +1,7 @@
 """The sign-in page and the pages under /account/: two-factor setup and verification,
 re-authentication, password change."""
 
+from typing import Any
 from urllib.parse import urlencode
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -10,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,6 +22,8 @@ from orienta.accounts import lockout, sessions, twofactor
 from orienta.accounts.forms import CodeForm, ReauthForm
 from orienta.accounts.reauth import mark_recent_auth, require_recent_auth
 from orienta.accounts.services import user_sessions_end
+from orienta.core.models import User
+from orienta.core.types import AuthedRequest
 
 
 class SignInView(LoginView):
@@ -27,13 +31,13 @@ class SignInView(LoginView):
 
     redirect_authenticated_user = True
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(**kwargs) | {
             "session_ended": sessions.ended_message(self.request)
         }
 
 
-def _next_url(request, default: str = "core:home") -> str:
+def _next_url(request: HttpRequest, default: str = "core:home") -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     if candidate and url_has_allowed_host_and_scheme(
         candidate, {request.get_host()}, require_https=request.is_secure()
@@ -46,13 +50,13 @@ def _with_next(name: str, next_url: str) -> str:
     return f"{reverse(name)}?{urlencode({'next': next_url})}"
 
 
-def _locked_out(request, user) -> bool:
+def _locked_out(request: HttpRequest, user: User) -> bool:
     return AxesProxyHandler.is_locked(request, {"username": user.get_username()}) or bool(
         getattr(request, "axes_locked_out", False)
     )
 
 
-def _end_locked_session(request):
+def _end_locked_session(request: HttpRequest) -> HttpResponse:
     """Too many wrong codes or passwords: this session ends, and the sign-in page says why."""
     request.session.flush()
     request.user = AnonymousUser()
@@ -61,10 +65,10 @@ def _end_locked_session(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_verify(request):
+def two_factor_verify(request: AuthedRequest) -> HttpResponse:
     """After the password: the code of the user's device, before anything else."""
     user, next_url = request.user, _next_url(request)
-    if user.is_verified():
+    if user.is_verified():  # type: ignore[attr-defined]  # set by django_otp's OTPMiddleware
         return redirect(next_url)
     device = twofactor.confirmed_device(user)
     if device is None:
@@ -88,10 +92,11 @@ def two_factor_verify(request):
 
 @require_recent_auth()
 @require_http_methods(["GET", "POST"])
-def two_factor_setup(request):
+def two_factor_setup(request: AuthedRequest) -> HttpResponse:
     """Enrol an authenticator app: scan the QR code (or type the secret), confirm with a code."""
     user, next_url = request.user, _next_url(request)
-    if not user.is_verified() and twofactor.confirmed_device(user) is not None:
+    # is_verified is set on the user by django_otp's OTPMiddleware.
+    if not user.is_verified() and twofactor.confirmed_device(user) is not None:  # type: ignore[attr-defined]
         # Replacing a device takes a code from the current one: the password alone is not enough.
         return redirect(_with_next("accounts:2fa_verify", request.get_full_path()))
     device = twofactor.pending_device(user)
@@ -119,7 +124,7 @@ def two_factor_setup(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reauth(request):
+def reauth(request: AuthedRequest) -> HttpResponse:
     """Confirm who you are before a sensitive action: password, and a code with two-factor."""
     user, next_url = request.user, _next_url(request)
     if _locked_out(request, user):
@@ -137,7 +142,7 @@ def reauth(request):
 
 @require_recent_auth()
 @require_http_methods(["GET", "POST"])
-def password_change(request):
+def password_change(request: AuthedRequest) -> HttpResponse:
     """A new password, after re-authentication; every other session and API token ends."""
     user = request.user
     form = SetPasswordForm(user, request.POST or None)

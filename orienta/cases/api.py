@@ -1,9 +1,11 @@
 """API routes of the cases app, mounted under /api/v1/ by orienta.api.v1."""
 
-from datetime import UTC
+from datetime import UTC, datetime
+from typing import overload
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -22,7 +24,7 @@ from orienta.cases.forms import (
     PlanFollowUpForm,
     ReasonForm,
 )
-from orienta.cases.models import Case
+from orienta.cases.models import Case, CaseAccessGrant, CaseAction, FollowUp
 from orienta.cases.schemas import (
     ActionIn,
     ActionOut,
@@ -40,11 +42,14 @@ from orienta.cases.schemas import (
     ReassignIn,
 )
 from orienta.core.api import require_recorder, writable_site
-from orienta.core.models import Role
+from orienta.core.models import Role, User
 from orienta.core.scoping import PERSONAL_DATA_ROLES
+from orienta.core.types import ApiRequest
+from orienta.frontdesk.models import Visit
 from orienta.frontdesk.queries import visit_for
 from orienta.lib.api.errors import Detail, FieldErrors, field_error, form_errors
 from orienta.lib.api.pagination import Pages, counted
+from orienta.people.models import Person
 from orienta.people.queries import current_membership, person_for
 
 router = Router(tags=["cases"])
@@ -55,14 +60,14 @@ CASE_RELATED = ("site", "person", "responsible", "household", "visit")
 WRITE = {200: CaseOut, 403: Detail, 404: Detail, 409: Detail, 422: FieldErrors}
 
 
-def _read_case(request, case_id) -> Case:
+def _read_case(request: ApiRequest, case_id: UUID) -> Case:
     """The case, if in the caller's scope (roles without personal data have none: 404)."""
     case = queries.case_for(request.auth, case_id)
     access_log_read(request, case.person, object_type="case", object_id=case.pk)
     return case
 
 
-def _write_case(request, case_id) -> Case:
+def _write_case(request: ApiRequest, case_id: UUID) -> Case:
     """The case, if the caller may change it: 404 out of scope, 403 when they may only read
     it (a sensitive case opened by breaking the glass is read-only)."""
     require_recorder(request.auth)
@@ -76,14 +81,20 @@ def _fresh(case: Case) -> Case:
     return Case.objects.select_related(*CASE_RELATED).prefetch_related("needs").get(pk=case.pk)
 
 
-def _aware(value):
+def _aware(value: datetime | None) -> datetime | None:
     """A time sent without an offset is taken as UTC."""
     if value is not None and timezone.is_naive(value):
         return timezone.make_aware(value, UTC)
     return value
 
 
-def _staff_user(case: Case, username: str | None, field: str):
+@overload
+def _staff_user(case: Case, username: str, field: str) -> User: ...
+@overload
+def _staff_user(case: Case, username: None, field: str) -> None: ...
+@overload
+def _staff_user(case: Case, username: str | None, field: str) -> User | None: ...
+def _staff_user(case: Case, username: str | None, field: str) -> User | None:
     if username is None:
         return None
     found = queries.site_agents([case.site]).filter(username=username).first()
@@ -96,7 +107,7 @@ def _staff_user(case: Case, username: str | None, field: str):
 
 @router.get("/cases", response=list[CaseOut], summary="Cases in scope")
 @paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-def case_list(request, filters: Query[CaseFilters]):
+def case_list(request: ApiRequest, filters: Query[CaseFilters]) -> QuerySet[Case]:
     """Cases the caller may see, newest first. A sensitive case is listed only for its
     responsible agent, the site's managers, and whoever broke the glass on it."""
     user = request.auth
@@ -119,7 +130,7 @@ def case_list(request, filters: Query[CaseFilters]):
     return counted(found.select_related(*CASE_RELATED).prefetch_related("needs"), total)
 
 
-def _opening(user, payload: CaseIn):
+def _opening(user: User, payload: CaseIn) -> tuple[Person, Visit | None]:
     try:
         person = person_for(user, payload.person)
     except Http404:
@@ -147,7 +158,7 @@ def _opening(user, payload: CaseIn):
     summary="Open a case",
 )
 @refusals_logged
-def case_create(request, payload: CaseIn):
+def case_create(request: ApiRequest, payload: CaseIn) -> tuple[int, Case]:
     """Open a case for a person, at a site the caller works at; the caller is responsible."""
     user = request.auth
     require_recorder(user)
@@ -175,14 +186,14 @@ def case_create(request, payload: CaseIn):
     summary="Read a case",
 )
 @refusals_logged
-def case_read(request, case_id: UUID):
+def case_read(request: ApiRequest, case_id: UUID) -> Case:
     """A case with its timeline (404 when out of scope, or sensitive and not the caller's)."""
     return _read_case(request, case_id)
 
 
 @router.patch("/cases/{uuid:case_id}", response=WRITE, summary="Change a case")
 @refusals_logged
-def case_patch(request, case_id: UUID, payload: CasePatchIn):
+def case_patch(request: ApiRequest, case_id: UUID, payload: CasePatchIn) -> tuple[int, Case]:
     """Change needs, risk, assessment or mark the case sensitive, if `version` is still the
     case's. A sensitive case is changed only by its responsible agent and the site's managers
     (403 for anyone who broke the glass to read it); `sensitive: false` on a sensitive case is
@@ -206,7 +217,7 @@ def case_patch(request, case_id: UUID, payload: CasePatchIn):
 
 @router.post("/cases/{uuid:case_id}/close", response=WRITE, summary="Close a case")
 @refusals_logged
-def case_close(request, case_id: UUID, payload: CloseIn):
+def case_close(request: ApiRequest, case_id: UUID, payload: CloseIn) -> tuple[int, Case]:
     """Close with a reason; closing a closed case is a 409."""
     case = _write_case(request, case_id)
     form = CloseForm(data=payload.model_dump(include={"reason", "note"}))
@@ -224,7 +235,7 @@ def case_close(request, case_id: UUID, payload: CloseIn):
 
 @router.post("/cases/{uuid:case_id}/reopen", response=WRITE, summary="Reopen a case")
 @refusals_logged
-def case_reopen(request, case_id: UUID, payload: CaseReasonIn):
+def case_reopen(request: ApiRequest, case_id: UUID, payload: CaseReasonIn) -> tuple[int, Case]:
     """Reopen a closed case, saying why; reopening a case that is not closed is a 409."""
     case = _write_case(request, case_id)
     form = ReasonForm(data={"reason": payload.reason})
@@ -241,7 +252,7 @@ def case_reopen(request, case_id: UUID, payload: CaseReasonIn):
 
 @router.post("/cases/{uuid:case_id}/reassign", response=WRITE, summary="Reassign a case")
 @refusals_logged
-def case_reassign(request, case_id: UUID, payload: ReassignIn):
+def case_reassign(request: ApiRequest, case_id: UUID, payload: ReassignIn) -> tuple[int, Case]:
     """A site manager gives the case to another agent of the site."""
     case = _write_case(request, case_id)
     responsible = _staff_user(case, payload.responsible, "responsible")
@@ -261,7 +272,9 @@ def case_reassign(request, case_id: UUID, payload: ReassignIn):
     summary="Make a sensitive case ordinary again",
 )
 @refusals_logged
-def case_unmark_sensitive(request, case_id: UUID, payload: CaseReasonIn):
+def case_unmark_sensitive(
+    request: ApiRequest, case_id: UUID, payload: CaseReasonIn
+) -> tuple[int, Case]:
     """A manager of the case's site lifts the restriction of a sensitive case, saying why (at
     least 10 characters); on the timeline and in the event log. 409 if it is not sensitive."""
     case = _write_case(request, case_id)
@@ -285,7 +298,7 @@ def case_unmark_sensitive(request, case_id: UUID, payload: CaseReasonIn):
     summary="Actions of a case",
 )
 @refusals_logged
-def action_list(request, case_id: UUID):
+def action_list(request: ApiRequest, case_id: UUID) -> tuple[int, list[CaseAction]]:
     return 200, list(queries.case_actions(_read_case(request, case_id)))
 
 
@@ -295,7 +308,7 @@ def action_list(request, case_id: UUID):
     summary="Plan an action",
 )
 @refusals_logged
-def action_create(request, case_id: UUID, payload: ActionIn):
+def action_create(request: ApiRequest, case_id: UUID, payload: ActionIn) -> tuple[int, CaseAction]:
     """Plan an action due today or later (the case site's date), or record one already done
     (`done`), dated the day it was done: today or earlier. A date on the wrong side is a 422."""
     case = _write_case(request, case_id)
@@ -316,7 +329,9 @@ def action_create(request, case_id: UUID, payload: ActionIn):
     summary="Change an action",
 )
 @refusals_logged
-def action_patch(request, action_id: UUID, payload: ActionPatchIn):
+def action_patch(
+    request: ApiRequest, action_id: UUID, payload: ActionPatchIn
+) -> tuple[int, CaseAction]:
     """Mark an action done or cancelled, or change it, if `version` is still the action's."""
     require_recorder(request.auth)
     action = queries.action_for(request.auth, action_id)
@@ -341,7 +356,7 @@ def action_patch(request, action_id: UUID, payload: ActionPatchIn):
     summary="Follow-ups of a case",
 )
 @refusals_logged
-def followup_list(request, case_id: UUID):
+def followup_list(request: ApiRequest, case_id: UUID) -> tuple[int, list[FollowUp]]:
     return 200, list(queries.case_followups(_read_case(request, case_id)))
 
 
@@ -351,7 +366,9 @@ def followup_list(request, case_id: UUID):
     summary="Record or plan a contact",
 )
 @refusals_logged
-def followup_create(request, case_id: UUID, payload: FollowUpIn):
+def followup_create(
+    request: ApiRequest, case_id: UUID, payload: FollowUpIn
+) -> tuple[int, FollowUp]:
     """A contact made (`planned` false, the default), or planned for `due_on`."""
     case = _write_case(request, case_id)
     data = payload.model_dump()
@@ -376,7 +393,9 @@ def followup_create(request, case_id: UUID, payload: FollowUpIn):
     summary="Break the glass",
 )
 @refusals_logged
-def break_glass(request, case_id: UUID, payload: CaseReasonIn):
+def break_glass(
+    request: ApiRequest, case_id: UUID, payload: CaseReasonIn
+) -> tuple[int, CaseAccessGrant]:
     """Open a sensitive case of one's scope for 3 hours, for the reason given (logged and shown
     to the site manager). 404 when the case is not in the caller's scope or needs no opening."""
     user = request.auth

@@ -1,13 +1,17 @@
 """Case pages: open, read, edit, plan, follow up, close, reopen, reassign; the worklist."""
 
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.db.models import QuerySet
+from django.forms import Form
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,25 +35,28 @@ from orienta.cases.forms import (
 )
 from orienta.cases.models import Case, Status
 from orienta.core import page_panels as panels
-from orienta.core.models import Role
+from orienta.core.models import Role, Site, User
 from orienta.core.queries import site_for
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record, writable_sites
 from orienta.core.services import StaleEdit
+from orienta.core.types import AuthedRequest
+from orienta.frontdesk.models import Visit
 from orienta.frontdesk.queries import visit_for
 from orienta.lib.errors import refused_message
+from orienta.people.models import Person
 from orienta.people.queries import current_membership, person_for
 
 
-def case_or_refused(request, pk) -> Case:
+def case_or_refused(request: AuthedRequest, pk: UUID) -> Case:
     """The case if the caller may see it, else 404 (logged by `refusals_logged`)."""
     return queries.case_for(getattr(request, "auth", None) or request.user, pk)
 
 
-def _reader(view):
+def _reader(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     @login_required
     @refusals_logged
-    def wrapped(request, *args, **kwargs):
+    def wrapped(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.role not in PERSONAL_DATA_ROLES:
             raise PermissionDenied
         return view(request, *args, **kwargs)
@@ -57,11 +64,11 @@ def _reader(view):
     return wrapped
 
 
-def _recorder(view):
+def _recorder(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     @login_required
     @refusals_logged
-    def wrapped(request, *args, **kwargs):
+    def wrapped(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not can_record(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
@@ -69,7 +76,7 @@ def _recorder(view):
     return wrapped
 
 
-def _writable_case(request, pk) -> Case:
+def _writable_case(request: AuthedRequest, pk: UUID) -> Case:
     """The case, if the user may change it: 404 if they may not see it, 403 if they may only
     read it (another site of their scope, or a sensitive case opened by breaking the glass)."""
     case = case_or_refused(request, pk)
@@ -79,7 +86,7 @@ def _writable_case(request, pk) -> Case:
     return case
 
 
-def _stale_message(request) -> None:
+def _stale_message(request: AuthedRequest) -> None:
     messages.error(
         request,
         _(
@@ -89,15 +96,15 @@ def _stale_message(request) -> None:
     )
 
 
-def _version(request) -> int:
+def _version(request: AuthedRequest) -> int:
     """The version the form was opened at; a form without one is stale."""
     try:
-        return int(request.POST.get("version"))
+        return int(request.POST.get("version", ""))
     except (TypeError, ValueError):
         return -1
 
 
-def _version_if_given(request) -> int | None:
+def _version_if_given(request: AuthedRequest) -> int | None:
     """For a transition, the version the page showed, when the client sent one."""
     return _version(request) if "version" in request.POST else None
 
@@ -106,18 +113,20 @@ def _version_if_given(request) -> int | None:
 # =============================================================================================
 
 
-def _worklist_scope(request):
+def _worklist_scope(
+    request: AuthedRequest,
+) -> tuple[list[Site], QuerySet[User] | None, User | None]:
     """The sites of the worklist, the agents a manager may choose from, and the one chosen."""
     sites = list(writable_sites(request.user).select_related("country"))
     agents = queries.site_agents(sites) if request.user.role == Role.MANAGER else None
     agent = None
     if agents is not None and request.GET.get("agent"):
-        agent = agents.filter(pk=_uuid_or_none(request.GET["agent"])).first()
+        agent = agents.filter(pk=_uuid_or_none(request.GET["agent"]) or "0" * 32).first()
     return sites, agents, agent
 
 
 @_recorder
-def worklist(request):
+def worklist(request: AuthedRequest) -> HttpResponse:
     """The first page of site staff: what is due, overdue, and who was not contacted."""
     sites, agents, agent = _worklist_scope(request)
     work = queries.worklist(request.user, sites, agent=agent)
@@ -138,7 +147,7 @@ def worklist(request):
 
 
 @_recorder
-def worklist_section(request, section):
+def worklist_section(request: AuthedRequest, section: str) -> HttpResponse:
     """One section of the worklist in full, a page at a time."""
     if section not in queries.SECTIONS:
         raise Http404
@@ -155,7 +164,7 @@ def worklist_section(request, section):
     return render(request, "cases/worklist_section.html", context)
 
 
-def _uuid_or_none(value):
+def _uuid_or_none(value: object) -> UUID | None:
     from uuid import UUID
 
     try:
@@ -165,7 +174,7 @@ def _uuid_or_none(value):
 
 
 @_reader
-def case_list(request):
+def case_list(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     status = request.GET.get("status", "active")
     found = queries.case_list(request.user, status=status, q=q)
@@ -181,7 +190,7 @@ def case_list(request):
 # =============================================================================================
 
 
-def _opening(request):
+def _opening(request: AuthedRequest) -> tuple[Person, Visit | None]:
     """The person (and visit) a new case is for, from ?visit= or ?person=."""
     visit_id = request.GET.get("visit")
     if visit_id:
@@ -195,7 +204,7 @@ def _opening(request):
     return person_for(request.user, person_id), None
 
 
-def _opening_site(user, person, visit):
+def _opening_site(user: User, person: Person, visit: Visit | None) -> Site | None:
     sites = writable_sites(user)
     if visit is not None and sites.filter(pk=visit.site_id).exists():
         return visit.site
@@ -203,7 +212,7 @@ def _opening_site(user, person, visit):
 
 
 @_recorder
-def case_new(request):
+def case_new(request: AuthedRequest) -> HttpResponse:
     person, visit = _opening(request)
     access_log_read(request, person)
     initial: dict[str, Any] = {"risk": "low"}
@@ -233,7 +242,7 @@ def case_new(request):
 
 
 @_recorder
-def case_edit(request, pk):
+def case_edit(request: AuthedRequest, pk: UUID) -> HttpResponse:
     case = _writable_case(request, pk)
     form = CaseForm(request.POST or None, instance=case, initial={"needs": case.needs.all()})
     context = {"form": form, "case": case, "person": case.person, "version": case.version}
@@ -262,11 +271,13 @@ def case_edit(request, pk):
 # =============================================================================================
 
 
-def _agents_of(case):
+def _agents_of(case: Case) -> QuerySet[User]:
     return queries.site_agents([case.site])
 
 
-def render_case(request, case, *, status: int = 200, **forms):
+def render_case(
+    request: AuthedRequest, case: Case, *, status: int = 200, **forms: Any
+) -> HttpResponse:
     user = request.user
     can_write = services.can_change(user, case)
     context = {
@@ -289,13 +300,15 @@ def render_case(request, case, *, status: int = 200, **forms):
 
 
 @_reader
-def case_detail(request, pk):
+def case_detail(request: AuthedRequest, pk: UUID) -> HttpResponse:
     case = case_or_refused(request, pk)
     access_log_read(request, case.person, object_type="case", object_id=case.pk)
     return render_case(request, case)
 
 
-def _refused_or_stale(request, case, exc) -> None:
+def _refused_or_stale(
+    request: AuthedRequest, case: Case, exc: services.CaseRefused | StaleEdit
+) -> None:
     if isinstance(exc, StaleEdit):
         _stale_message(request)
     else:
@@ -304,7 +317,7 @@ def _refused_or_stale(request, case, exc) -> None:
 
 @_recorder
 @require_POST
-def action_add(request, pk):
+def action_add(request: AuthedRequest, pk: UUID) -> HttpResponse:
     case = _writable_case(request, pk)
     form = ActionForm(request.POST, agents=_agents_of(case), today=queries.site_today(case.site))
     if not form.is_valid():
@@ -320,7 +333,7 @@ def action_add(request, pk):
 
 @_recorder
 @require_POST
-def action_status(request, pk):
+def action_status(request: AuthedRequest, pk: UUID) -> HttpResponse:
     action = queries.action_for(request.user, pk)
     case = _writable_case(request, action.case_id)
     form = ActionStatusForm(request.POST)
@@ -341,14 +354,16 @@ def action_status(request, pk):
 
 @_recorder
 @require_POST
-def followup_add(request, pk):
+def followup_add(request: AuthedRequest, pk: UUID) -> HttpResponse:
     case = _writable_case(request, pk)
     form = FollowUpForm(request.POST)
     if not form.is_valid():
         return render_case(request, case, status=422, followup_form=form)
     planned = None
     if request.POST.get("planned"):
-        planned = queries.followup_for(request.user, _uuid_or_none(request.POST["planned"]))
+        planned = queries.followup_for(
+            request.user, _uuid_or_none(request.POST["planned"]) or "0" * 32
+        )
     try:
         services.case_followup_record(
             case=case, by=request.user, planned=planned, **form.cleaned_data
@@ -362,7 +377,7 @@ def followup_add(request, pk):
 
 @_recorder
 @require_POST
-def followup_plan(request, pk):
+def followup_plan(request: AuthedRequest, pk: UUID) -> HttpResponse:
     case = _writable_case(request, pk)
     form = PlanFollowUpForm(request.POST)
     if not form.is_valid():
@@ -378,7 +393,7 @@ def followup_plan(request, pk):
 
 @_recorder
 @require_POST
-def followup_cancel(request, pk):
+def followup_cancel(request: AuthedRequest, pk: UUID) -> HttpResponse:
     followup = queries.followup_for(request.user, pk)
     case = _writable_case(request, followup.case_id)
     try:
@@ -393,12 +408,30 @@ def followup_cancel(request, pk):
 # =============================================================================================
 
 
-def _simple(request, case, form, *, title, submit, status=200, danger=False):
+def _simple(
+    request: AuthedRequest,
+    case: Case,
+    form: Form,
+    *,
+    title: str,
+    submit: str,
+    status: int = 200,
+    danger: bool = False,
+) -> HttpResponse:
     context = {"case": case, "form": form, "title": title, "submit": submit, "danger": danger}
     return render(request, "cases/simple_form.html", context, status=status)
 
 
-def _transition(request, case, form, call, *, title, submit, danger=False):
+def _transition(
+    request: AuthedRequest,
+    case: Case,
+    form: Form,
+    call: Callable[[dict[str, Any]], object],
+    *,
+    title: str,
+    submit: str,
+    danger: bool = False,
+) -> HttpResponse:
     """The form of a transition; on POST, the service call, or the form again with why not."""
     if request.method != "POST":
         return _simple(request, case, form, title=title, submit=submit, danger=danger)
@@ -414,10 +447,10 @@ def _transition(request, case, form, call, *, title, submit, danger=False):
 
 
 @_recorder
-def case_close(request, pk):
+def case_close(request: AuthedRequest, pk: UUID) -> HttpResponse:
     case = _writable_case(request, pk)
 
-    def call(data):
+    def call(data: dict[str, Any]) -> None:
         services.case_close(
             case=case,
             by=request.user,
@@ -439,10 +472,10 @@ def case_close(request, pk):
 
 
 @_recorder
-def case_reopen(request, pk):
+def case_reopen(request: AuthedRequest, pk: UUID) -> HttpResponse:
     case = _writable_case(request, pk)
 
-    def call(data):
+    def call(data: dict[str, Any]) -> None:
         services.case_reopen(
             case=case,
             by=request.user,
@@ -463,7 +496,7 @@ def case_reopen(request, pk):
 
 @_recorder
 @require_POST
-def case_start(request, pk):
+def case_start(request: AuthedRequest, pk: UUID) -> HttpResponse:
     case = _writable_case(request, pk)
     try:
         services.case_start(case=case, by=request.user, expected_version=_version_if_given(request))
@@ -474,13 +507,13 @@ def case_start(request, pk):
 
 
 @_recorder
-def case_unmark_sensitive(request, pk):
+def case_unmark_sensitive(request: AuthedRequest, pk: UUID) -> HttpResponse:
     """A manager of the site makes a sensitive case ordinary again, saying why."""
     if request.user.role != Role.MANAGER:
         raise PermissionDenied
     case = _writable_case(request, pk)
 
-    def call(data):
+    def call(data: dict[str, Any]) -> None:
         services.case_unmark_sensitive(
             case=case,
             by=request.user,
@@ -501,13 +534,13 @@ def case_unmark_sensitive(request, pk):
 
 
 @_recorder
-def case_reassign(request, pk):
+def case_reassign(request: AuthedRequest, pk: UUID) -> HttpResponse:
     if request.user.role != Role.MANAGER:
         raise PermissionDenied
     case = _writable_case(request, pk)
     agents = _agents_of(case).exclude(pk=case.responsible_id)
 
-    def call(data):
+    def call(data: dict[str, Any]) -> None:
         services.case_reassign(
             case=case,
             by=request.user,
@@ -532,7 +565,7 @@ def case_reassign(request, pk):
 
 
 @_reader
-def break_glass(request):
+def break_glass(request: AuthedRequest) -> HttpResponse:
     """Open a sensitive case one does not see, for a stated reason, for a few hours."""
     form = BreakGlassForm(request.POST or None, initial={"code": request.GET.get("code", "")})
     if request.method == "POST" and form.is_valid():
@@ -563,7 +596,7 @@ def break_glass(request):
 
 
 @_recorder
-def site_settings(request, code):
+def site_settings(request: AuthedRequest, code: str) -> HttpResponse:
     if request.user.role != Role.MANAGER:
         raise PermissionDenied
     site = site_for(request.user, code)

@@ -4,11 +4,13 @@ accounts app's)."""
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.utils.translation import gettext
 from ninja import Router, Schema
 
 from orienta.core.models import Site
 from orienta.core.scoping import can_record, writable_sites
+from orienta.core.types import AnyUser, ApiRequest
 from orienta.lib.api.errors import field_error
 
 router = Router(tags=["core"])
@@ -29,18 +31,18 @@ class SiteOut(Schema):
 
 
 @router.get("/sites", response=list[SiteOut], summary="Sites in scope")
-def site_list(request):
+def site_list(request: ApiRequest) -> QuerySet[Site]:
     """The sites the caller works on (all sites for headquarters roles)."""
     return Site.objects.visible_to(request.auth).select_related("country").order_by("code")
 
 
-def require_recorder(user) -> None:
+def require_recorder(user: AnyUser) -> None:
     """Registering and recording are the work of a site's staff; others get a 403."""
     if not can_record(user):
         raise PermissionDenied
 
 
-def writable_site(user, code: str | None) -> Site:
+def writable_site(user: AnyUser, code: str | None) -> Site:
     """The site named by `code` among those the user records at, or their only site.
 
     A user who cannot record gets PermissionDenied; an unknown or foreign site, or a missing one

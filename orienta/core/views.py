@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
@@ -12,11 +12,12 @@ from orienta.core import page_panels as panels
 from orienta.core.models import Role
 from orienta.core.queries import site_for, site_list
 from orienta.core.scoping import can_record
+from orienta.core.types import AuthedRequest
 
 
 @never_cache
 @require_GET
-def healthz(request):
+def healthz(request: HttpRequest) -> HttpResponse:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -26,7 +27,7 @@ def healthz(request):
 
 
 @login_required
-def home(request):
+def home(request: AuthedRequest) -> HttpResponse:
     if can_record(request.user):
         return redirect("cases:worklist")
     if request.user.role == Role.PROVIDER:  # a partner's account: the referrals addressed to it
@@ -35,7 +36,7 @@ def home(request):
 
 
 @require_POST
-def set_language(request):
+def set_language(request: HttpRequest) -> HttpResponse:
     """Switch language; a signed-in user's choice is kept on their account."""
     language = request.POST.get("language", "")
     next_url = request.POST.get("next") or "/"
@@ -59,16 +60,16 @@ def set_language(request):
 
 
 @login_required
-def sites(request):
+def sites(request: HttpRequest) -> HttpResponse:
     return render(request, "core/sites.html", {"sites": site_list(request.user)})
 
 
 @login_required
-def site_detail(request, code):
+def site_detail(request: HttpRequest, code: str) -> HttpResponse:
     site = site_for(request.user, code)
     context = {"site": site, "panels": panels.render("site_panel", request, site)}
     return render(request, "core/site_detail.html", context)
 
 
-def robots(request):
+def robots(request: HttpRequest) -> HttpResponse:
     return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")

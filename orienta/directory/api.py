@@ -5,16 +5,19 @@ contents. Scope: the countries the caller works in (HQ roles all; a provider its
 """
 
 import math
+from collections.abc import Callable
+from typing import Any
 from uuid import UUID
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
 from ninja import Router
 
 from orienta.core.models import Organisation, Role, Theme
+from orienta.core.types import ApiRequest
 from orienta.directory import hsds
-from orienta.directory.models import Service, ServiceAtLocation
+from orienta.directory.models import Service, ServiceAtLocation, ServiceQuerySet
 
 router = Router(tags=["hsds"])
 
@@ -22,7 +25,13 @@ DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
 
 
-def page_of(items, *, page: int, per_page: int, render) -> dict:
+def page_of(
+    items: list[Any] | QuerySet[Any],
+    *,
+    page: int,
+    per_page: int,
+    render: Callable[[Any], dict[str, Any]],
+) -> dict:
     """An HSDS Page of `items` (a queryset or a list), each rendered with `render`."""
     per_page = max(1, min(per_page or DEFAULT_PER_PAGE, MAX_PER_PAGE))
     total = items.count() if hasattr(items, "count") and not isinstance(items, list) else len(items)
@@ -49,18 +58,26 @@ def _uuid(value: str | None) -> UUID | None:
         return None
 
 
-def _services(request):
+def _services(request: ApiRequest) -> ServiceQuerySet:
     return Service.objects.visible_to(request.auth)
 
 
-def _theme_for_term(term_id: str):
+def _theme_for_term(term_id: str) -> Theme | None:
     for theme in Theme.objects.all():
         if hsds.term_id(theme.code) == term_id:
             return theme
     return None
 
 
-def _filter_services(qs, *, search, taxonomy_term_id, taxonomy_id, organization_id, after):
+def _filter_services(
+    qs: ServiceQuerySet,
+    *,
+    search: str,
+    taxonomy_term_id: str,
+    taxonomy_id: str,
+    organization_id: str,
+    after: str,
+) -> ServiceQuerySet:
     if search:
         qs = qs.filter(
             Q(name__icontains=search)
@@ -82,7 +99,7 @@ def _filter_services(qs, *, search, taxonomy_term_id, taxonomy_id, organization_
 
 
 @router.get("/hsds/", summary="About this HSDS API")
-def hsds_root(request):
+def hsds_root(request: ApiRequest) -> dict[str, Any]:
     return {
         "version": "3.0",
         "profile": "https://docs.openreferral.org/en/v3.0/hsds/overview.html",
@@ -92,7 +109,7 @@ def hsds_root(request):
 
 @router.get("/hsds/services", summary="HSDS services (paginated)")
 def hsds_services(
-    request,
+    request: ApiRequest,
     page: int = 1,
     per_page: int = DEFAULT_PER_PAGE,
     search: str = "",
@@ -101,7 +118,7 @@ def hsds_services(
     organization_id: str = "",
     modified_after: str = "",
     full: bool = False,
-):
+) -> dict[str, Any]:
     qs = _filter_services(
         _services(request),
         search=search,
@@ -116,7 +133,7 @@ def hsds_services(
 
 
 @router.get("/hsds/services/{service_id}", summary="One HSDS service, fully nested")
-def hsds_service(request, service_id: str):
+def hsds_service(request: ApiRequest, service_id: str) -> dict[str, Any]:
     pk = _uuid(service_id)
     svc = hsds.with_relations(_services(request).filter(pk=pk)).first() if pk else None
     if svc is None:
@@ -124,7 +141,7 @@ def hsds_service(request, service_id: str):
     return hsds.service(svc)
 
 
-def _organisations(request):
+def _organisations(request: ApiRequest) -> QuerySet[Organisation]:
     user = request.auth
     qs = Organisation.objects.visible_to(user)
     if user.role != Role.PROVIDER:
@@ -134,7 +151,9 @@ def _organisations(request):
 
 
 @router.get("/hsds/organizations", summary="HSDS organizations (paginated)")
-def hsds_organizations(request, page: int = 1, per_page: int = DEFAULT_PER_PAGE, search: str = ""):
+def hsds_organizations(
+    request: ApiRequest, page: int = 1, per_page: int = DEFAULT_PER_PAGE, search: str = ""
+) -> dict[str, Any]:
     qs = _organisations(request).order_by("name", "id")
     if search:
         qs = qs.filter(name__icontains=search)
@@ -142,7 +161,7 @@ def hsds_organizations(request, page: int = 1, per_page: int = DEFAULT_PER_PAGE,
 
 
 @router.get("/hsds/organizations/{organization_id}", summary="One HSDS organization")
-def hsds_organization(request, organization_id: str):
+def hsds_organization(request: ApiRequest, organization_id: str) -> dict[str, Any]:
     pk = _uuid(organization_id)
     org = _organisations(request).filter(pk=pk).first() if pk else None
     if org is None:
@@ -155,13 +174,13 @@ def hsds_organization(request, organization_id: str):
 
 @router.get("/hsds/service_at_locations", summary="HSDS services at locations (paginated)")
 def hsds_service_at_locations(
-    request,
+    request: ApiRequest,
     page: int = 1,
     per_page: int = DEFAULT_PER_PAGE,
     search: str = "",
     taxonomy_term_id: str = "",
     organization_id: str = "",
-):
+) -> dict[str, Any]:
     services = _filter_services(
         _services(request),
         search=search,
@@ -174,7 +193,7 @@ def hsds_service_at_locations(
     return page_of(qs, page=page, per_page=per_page, render=_render_sal)
 
 
-def _service_at_locations(services):
+def _service_at_locations(services: QuerySet[Service]) -> QuerySet[ServiceAtLocation]:
     return (
         ServiceAtLocation.objects.filter(service__in=services, deleted_at__isnull=True)
         .select_related("location__site", "location__area", "service__organisation__country")
@@ -182,7 +201,7 @@ def _service_at_locations(services):
     )
 
 
-def _render_sal(sal):
+def _render_sal(sal: ServiceAtLocation) -> dict[str, Any]:
     offset = hsds.utc_offset(sal.service.organisation.country.timezone)
     return hsds.service_at_location(sal, offset)
 
@@ -191,7 +210,7 @@ def _render_sal(sal):
     "/hsds/service_at_locations/{service_at_location_id}",
     summary="One HSDS service at a location",
 )
-def hsds_service_at_location(request, service_at_location_id: str):
+def hsds_service_at_location(request: ApiRequest, service_at_location_id: str) -> dict[str, Any]:
     pk = _uuid(service_at_location_id)
     sal = _service_at_locations(_services(request)).filter(pk=pk).first() if pk else None
     if sal is None:
@@ -202,19 +221,21 @@ def hsds_service_at_location(request, service_at_location_id: str):
 
 
 @router.get("/hsds/taxonomies", summary="HSDS taxonomies (the programme's themes)")
-def hsds_taxonomies(request, page: int = 1, per_page: int = DEFAULT_PER_PAGE):
+def hsds_taxonomies(
+    request: ApiRequest, page: int = 1, per_page: int = DEFAULT_PER_PAGE
+) -> dict[str, Any]:
     return page_of([hsds.taxonomy()], page=page, per_page=per_page, render=lambda t: t)
 
 
 @router.get("/hsds/taxonomies/{taxonomy_id}", summary="One HSDS taxonomy")
-def hsds_taxonomy(request, taxonomy_id: str):
+def hsds_taxonomy(request: ApiRequest, taxonomy_id: str) -> dict[str, Any]:
     if taxonomy_id != hsds.TAXONOMY_ID:
         raise Http404
     return hsds.taxonomy()
 
 
 @router.get("/hsds/taxonomy_terms/{taxonomy_term_id}", summary="One HSDS taxonomy term")
-def hsds_taxonomy_term(request, taxonomy_term_id: str):
+def hsds_taxonomy_term(request: ApiRequest, taxonomy_term_id: str) -> dict[str, Any]:
     theme = _theme_for_term(taxonomy_term_id)
     if theme is None:
         raise Http404
@@ -223,12 +244,12 @@ def hsds_taxonomy_term(request, taxonomy_term_id: str):
 
 @router.get("/hsds/taxonomy_terms", summary="HSDS taxonomy terms (the themes)")
 def hsds_taxonomy_terms(
-    request,
+    request: ApiRequest,
     page: int = 1,
     per_page: int = DEFAULT_PER_PAGE,
     search: str = "",
     taxonomy_id: str = "",
-):
+) -> dict[str, Any]:
     themes = list(Theme.objects.active().order_by("position", "code"))
     if search:
         needle = search.lower()

@@ -1,11 +1,13 @@
 """Pages of the service directory."""
 
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from orienta.core.models import Area, Country, Organisation, Role, Site
+from orienta.core.models import Area, Country, Organisation, Role, Site, User
 from orienta.core.services import StaleEdit, event_log
+from orienta.core.types import AuthedRequest
 from orienta.directory import exchange, queries, services
 from orienta.directory.forms import (
     ContactForm,
@@ -35,25 +38,26 @@ from orienta.directory.models import (
     Schedule,
     Service,
     ServiceAtLocation,
+    ServiceQuerySet,
 )
 
 PAGE_SIZE = 25
 EXCHANGE_ROLES = frozenset({Role.COORDINATOR, Role.ME, Role.ADMIN})
 
 
-def _require_editor(user, service=None) -> None:
+def _require_editor(user: User, service: Service | None = None) -> None:
     country = service.organisation.country if service else None
     if not services.can_edit(user, country):
         raise PermissionDenied
 
 
-def _search_areas(user):
+def _search_areas(user: User) -> QuerySet[Area]:
     countries = Service.objects.visible_to(user).values("organisation__country")
     return Area.objects.filter(country__in=countries).select_related("parent")
 
 
 @login_required
-def search(request):
+def search(request: AuthedRequest) -> HttpResponse:
     form = SearchForm(request.GET or None, areas=_search_areas(request.user))
     data = form.cleaned_data if form.is_valid() else {}
     results = queries.service_search(
@@ -78,7 +82,7 @@ def search(request):
     return render(request, "directory/search.html", context)
 
 
-def _detail_context(request, service, **extra) -> dict:
+def _detail_context(request: AuthedRequest, service: Service, **extra: Any) -> dict:
     can_edit = services.can_edit(request.user, service.organisation.country)
     context = {
         "service": service,
@@ -104,13 +108,13 @@ def _detail_context(request, service, **extra) -> dict:
 
 
 @login_required
-def detail(request, pk):
+def detail(request: AuthedRequest, pk: UUID) -> HttpResponse:
     service = queries.service_for(request.user, pk)
     return render(request, "directory/detail.html", _detail_context(request, service))
 
 
 @login_required
-def create(request):
+def create(request: AuthedRequest) -> HttpResponse:
     _require_editor(request.user)
     initial = {"organisation": request.GET.get("organisation")}
     form = ServiceForm(request.POST or None, user=request.user, initial=initial)
@@ -130,7 +134,7 @@ def create(request):
     return redirect("directory:detail", pk=service.pk)
 
 
-def _int(value) -> int:
+def _int(value: Any) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -138,7 +142,7 @@ def _int(value) -> int:
 
 
 @login_required
-def edit(request, pk):
+def edit(request: AuthedRequest, pk: UUID) -> HttpResponse:
     service = queries.service_for(request.user, pk)
     _require_editor(request.user, service)
     if request.method != "POST":
@@ -178,7 +182,7 @@ def edit(request, pk):
 
 @login_required
 @require_POST
-def verify(request, pk):
+def verify(request: AuthedRequest, pk: UUID) -> HttpResponse:
     service = queries.service_for(request.user, pk)
     _require_editor(request.user, service)
     services.service_verify(by=request.user, service=service)
@@ -188,7 +192,7 @@ def verify(request, pk):
 
 @login_required
 @require_POST
-def cost_add(request, pk):
+def cost_add(request: AuthedRequest, pk: UUID) -> HttpResponse:
     service = queries.service_for(request.user, pk)
     _require_editor(request.user, service)
     form = CostOptionForm(request.POST)
@@ -202,7 +206,7 @@ def cost_add(request, pk):
 
 @login_required
 @require_POST
-def schedule_add(request, pk):
+def schedule_add(request: AuthedRequest, pk: UUID) -> HttpResponse:
     service = queries.service_for(request.user, pk)
     _require_editor(request.user, service)
     form = ScheduleForm(request.POST, service=service)
@@ -225,7 +229,7 @@ def schedule_add(request, pk):
 
 @login_required
 @require_POST
-def permanence_add(request, pk):
+def permanence_add(request: AuthedRequest, pk: UUID) -> HttpResponse:
     service = queries.service_for(request.user, pk)
     _require_editor(request.user, service)
     form = PermanenceForm(request.POST, service=service)
@@ -241,7 +245,7 @@ def permanence_add(request, pk):
 
 @login_required
 @require_POST
-def contact_add(request, pk):
+def contact_add(request: AuthedRequest, pk: UUID) -> HttpResponse:
     service = queries.service_for(request.user, pk)
     _require_editor(request.user, service)
     form = ContactForm(request.POST)
@@ -255,7 +259,7 @@ def contact_add(request, pk):
 
 @login_required
 @require_POST
-def place_add(request, pk):
+def place_add(request: AuthedRequest, pk: UUID) -> HttpResponse:
     service = queries.service_for(request.user, pk)
     _require_editor(request.user, service)
     form = PlaceForm(request.POST, service=service)
@@ -268,13 +272,13 @@ def place_add(request, pk):
 
 
 @login_required
-def organisation_new(request):
+def organisation_new(request: AuthedRequest) -> HttpResponse:
     _require_editor(request.user)
     return _organisation_form(request, None)
 
 
 @login_required
-def organisation_edit(request, pk):
+def organisation_edit(request: AuthedRequest, pk: UUID) -> HttpResponse:
     organisation = (
         Organisation.objects.visible_to(request.user)
         .select_related("country")
@@ -288,7 +292,7 @@ def organisation_edit(request, pk):
     return _organisation_form(request, organisation)
 
 
-def _organisation_form(request, organisation):
+def _organisation_form(request: AuthedRequest, organisation: Organisation | None) -> HttpResponse:
     form = OrganisationForm(request.POST or None, instance=organisation, user=request.user)
     context = {"form": form, "organisation": organisation}
     if request.method != "POST":
@@ -317,7 +321,7 @@ REMOVABLE: dict[str, type[Any]] = {
 
 @login_required
 @require_POST
-def item_remove(request, pk, kind, item_pk):
+def item_remove(request: AuthedRequest, pk: UUID, kind: str, item_pk: UUID) -> HttpResponse:
     service = queries.service_for(request.user, pk)
     _require_editor(request.user, service)
     model = REMOVABLE.get(kind)
@@ -337,7 +341,7 @@ def item_remove(request, pk, kind, item_pk):
 
 
 @login_required
-def print_site(request, code):
+def print_site(request: AuthedRequest, code: str) -> HttpResponse:
     if request.user.role == Role.PROVIDER:
         raise PermissionDenied
     site = Site.objects.visible_to(request.user).select_related("country").filter(code=code).first()
@@ -356,12 +360,12 @@ def print_site(request, code):
 # --- export and import ----------------------------------------------------------------------
 
 
-def _require_exchange(user) -> None:
+def _require_exchange(user: User) -> None:
     if user.role not in EXCHANGE_ROLES:
         raise PermissionDenied
 
 
-def _export_scope(request):
+def _export_scope(request: AuthedRequest) -> tuple[ServiceQuerySet, str]:
     qs = Service.objects.visible_to(request.user)
     code = request.GET.get("country", "")
     if code:
@@ -370,7 +374,7 @@ def _export_scope(request):
 
 
 @login_required
-def exchange_page(request):
+def exchange_page(request: AuthedRequest) -> HttpResponse:
     _require_exchange(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     countries = Country.objects.filter(
@@ -399,7 +403,7 @@ def exchange_page(request):
     return redirect("directory:exchange")
 
 
-def _download(request, fmt: str) -> HttpResponse:
+def _download(request: AuthedRequest, fmt: str) -> HttpResponse:
     _require_exchange(request.user)
     qs, code = _export_scope(request)
     stamp = timezone.localdate().isoformat()
@@ -424,10 +428,10 @@ def _download(request, fmt: str) -> HttpResponse:
 
 
 @login_required
-def export_json(request):
+def export_json(request: AuthedRequest) -> HttpResponse:
     return _download(request, "json")
 
 
 @login_required
-def export_csv(request):
+def export_csv(request: AuthedRequest) -> HttpResponse:
     return _download(request, "csv")

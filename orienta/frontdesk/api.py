@@ -1,10 +1,11 @@
 """API routes of the front desk: themes and visits."""
 
+from datetime import date
 from urllib.parse import urlencode
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext
 from ninja import Query, Router
@@ -14,8 +15,9 @@ from orienta.audit.services import (
     access_log_search,
 )
 from orienta.core.api import require_recorder, writable_site
-from orienta.core.models import Site, Theme
+from orienta.core.models import Site, Theme, User
 from orienta.core.scoping import can_change_visit
+from orienta.core.types import ApiRequest
 from orienta.frontdesk.audit import log_visit_read
 from orienta.frontdesk.forms import (
     CORRECTED,
@@ -24,7 +26,7 @@ from orienta.frontdesk.forms import (
     corrected_values,
     correction_form,
 )
-from orienta.frontdesk.models import Visit
+from orienta.frontdesk.models import Visit, VisitQuerySet
 from orienta.frontdesk.queries import day_bounds, visit_version_for
 from orienta.frontdesk.schemas import (
     ThemeOut,
@@ -37,6 +39,7 @@ from orienta.frontdesk.schemas import (
 from orienta.frontdesk.services import visit_correct, visit_record, visit_void
 from orienta.lib.api.errors import Detail, FieldErrors, field_error, form_errors
 from orienta.lib.api.pagination import Pages, counted
+from orienta.people.models import Person
 from orienta.people.queries import person_for
 
 router = Router(tags=["front desk"])
@@ -46,12 +49,12 @@ MAX_PAGE_SIZE = 100
 
 
 @router.get("/themes", response=list[ThemeOut], summary="Themes of requests")
-def theme_list(request):
+def theme_list(request: ApiRequest) -> QuerySet[Theme]:
     """The active themes, in their configured order."""
     return Theme.objects.active()
 
 
-def _on_day(visits, user, day):
+def _on_day(visits: VisitQuerySet, user: User, day: date) -> VisitQuerySet:
     """Visits on a calendar day, each in the time zone of its site."""
     zones = Site.objects.visible_to(user).order_by().values_list("timezone", flat=True).distinct()
     cond = Q(pk__in=[])
@@ -63,7 +66,7 @@ def _on_day(visits, user, day):
 
 @router.get("/visits", response=list[VisitOut], summary="Visits in scope")
 @paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-def visit_list(request, filters: Query[VisitFilters]):
+def visit_list(request: ApiRequest, filters: Query[VisitFilters]) -> QuerySet[Visit]:
     """Visits in scope as they stand (their current versions: neither corrected since nor
     voided), newest first, optionally of one site, one person or one day."""
     visits = Visit.objects.visible_to(request.auth).current()
@@ -86,7 +89,7 @@ def visit_list(request, filters: Query[VisitFilters]):
     )
 
 
-def _visited_person(user, person_id):
+def _visited_person(user: User, person_id: UUID | None) -> Person | None:
     if person_id is None:
         return None
     try:
@@ -102,7 +105,7 @@ def _visited_person(user, person_id):
 @router.post(
     "/visits", response={201: VisitOut, 403: Detail, 422: FieldErrors}, summary="Record a visit"
 )
-def visit_create(request, payload: VisitIn):
+def visit_create(request: ApiRequest, payload: VisitIn) -> tuple[int, Visit]:
     """Record a visit of a registered person, or an anonymous one when `person` is left out."""
     user = request.auth
     site = writable_site(user, payload.site)
@@ -115,7 +118,7 @@ def visit_create(request, payload: VisitIn):
     return 201, visit
 
 
-def _visit_to_change(request, visit_id) -> Visit:
+def _visit_to_change(request: ApiRequest, visit_id: UUID) -> Visit:
     """403 for a role that records no visits, 404 out of scope, 403 for a visit neither the
     caller's nor of a site they manage."""
     user = request.auth
@@ -137,7 +140,9 @@ CHANGES = {
 
 
 @router.post("/visits/{uuid:visit_id}/correct", response=CHANGES, summary="Correct a visit")
-def visit_correct_route(request, visit_id: UUID, payload: VisitCorrectIn):
+def visit_correct_route(
+    request: ApiRequest, visit_id: UUID, payload: VisitCorrectIn
+) -> tuple[int, Visit]:
     """Record a corrected version of the visit, which supersedes it: the fields given change,
     the others stay, and `reason` says why. The visit's author or a manager of its site only.
     The earlier version is kept in the visit's history; lists and counts read the new one.
@@ -156,7 +161,9 @@ def visit_correct_route(request, visit_id: UUID, payload: VisitCorrectIn):
 
 
 @router.post("/visits/{uuid:visit_id}/void", response=CHANGES, summary="Void a visit")
-def visit_void_route(request, visit_id: UUID, payload: VisitVoidIn):
+def visit_void_route(
+    request: ApiRequest, visit_id: UUID, payload: VisitVoidIn
+) -> tuple[int, Visit]:
     """Void a visit recorded by mistake: a last version, with `voided_at` and the reason,
     supersedes it. The visit no longer counts nor is listed; its history keeps every version.
     The visit's author or a manager of its site only; 409 when it changed since it was read."""

@@ -1,9 +1,13 @@
 """Front desk pages: the agent's day, the person page, recording a visit."""
 
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,8 +18,10 @@ from orienta.audit.services import (
     access_log_search,
 )
 from orienta.core import page_panels as panels
+from orienta.core.models import User
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_change_visit, can_record
 from orienta.core.services import StaleEdit
+from orienta.core.types import AuthedRequest
 from orienta.frontdesk import queries, services
 from orienta.frontdesk.audit import log_visit_read
 from orienta.frontdesk.forms import (
@@ -25,9 +31,10 @@ from orienta.frontdesk.forms import (
     corrected_values,
     correction_form,
 )
-from orienta.frontdesk.models import Outcome
+from orienta.frontdesk.models import Outcome, Visit
 from orienta.people.forms import PersonSearchForm, SiteChoiceForm
 from orienta.people.hooks import mask_sensitive
+from orienta.people.models import Person
 from orienta.people.queries import (
     consent_history,
     consent_states,
@@ -37,7 +44,7 @@ from orienta.people.queries import (
 
 
 @login_required
-def day(request):
+def day(request: AuthedRequest) -> HttpResponse:
     """Today's visits at the agent's site(s), and the search box that starts every visit."""
     if not can_record(request.user):
         raise PermissionDenied
@@ -61,14 +68,14 @@ def day(request):
     return render(request, "frontdesk/day.html", context)
 
 
-def _mark_changeable(user, visits) -> None:
+def _mark_changeable(user: User, visits: Iterable[Visit]) -> None:
     """Which visits the user may correct or void (their own, or any as the site's manager)."""
     for visit in visits:
-        visit.changeable = can_change_visit(user, visit)
+        visit.changeable = can_change_visit(user, visit)  # type: ignore[attr-defined]  # for the page
 
 
 @login_required
-def person(request, pk):
+def person(request: AuthedRequest, pk: UUID) -> HttpResponse:
     if request.user.role not in PERSONAL_DATA_ROLES:
         raise PermissionDenied
     found = person_for(request.user, pk)
@@ -97,7 +104,7 @@ def person(request, pk):
     return render(request, "frontdesk/person.html", context)
 
 
-def _own_actions(request, person) -> list:
+def _own_actions(request: AuthedRequest, person: Person) -> list:
     if not can_record(request.user):
         return []
     url = reverse("frontdesk:visit_new") + f"?person={person.pk}"
@@ -105,7 +112,7 @@ def _own_actions(request, person) -> list:
 
 
 @login_required
-def visit_new(request):
+def visit_new(request: AuthedRequest) -> HttpResponse:
     """Screen 3: record the visit of a registered person (or anonymous with ?anonymous=1)."""
     if not can_record(request.user):
         raise PermissionDenied
@@ -140,7 +147,7 @@ def visit_new(request):
 # =============================================================================================
 
 
-def _visit_to_change(request, pk):
+def _visit_to_change(request: AuthedRequest, pk: UUID) -> Visit:
     """A version of a visit the user may correct or void: 403 for a role that records no
     visits, 404 out of scope, 403 for a visit neither theirs nor of a site they manage."""
     if not can_record(request.user):
@@ -152,13 +159,13 @@ def _visit_to_change(request, pk):
     return visit
 
 
-def _after_change(visit):
+def _after_change(visit: Visit) -> HttpResponse:
     if visit.person_id:
         return redirect(reverse("frontdesk:person", args=[visit.person_id]) + "#visits")
     return redirect("frontdesk:day")
 
 
-def _as_it_stands(request, visit, name):
+def _as_it_stands(request: AuthedRequest, visit: Visit, name: str) -> HttpResponse:
     """For an earlier version: the page of the current one (or back, when it was voided)."""
     current = queries.latest_version(visit)
     if current.voided_at is not None:
@@ -170,12 +177,12 @@ def _as_it_stands(request, visit, name):
     return redirect(name, pk=current.pk)
 
 
-def _change_context(visit, **forms):
+def _change_context(visit: Visit, **forms: Any) -> dict[str, Any]:
     return {"visit": visit, "history": queries.visit_history(visit), **forms}
 
 
 @login_required
-def visit_correct(request, pk):
+def visit_correct(request: AuthedRequest, pk: UUID) -> HttpResponse:
     """Its author or the site's manager corrects a visit: a new version, with a reason."""
     visit = _visit_to_change(request, pk)
     if visit.voided_at or hasattr(visit, "superseded_by"):
@@ -205,7 +212,7 @@ def visit_correct(request, pk):
 
 
 @login_required
-def visit_void(request, pk):
+def visit_void(request: AuthedRequest, pk: UUID) -> HttpResponse:
     """Its author or the site's manager voids a visit recorded by mistake, with a reason."""
     visit = _visit_to_change(request, pk)
     if visit.voided_at or hasattr(visit, "superseded_by"):

@@ -1,5 +1,6 @@
 """API routes of the registry: persons and duplicate matching."""
 
+from typing import Any
 from uuid import UUID
 
 from django.utils.translation import gettext
@@ -9,6 +10,7 @@ from ninja.pagination import paginate
 from orienta.audit.services import access_log_read, access_log_search
 from orienta.core.api import require_recorder, writable_site
 from orienta.core.models import Area
+from orienta.core.types import ApiRequest
 from orienta.lib.api.errors import Detail, FieldErrors, form_errors
 from orienta.lib.api.pagination import PageMapped, Pages
 from orienta.people.forms import PersonForm, RegistrationForm
@@ -35,7 +37,7 @@ MAX_PAGE_SIZE = 100
 NOT_STORED = {"estimated_age", "area"}
 
 
-def _area_value(code: str | None):
+def _area_value(code: str | None) -> UUID | str | None:
     """The area's key for the form; an unknown code stays as is, and the form refuses it."""
     if not code:
         return None
@@ -70,7 +72,9 @@ def _current_values(person: Person) -> dict:
 
 @router.get("/persons", response=list[PersonOut], summary="Search persons")
 @paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-def person_list(request, q: str = Query("", max_length=100, description="Name, code or phone.")):
+def person_list(
+    request: ApiRequest, q: str = Query("", max_length=100, description="Name, code or phone.")
+) -> PageMapped:
     """Persons in scope, newest first; with `q`, those matching a name, code or phone, the most
     relevant first (as the search page lists them).
 
@@ -89,7 +93,9 @@ def person_list(request, q: str = Query("", max_length=100, description="Name, c
     response={201: PersonOut, 403: Detail, 409: DuplicatesOut, 422: FieldErrors},
     summary="Register a person",
 )
-def person_create(request, payload: PersonCreateIn):
+def person_create(
+    request: ApiRequest, payload: PersonCreateIn
+) -> tuple[int, Person | dict[str, Any]]:
     """Register a new person at a site.
 
     When persons in the caller's scope look like the new one, nothing is written and the answer
@@ -121,7 +127,7 @@ def person_create(request, payload: PersonCreateIn):
 
 
 @router.post("/persons/match", response=list[CandidateOut], summary="Find look-alikes")
-def person_match(request, payload: IdentityIn):
+def person_match(request: ApiRequest, payload: IdentityIn) -> list[dict[str, Any]]:
     """Persons in the caller's scope who may be the one described, best first."""
     found = person_candidates(request.auth, payload.model_dump())
     access_log_search(request, query=payload.model_dump(), results=len(found))
@@ -131,7 +137,7 @@ def person_match(request, payload: IdentityIn):
 @router.get(
     "/persons/{uuid:person_id}", response={200: PersonOut, 404: Detail}, summary="Read a person"
 )
-def person_read(request, person_id: UUID):
+def person_read(request: ApiRequest, person_id: UUID) -> Person:
     """A person; the id of a merged record leads to the person it was merged into."""
     person = person_for(request.auth, person_id)
     access_log_read(request, person)
@@ -143,7 +149,7 @@ def person_read(request, person_id: UUID):
     response={200: PersonOut, 403: Detail, 404: Detail, 409: Detail, 422: FieldErrors},
     summary="Change a person",
 )
-def person_patch(request, person_id: UUID, payload: PersonPatchIn):
+def person_patch(request: ApiRequest, person_id: UUID, payload: PersonPatchIn) -> Person:
     """Change the fields given, if `version` is still the person's version (else 409)."""
     user = request.auth
     require_recorder(user)

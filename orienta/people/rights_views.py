@@ -4,12 +4,15 @@ person, and the erasure. The small forms they use live here too."""
 import json
 import re
 from urllib.parse import urlencode
+from uuid import UUID
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.forms import Form
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,8 +26,9 @@ from orienta.audit.services import access_log_read
 from orienta.core.models import Role
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
 from orienta.core.services import StaleEdit
+from orienta.core.types import AuthedRequest
 from orienta.people import queries, rights
-from orienta.people.models import ConsentPurpose
+from orienta.people.models import ConsentPurpose, Person
 from orienta.people.rights_pdf import person_export_pdf
 
 REASON_MAX = 500
@@ -66,11 +70,11 @@ class ReasonForm(forms.Form):
         error_messages={"required": gettext_lazy("Give the reason.")},
     )
 
-    def __init__(self, *args, person, **kwargs):
+    def __init__(self, *args, person: Person, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.person = person
 
-    def clean_reason(self):
+    def clean_reason(self) -> str:
         reason = " ".join(self.cleaned_data["reason"].split())
         strings = rights.identity_strings(self.person) - {self.person.code}
         for text in strings:
@@ -97,7 +101,7 @@ class ExportForm(ReasonForm):
 class EraseForm(ReasonForm):
     confirm = forms.CharField(label=gettext_lazy("Code of the person, to confirm"), max_length=24)
 
-    def clean_confirm(self):
+    def clean_confirm(self) -> str:
         typed = self.cleaned_data["confirm"].strip().upper()
         if typed != self.person.code:
             raise ValidationError(
@@ -107,13 +111,13 @@ class EraseForm(ReasonForm):
         return typed
 
 
-def _person_in_scope(request, pk):
+def _person_in_scope(request: AuthedRequest, pk: UUID) -> Person:
     if request.user.role not in PERSONAL_DATA_ROLES:
         raise PermissionDenied
     return queries.person_for(request.user, pk)
 
 
-def _coordinator_person(request, pk):
+def _coordinator_person(request: AuthedRequest, pk: UUID) -> Person:
     """Exports and erasures: the coordinator of the person's country only (403, then 404).
 
     Checked before the password is asked again, so no one else is sent to confirm it.
@@ -124,7 +128,7 @@ def _coordinator_person(request, pk):
 
 
 @login_required
-def consent(request, pk):
+def consent(request: AuthedRequest, pk: UUID) -> HttpResponse:
     """The consent history; the site's staff record a withdrawal or a renewed consent."""
     person = _person_in_scope(request, pk)
     if str(person.pk) != str(pk):
@@ -153,7 +157,7 @@ def consent(request, pk):
     return render(request, "people/consent.html", context, status=status)
 
 
-def _local_url(request, url) -> str:
+def _local_url(request: AuthedRequest, url: str | None) -> str:
     """`url` if it leads to a page of this site (where to go back to), else ""."""
     if url and url_has_allowed_host_and_scheme(
         url, {request.get_host()}, require_https=request.is_secure()
@@ -162,13 +166,13 @@ def _local_url(request, url) -> str:
     return ""
 
 
-def _consent_initial(person) -> dict:
+def _consent_initial(person: Person) -> dict:
     """Asked from a referral: the consent it lacks, given, is what the agent will record."""
     missing = ConsentPurpose.PROCESSING if not person.consent_processing else ConsentPurpose.SHARING
     return {"purpose": missing, "given": "1"}
 
 
-def _consent_change(request, person, form) -> bool:
+def _consent_change(request: AuthedRequest, person: Person, form: Form) -> bool:
     data = form.cleaned_data
     service = rights.consent_give if data["given"] else rights.consent_withdraw
     try:
@@ -187,14 +191,14 @@ def _consent_change(request, person, form) -> bool:
 
 
 @login_required
-def export(request, pk):
+def export(request: AuthedRequest, pk: UUID) -> HttpResponse:
     """A copy of everything held on the person, for the coordinator who states why: made as a
     file for them alone, stored encrypted, downloadable for a few minutes."""
     return _export(request, _coordinator_person(request, pk))
 
 
 @require_recent_auth
-def _export(request, person):
+def _export(request: AuthedRequest, person: Person) -> HttpResponse:
     form = ExportForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
         reason, fmt = form.cleaned_data["reason"], form.cleaned_data["format"]
@@ -222,13 +226,13 @@ def _export(request, person):
 
 
 @login_required
-def erase(request, pk):
+def erase(request: AuthedRequest, pk: UUID) -> HttpResponse:
     """Anonymise the person, after a reason and the person's code typed as confirmation."""
     return _erase(request, _coordinator_person(request, pk))
 
 
 @require_recent_auth
-def _erase(request, person):
+def _erase(request: AuthedRequest, person: Person) -> HttpResponse:
     form = EraseForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
         rights.person_erase(person=person, by=request.user, reason=form.cleaned_data["reason"])

@@ -1,17 +1,25 @@
 """Registry pages: search, register without duplicates, the person page, edit, merge."""
 
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.forms import BaseForm
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from orienta.audit.services import access_log_read, access_log_search
+from orienta.core.models import User
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_merge, can_record, writable_sites
 from orienta.core.services import StaleEdit
+from orienta.core.types import AuthedRequest
 from orienta.people import queries, services
 from orienta.people.forms import (
     MergeForm,
@@ -24,18 +32,18 @@ from orienta.people.hooks import mask_sensitive
 from orienta.people.models import Relationship
 
 
-def _require_people_reader(user):
+def _require_people_reader(user: User) -> None:
     if user.role not in PERSONAL_DATA_ROLES:
         raise PermissionDenied
 
 
-def _require_recorder(user):
+def _require_recorder(user: User) -> None:
     if not can_record(user):
         raise PermissionDenied
 
 
 @login_required
-def search(request):
+def search(request: AuthedRequest) -> HttpResponse:
     _require_people_reader(request.user)
     form = PersonSearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
@@ -47,12 +55,17 @@ def search(request):
     return render(request, template, context)
 
 
-def _register_context(request, form, site_form, candidates=()):
+def _register_context(
+    request: AuthedRequest,
+    form: BaseForm,
+    site_form: SiteChoiceForm,
+    candidates: Iterable[Any] = (),
+) -> dict[str, Any]:
     return {"form": form, "site_form": site_form, "candidates": candidates}
 
 
 @login_required
-def register(request):
+def register(request: AuthedRequest) -> HttpResponse:
     """Screen 2 of the agent's flow: the form, then look-alikes to open or set aside."""
     _require_recorder(request.user)
     site_form = SiteChoiceForm(request.POST or None, user=request.user)
@@ -102,7 +115,7 @@ def _initial_from_query(q: str) -> dict:
 
 @login_required
 @require_POST
-def open_existing(request, pk):
+def open_existing(request: AuthedRequest, pk: UUID) -> HttpResponse:
     """The agent recognised the person among the look-alikes: keep the decision, go on."""
     _require_recorder(request.user)
     person = queries.person_for(request.user, pk)
@@ -114,13 +127,13 @@ def open_existing(request, pk):
 
 
 @login_required
-def by_code(request, code):
+def by_code(request: AuthedRequest, code: str) -> HttpResponse:
     _require_people_reader(request.user)
     return redirect("frontdesk:person", pk=queries.person_by_code_for(request.user, code).pk)
 
 
 @login_required
-def edit(request, pk):
+def edit(request: AuthedRequest, pk: UUID) -> HttpResponse:
     _require_recorder(request.user)
     person = queries.person_for(request.user, pk)
     access_log_read(request, person)
@@ -157,7 +170,7 @@ def edit(request, pk):
     return redirect("frontdesk:person", pk=person.pk)
 
 
-def _int(value) -> int:
+def _int(value: Any) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -165,7 +178,7 @@ def _int(value) -> int:
 
 
 @login_required
-def merge(request, pk):
+def merge(request: AuthedRequest, pk: UUID) -> HttpResponse:
     """A site manager merges another record of the same person into this one."""
     if not can_merge(request.user):
         raise PermissionDenied
@@ -201,7 +214,7 @@ def merge(request, pk):
 
 
 @login_required
-def household(request, pk):
+def household(request: AuthedRequest, pk: UUID) -> HttpResponse:
     _require_recorder(request.user)
     person = queries.person_for(request.user, pk)
     membership = queries.current_membership(person)
@@ -218,7 +231,7 @@ def household(request, pk):
 
 @login_required
 @require_POST
-def household_create(request, pk):
+def household_create(request: AuthedRequest, pk: UUID) -> HttpResponse:
     _require_recorder(request.user)
     person = queries.person_for(request.user, pk)
     if queries.current_membership(person):
@@ -231,7 +244,7 @@ def household_create(request, pk):
 
 @login_required
 @require_POST
-def household_add(request, pk):
+def household_add(request: AuthedRequest, pk: UUID) -> HttpResponse:
     _require_recorder(request.user)
     person = queries.person_for(request.user, pk)
     membership = queries.current_membership(person)
@@ -257,7 +270,7 @@ def household_add(request, pk):
 
 @login_required
 @require_POST
-def household_leave(request, pk, member_pk):
+def household_leave(request: AuthedRequest, pk: UUID, member_pk: UUID) -> HttpResponse:
     _require_recorder(request.user)
     person = queries.person_for(request.user, pk)
     membership = queries.current_membership(person)

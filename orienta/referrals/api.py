@@ -1,5 +1,6 @@
 """API routes of the referrals app, mounted under /api/v1/ by orienta.api.v1."""
 
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,14 +10,18 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 
 from orienta.audit.services import access_log_search
-from orienta.core.models import Role
+from orienta.cases.models import Case, CaseAction
+from orienta.core.models import Role, Site, User
 from orienta.core.scoping import can_record
+from orienta.core.types import ApiRequest
 from orienta.directory.models import Service
+from orienta.frontdesk.models import Visit
 from orienta.lib.api.errors import Detail, FieldErrors, field_error
 from orienta.lib.api.pagination import PageMapped, Pages
+from orienta.people.models import Person
 from orienta.referrals import queries, services
 from orienta.referrals.access import OBJECT, log_read, log_send, refused, slip_response
-from orienta.referrals.models import SharedField, Status, Urgency
+from orienta.referrals.models import Referral, SharedField, Status, Urgency
 from orienta.referrals.schemas import NoteIn, ReferralFilters, ReferralIn, ReferralOut
 
 router = Router(tags=["referrals"])
@@ -25,12 +30,12 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
 
 
-def _with_events(referral):
-    referral.with_events = True
+def _with_events(referral: Referral) -> Referral:
+    referral.with_events = True  # type: ignore[attr-defined]  # read by ReferralOut's resolvers
     return referral
 
 
-def _get(request, referral_id):
+def _get(request: ApiRequest, referral_id: UUID) -> Referral:
     try:
         return queries.referral_for(request.auth, referral_id)
     except Http404:
@@ -39,7 +44,7 @@ def _get(request, referral_id):
 
 @router.get("/referrals", response=list[ReferralOut], summary="Referrals in scope")
 @paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-def referral_list(request, filters: Query[ReferralFilters]):
+def referral_list(request: ApiRequest, filters: Query[ReferralFilters]) -> PageMapped:
     """Referrals in scope, newest first (a provider account: those to its organisation). The
     names shared of a person with a sensitive case the caller may not see are given as
     initials, their phone and documents left out (`masked`), as on the list page."""
@@ -59,7 +64,9 @@ def referral_list(request, filters: Query[ReferralFilters]):
     return PageMapped(found, total, lambda page: queries.mark_masked(user, page))
 
 
-def _origin(user, payload):
+def _origin(
+    user: User, payload: ReferralIn
+) -> tuple[Person, Service, Case | None, CaseAction | None, Visit | None]:
     person, case, action, visit = queries.referral_origin(
         user, person=payload.person, case=payload.case, action=payload.action, visit=payload.visit
     )
@@ -69,7 +76,9 @@ def _origin(user, payload):
     return person, service, case, action, visit
 
 
-def _site(user, payload, person, case, visit):
+def _site(
+    user: User, payload: ReferralIn, person: Person, case: Case | None, visit: Visit | None
+) -> Site:
     site = queries.sending_site(user, person=person, case=case, visit=visit, code=payload.site)
     if site is None and payload.site:
         raise field_error(
@@ -82,7 +91,7 @@ def _site(user, payload, person, case, visit):
     return site
 
 
-def _field_checks(payload) -> None:
+def _field_checks(payload: ReferralIn) -> None:
     if payload.urgency not in Urgency.values:
         raise field_error("urgency", gettext("Choose an urgency."), "invalid_choice")
     if set(payload.shared_fields) - set(SharedField.values):
@@ -96,7 +105,7 @@ def _field_checks(payload) -> None:
     response={201: ReferralOut, 403: Detail, 404: Detail, 422: FieldErrors},
     summary="Send a referral",
 )
-def referral_create(request, payload: ReferralIn):
+def referral_create(request: ApiRequest, payload: ReferralIn) -> tuple[int, Referral]:
     """Refer a person to a service. Refused (422 on `consent_override_reason`) when the person
     has not agreed to share their data with partners, unless a site manager gives a reason."""
     user = request.auth
@@ -133,7 +142,7 @@ def referral_create(request, payload: ReferralIn):
     response={200: ReferralOut, 404: Detail},
     summary="Read a referral",
 )
-def referral_read(request, referral_id: UUID):
+def referral_read(request: ApiRequest, referral_id: UUID) -> Referral:
     """A referral and its history (a provider account sees the minimum data only)."""
     referral = _get(request, referral_id)
     log_read(request, referral)
@@ -143,7 +152,9 @@ def referral_read(request, referral_id: UUID):
 TRANSITION_RESPONSES = {200: ReferralOut, 403: Detail, 404: Detail, 409: Detail, 422: FieldErrors}
 
 
-def _transition(request, referral_id, to_status: str, note: str):
+def _transition(
+    request: ApiRequest, referral_id: UUID, to_status: str, note: str
+) -> tuple[int, Referral | dict[str, Any]]:
     user = request.auth
     referral = _get(request, referral_id)
     allowed = (
@@ -171,7 +182,9 @@ def _transition(request, referral_id, to_status: str, note: str):
     response=TRANSITION_RESPONSES,
     summary="Accept a referral",
 )
-def referral_accept(request, referral_id: UUID, payload: NoteIn):
+def referral_accept(
+    request: ApiRequest, referral_id: UUID, payload: NoteIn
+) -> tuple[int, Referral | dict[str, Any]]:
     """The provider received the referral and will see the person (409 if it cannot)."""
     return _transition(request, referral_id, Status.ACCEPTED, payload.note)
 
@@ -181,7 +194,9 @@ def referral_accept(request, referral_id: UUID, payload: NoteIn):
     response=TRANSITION_RESPONSES,
     summary="Decline a referral",
 )
-def referral_decline(request, referral_id: UUID, payload: NoteIn):
+def referral_decline(
+    request: ApiRequest, referral_id: UUID, payload: NoteIn
+) -> tuple[int, Referral | dict[str, Any]]:
     """The provider cannot take the person; `note` says why (required)."""
     return _transition(request, referral_id, Status.DECLINED, payload.note)
 
@@ -191,7 +206,9 @@ def referral_decline(request, referral_id: UUID, payload: NoteIn):
     response=TRANSITION_RESPONSES,
     summary="Mark a referral served",
 )
-def referral_serve(request, referral_id: UUID, payload: NoteIn):
+def referral_serve(
+    request: ApiRequest, referral_id: UUID, payload: NoteIn
+) -> tuple[int, Referral | dict[str, Any]]:
     """The person received the service (by the provider, or the agent at follow-up)."""
     return _transition(request, referral_id, Status.SERVED, payload.note)
 
@@ -201,7 +218,9 @@ def referral_serve(request, referral_id: UUID, payload: NoteIn):
     response=TRANSITION_RESPONSES,
     summary="Mark a referral not served",
 )
-def referral_not_served(request, referral_id: UUID, payload: NoteIn):
+def referral_not_served(
+    request: ApiRequest, referral_id: UUID, payload: NoteIn
+) -> tuple[int, Referral | dict[str, Any]]:
     """The person did not come, or was not served."""
     return _transition(request, referral_id, Status.NOT_SERVED, payload.note)
 
@@ -211,7 +230,9 @@ def referral_not_served(request, referral_id: UUID, payload: NoteIn):
     response=TRANSITION_RESPONSES,
     summary="Cancel a referral",
 )
-def referral_cancel(request, referral_id: UUID, payload: NoteIn):
+def referral_cancel(
+    request: ApiRequest, referral_id: UUID, payload: NoteIn
+) -> tuple[int, Referral | dict[str, Any]]:
     """The site's staff withdraw the referral; its provider link stops working."""
     return _transition(request, referral_id, Status.CANCELLED, payload.note)
 
@@ -238,7 +259,7 @@ def referral_cancel(request, referral_id: UUID, payload: NoteIn):
         ],
     },
 )
-def referral_slip(request, referral_id: UUID) -> HttpResponse:
+def referral_slip(request: ApiRequest, referral_id: UUID) -> HttpResponse:
     """The printable slip, for the site's staff; printing it is logged."""
     referral = _get(request, referral_id)
     if not queries.records_at(request.auth, referral):

@@ -1,22 +1,26 @@
 """The provider's side: the confirmation page opened from the slip's link (no account), and the
 list of referrals addressed to a provider account's organisation."""
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from orienta.audit.models import Action, Channel
 from orienta.audit.services import access_log_record, access_log_search, client_ip
-from orienta.core.models import Role
+from orienta.core.models import Role, User
+from orienta.core.types import AuthedRequest
 from orienta.referrals import queries, services
 from orienta.referrals.access import OBJECT, log_read, referral_or_refuse
 from orienta.referrals.forms import AnswerForm
-from orienta.referrals.models import TRANSITIONS, Actor, Status, token_digest
+from orienta.referrals.models import TRANSITIONS, Actor, Referral, Status, token_digest
 
 # What a provider answers, through the link or with an account alike, where the referral's
 # status allows it (cancelling is the agent's).
@@ -37,14 +41,14 @@ def _over_limit(key: str, limit: int) -> bool:
         return False
 
 
-def rate_limited(request, token: str) -> bool:
+def rate_limited(request: HttpRequest, token: str) -> bool:
     by_ip = _over_limit(f"referrals:link:ip:{client_ip(request) or 'unknown'}", RATE_PER_IP)
     by_token = _over_limit(f"referrals:link:tok:{token_digest(token)[:32]}", RATE_PER_TOKEN)
     return by_ip or by_token
 
 
 @never_cache
-def confirm(request, token):
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """The page of the slip's QR code: the reference, the service and the person's data the
     agent chose to share (as on the slip), nothing else; the provider answers as with an
     account: received, served, not served or declined."""
@@ -84,7 +88,7 @@ def confirm(request, token):
     return render(request, "referrals/confirm.html", context, status=status)
 
 
-def _log_link(request, referral) -> None:
+def _log_link(request: HttpRequest, referral: Referral) -> None:
     access_log_record(
         request=request,
         action=Action.READ,
@@ -98,13 +102,13 @@ def _log_link(request, referral) -> None:
     )
 
 
-def _require_provider(user):
+def _require_provider(user: User) -> None:
     if user.role != Role.PROVIDER or not user.organisation_id:
         raise PermissionDenied
 
 
 @login_required
-def provider_list(request):
+def provider_list(request: AuthedRequest) -> HttpResponse:
     """The referrals addressed to the provider's organisation, with the minimum data only."""
     _require_provider(request.user)
     status = request.GET.get("status", "")
@@ -121,7 +125,7 @@ def provider_list(request):
 
 
 @login_required
-def provider_detail(request, pk):
+def provider_detail(request: AuthedRequest, pk: UUID) -> HttpResponse:
     _require_provider(request.user)
     referral = referral_or_refuse(request, pk)
     log_read(request, referral)

@@ -123,7 +123,7 @@ def sending_site(
     person: Person,
     case: CaseRecord | None = None,
     visit: Visit | None = None,
-    code: str = "",
+    code: str | None = "",
 ) -> Site | None:
     """The site a referral is sent from, among those the user records at: the one named by
     `code` (the API may name it; None if the user does not record there), else the case's, the

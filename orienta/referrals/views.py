@@ -1,6 +1,7 @@
 """Referral pages for BIOSP staff: list, send (with a preview), the referral, its slip, metrics."""
 
 import re
+from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -8,16 +9,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from orienta.audit.services import access_log_read, access_log_search
+from orienta.cases.models import Case, CaseAction
 from orienta.core import page_panels
+from orienta.core.models import User
 from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
-from orienta.lib.forms import choice_field
+from orienta.core.types import AuthedRequest
+from orienta.frontdesk.models import Visit
+from orienta.lib.forms import choice_field, model_choice_field
+from orienta.people.models import Person
 from orienta.people.queries import person_may_be_shared
 from orienta.referrals import queries, services
 from orienta.referrals.access import (
@@ -32,13 +38,13 @@ from orienta.referrals.forms import AnswerForm, ReferralForm, ServiceFilterForm,
 from orienta.referrals.models import TRANSITIONS, Referral, Status, Urgency
 
 
-def _require_reader(user):
+def _require_reader(user: User) -> None:
     if user.role not in PERSONAL_DATA_ROLES:
         raise PermissionDenied
 
 
 @login_required
-def referral_list(request):
+def referral_list(request: AuthedRequest) -> HttpResponse:
     _require_reader(request.user)
     status = request.GET.get("status", "")
     if status not in (*Status.values, queries.AWAITING):
@@ -58,14 +64,16 @@ def referral_list(request):
 
 
 @login_required
-def referral_detail(request, pk):
+def referral_detail(request: AuthedRequest, pk: UUID) -> HttpResponse:
     _require_reader(request.user)
     referral = referral_or_refuse(request, pk)
     log_read(request, referral)
     return render(request, "referrals/detail.html", detail_context(request, referral))
 
 
-def detail_context(request, referral, form=None) -> dict:
+def detail_context(
+    request: AuthedRequest, referral: Referral, form: AnswerForm | None = None
+) -> dict:
     staff = queries.records_at(request.user, referral)
     allowed = TRANSITIONS.get(referral.status, set()) if staff else set()
     return {
@@ -83,7 +91,7 @@ def detail_context(request, referral, form=None) -> dict:
 
 @login_required
 @require_POST
-def referral_answer(request, pk):
+def referral_answer(request: AuthedRequest, pk: UUID) -> HttpResponse:
     """The site's staff record the outcome learned at follow-up, or cancel."""
     _require_reader(request.user)
     referral = referral_or_refuse(request, pk)
@@ -109,7 +117,7 @@ def referral_answer(request, pk):
 
 
 @login_required
-def referral_slip(request, pk):
+def referral_slip(request: AuthedRequest, pk: UUID) -> HttpResponse:
     """The slip as a PDF. Printing is a read of the person's data, and logged as a print."""
     _require_reader(request.user)
     referral = referral_or_refuse(request, pk)
@@ -120,7 +128,7 @@ def referral_slip(request, pk):
 
 @login_required
 @require_POST
-def link_revoke(request, pk):
+def link_revoke(request: AuthedRequest, pk: UUID) -> HttpResponse:
     _require_reader(request.user)
     referral = referral_or_refuse(request, pk)
     if not queries.records_at(request.user, referral):
@@ -137,7 +145,7 @@ def link_revoke(request, pk):
 
 
 @login_required
-def metrics(request):
+def metrics(request: AuthedRequest) -> HttpResponse:
     if request.user.role not in queries.METRICS_ROLES:
         raise PermissionDenied
     month = request.GET.get("month", "")
@@ -151,20 +159,20 @@ def metrics(request):
 # =============================================================================================
 
 
-def _origin(request):
+def _origin(request: AuthedRequest) -> tuple[Person, Case | None, CaseAction | None, Visit | None]:
     """The person, and the case, case action or visit the referral comes from (404 if any is
     out of scope or not the person's)."""
     source = request.POST if request.method == "POST" else request.GET
     return queries.referral_origin(
         request.user,
-        person=source.get("person") or request.GET.get("person"),
+        person=source.get("person") or request.GET.get("person") or "",  # "": not found
         case=source.get("case"),
         action=source.get("action"),
         visit=source.get("visit"),
     )
 
 
-def _person_param(request):
+def _person_param(request: AuthedRequest) -> UUID | None:
     try:
         return UUID(str(request.POST.get("person") or request.GET.get("person")))
     except ValueError:
@@ -172,7 +180,7 @@ def _person_param(request):
 
 
 @login_required
-def referral_new(request):
+def referral_new(request: AuthedRequest) -> HttpResponse:
     """Choose the service (by theme), urgency, reason and the data shared; preview; send."""
     if not can_record(request.user):
         raise PermissionDenied
@@ -199,16 +207,24 @@ def referral_new(request):
     return _send(request, origin, form)
 
 
-def _typed(data) -> dict:
+def _typed(data: QueryDict) -> dict:
     """What the referral form held when the services were filtered, as the form's initial."""
-    kept = {name: data.get(name, "") for name in ("urgency", "reason", "consent_override_reason")}
+    kept: dict[str, Any] = {
+        name: data.get(name, "") for name in ("urgency", "reason", "consent_override_reason")
+    }
     kept["shared_fields"] = data.getlist("shared_fields")
     if data.get("service"):
         kept["service"] = data["service"]
     return {name: value for name, value in kept.items() if value}
 
 
-def _send_form(request, origin, form=None, status=200, kept=None):
+def _send_form(
+    request: AuthedRequest,
+    origin: dict[str, Any],
+    form: ReferralForm | None = None,
+    status: int = 200,
+    kept: dict[str, Any] | None = None,
+) -> HttpResponse:
     """The referral form: the services of the filter (the site's area first), and the
     consent's state before anything is filled in."""
     source = request.POST if request.method == "POST" else request.GET
@@ -225,7 +241,7 @@ def _send_form(request, origin, form=None, status=200, kept=None):
         initial = {"reason": origin["action"].what} if origin["action"] else {}
         form = ReferralForm(services=found, initial=initial | (kept or {}))
     else:
-        form.fields["service"].queryset = found
+        model_choice_field(form.fields, "service").queryset = found
     may_share = person_may_be_shared(origin["person"])
     context = origin | {
         "form": form,
@@ -237,14 +253,14 @@ def _send_form(request, origin, form=None, status=200, kept=None):
     return render(request, "referrals/new.html", context, status=status)
 
 
-def _uuid_or_none(value):
+def _uuid_or_none(value: object) -> UUID | None:
     try:
         return UUID(str(value)) if value else None
     except ValueError:
         return None
 
 
-def _consent_url(request, origin) -> str:
+def _consent_url(request: AuthedRequest, origin: dict[str, Any]) -> str:
     """The person's consent page, which comes back to this form once consent is recorded."""
     back = (
         reverse("referrals:new")
@@ -261,7 +277,7 @@ def _consent_url(request, origin) -> str:
     return f"{url}?{urlencode({'next': back})}"
 
 
-def _preview(request, origin, form):
+def _preview(request: AuthedRequest, origin: dict[str, Any], form: ReferralForm) -> HttpResponse:
     data = form.cleaned_data
     draft = Referral(person=origin["person"], shared_fields=data["shared_fields"])
     context = origin | {
@@ -274,7 +290,7 @@ def _preview(request, origin, form):
     return render(request, "referrals/preview.html", context)
 
 
-def _send(request, origin, form):
+def _send(request: AuthedRequest, origin: dict[str, Any], form: ReferralForm) -> HttpResponse:
     data = form.cleaned_data
     try:
         referral = services.referral_send(
