@@ -1,11 +1,13 @@
 """Version 1 of the REST API, mounted at /api/v1/. Each app owns its routes (`<app>/api.py`)."""
 
+from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
 from orienta.accounts.api import router as accounts_router
 from orienta.cases.api import router as cases_router
 from orienta.core.api import router as core_router
+from orienta.core.models import User
 from orienta.core.services import api_token_user
 from orienta.directory.api import router as directory_router
 from orienta.frontdesk.api import router as frontdesk_router
@@ -48,7 +50,7 @@ changed since, the answer is 409 and nothing is written.
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer <token>`, a token from POST /auth/token that has not expired."""
 
-    def authenticate(self, request, token: str):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = api_token_user(token)
         if user is not None:
             request.user = user

@@ -290,5 +290,5 @@ class MergeForm(forms.Form):
         label=_("Reason"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def clean_code(self):
+    def clean_code(self) -> str:
         return self.cleaned_data["code"].strip().upper()
