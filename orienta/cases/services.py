@@ -95,10 +95,7 @@ def _event(case: Case, by: AnyUser | None, event: str, text: str = "", **data: A
 
 
 def _touch(case: Case, by: AnyUser | None, fields: list[str]) -> None:
-    case.version += 1
-    case.updated_at = timezone.now()
-    case.updated_by = by if by is not None and by.is_authenticated else None
-    case.save(update_fields=[*fields, "version", "updated_at", "updated_by"])
+    case.save(update_fields=[*fields, *case.touch(by=by)])
 
 
 def _locked(case: Case, expected_version: int | None = None) -> Case:
@@ -287,9 +284,7 @@ def case_reassign(
     # Actions assigned to the agent who leaves follow the case.
     for action in locked.actions.filter(assignee=previous, status=ActionStatus.PLANNED):
         action.assignee = responsible
-        action.version += 1
-        action.updated_by, action.updated_at = by, timezone.now()
-        action.save(update_fields=["assignee", "version", "updated_by", "updated_at"])
+        action.save(update_fields=["assignee", *action.touch(by=by)])
     return locked
 
 
@@ -394,8 +389,7 @@ def case_action_update(
     if not changed:
         return locked
     locked.full_clean()
-    locked.version += 1
-    locked.updated_by, locked.updated_at = by, timezone.now()
+    locked.touch(by=by)
     locked.save()
     # A status changes from planned only, to done or cancelled (checked above, then by full_clean).
     kind = ACTION_EVENTS[status] if "status" in changed else EventKind.ACTION_CHANGED
@@ -454,9 +448,10 @@ def case_followup_record(
     followup = planned or FollowUp(site_id=locked.site_id, case=locked, created_by=by)
     followup.kind, followup.notes, followup.agent = kind, notes.strip(), by
     followup.status, followup.done_at = FollowUpStatus.DONE, done_at
-    followup.updated_by, followup.updated_at = by, timezone.now()
     if planned is not None:
-        followup.version += 1
+        followup.touch(by=by)
+    else:
+        followup.updated_by, followup.updated_at = by, timezone.now()
     followup.full_clean()
     followup.save()
     if done_at > locked.last_contact_at:
@@ -477,8 +472,7 @@ def case_followup_cancel(*, followup: FollowUp, by: User) -> FollowUp:
     if locked.status != FollowUpStatus.PLANNED:
         raise CaseRefused(_("This contact is no longer planned."))
     locked.status = FollowUpStatus.CANCELLED
-    locked.version += 1
-    locked.updated_by, locked.updated_at = by, timezone.now()
+    locked.touch(by=by)
     locked.save()
     _event(locked.case, by, EventKind.FOLLOWUP_CANCELLED, kind=locked.kind)
     return locked
@@ -518,8 +512,7 @@ def case_settings_update(*, site: Site, by: User, no_contact_days: int) -> CaseS
     found = site_case_settings(site)
     if found.no_contact_days != no_contact_days:
         found.no_contact_days = no_contact_days
-        found.version += 1
-        found.updated_by, found.updated_at = by, timezone.now()
+        found.touch(by=by)
         found.save()
         event_log(
             actor=by,
@@ -557,14 +550,10 @@ def _case_scrub(locked: Case, by: User | None) -> Case:
     now = timezone.now()
     for followup in locked.followups.exclude(notes=""):
         followup.notes = ""
-        followup.version += 1
-        followup.updated_by, followup.updated_at = by, now
-        followup.save(update_fields=["notes", "version", "updated_by", "updated_at"])
+        followup.save(update_fields=["notes", *followup.touch(by=by, at=now)])
     for action in locked.actions.exclude(what=ANONYMISED_ACTION):
         action.what = ANONYMISED_ACTION
-        action.version += 1
-        action.updated_by, action.updated_at = by, now
-        action.save(update_fields=["what", "version", "updated_by", "updated_at"])
+        action.save(update_fields=["what", *action.touch(by=by, at=now)])
     for event in locked.events.exclude(text=""):
         event.text = ""
         event.save(update_fields=["text"])

@@ -89,10 +89,10 @@ def organisation_save(
     organisation.country = data["country"]
     for field in ORGANISATION_FIELDS:
         setattr(organisation, field, data[field])
-    organisation.updated_by = by
-    organisation.updated_at = timezone.now()
-    if not organisation._state.adding:
-        organisation.version += 1
+    if organisation._state.adding:
+        organisation.updated_by, organisation.updated_at = by, timezone.now()
+    else:
+        organisation.touch(by=by)
     organisation.full_clean()
     organisation.save()
     profile, _created = OrganisationProfile.objects.get_or_create(
@@ -138,9 +138,7 @@ def service_update(
         if field in data and getattr(locked, field) != data[field]:
             setattr(locked, field, data[field])
             changed.append(field)
-    locked.version += 1
-    locked.updated_by = by
-    locked.updated_at = timezone.now()
+    locked.touch(by=by)
     locked.full_clean()
     locked.save()
     if themes is not None:
@@ -157,9 +155,7 @@ def service_verify(*, by: User, service: Service, at=None) -> Service:
     _check(by, service.organisation)
     service.last_verified_at = at or timezone.now()
     service.last_verified_by = by
-    service.updated_by = by
-    service.updated_at = timezone.now()
-    service.version += 1
+    service.touch(by=by)
     service.save()
     event_log(actor=by, verb="service.verified", obj=service)
     return service

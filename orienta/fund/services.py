@@ -567,9 +567,7 @@ def _decided(fund_request: FundRequest, by: User, status: str, reason: str = "")
 
 
 def _touch(fund_request: FundRequest, by: User) -> None:
-    fund_request.updated_by = by
-    fund_request.updated_at = timezone.now()
-    fund_request.version += 1
+    fund_request.touch(by=by)
 
 
 def request_approve(*, fund_request: FundRequest, by: User) -> FundRequest:
@@ -740,8 +738,7 @@ def payment_reverse(*, fund_request: FundRequest, by: User, reason: str) -> Paym
         payment.reversed_at = timezone.now()
         payment.reversed_by = by
         payment.reversal_reason = reason.strip()
-        payment.updated_by, payment.updated_at = by, payment.reversed_at
-        payment.version += 1
+        payment.touch(by=by, at=payment.reversed_at)
         payment.save()
         _entry(
             account=account,
@@ -768,8 +765,7 @@ def request_texts_clear(*, fund_request: FundRequest, by: User | None) -> FundRe
     with transaction.atomic():
         fresh = FundRequest.objects.select_for_update(of=("self",)).get(pk=fund_request.pk)
         fresh.reason, fresh.evidence, fresh.decision_reason = "—", "", ""
-        fresh.updated_by, fresh.updated_at = by, timezone.now()
-        fresh.version += 1
+        fresh.touch(by=by)
         fresh.save()
         payment = Payment.objects.filter(request=fresh).first()
         if payment is not None and (payment.receipt or payment.reversal_reason):
@@ -777,7 +773,7 @@ def request_texts_clear(*, fund_request: FundRequest, by: User | None) -> FundRe
                 payment.receipt.delete(save=False)
                 payment.receipt_type = ""
             payment.reversal_reason = ""
-            payment.version += 1
+            payment.touch(by=by)
             payment.save()
         event_log(actor=by, verb="fund_request_texts_clear", obj=fresh, site=fresh.site)
     return fresh

@@ -65,8 +65,7 @@ def _consent_set(
         setattr(locked, field, values[field])
     locked.consent_date = timezone.localdate()
     locked.consent_recorded_by = by
-    locked.version += 1
-    locked.updated_by, locked.updated_at = by, timezone.now()
+    locked.touch(by=by)
     locked.save()
     events = consent_events_write(locked, changed, by, note=note[:500])
     purposes = [p for p, f in CONSENT_FIELDS.items() if f in changed]
@@ -362,8 +361,7 @@ def _scrub_person(person: Person, by: User, now) -> None:
         person.birth_date_estimated = True
     person.code = f"ANON-{secrets.token_hex(8).upper()}"
     person.erased_at = now
-    person.version += 1
-    person.updated_by, person.updated_at = by, now
+    person.touch(by=by, at=now)
     person.save()
 
 
@@ -372,9 +370,7 @@ def _scrub_visits(person: Person, by: User, now) -> None:
     change made to visits, which are otherwise never edited."""
     for visit in person.visits.exclude(notes="", change_reason=""):
         visit.notes = visit.change_reason = ""
-        visit.version += 1
-        visit.updated_by, visit.updated_at = by, now
-        visit.save(update_fields=["notes", "change_reason", "version", "updated_by", "updated_at"])
+        visit.save(update_fields=["notes", "change_reason", *visit.touch(by=by, at=now)])
 
 
 def _scrub_linked_records(ids: list, redact, by: User, now) -> None:
@@ -403,9 +399,7 @@ def _scrub_linked_records(ids: list, redact, by: User, now) -> None:
     for household in Household.objects.filter(members__person__in=ids).distinct():
         if not household.members.exclude(person__in=ids).exists() and household.locality:
             household.locality = ""
-            household.version += 1
-            household.updated_by, household.updated_at = by, now
-            household.save(update_fields=["locality", "version", "updated_by", "updated_at"])
+            household.save(update_fields=["locality", *household.touch(by=by, at=now)])
 
 
 def _decisions_naming(ids: list) -> list:

@@ -206,7 +206,7 @@ def _move(referral, *, to_status, by=None, actor=Actor.USER, note="") -> Referra
             to_status=to_status,
         )
         _apply(locked, to_status=to_status, at=at, note=note, actor=actor)
-        locked.updated_by = by if by is not None and by.is_authenticated else None
+        locked.touch(by=by, at=at)
         locked.save()
     referral.refresh_from_db()
     return referral
@@ -214,8 +214,6 @@ def _move(referral, *, to_status, by=None, actor=Actor.USER, note="") -> Referra
 
 def _apply(referral, *, to_status, at, note, actor) -> None:
     referral.status = to_status
-    referral.version += 1
-    referral.updated_at = at
     if to_status in ANSWERED_STATUSES and referral.answered_at is None:
         referral.answered_at = at
     if to_status == Status.SERVED:
