@@ -13,7 +13,6 @@ from ninja.pagination import paginate
 from orienta.audit.models import Action, Channel
 from orienta.audit.services import access_log_read, access_log_record, access_log_search
 from orienta.cases import queries, services
-from orienta.cases.audit import refusals_logged
 from orienta.cases.forms import (
     ActionForm,
     CaseForm,
@@ -39,12 +38,12 @@ from orienta.cases.schemas import (
     GrantOut,
     ReassignIn,
 )
+from orienta.core.access import can_read_persons, manages_sites
 from orienta.core.api import require_recorder, writable_site
-from orienta.core.models import Role
-from orienta.core.scoping import PERSONAL_DATA_ROLES
 from orienta.frontdesk.queries import visit_for
 from orienta.lib.api.errors import Detail, FieldErrors, field_error, form_errors
 from orienta.lib.api.pagination import Pages, counted
+from orienta.lib.errors import OutOfScope
 from orienta.people.queries import current_membership, person_for
 
 router = Router(tags=["cases"])
@@ -146,7 +145,6 @@ def _opening(user, payload: CaseIn):
     response={201: CaseOut, 403: Detail, 409: Detail, 422: FieldErrors},
     summary="Open a case",
 )
-@refusals_logged
 def case_create(request, payload: CaseIn):
     """Open a case for a person, at a site the caller works at; the caller is responsible."""
     user = request.auth
@@ -174,14 +172,12 @@ def case_create(request, payload: CaseIn):
     response={200: CaseDetailOut, 403: Detail, 404: Detail},
     summary="Read a case",
 )
-@refusals_logged
 def case_read(request, case_id: UUID):
     """A case with its timeline (404 when out of scope, or sensitive and not the caller's)."""
     return _read_case(request, case_id)
 
 
 @router.patch("/cases/{uuid:case_id}", response=WRITE, summary="Change a case")
-@refusals_logged
 def case_patch(request, case_id: UUID, payload: CasePatchIn):
     """Change needs, risk, assessment or mark the case sensitive, if `version` is still the
     case's. A sensitive case is changed only by its responsible agent and the site's managers
@@ -205,7 +201,6 @@ def case_patch(request, case_id: UUID, payload: CasePatchIn):
 
 
 @router.post("/cases/{uuid:case_id}/close", response=WRITE, summary="Close a case")
-@refusals_logged
 def case_close(request, case_id: UUID, payload: CloseIn):
     """Close with a reason; closing a closed case is a 409."""
     case = _write_case(request, case_id)
@@ -223,7 +218,6 @@ def case_close(request, case_id: UUID, payload: CloseIn):
 
 
 @router.post("/cases/{uuid:case_id}/reopen", response=WRITE, summary="Reopen a case")
-@refusals_logged
 def case_reopen(request, case_id: UUID, payload: CaseReasonIn):
     """Reopen a closed case, saying why; reopening a case that is not closed is a 409."""
     case = _write_case(request, case_id)
@@ -240,7 +234,6 @@ def case_reopen(request, case_id: UUID, payload: CaseReasonIn):
 
 
 @router.post("/cases/{uuid:case_id}/reassign", response=WRITE, summary="Reassign a case")
-@refusals_logged
 def case_reassign(request, case_id: UUID, payload: ReassignIn):
     """A site manager gives the case to another agent of the site."""
     case = _write_case(request, case_id)
@@ -260,12 +253,11 @@ def case_reassign(request, case_id: UUID, payload: ReassignIn):
     response=WRITE,
     summary="Make a sensitive case ordinary again",
 )
-@refusals_logged
 def case_unmark_sensitive(request, case_id: UUID, payload: CaseReasonIn):
     """A manager of the case's site lifts the restriction of a sensitive case, saying why (at
     least 10 characters); on the timeline and in the event log. 409 if it is not sensitive."""
     case = _write_case(request, case_id)
-    if request.auth.role != Role.MANAGER:
+    if not manages_sites(request.auth):
         raise PermissionDenied
     form = ReasonForm(data={"reason": payload.reason})
     if not form.is_valid():
@@ -284,7 +276,6 @@ def case_unmark_sensitive(request, case_id: UUID, payload: CaseReasonIn):
     response={200: list[ActionOut], 403: Detail, 404: Detail},
     summary="Actions of a case",
 )
-@refusals_logged
 def action_list(request, case_id: UUID):
     return 200, list(queries.case_actions(_read_case(request, case_id)))
 
@@ -294,7 +285,6 @@ def action_list(request, case_id: UUID):
     response={201: ActionOut, 403: Detail, 404: Detail, 409: Detail, 422: FieldErrors},
     summary="Plan an action",
 )
-@refusals_logged
 def action_create(request, case_id: UUID, payload: ActionIn):
     """Plan an action due today or later (the case site's date), or record one already done
     (`done`), dated the day it was done: today or earlier. A date on the wrong side is a 422."""
@@ -315,7 +305,6 @@ def action_create(request, case_id: UUID, payload: ActionIn):
     response={200: ActionOut, 403: Detail, 404: Detail, 409: Detail, 422: FieldErrors},
     summary="Change an action",
 )
-@refusals_logged
 def action_patch(request, action_id: UUID, payload: ActionPatchIn):
     """Mark an action done or cancelled, or change it, if `version` is still the action's."""
     require_recorder(request.auth)
@@ -340,7 +329,6 @@ def action_patch(request, action_id: UUID, payload: ActionPatchIn):
     response={200: list[FollowUpOut], 403: Detail, 404: Detail},
     summary="Follow-ups of a case",
 )
-@refusals_logged
 def followup_list(request, case_id: UUID):
     return 200, list(queries.case_followups(_read_case(request, case_id)))
 
@@ -350,7 +338,6 @@ def followup_list(request, case_id: UUID):
     response={201: FollowUpOut, 403: Detail, 404: Detail, 409: Detail, 422: FieldErrors},
     summary="Record or plan a contact",
 )
-@refusals_logged
 def followup_create(request, case_id: UUID, payload: FollowUpIn):
     """A contact made (`planned` false, the default), or planned for `due_on`."""
     case = _write_case(request, case_id)
@@ -375,16 +362,15 @@ def followup_create(request, case_id: UUID, payload: FollowUpIn):
     response={201: GrantOut, 403: Detail, 404: Detail, 409: Detail, 422: FieldErrors},
     summary="Break the glass",
 )
-@refusals_logged
 def break_glass(request, case_id: UUID, payload: CaseReasonIn):
     """Open a sensitive case of one's scope for 3 hours, for the reason given (logged and shown
     to the site manager). 404 when the case is not in the caller's scope or needs no opening."""
     user = request.auth
-    if user.role not in PERSONAL_DATA_ROLES:
+    if not can_read_persons(user):
         raise PermissionDenied
     case = queries.case_in_scope(user, case_id)
     if case is None or not services.can_break_glass(user, case):
-        raise Http404
+        raise OutOfScope("case", case_id)
     try:
         grant = services.case_break_glass(case=case, by=user, reason=payload.reason)
     except services.CaseRefused as exc:

@@ -29,8 +29,9 @@ from orienta.cases.models import (
     action_date_problem,
 )
 from orienta.cases.queries import site_today
-from orienta.core.models import Role, Site, Theme, User
-from orienta.core.scoping import can_record, personal_site_filter, writable_sites
+from orienta.core.access import can_record, is_site_manager, manages_sites
+from orienta.core.models import Site, Theme, User
+from orienta.core.scoping import personal_site_filter, writable_sites
 from orienta.core.services import StaleEdit, event_log
 from orienta.core.types import AnyUser
 from orienta.frontdesk.models import Visit
@@ -51,7 +52,7 @@ def _check_writer(user: User, site: Site) -> None:
 
 def _check_manager(user: User, site: Site) -> None:
     _check_writer(user, site)
-    if user.role != Role.MANAGER:
+    if not manages_sites(user):
         raise PermissionDenied
 
 
@@ -61,7 +62,7 @@ def can_change(user: User, case: Case) -> bool:
     it (nor for referring or asking the fund from it)."""
     if not can_record(user) or not writable_sites(user).filter(pk=case.site_id).exists():
         return False
-    return not case.sensitive or user.role == Role.MANAGER or case.responsible_id == user.pk
+    return not case.sensitive or is_site_manager(user) or case.responsible_id == user.pk
 
 
 def _check_case(user: User, case: Case) -> None:
@@ -106,11 +107,7 @@ def _locked(case: Case, expected_version: int | None = None) -> Case:
 
 
 def _responsible_ok(user: User, site: Site) -> bool:
-    return bool(
-        user.is_active
-        and user.role in (Role.AGENT, Role.MANAGER)
-        and user.sites.filter(pk=site.pk).exists()
-    )
+    return can_record(user) and user.sites.filter(pk=site.pk).exists()
 
 
 @transaction.atomic
@@ -171,7 +168,7 @@ def case_update(*, case: Case, by: User, data: dict[str, Any], expected_version:
     if locked.is_closed:
         raise CaseRefused(_("This case is closed: reopen it before changing it."))
     if locked.sensitive and data.get("sensitive") is False:
-        if by.role != Role.MANAGER:
+        if not manages_sites(by):
             raise PermissionDenied
         raise CaseRefused(
             _(

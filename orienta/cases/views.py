@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +14,6 @@ from django.views.decorators.http import require_POST
 from orienta.audit.models import Action, Channel
 from orienta.audit.services import access_log_read, access_log_record, access_log_search
 from orienta.cases import queries, services
-from orienta.cases.audit import refusals_logged
 from orienta.cases.forms import (
     ActionForm,
     ActionStatusForm,
@@ -30,26 +28,25 @@ from orienta.cases.forms import (
 )
 from orienta.cases.models import Case, Status
 from orienta.core import page_panels as panels
-from orienta.core.models import Role
+from orienta.core.access import can_read_persons, can_record, manages_sites
 from orienta.core.queries import site_for
-from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record, writable_sites
+from orienta.core.scoping import writable_sites
 from orienta.core.services import StaleEdit
 from orienta.frontdesk.queries import visit_for
-from orienta.lib.errors import refused_message
+from orienta.lib.errors import OutOfScope, refused_message
 from orienta.people.queries import current_membership, person_for
 
 
 def case_or_refused(request, pk) -> Case:
-    """The case if the caller may see it, else 404 (logged by `refusals_logged`)."""
+    """The case if the caller may see it, else OutOfScope (a 404 the audit middleware logs)."""
     return queries.case_for(getattr(request, "auth", None) or request.user, pk)
 
 
 def _reader(view):
     @wraps(view)
     @login_required
-    @refusals_logged
     def wrapped(request, *args, **kwargs):
-        if request.user.role not in PERSONAL_DATA_ROLES:
+        if not can_read_persons(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -59,7 +56,6 @@ def _reader(view):
 def _recorder(view):
     @wraps(view)
     @login_required
-    @refusals_logged
     def wrapped(request, *args, **kwargs):
         if not can_record(request.user):
             raise PermissionDenied
@@ -108,7 +104,7 @@ def _version_if_given(request) -> int | None:
 def _worklist_scope(request):
     """The sites of the worklist, the agents a manager may choose from, and the one chosen."""
     sites = list(writable_sites(request.user).select_related("country"))
-    agents = queries.site_agents(sites) if request.user.role == Role.MANAGER else None
+    agents = queries.site_agents(sites) if manages_sites(request.user) else None
     agent = None
     if agents is not None and request.GET.get("agent"):
         agent = agents.filter(pk=_uuid_or_none(request.GET["agent"])).first()
@@ -140,7 +136,7 @@ def worklist(request):
 def worklist_section(request, section):
     """One section of the worklist in full, a page at a time."""
     if section not in queries.SECTIONS:
-        raise Http404
+        raise OutOfScope()
     sites, _agents, agent = _worklist_scope(request)
     found = queries.worklist_sections(request.user, sites, agent=agent)[section]
     page = Paginator(found, 30).get_page(request.GET.get("page"))
@@ -186,11 +182,11 @@ def _opening(request):
     if visit_id:
         visit = visit_for(request.user, _uuid_or_none(visit_id) or "0" * 32)
         if visit.person is None:
-            raise Http404
+            raise OutOfScope("visit", visit.pk)
         return person_for(request.user, visit.person_id), visit
     person_id = _uuid_or_none(request.GET.get("person", ""))
     if person_id is None:
-        raise Http404
+        raise OutOfScope("person")
     return person_for(request.user, person_id), None
 
 
@@ -276,7 +272,7 @@ def render_case(request, case, *, status: int = 200, **forms):
         "grant": queries.active_grant(user, case) if case.sensitive else None,
         "can_write": can_write and not case.is_closed,
         "can_reopen": can_write and case.is_closed and not case.anonymised_at,
-        "is_manager": can_write and user.role == Role.MANAGER,
+        "is_manager": can_write and manages_sites(user),
         "action_form": forms.get("action_form")
         or ActionForm(agents=_agents_of(case), initial={"assignee": None}),
         "followup_form": forms.get("followup_form") or FollowUpForm(initial={"kind": "office"}),
@@ -475,7 +471,7 @@ def case_start(request, pk):
 @_recorder
 def case_unmark_sensitive(request, pk):
     """A manager of the site makes a sensitive case ordinary again, saying why."""
-    if request.user.role != Role.MANAGER:
+    if not manages_sites(request.user):
         raise PermissionDenied
     case = _writable_case(request, pk)
 
@@ -501,7 +497,7 @@ def case_unmark_sensitive(request, pk):
 
 @_recorder
 def case_reassign(request, pk):
-    if request.user.role != Role.MANAGER:
+    if not manages_sites(request.user):
         raise PermissionDenied
     case = _writable_case(request, pk)
     agents = _agents_of(case).exclude(pk=case.responsible_id)
@@ -563,11 +559,11 @@ def break_glass(request):
 
 @_recorder
 def site_settings(request, code):
-    if request.user.role != Role.MANAGER:
+    if not manages_sites(request.user):
         raise PermissionDenied
     site = site_for(request.user, code)
     if not writable_sites(request.user).filter(pk=site.pk).exists():
-        raise Http404
+        raise OutOfScope("site")
     current = services.site_case_settings(site)
     form = SiteSettingsForm(
         request.POST or None, initial={"no_contact_days": current.no_contact_days}

@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext
 from ninja import Router, Schema
 
+from orienta.core.access import can_record
 from orienta.core.models import Site
-from orienta.core.scoping import can_record, writable_sites
+from orienta.core.scoping import writable_sites
 from orienta.lib.api.errors import field_error
 
 router = Router(tags=["core"])

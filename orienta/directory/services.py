@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from orienta.core.models import Country, Organisation, Role, Site, User
+from orienta.core.access import coordinates_country, edits_directory, edits_every_country
+from orienta.core.models import Country, Organisation, Site, User
 from orienta.core.services import StaleEdit, event_log
 from orienta.directory.models import (
     Contact,
@@ -20,8 +21,6 @@ from orienta.directory.models import (
     ServiceAtLocation,
 )
 
-EDITOR_ROLES = frozenset({Role.MANAGER, Role.COORDINATOR, Role.ME, Role.ADMIN})
-HQ_ROLES = frozenset({Role.ME, Role.ADMIN})
 SERVICE_FIELDS = (
     "name",
     "alternate_name",
@@ -41,18 +40,14 @@ SERVICE_FIELDS = (
 )
 
 
-def _active(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
-
-
 def editable_countries(user):
     """Countries whose directory a user may edit: a manager's and a coordinator's own; HQ all."""
-    if not _active(user) or user.role not in EDITOR_ROLES:
+    if not edits_directory(user):
         return Country.objects.none()
-    if user.role in HQ_ROLES:
+    if edits_every_country(user):
         return Country.objects.all()
-    if user.role == Role.COORDINATOR:
-        return Country.objects.filter(pk=user.country_id)
+    if coordinates_country(user):
+        return Country.objects.filter(pk__in=[user.country_id] if user.country_id else [])
     return Country.objects.filter(sites__in=user.sites.all()).distinct()
 
 

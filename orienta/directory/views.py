@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from orienta.core.models import Area, Country, Organisation, Role, Site
+from orienta.core.access import exchanges_directory, is_provider
+from orienta.core.models import Area, Country, Organisation, Site
 from orienta.core.services import StaleEdit, event_log
 from orienta.directory import exchange, queries, services
 from orienta.directory.forms import (
@@ -36,7 +37,6 @@ from orienta.directory.models import (
 )
 
 PAGE_SIZE = 25
-EXCHANGE_ROLES = frozenset({Role.COORDINATOR, Role.ME, Role.ADMIN})
 
 
 def _require_editor(user, service=None) -> None:
@@ -69,7 +69,7 @@ def search(request):
         "form": form,
         "page": page,
         "can_edit": services.can_edit(request.user),
-        "can_exchange": request.user.role in EXCHANGE_ROLES,
+        "can_exchange": exchanges_directory(request.user),
         "sites": Site.objects.visible_to(request.user).order_by("code"),
         "now": timezone.now(),
     }
@@ -335,7 +335,7 @@ def item_remove(request, pk, kind, item_pk):
 
 @login_required
 def print_site(request, code):
-    if request.user.role == Role.PROVIDER:
+    if is_provider(request.user):
         raise PermissionDenied
     site = Site.objects.visible_to(request.user).select_related("country").filter(code=code).first()
     if site is None:
@@ -354,7 +354,7 @@ def print_site(request, code):
 
 
 def _require_exchange(user) -> None:
-    if user.role not in EXCHANGE_ROLES:
+    if not exchanges_directory(user):
         raise PermissionDenied
 
 

@@ -14,7 +14,8 @@ from orienta.audit.services import (
     access_log_search,
 )
 from orienta.core import page_panels as panels
-from orienta.core.scoping import PERSONAL_DATA_ROLES, can_change_visit, can_record
+from orienta.core.access import can_read_persons, can_record
+from orienta.core.scoping import can_change_visit
 from orienta.core.services import StaleEdit
 from orienta.frontdesk import queries, services
 from orienta.frontdesk.audit import log_visit_read
@@ -69,7 +70,7 @@ def _mark_changeable(user, visits) -> None:
 
 @login_required
 def person(request, pk):
-    if request.user.role not in PERSONAL_DATA_ROLES:
+    if not can_read_persons(request.user):
         raise PermissionDenied
     found = person_for(request.user, pk)
     if str(found.pk) != str(pk):

@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orienta.audit.services import access_log_scrub
-from orienta.core.models import Event, Role, User
+from orienta.core.access import coordinates_country
+from orienta.core.models import Event, User
 from orienta.core.services import StaleEdit, event_log
 from orienta.people.hooks import app_rights
 from orienta.people.models import (
@@ -109,13 +110,7 @@ def consent_give(*, person: Person, purpose: str, by: User, note: str = "") -> l
 
 def is_coordinator_of(user: User, person: Person) -> bool:
     """Exports and erasures are for the country coordinator of the person's country."""
-    return bool(
-        user
-        and user.is_authenticated
-        and user.is_active
-        and user.role == Role.COORDINATOR
-        and user.country_id == person.site.country_id
-    )
+    return coordinates_country(user, person.site.country_id)
 
 
 def _require_coordinator_of(user: User, person: Person) -> None:

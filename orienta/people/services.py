@@ -10,8 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from orienta.core.access import can_merge, can_record
 from orienta.core.models import Site, User
-from orienta.core.scoping import can_merge, can_record, writable_sites
+from orienta.core.scoping import writable_sites
 from orienta.core.services import StaleEdit, event_log, site_next_code
 from orienta.people import matching
 from orienta.people.hooks import records_follow_survivor

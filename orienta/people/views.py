@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from orienta.audit.services import access_log_read, access_log_search
-from orienta.core.scoping import PERSONAL_DATA_ROLES, can_merge, can_record, writable_sites
+from orienta.core.access import can_merge, can_read_persons, can_record
+from orienta.core.scoping import writable_sites
 from orienta.core.services import StaleEdit
 from orienta.people import queries, services
 from orienta.people.forms import (
@@ -25,7 +26,7 @@ from orienta.people.models import Relationship
 
 
 def _require_people_reader(user):
-    if user.role not in PERSONAL_DATA_ROLES:
+    if not can_read_persons(user):
         raise PermissionDenied
 
 

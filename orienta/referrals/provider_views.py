@@ -12,9 +12,9 @@ from django.views.decorators.cache import never_cache
 
 from orienta.audit.models import Action, Channel
 from orienta.audit.services import access_log_record, access_log_search, client_ip
-from orienta.core.models import Role
+from orienta.core.access import is_provider
 from orienta.referrals import queries, services
-from orienta.referrals.access import OBJECT, log_read, referral_or_refuse
+from orienta.referrals.access import OBJECT, log_read
 from orienta.referrals.forms import AnswerForm
 from orienta.referrals.models import TRANSITIONS, Actor, Status, token_digest
 
@@ -99,7 +99,7 @@ def _log_link(request, referral) -> None:
 
 
 def _require_provider(user):
-    if user.role != Role.PROVIDER or not user.organisation_id:
+    if not is_provider(user) or not user.organisation_id:
         raise PermissionDenied
 
 
@@ -123,7 +123,7 @@ def provider_list(request):
 @login_required
 def provider_detail(request, pk):
     _require_provider(request.user)
-    referral = referral_or_refuse(request, pk)
+    referral = queries.referral_for(request.user, pk)
     log_read(request, referral)
     allowed = TRANSITIONS.get(referral.status, set()) & PROVIDER_ANSWERS
     form = AnswerForm(request.POST or None, allowed=allowed) if allowed else None

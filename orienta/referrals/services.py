@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from orienta.cases.services import CaseRefused, can_change, case_action_add
-from orienta.core.models import Role
+from orienta.core.access import can_record, manages_site
 from orienta.core.scoping import writable_sites
 from orienta.core.services import event_log
 from orienta.lib.errors import Refused
@@ -92,7 +92,7 @@ def _check_consent(*, person, by, override_reason: str, site) -> None:
             ),
             code="consent",
         )
-    if by.role != Role.MANAGER or not by.sites.filter(pk=site.pk).exists():
+    if not manages_site(by, site.pk):
         raise PermissionDenied(_("Only a manager of the site can send without consent."))
 
 
@@ -260,7 +260,7 @@ def referral_answer(*, referral, status: str, note: str = "", by=None, actor=Act
 
 def referral_cancel(*, referral, by, note="") -> Referral:
     """The agent withdraws the referral; its links stop working."""
-    if by is None or by.role not in (Role.AGENT, Role.MANAGER):
+    if not can_record(by):
         raise PermissionDenied(_("Only the site's staff can cancel a referral."))
     moved = _move(referral, to_status=Status.CANCELLED, by=by, actor=Actor.USER, note=note)
     ReferralLink.objects.filter(referral=referral, revoked_at__isnull=True).update(

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,15 +15,13 @@ from django.views.decorators.http import require_POST
 
 from orienta.audit.services import access_log_read, access_log_search
 from orienta.core import page_panels
-from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
+from orienta.core.access import can_merge, can_read_persons, can_record, reads_referral_metrics
 from orienta.people.queries import person_may_be_shared
 from orienta.referrals import queries, services
 from orienta.referrals.access import (
     OBJECT,
     log_read,
     log_send,
-    referral_or_refuse,
-    refused,
     slip_response,
 )
 from orienta.referrals.forms import AnswerForm, ReferralForm, ServiceFilterForm, SlipForm
@@ -32,7 +29,7 @@ from orienta.referrals.models import TRANSITIONS, Referral, Status, Urgency
 
 
 def _require_reader(user):
-    if user.role not in PERSONAL_DATA_ROLES:
+    if not can_read_persons(user):
         raise PermissionDenied
 
 
@@ -59,7 +56,7 @@ def referral_list(request):
 @login_required
 def referral_detail(request, pk):
     _require_reader(request.user)
-    referral = referral_or_refuse(request, pk)
+    referral = queries.referral_for(request.user, pk)
     log_read(request, referral)
     return render(request, "referrals/detail.html", detail_context(request, referral))
 
@@ -85,7 +82,7 @@ def detail_context(request, referral, form=None) -> dict:
 def referral_answer(request, pk):
     """The site's staff record the outcome learned at follow-up, or cancel."""
     _require_reader(request.user)
-    referral = referral_or_refuse(request, pk)
+    referral = queries.referral_for(request.user, pk)
     if not queries.records_at(request.user, referral):
         raise PermissionDenied
     log_read(request, referral)
@@ -111,7 +108,7 @@ def referral_answer(request, pk):
 def referral_slip(request, pk):
     """The slip as a PDF. Printing is a read of the person's data, and logged as a print."""
     _require_reader(request.user)
-    referral = referral_or_refuse(request, pk)
+    referral = queries.referral_for(request.user, pk)
     if not queries.records_at(request.user, referral):
         raise PermissionDenied
     return slip_response(request, referral)
@@ -121,7 +118,7 @@ def referral_slip(request, pk):
 @require_POST
 def link_revoke(request, pk):
     _require_reader(request.user)
-    referral = referral_or_refuse(request, pk)
+    referral = queries.referral_for(request.user, pk)
     if not queries.records_at(request.user, referral):
         raise PermissionDenied
     count = services.link_revoke(referral=referral, by=request.user)
@@ -137,7 +134,7 @@ def link_revoke(request, pk):
 
 @login_required
 def metrics(request):
-    if request.user.role not in queries.METRICS_ROLES:
+    if not reads_referral_metrics(request.user):
         raise PermissionDenied
     month = request.GET.get("month", "")
     if not re.fullmatch(r"\d{4}-\d{2}", month):
@@ -163,22 +160,12 @@ def _origin(request):
     )
 
 
-def _person_param(request):
-    try:
-        return UUID(str(request.POST.get("person") or request.GET.get("person")))
-    except ValueError:
-        return None
-
-
 @login_required
 def referral_new(request):
     """Choose the service (by theme), urgency, reason and the data shared; preview; send."""
     if not can_record(request.user):
         raise PermissionDenied
-    try:
-        person, case, action, visit = _origin(request)
-    except Http404:
-        raise refused(request, _person_param(request), object_type="person") from None
+    person, case, action, visit = _origin(request)
     site = queries.sending_site(request.user, person=person, case=case, visit=visit)
     if site is None:
         raise PermissionDenied
@@ -230,7 +217,7 @@ def _send_form(request, origin, form=None, status=200, kept=None):
         "form": form,
         "filters": filters,
         "may_share": may_share,
-        "is_manager": request.user.role == "manager",
+        "is_manager": can_merge(request.user),
         "consent_url": None if may_share else _consent_url(request, origin),
     }
     return render(request, "referrals/new.html", context, status=status)

@@ -2,7 +2,8 @@
 
 from django.core.exceptions import PermissionDenied
 
-from orienta.core.models import Role
+from orienta.core.access import coordinates_country, is_active_user, manages_fund_periods
+from orienta.core.access import manages_site as manages_site
 from orienta.fund.models import (
     FundRequest,
     Level,
@@ -12,32 +13,22 @@ from orienta.fund.models import (
 # =============================================================================================
 
 
-def _active(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
-
-
 def _require_coordinator(user, country_id) -> None:
     """Periods and allocations: the country's coordinator; an administrator for a country that
     has none yet."""
-    if not _active(user):
+    if not manages_fund_periods(user, country_id):
         raise PermissionDenied
-    if user.role == Role.ADMIN or coordinates(user, country_id):
-        return
-    raise PermissionDenied
-
-
-def manages_site(user, site_id) -> bool:
-    return _active(user) and user.role == Role.MANAGER and user.sites.filter(pk=site_id).exists()
 
 
 def coordinates(user, country_id) -> bool:
-    return _active(user) and user.role == Role.COORDINATOR and user.country_id == country_id
+    """The coordinator of the country `country_id`."""
+    return coordinates_country(user, country_id)
 
 
 def may_decide(user, fund_request: FundRequest) -> bool:
     """Approve or reject: the site manager up to the country's threshold, the coordinator
     always; never the person who made the request."""
-    if not _active(user) or fund_request.created_by_id == user.pk:
+    if not is_active_user(user) or fund_request.created_by_id == user.pk:
         return False
     if coordinates(user, fund_request.site.country_id):
         return True
@@ -51,4 +42,6 @@ def may_pay(user, fund_request: FundRequest) -> bool:
 
 
 def may_cancel(user, fund_request: FundRequest) -> bool:
-    return (_active(user) and fund_request.created_by_id == user.pk) or may_pay(user, fund_request)
+    return (is_active_user(user) and fund_request.created_by_id == user.pk) or may_pay(
+        user, fund_request
+    )

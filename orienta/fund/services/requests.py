@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from orienta.cases.models import CaseAction
 from orienta.cases.services import can_change
-from orienta.core.models import Organisation, Role, Site, User
+from orienta.core.access import can_record
+from orienta.core.models import Organisation, Site, User
 from orienta.core.services import event_log
 from orienta.directory.models import CostOption, Service
 from orienta.fund import money
@@ -38,7 +39,7 @@ from orienta.fund.services.ledger import (
     fund_settings_for,
     period_on,
 )
-from orienta.fund.services.permissions import _active, may_cancel, may_decide
+from orienta.fund.services.permissions import may_cancel, may_decide
 from orienta.people.models import Person
 from orienta.people.queries import current_membership
 from orienta.referrals.models import Referral
@@ -85,7 +86,7 @@ def request_create(*, data: RequestInput, by: User) -> FundRequest:
     quantity, criteria the country does not use, and a request over the person's or household's
     limit for the period; raises RepeatFound when a look-alike is recent, unless confirmed.
     """
-    if not (_active(by) and by.role in (Role.AGENT, Role.MANAGER)):
+    if not can_record(by):
         raise PermissionDenied
     if not by.sites.filter(pk=data.site.pk).exists():
         raise PermissionDenied
