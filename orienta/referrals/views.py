@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from orienta.audit.services import access_log_read, access_log_search
 from orienta.core import page_panels
-from orienta.core.access import can_merge, can_read_persons, can_record, reads_referral_metrics
+from orienta.core.access import can_read_persons, can_record, manages_sites, reads_referral_metrics
 from orienta.people.queries import person_may_be_shared
 from orienta.referrals import queries, services
 from orienta.referrals.access import (
@@ -217,7 +217,7 @@ def _send_form(request, origin, form=None, status=200, kept=None):
         "form": form,
         "filters": filters,
         "may_share": may_share,
-        "is_manager": can_merge(request.user),
+        "is_manager": manages_sites(request.user),
         "consent_url": None if may_share else _consent_url(request, origin),
     }
     return render(request, "referrals/new.html", context, status=status)
