@@ -30,6 +30,8 @@ PAYMENT_APPROVER_ROLES = frozenset({Role.MANAGER, Role.COORDINATOR})
 STATEMENT_READER_ROLES = frozenset(
     {Role.MANAGER, Role.COORDINATOR, Role.ME, Role.ADMIN, Role.PROVIDER}
 )
+RESULTS_READER_ROLES = frozenset({Role.MANAGER, Role.COORDINATOR, Role.ME})
+RESULTS_SETTER_ROLES = frozenset({Role.COORDINATOR, Role.ME})
 TWO_FACTOR_ROLES = frozenset({Role.MANAGER, Role.COORDINATOR, Role.ME, Role.ADMIN})
 
 
@@ -69,6 +71,11 @@ def is_administrator(user: AnyUser | None) -> TypeGuard[User]:
 def is_provider(user: AnyUser | None) -> TypeGuard[User]:
     """A partner's account: it sees the referrals (and payments) of its organisation only."""
     return _has_role(user, frozenset({Role.PROVIDER}))
+
+
+def is_headquarters(user: AnyUser | None) -> TypeGuard[User]:
+    """M&E / headquarters: the whole programme's figures."""
+    return _has_role(user, frozenset({Role.ME}))
 
 
 def reads_aggregates_only(user: AnyUser | None) -> TypeGuard[User]:
@@ -161,6 +168,20 @@ def manages_fund_periods(user: AnyUser | None, country_id: UUID) -> TypeGuard[Us
     return is_administrator(user) or coordinates_country(user, country_id)
 
 
+# Results (the programme's indicators)
+# =============================================================================================
+
+
+def reads_results(user: AnyUser | None) -> TypeGuard[User]:
+    """The results' figures: site managers (their sites), coordinators (their country), M&E."""
+    return _has_role(user, RESULTS_READER_ROLES)
+
+
+def sets_results_figures(user: AnyUser | None) -> TypeGuard[User]:
+    """Targets and values entered by hand: coordinators (their country) and M&E."""
+    return _has_role(user, RESULTS_SETTER_ROLES)
+
+
 # Accounts
 # =============================================================================================
 
@@ -197,6 +218,7 @@ TEMPLATE_PREDICATES: dict[str, Callable[[AnyUser | None], bool]] = {
         coordinates_country,
         is_administrator,
         is_provider,
+        is_headquarters,
         reads_aggregates_only,
         can_read_persons,
         can_record,
@@ -210,6 +232,8 @@ TEMPLATE_PREDICATES: dict[str, Callable[[AnyUser | None], bool]] = {
         uses_fund,
         approves_payments,
         reads_provider_statements,
+        reads_results,
+        sets_results_figures,
     )
 }
 

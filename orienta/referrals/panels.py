@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from orienta.audit.services import access_log_search
 from orienta.cases.models import Case
-from orienta.core.access import can_read_persons, can_record, is_provider, reads_referral_metrics
+from orienta.core.access import can_read_persons, can_record, is_headquarters, is_provider
 from orienta.core.page_panels import PageAction
 from orienta.frontdesk.models import Outcome
 from orienta.frontdesk.queries import recent_visit
@@ -94,6 +94,6 @@ def nav_links(request):
     links = []
     if can_read_persons(user):
         links.append((reverse("referrals:list"), _("Referrals")))
-    if reads_referral_metrics(user) and not can_read_persons(user):  # M&E
+    if is_headquarters(user):
         links.append((reverse("referrals:metrics"), _("Referral metrics")))
     return links
