@@ -23,6 +23,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -71,6 +72,20 @@ def _media_root(settings, tmp_path):
     """Uploaded, exported and generated files go to the test's own folder, never var/media
     (tests run in parallel)."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def users_in_english(monkeypatch):
+    """Every user reads the pages in English (the catalogues are checked in core's tests)."""
+    monkeypatch.setattr(User, "preferred_language", lambda self: "en")
+
+
+@pytest.fixture
+def in_english(users_in_english, settings):
+    """Every user and API caller works in English, and so does code run outside a request."""
+    settings.LANGUAGE_CODE = "en"  # API callers that send no Accept-Language
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

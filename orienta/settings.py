@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "orienta.core.context_processors.orienta",
+                "orienta.core.context_processors.access",
             ],
         },
     },

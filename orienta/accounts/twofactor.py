@@ -20,16 +20,16 @@ from django.utils.safestring import SafeString, mark_safe
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from orienta.core.models import Role
+from orienta.core.access import TWO_FACTOR_ROLES, needs_two_factor
 
-ROLES_REQUIRING_2FA = frozenset({Role.MANAGER, Role.COORDINATOR, Role.ME, Role.ADMIN})
+ROLES_REQUIRING_2FA = TWO_FACTOR_ROLES
 HAS_DEVICE = "orienta_otp_device"  # session: does the user have a confirmed device?
 DEVICE_NAME = "Orienta"
 
 
 def otp_required(user) -> bool:
     """Must this user have a second factor? Roles that see a country or more, and staff."""
-    return user.role in ROLES_REQUIRING_2FA or user.is_staff or user.is_superuser
+    return needs_two_factor(user)
 
 
 def confirmed_device(user) -> TOTPDevice | None:

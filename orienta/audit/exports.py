@@ -37,11 +37,11 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
 from orienta.audit.models import Action, Channel, Export
 from orienta.audit.services import access_log_record
+from orienta.lib.errors import OutOfScope
 
 NONCE = 12
 EXPORT_DIR = "exports"
@@ -142,10 +142,10 @@ def _safe_filename(name: str) -> str:
 def export_for(user, pk) -> Export:
     """The user's own export; 404 for any other (even a coordinator of the same country)."""
     if not (user and user.is_authenticated and user.is_active):
-        raise Http404
+        raise OutOfScope("export", pk)
     export = Export.objects.filter(pk=pk, created_by=user).first()
     if export is None:
-        raise Http404
+        raise OutOfScope("export", pk)
     return export
 
 

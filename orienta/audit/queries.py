@@ -15,12 +15,10 @@ from django.db.models.functions import TruncDate
 from django.utils.translation import gettext
 
 from orienta.audit.models import GENESIS, AccessLogEntry, Action
+from orienta.core.access import coordinates_country, reads_access_log, role_reach
 from orienta.core.models import Role, Site, User
 from orienta.core.types import AnyUser
 
-# Who answers for access to personal data: country coordinators for their country, M&E and
-# headquarters for all. They read the log of a person; M&E never reads the person's data.
-LOG_READER_ROLES = frozenset({Role.COORDINATOR, Role.ME})
 # What the person-facing account counts as someone having looked at the record.
 ACCOUNTED_ACTIONS = (Action.READ, Action.SEARCH, Action.EXPORT, Action.PRINT)
 
@@ -41,7 +39,9 @@ class LogSubject:
 
 
 def can_read_access_log(user: AnyUser | None) -> TypeGuard[User]:
-    return bool(user and user.is_authenticated and user.is_active and user.role in LOG_READER_ROLES)
+    """Who answers for access to personal data: country coordinators for their country, M&E
+    and headquarters for all. They read the log of a person; M&E never reads the person's data."""
+    return reads_access_log(user)
 
 
 def reads_log_details(user: AnyUser | None) -> bool:
@@ -49,7 +49,7 @@ def reads_log_details(user: AnyUser | None) -> bool:
     (search texts, the reasons given for breaking the glass or exporting), which may name the
     person or others. Coordinators, who read personal data; M&E sees roles, site codes, dates
     and what was done, never a name."""
-    return can_read_access_log(user) and user.role == Role.COORDINATOR
+    return can_read_access_log(user) and coordinates_country(user)
 
 
 def person_access_entries(subject: LogSubject) -> QuerySet[AccessLogEntry]:
@@ -115,9 +115,10 @@ class AccountLine:
     @property
     def who(self) -> str:
         role = str(dict(Role.choices).get(self.role, self.role))
-        if self.site is None or self.role in (Role.ME, Role.ADMIN):
+        reach = role_reach(self.role)
+        if self.site is None or reach == "everywhere":
             return role
-        if self.role == Role.COORDINATOR:
+        if reach == "country":
             return gettext("%(role)s for %(country)s") % {
                 "role": role,
                 "country": self.site.country,

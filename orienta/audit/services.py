@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from orienta.audit.models import GENESIS, AccessLogEntry, Action, Channel, query_digest
 from orienta.core.models import User
+from orienta.lib.errors import OutOfScope
 
 # Each try loses only to another writer that took the same place in the chain.
 MAX_TRIES = 100
@@ -173,17 +174,28 @@ def access_log_search(
     )
 
 
-def access_log_refused(request: HttpRequest, *, status: int) -> AccessLogEntry:
-    """The request was refused (403, or 404 on personal data); the person it aimed at, if the
-    address names one, is kept so the refusal shows in that person's log."""
-    target = _target_person(request)
+def access_log_refused(
+    request: HttpRequest, *, status: int, refusal: OutOfScope | None = None
+) -> AccessLogEntry:
+    """The request was refused (403, or 404 out of scope or on personal data). The record an
+    access helper refused (`refusal`) is named; else the person the address names, if any, so
+    the refusal shows in that person's log."""
+    if refusal is not None:
+        object_type, object_id, person_id = (
+            refusal.object_type,
+            refusal.object_id,
+            refusal.person_id,
+        )
+    else:
+        person_id = _target_person(request)
+        object_type, object_id = ("person" if person_id else ""), person_id
     return access_log_record(
         request=request,
         action=Action.REFUSED,
         channel=channel_of(request),
-        object_type="person" if target else "",
-        object_id=target,
-        person_id=target,
+        object_type=object_type,
+        object_id=object_id,
+        person_id=person_id,
         query=request.META.get("QUERY_STRING", ""),
         status=status,
     )

@@ -37,7 +37,7 @@ from orienta.cases.models import (
     FollowUpStatus,
 )
 from orienta.cases.models import Status as CaseStatus
-from orienta.core.models import Role
+from orienta.core.access import is_agent, is_site_manager
 from orienta.demo.build import SiteRun
 from orienta.fund import money
 from orienta.fund.models import (
@@ -888,8 +888,8 @@ def plan_site(
         now=run.ctx.now,
         today=run.ctx.now.astimezone(run.tz).date(),
         texts=TEXTS.get(run.language, TEXTS["pt"]),
-        agents=[u.pk for u in staff if u.role == Role.AGENT],
-        manager=next(u.pk for u in staff if u.role == Role.MANAGER),
+        agents=[u.pk for u in staff if is_agent(u)],
+        manager=next(u.pk for u in staff if is_site_manager(u)),
         codes=codes,
     )
     f.households = {m["person_id"]: m["household_id"] for m in population.members}

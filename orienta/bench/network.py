@@ -16,6 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from orienta.core.access import needs_two_factor
 from orienta.core.models import Country, Organisation, Role, Site, User
 from orienta.demo.build import Context, build_areas, build_organisations
 from orienta.demo.data import AREAS, POOLS, SITES, SiteSpec
@@ -40,7 +41,7 @@ def totp_seconds_left() -> float:
 
 
 def _device(user: User) -> None:
-    if user.role in (Role.MANAGER, Role.COORDINATOR):
+    if needs_two_factor(user):  # the bench signs in with its own device
         TOTPDevice.objects.get_or_create(
             user=user, confirmed=True, defaults={"name": "Orienta bench", "key": TOTP_KEY}
         )

@@ -15,7 +15,6 @@ from ninja.pagination import paginate
 from orienta.audit.models import Action, Channel
 from orienta.audit.services import access_log_read, access_log_record, access_log_search
 from orienta.cases import queries, services
-from orienta.cases.audit import refusals_logged
 from orienta.cases.forms import (
     ActionForm,
     CaseForm,
@@ -41,14 +40,15 @@ from orienta.cases.schemas import (
     GrantOut,
     ReassignIn,
 )
+from orienta.core.access import can_read_persons, manages_sites
 from orienta.core.api import require_recorder, writable_site
-from orienta.core.models import Role, User
-from orienta.core.scoping import PERSONAL_DATA_ROLES
+from orienta.core.models import User
 from orienta.core.types import ApiRequest
 from orienta.frontdesk.models import Visit
 from orienta.frontdesk.queries import visit_for
 from orienta.lib.api.errors import Detail, FieldErrors, field_error, form_errors
 from orienta.lib.api.pagination import Pages, counted
+from orienta.lib.errors import OutOfScope
 from orienta.people.models import Person
 from orienta.people.queries import current_membership, person_for
 
@@ -157,7 +157,6 @@ def _opening(user: User, payload: CaseIn) -> tuple[Person, Visit | None]:
     response={201: CaseOut, 403: Detail, 409: Detail, 422: FieldErrors},
     summary="Open a case",
 )
-@refusals_logged
 def case_create(request: ApiRequest, payload: CaseIn) -> tuple[int, Case]:
     """Open a case for a person, at a site the caller works at; the caller is responsible."""
     user = request.auth
@@ -185,14 +184,12 @@ def case_create(request: ApiRequest, payload: CaseIn) -> tuple[int, Case]:
     response={200: CaseDetailOut, 403: Detail, 404: Detail},
     summary="Read a case",
 )
-@refusals_logged
 def case_read(request: ApiRequest, case_id: UUID) -> Case:
     """A case with its timeline (404 when out of scope, or sensitive and not the caller's)."""
     return _read_case(request, case_id)
 
 
 @router.patch("/cases/{uuid:case_id}", response=WRITE, summary="Change a case")
-@refusals_logged
 def case_patch(request: ApiRequest, case_id: UUID, payload: CasePatchIn) -> tuple[int, Case]:
     """Change needs, risk, assessment or mark the case sensitive, if `version` is still the
     case's. A sensitive case is changed only by its responsible agent and the site's managers
@@ -216,7 +213,6 @@ def case_patch(request: ApiRequest, case_id: UUID, payload: CasePatchIn) -> tupl
 
 
 @router.post("/cases/{uuid:case_id}/close", response=WRITE, summary="Close a case")
-@refusals_logged
 def case_close(request: ApiRequest, case_id: UUID, payload: CloseIn) -> tuple[int, Case]:
     """Close with a reason; closing a closed case is a 409."""
     case = _write_case(request, case_id)
@@ -234,7 +230,6 @@ def case_close(request: ApiRequest, case_id: UUID, payload: CloseIn) -> tuple[in
 
 
 @router.post("/cases/{uuid:case_id}/reopen", response=WRITE, summary="Reopen a case")
-@refusals_logged
 def case_reopen(request: ApiRequest, case_id: UUID, payload: CaseReasonIn) -> tuple[int, Case]:
     """Reopen a closed case, saying why; reopening a case that is not closed is a 409."""
     case = _write_case(request, case_id)
@@ -251,7 +246,6 @@ def case_reopen(request: ApiRequest, case_id: UUID, payload: CaseReasonIn) -> tu
 
 
 @router.post("/cases/{uuid:case_id}/reassign", response=WRITE, summary="Reassign a case")
-@refusals_logged
 def case_reassign(request: ApiRequest, case_id: UUID, payload: ReassignIn) -> tuple[int, Case]:
     """A site manager gives the case to another agent of the site."""
     case = _write_case(request, case_id)
@@ -271,14 +265,13 @@ def case_reassign(request: ApiRequest, case_id: UUID, payload: ReassignIn) -> tu
     response=WRITE,
     summary="Make a sensitive case ordinary again",
 )
-@refusals_logged
 def case_unmark_sensitive(
     request: ApiRequest, case_id: UUID, payload: CaseReasonIn
 ) -> tuple[int, Case]:
     """A manager of the case's site lifts the restriction of a sensitive case, saying why (at
     least 10 characters); on the timeline and in the event log. 409 if it is not sensitive."""
     case = _write_case(request, case_id)
-    if request.auth.role != Role.MANAGER:
+    if not manages_sites(request.auth):
         raise PermissionDenied
     form = ReasonForm(data={"reason": payload.reason})
     if not form.is_valid():
@@ -297,7 +290,6 @@ def case_unmark_sensitive(
     response={200: list[ActionOut], 403: Detail, 404: Detail},
     summary="Actions of a case",
 )
-@refusals_logged
 def action_list(request: ApiRequest, case_id: UUID) -> tuple[int, list[CaseAction]]:
     return 200, list(queries.case_actions(_read_case(request, case_id)))
 
@@ -307,7 +299,6 @@ def action_list(request: ApiRequest, case_id: UUID) -> tuple[int, list[CaseActio
     response={201: ActionOut, 403: Detail, 404: Detail, 409: Detail, 422: FieldErrors},
     summary="Plan an action",
 )
-@refusals_logged
 def action_create(request: ApiRequest, case_id: UUID, payload: ActionIn) -> tuple[int, CaseAction]:
     """Plan an action due today or later (the case site's date), or record one already done
     (`done`), dated the day it was done: today or earlier. A date on the wrong side is a 422."""
@@ -328,7 +319,6 @@ def action_create(request: ApiRequest, case_id: UUID, payload: ActionIn) -> tupl
     response={200: ActionOut, 403: Detail, 404: Detail, 409: Detail, 422: FieldErrors},
     summary="Change an action",
 )
-@refusals_logged
 def action_patch(
     request: ApiRequest, action_id: UUID, payload: ActionPatchIn
 ) -> tuple[int, CaseAction]:
@@ -355,7 +345,6 @@ def action_patch(
     response={200: list[FollowUpOut], 403: Detail, 404: Detail},
     summary="Follow-ups of a case",
 )
-@refusals_logged
 def followup_list(request: ApiRequest, case_id: UUID) -> tuple[int, list[FollowUp]]:
     return 200, list(queries.case_followups(_read_case(request, case_id)))
 
@@ -365,7 +354,6 @@ def followup_list(request: ApiRequest, case_id: UUID) -> tuple[int, list[FollowU
     response={201: FollowUpOut, 403: Detail, 404: Detail, 409: Detail, 422: FieldErrors},
     summary="Record or plan a contact",
 )
-@refusals_logged
 def followup_create(
     request: ApiRequest, case_id: UUID, payload: FollowUpIn
 ) -> tuple[int, FollowUp]:
@@ -392,18 +380,17 @@ def followup_create(
     response={201: GrantOut, 403: Detail, 404: Detail, 409: Detail, 422: FieldErrors},
     summary="Break the glass",
 )
-@refusals_logged
 def break_glass(
     request: ApiRequest, case_id: UUID, payload: CaseReasonIn
 ) -> tuple[int, CaseAccessGrant]:
     """Open a sensitive case of one's scope for 3 hours, for the reason given (logged and shown
     to the site manager). 404 when the case is not in the caller's scope or needs no opening."""
     user = request.auth
-    if user.role not in PERSONAL_DATA_ROLES:
+    if not can_read_persons(user):
         raise PermissionDenied
     case = queries.case_in_scope(user, case_id)
     if case is None or not services.can_break_glass(user, case):
-        raise Http404
+        raise OutOfScope("case", case_id)
     try:
         grant = services.case_break_glass(case=case, by=user, reason=payload.reason)
     except services.CaseRefused as exc:

@@ -24,7 +24,8 @@ from orienta.cases.services import (
     case_followup_record,
     case_open,
 )
-from orienta.core.models import Event, Role
+from orienta.core.access import can_record, is_agent
+from orienta.core.models import Event
 from orienta.frontdesk.models import Outcome, Visit
 
 SENSITIVE_THEMES = {"gbv", "child_protection"}
@@ -89,12 +90,12 @@ def _staff(ctx, site):
     return [
         user
         for user in ctx.users.values()
-        if user.role in (Role.AGENT, Role.MANAGER) and user.sites.filter(pk=site.pk).exists()
+        if can_record(user) and user.sites.filter(pk=site.pk).exists()
     ]
 
 
 def _responsible(staff, visit):
-    agents = [u for u in staff if u.role == Role.AGENT]
+    agents = [u for u in staff if is_agent(u)]
     if visit.agent in agents:
         return visit.agent
     return agents[0] if agents else staff[0]

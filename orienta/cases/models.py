@@ -14,8 +14,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orienta.core.models import BaseModel, Role, Site, User
-from orienta.core.scoping import can_record, personal_site_filter, writable_sites
+from orienta.core.access import can_record, is_agent, is_site_manager
+from orienta.core.models import BaseModel, Site, User
+from orienta.core.scoping import personal_site_filter, writable_sites
 from orienta.core.types import AnyUser
 from orienta.lib.ids import uuid7
 
@@ -91,10 +92,10 @@ def _grant_filter(user: User, prefix: str = "") -> Q:
 
 def sensitive_filter(user: User, prefix: str = "") -> Q:
     """Among cases in the user's site scope, those the sensitive rule lets them see."""
-    if user.role == Role.MANAGER:
+    if is_site_manager(user):
         return Q()
     rule = Q(**{f"{prefix}sensitive": False}) | _grant_filter(user, prefix)
-    if user.role == Role.AGENT:
+    if is_agent(user):
         rule |= Q(**{f"{prefix}responsible": user})
     return rule
 
@@ -116,7 +117,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
         if not can_record(user):
             return self.none()
         scoped = self.filter(site__in=writable_sites(user), deleted_at__isnull=True)
-        if user.role == Role.MANAGER:
+        if is_site_manager(user):
             return scoped
         return scoped.filter(Q(sensitive=False) | Q(responsible=user))
 

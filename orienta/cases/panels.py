@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from orienta.cases.models import Case, Status
 from orienta.cases.queries import person_cases
+from orienta.core.access import can_read_persons, can_record
 from orienta.core.page_panels import PageAction
-from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
 from orienta.frontdesk.queries import recent_visit
 
 
@@ -28,7 +28,7 @@ ORDER = 10
 
 def person_panel(request, person):
     user = request.user
-    if user.role not in PERSONAL_DATA_ROLES:
+    if not can_read_persons(user):
         return None
     context = {"person": person, "cases": list(person_cases(user, person)), "user": user}
     context["can_record"] = can_record(user)
@@ -38,7 +38,7 @@ def person_panel(request, person):
 def site_panel(request, site):
     """How many cases the site holds, by status — counting only the cases the user may see."""
     user = request.user
-    if user.role not in PERSONAL_DATA_ROLES:
+    if not can_read_persons(user):
         return None
     counts = dict(
         Case.objects.visible_to(user)
@@ -56,6 +56,6 @@ def nav_links(request):
     links = []
     if can_record(user):
         links.append((reverse("cases:worklist"), _("Worklist")))
-    if user.role in PERSONAL_DATA_ROLES:
+    if can_read_persons(user):
         links.append((reverse("cases:list"), _("Cases")))
     return links

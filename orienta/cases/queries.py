@@ -8,7 +8,6 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from orienta.cases.models import (
@@ -22,9 +21,11 @@ from orienta.cases.models import (
     FollowUpStatus,
     Status,
 )
-from orienta.core.models import Role, Site, User
+from orienta.core.access import SITE_STAFF_ROLES, is_agent, is_site_manager, manages_sites
+from orienta.core.models import Site, User
 from orienta.core.scoping import personal_site_filter
 from orienta.core.types import AnyUser
+from orienta.lib.errors import OutOfScope
 from orienta.people.models import Person
 
 # The lines of each worklist section shown on the worklist; the rest are a link away.
@@ -43,7 +44,7 @@ def case_for(user: AnyUser, pk: UUID | str) -> Case:
         .first()
     )
     if case is None:
-        raise Http404
+        raise OutOfScope("case", pk)
     return case
 
 
@@ -70,7 +71,7 @@ def action_for(user: AnyUser, pk: UUID | str) -> CaseAction:
         .first()
     )
     if action is None:
-        raise Http404
+        raise OutOfScope("case_action", pk)
     return action
 
 
@@ -83,7 +84,7 @@ def followup_for(user: AnyUser, pk: UUID | str) -> FollowUp:
         .first()
     )
     if found is None:
-        raise Http404
+        raise OutOfScope("followup", pk)
     return found
 
 
@@ -193,7 +194,7 @@ def _section(key: str, queryset: QuerySet[Any], limit: int = WORKLIST_LIMIT) -> 
 
 def _cases_of(user: User, sites: list[Site], agent: User | None = None) -> QuerySet[Case]:
     cases = Case.objects.visible_to(user).filter(site__in=sites).exclude(status=Status.CLOSED)
-    if user.role == Role.AGENT:
+    if is_agent(user):
         cases = cases.filter(responsible=user)
     elif agent is not None:
         cases = cases.filter(responsible=agent)
@@ -202,7 +203,7 @@ def _cases_of(user: User, sites: list[Site], agent: User | None = None) -> Query
 
 def _mine(user: User, agent: User | None) -> Q:
     """Actions of a worklist: the agent's own (assigned, or unassigned on their cases)."""
-    who = agent if user.role == Role.MANAGER else user
+    who = agent if is_site_manager(user) else user
     if who is None:
         return Q()
     return Q(assignee=who) | Q(assignee__isnull=True, case__responsible=who)
@@ -281,7 +282,7 @@ def worklist(user: User, sites: Iterable[Site], *, agent: User | None = None) ->
     result = Worklist(today=today, open_count=_cases_of(user, sites, agent).count())
     sections = worklist_sections(user, sites, agent=agent)
     result.sections = [_section(key, sections[key]) for key in SECTIONS]
-    if user.role == Role.MANAGER:
+    if manages_sites(user):
         since = timezone.now() - timedelta(days=GRANTS_SHOWN_DAYS)
         result.grants = list(
             CaseAccessGrant.objects.filter(site__in=sites, granted_at__gte=since)
@@ -293,7 +294,7 @@ def worklist(user: User, sites: Iterable[Site], *, agent: User | None = None) ->
 
 def site_agents(sites: Iterable[Site]) -> QuerySet[User]:
     return (
-        User.objects.filter(sites__in=sites, role__in=(Role.AGENT, Role.MANAGER), is_active=True)
+        User.objects.filter(sites__in=sites, role__in=SITE_STAFF_ROLES, is_active=True)
         .distinct()
         .order_by("first_name", "last_name", "username")
     )

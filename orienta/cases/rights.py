@@ -1,9 +1,6 @@
 """What the registry's data-subject export, erasure and merge do with a person's cases, and
 which persons lists show by their initials (see `orienta.people.hooks`)."""
 
-from django.db.models import F
-from django.utils import timezone
-
 from orienta.cases import queries
 from orienta.cases.models import Case
 from orienta.cases.services import case_scrub_for_erasure
@@ -50,9 +47,7 @@ def erase(ids: list, *, by) -> None:
 
 def merge(*, survivor, merged, by) -> None:
     """The cases of a merged record follow the survivor."""
-    Case.objects.filter(person=merged).update(
-        person=survivor, version=F("version") + 1, updated_by=by, updated_at=timezone.now()
-    )
+    Case.objects.filter(person=merged).update(person=survivor, **Case.touched(by=by))
 
 
 def masked_person_ids(user, ids) -> set:

@@ -29,8 +29,9 @@ from orienta.cases.models import (
     action_date_problem,
 )
 from orienta.cases.queries import site_today
-from orienta.core.models import Role, Site, Theme, User
-from orienta.core.scoping import can_record, personal_site_filter, writable_sites
+from orienta.core.access import can_record, is_site_manager, manages_sites
+from orienta.core.models import Site, Theme, User
+from orienta.core.scoping import personal_site_filter, writable_sites
 from orienta.core.services import StaleEdit, event_log
 from orienta.core.types import AnyUser
 from orienta.frontdesk.models import Visit
@@ -51,7 +52,7 @@ def _check_writer(user: User, site: Site) -> None:
 
 def _check_manager(user: User, site: Site) -> None:
     _check_writer(user, site)
-    if user.role != Role.MANAGER:
+    if not manages_sites(user):
         raise PermissionDenied
 
 
@@ -61,7 +62,7 @@ def can_change(user: User, case: Case) -> bool:
     it (nor for referring or asking the fund from it)."""
     if not can_record(user) or not writable_sites(user).filter(pk=case.site_id).exists():
         return False
-    return not case.sensitive or user.role == Role.MANAGER or case.responsible_id == user.pk
+    return not case.sensitive or is_site_manager(user) or case.responsible_id == user.pk
 
 
 def _check_case(user: User, case: Case) -> None:
@@ -95,10 +96,7 @@ def _event(case: Case, by: AnyUser | None, event: str, text: str = "", **data: A
 
 
 def _touch(case: Case, by: AnyUser | None, fields: list[str]) -> None:
-    case.version += 1
-    case.updated_at = timezone.now()
-    case.updated_by = by if by is not None and by.is_authenticated else None
-    case.save(update_fields=[*fields, "version", "updated_at", "updated_by"])
+    case.save(update_fields=[*fields, *case.touch(by=by)])
 
 
 def _locked(case: Case, expected_version: int | None = None) -> Case:
@@ -109,11 +107,7 @@ def _locked(case: Case, expected_version: int | None = None) -> Case:
 
 
 def _responsible_ok(user: User, site: Site) -> bool:
-    return bool(
-        user.is_active
-        and user.role in (Role.AGENT, Role.MANAGER)
-        and user.sites.filter(pk=site.pk).exists()
-    )
+    return can_record(user) and user.sites.filter(pk=site.pk).exists()
 
 
 @transaction.atomic
@@ -174,7 +168,7 @@ def case_update(*, case: Case, by: User, data: dict[str, Any], expected_version:
     if locked.is_closed:
         raise CaseRefused(_("This case is closed: reopen it before changing it."))
     if locked.sensitive and data.get("sensitive") is False:
-        if by.role != Role.MANAGER:
+        if not manages_sites(by):
             raise PermissionDenied
         raise CaseRefused(
             _(
@@ -287,9 +281,7 @@ def case_reassign(
     # Actions assigned to the agent who leaves follow the case.
     for action in locked.actions.filter(assignee=previous, status=ActionStatus.PLANNED):
         action.assignee = responsible
-        action.version += 1
-        action.updated_by, action.updated_at = by, timezone.now()
-        action.save(update_fields=["assignee", "version", "updated_by", "updated_at"])
+        action.save(update_fields=["assignee", *action.touch(by=by)])
     return locked
 
 
@@ -394,8 +386,7 @@ def case_action_update(
     if not changed:
         return locked
     locked.full_clean()
-    locked.version += 1
-    locked.updated_by, locked.updated_at = by, timezone.now()
+    locked.touch(by=by)
     locked.save()
     # A status changes from planned only, to done or cancelled (checked above, then by full_clean).
     kind = ACTION_EVENTS[status] if "status" in changed else EventKind.ACTION_CHANGED
@@ -454,9 +445,10 @@ def case_followup_record(
     followup = planned or FollowUp(site_id=locked.site_id, case=locked, created_by=by)
     followup.kind, followup.notes, followup.agent = kind, notes.strip(), by
     followup.status, followup.done_at = FollowUpStatus.DONE, done_at
-    followup.updated_by, followup.updated_at = by, timezone.now()
     if planned is not None:
-        followup.version += 1
+        followup.touch(by=by)
+    else:
+        followup.updated_by, followup.updated_at = by, timezone.now()
     followup.full_clean()
     followup.save()
     if done_at > locked.last_contact_at:
@@ -477,8 +469,7 @@ def case_followup_cancel(*, followup: FollowUp, by: User) -> FollowUp:
     if locked.status != FollowUpStatus.PLANNED:
         raise CaseRefused(_("This contact is no longer planned."))
     locked.status = FollowUpStatus.CANCELLED
-    locked.version += 1
-    locked.updated_by, locked.updated_at = by, timezone.now()
+    locked.touch(by=by)
     locked.save()
     _event(locked.case, by, EventKind.FOLLOWUP_CANCELLED, kind=locked.kind)
     return locked
@@ -518,8 +509,7 @@ def case_settings_update(*, site: Site, by: User, no_contact_days: int) -> CaseS
     found = site_case_settings(site)
     if found.no_contact_days != no_contact_days:
         found.no_contact_days = no_contact_days
-        found.version += 1
-        found.updated_by, found.updated_at = by, timezone.now()
+        found.touch(by=by)
         found.save()
         event_log(
             actor=by,
@@ -557,14 +547,10 @@ def _case_scrub(locked: Case, by: User | None) -> Case:
     now = timezone.now()
     for followup in locked.followups.exclude(notes=""):
         followup.notes = ""
-        followup.version += 1
-        followup.updated_by, followup.updated_at = by, now
-        followup.save(update_fields=["notes", "version", "updated_by", "updated_at"])
+        followup.save(update_fields=["notes", *followup.touch(by=by, at=now)])
     for action in locked.actions.exclude(what=ANONYMISED_ACTION):
         action.what = ANONYMISED_ACTION
-        action.version += 1
-        action.updated_by, action.updated_at = by, now
-        action.save(update_fields=["what", "version", "updated_by", "updated_at"])
+        action.save(update_fields=["what", *action.touch(by=by, at=now)])
     for event in locked.events.exclude(text=""):
         event.text = ""
         event.save(update_fields=["text"])

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms import Form
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 from orienta.audit.models import Action, Channel
 from orienta.audit.services import access_log_read, access_log_record, access_log_search
 from orienta.cases import queries, services
-from orienta.cases.audit import refusals_logged
 from orienta.cases.forms import (
     ActionForm,
     ActionStatusForm,
@@ -35,29 +34,29 @@ from orienta.cases.forms import (
 )
 from orienta.cases.models import Case, Status
 from orienta.core import page_panels as panels
-from orienta.core.models import Role, Site, User
+from orienta.core.access import can_read_persons, can_record, manages_sites
+from orienta.core.models import Site, User
 from orienta.core.queries import site_for
-from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record, writable_sites
+from orienta.core.scoping import writable_sites
 from orienta.core.services import StaleEdit
 from orienta.core.types import AuthedRequest
 from orienta.frontdesk.models import Visit
 from orienta.frontdesk.queries import visit_for
-from orienta.lib.errors import refused_message
+from orienta.lib.errors import OutOfScope, refused_message
 from orienta.people.models import Person
 from orienta.people.queries import current_membership, person_for
 
 
 def case_or_refused(request: AuthedRequest, pk: UUID) -> Case:
-    """The case if the caller may see it, else 404 (logged by `refusals_logged`)."""
+    """The case if the caller may see it, else OutOfScope (a 404 the audit middleware logs)."""
     return queries.case_for(getattr(request, "auth", None) or request.user, pk)
 
 
 def _reader(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     @login_required
-    @refusals_logged
     def wrapped(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.role not in PERSONAL_DATA_ROLES:
+        if not can_read_persons(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -67,7 +66,6 @@ def _reader(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 def _recorder(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     @login_required
-    @refusals_logged
     def wrapped(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not can_record(request.user):
             raise PermissionDenied
@@ -118,7 +116,7 @@ def _worklist_scope(
 ) -> tuple[list[Site], QuerySet[User] | None, User | None]:
     """The sites of the worklist, the agents a manager may choose from, and the one chosen."""
     sites = list(writable_sites(request.user).select_related("country"))
-    agents = queries.site_agents(sites) if request.user.role == Role.MANAGER else None
+    agents = queries.site_agents(sites) if manages_sites(request.user) else None
     agent = None
     if agents is not None and request.GET.get("agent"):
         agent = agents.filter(pk=_uuid_or_none(request.GET["agent"]) or "0" * 32).first()
@@ -150,7 +148,7 @@ def worklist(request: AuthedRequest) -> HttpResponse:
 def worklist_section(request: AuthedRequest, section: str) -> HttpResponse:
     """One section of the worklist in full, a page at a time."""
     if section not in queries.SECTIONS:
-        raise Http404
+        raise OutOfScope()
     sites, _agents, agent = _worklist_scope(request)
     found = queries.worklist_sections(request.user, sites, agent=agent)[section]
     page = Paginator(found, 30).get_page(request.GET.get("page"))
@@ -196,11 +194,11 @@ def _opening(request: AuthedRequest) -> tuple[Person, Visit | None]:
     if visit_id:
         visit = visit_for(request.user, _uuid_or_none(visit_id) or "0" * 32)
         if visit.person is None:
-            raise Http404
+            raise OutOfScope("visit", visit.pk)
         return person_for(request.user, visit.person.pk), visit
     person_id = _uuid_or_none(request.GET.get("person", ""))
     if person_id is None:
-        raise Http404
+        raise OutOfScope("person")
     return person_for(request.user, person_id), None
 
 
@@ -288,7 +286,7 @@ def render_case(
         "grant": queries.active_grant(user, case) if case.sensitive else None,
         "can_write": can_write and not case.is_closed,
         "can_reopen": can_write and case.is_closed and not case.anonymised_at,
-        "is_manager": can_write and user.role == Role.MANAGER,
+        "is_manager": can_write and manages_sites(user),
         "action_form": forms.get("action_form")
         or ActionForm(agents=_agents_of(case), initial={"assignee": None}),
         "followup_form": forms.get("followup_form") or FollowUpForm(initial={"kind": "office"}),
@@ -509,7 +507,7 @@ def case_start(request: AuthedRequest, pk: UUID) -> HttpResponse:
 @_recorder
 def case_unmark_sensitive(request: AuthedRequest, pk: UUID) -> HttpResponse:
     """A manager of the site makes a sensitive case ordinary again, saying why."""
-    if request.user.role != Role.MANAGER:
+    if not manages_sites(request.user):
         raise PermissionDenied
     case = _writable_case(request, pk)
 
@@ -535,7 +533,7 @@ def case_unmark_sensitive(request: AuthedRequest, pk: UUID) -> HttpResponse:
 
 @_recorder
 def case_reassign(request: AuthedRequest, pk: UUID) -> HttpResponse:
-    if request.user.role != Role.MANAGER:
+    if not manages_sites(request.user):
         raise PermissionDenied
     case = _writable_case(request, pk)
     agents = _agents_of(case).exclude(pk=case.responsible_id)
@@ -597,11 +595,11 @@ def break_glass(request: AuthedRequest) -> HttpResponse:
 
 @_recorder
 def site_settings(request: AuthedRequest, code: str) -> HttpResponse:
-    if request.user.role != Role.MANAGER:
+    if not manages_sites(request.user):
         raise PermissionDenied
     site = site_for(request.user, code)
     if not writable_sites(request.user).filter(pk=site.pk).exists():
-        raise Http404
+        raise OutOfScope("site")
     current = services.site_case_settings(site)
     form = SiteSettingsForm(
         request.POST or None, initial={"no_contact_days": current.no_contact_days}

@@ -8,8 +8,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 from ninja import Router, Schema
 
+from orienta.core.access import can_record
 from orienta.core.models import Site
-from orienta.core.scoping import can_record, writable_sites
+from orienta.core.scoping import writable_sites
 from orienta.core.types import AnyUser, ApiRequest
 from orienta.lib.api.errors import field_error
 

@@ -63,7 +63,7 @@ def server_error(request):
     html: str
     try:
         html = render_to_string("500.html", context)
-    except Exception:  # noqa: BLE001 - the error page itself must not fail
+    except Exception:  # the error page itself must not fail
         log.exception("the 500 page could not be rendered")
         html = BARE_500
     return HttpResponseServerError(html)
@@ -72,5 +72,5 @@ def server_error(request):
 def _stylesheet() -> str:
     try:
         return static(STYLESHEET)
-    except Exception:  # noqa: BLE001 - e.g. a manifest that lacks the file after a bad deploy
+    except Exception:  # e.g. a manifest that lacks the file after a bad deploy
         return settings.STATIC_URL + STYLESHEET

@@ -1,6 +1,7 @@
 """Countries, areas, organisations, sites, users and roles; the programme's themes."""
 
-from typing import TYPE_CHECKING, Self
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Self
 from uuid import UUID
 from zoneinfo import available_timezones
 
@@ -46,6 +47,32 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+    # Every change of a synced row goes through these two, so the version and the updated
+    # stamp move together (SYNC.md: the version is the base of the three-way merge).
+    TOUCHED_FIELDS = ("version", "updated_at", "updated_by")
+
+    def touch(self, *, by: "AnyUser | None", at: datetime | None = None) -> list[str]:
+        """Mark this row changed by `by` (None or anonymous: by the system) at `at` (now):
+        one more version, the updated stamp. Returns the fields it set, for
+        `save(update_fields=[*changed, *row.touch(by=...)])`."""
+        self.version += 1
+        self.updated_at = at or timezone.now()
+        self.updated_by = _author(by)
+        return list(self.TOUCHED_FIELDS)
+
+    @staticmethod
+    def touched(*, by: "AnyUser | None", at: datetime | None = None) -> dict[str, Any]:
+        """The same marks for a `QuerySet.update()` of many rows (a merge moving them)."""
+        return {
+            "version": models.F("version") + 1,
+            "updated_at": at or timezone.now(),
+            "updated_by": _author(by),
+        }
+
+
+def _author(by: "AnyUser | None") -> "User | None":
+    return by if isinstance(by, User) else None
 
 
 class SiteQuerySet(models.QuerySet["Site"]):

@@ -1,8 +1,8 @@
 from django.db.models import QuerySet
-from django.http import Http404
 
 from orienta.core.models import Site
 from orienta.core.types import AnyUser
+from orienta.lib.errors import OutOfScope
 
 
 def site_for(user: AnyUser, code: str) -> Site:
@@ -13,7 +13,7 @@ def site_for(user: AnyUser, code: str) -> Site:
         .first()
     )
     if site is None:
-        raise Http404
+        raise OutOfScope("site")
     return site
 
 

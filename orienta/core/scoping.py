@@ -10,12 +10,21 @@ the access helpers (`get_*_for`) that raise Http404 when an object is out of sco
 - provider: no site and no personal record (they will see only referrals addressed to them).
 """
 
-from typing import Any, Protocol, Self, TypeGuard, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 from uuid import UUID
 
 from django.db.models import Model, Q, QuerySet
 
-from orienta.core.models import Role, Site, User
+from orienta.core.access import (
+    can_read_persons,
+    can_record,
+    coordinates_country,
+    is_active_user,
+    is_provider,
+    is_site_manager,
+    reads_aggregates_only,
+)
+from orienta.core.models import Site, User
 from orienta.core.types import AnyUser
 
 _M = TypeVar("_M", bound=Model)
@@ -29,15 +38,6 @@ class AgentRecord(Protocol):
 
     @property
     def agent_id(self) -> UUID | None: ...
-
-
-SITE_STAFF_ROLES = frozenset({Role.AGENT, Role.MANAGER})
-PERSONAL_DATA_ROLES = frozenset({Role.AGENT, Role.MANAGER, Role.COORDINATOR})
-ALL_SITES_ROLES = frozenset({Role.ME, Role.ADMIN})
-
-
-def _active(user: AnyUser | None) -> TypeGuard[User]:
-    return bool(user and user.is_authenticated and user.is_active)
 
 
 def assigned_site_ids(user: User) -> list[UUID]:
@@ -60,21 +60,19 @@ def forget_assigned_sites(sender: type[Model], instance: Model, action: str, **k
 
 def site_filter(user: AnyUser | None, prefix: str = "") -> Q:
     """A filter on Site (or on a `site` relation through `prefix`) for the sites in scope."""
-    if not _active(user):
-        return Q(pk__in=[])
     field = prefix.rstrip("_") if prefix else "pk"
-    if user.role in SITE_STAFF_ROLES:
+    if can_record(user):
         return Q(**{f"{field}__in": assigned_site_ids(user)})
-    if user.role == Role.COORDINATOR:
+    if coordinates_country(user):
         return Q(**{f"{prefix}country_id": user.country_id})
-    if user.role in ALL_SITES_ROLES:
+    if reads_aggregates_only(user):
         return Q()
     return Q(pk__in=[])
 
 
 def personal_site_filter(user: AnyUser | None, prefix: str = "site__") -> Q:
     """Filter on a record that belongs to a site, for roles that may read personal data."""
-    if not _active(user) or user.role not in PERSONAL_DATA_ROLES:
+    if not can_read_persons(user):
         return Q(pk__in=[])
     return site_filter(user, prefix)
 
@@ -83,24 +81,15 @@ def organisation_filter(user: AnyUser | None, prefix: str = "") -> Q:
     """Organisations (reached through `prefix`, e.g. "organisation__") a user works with: all
     for headquarters roles, a provider's own, the coordinator's country's, and for site staff
     those of the countries of their sites. Nobody's for an inactive or anonymous user."""
-    if not _active(user):
+    if not is_active_user(user):
         return Q(pk__in=[])
-    if user.role in ALL_SITES_ROLES:
+    if reads_aggregates_only(user):
         return Q()
-    if user.role == Role.PROVIDER:
+    if is_provider(user):
         return Q(**{f"{prefix}pk": user.organisation_id})
-    if user.role == Role.COORDINATOR:
+    if coordinates_country(user):
         return Q(**{f"{prefix}country_id": user.country_id})
     return Q(**{f"{prefix}country__in": user.sites.values("country")})
-
-
-def can_record(user: AnyUser | None) -> TypeGuard[User]:
-    """Registering persons, recording visits: the work of a site's staff."""
-    return _active(user) and user.role in SITE_STAFF_ROLES
-
-
-def can_merge(user: AnyUser | None) -> bool:
-    return _active(user) and user.role == Role.MANAGER
 
 
 def can_change_visit(user: AnyUser | None, visit: AgentRecord) -> bool:
@@ -109,7 +98,7 @@ def can_change_visit(user: AnyUser | None, visit: AgentRecord) -> bool:
     return (
         can_record(user)
         and visit.site_id in assigned_site_ids(user)
-        and (visit.agent_id == user.pk or user.role == Role.MANAGER)
+        and (visit.agent_id == user.pk or is_site_manager(user))
     )
 
 

@@ -9,9 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from orienta.core import page_panels as panels
-from orienta.core.models import Role
+from orienta.core.access import can_record, is_provider
 from orienta.core.queries import site_for, site_list
-from orienta.core.scoping import can_record
 from orienta.core.types import AuthedRequest
 
 
@@ -30,7 +29,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def home(request: AuthedRequest) -> HttpResponse:
     if can_record(request.user):
         return redirect("cases:worklist")
-    if request.user.role == Role.PROVIDER:  # a partner's account: the referrals addressed to it
+    if is_provider(request.user):  # a partner's account: the referrals addressed to it
         return redirect("referrals:provider_list")
     return redirect("core:sites")
 

@@ -14,7 +14,8 @@ from django.http import Http404
 from django.utils.dateparse import parse_datetime
 from ninja import Router
 
-from orienta.core.models import Organisation, Role, Theme
+from orienta.core.access import is_provider
+from orienta.core.models import Organisation, Theme
 from orienta.core.types import ApiRequest
 from orienta.directory import hsds
 from orienta.directory.models import Service, ServiceAtLocation, ServiceQuerySet
@@ -144,7 +145,7 @@ def hsds_service(request: ApiRequest, service_id: str) -> dict[str, Any]:
 def _organisations(request: ApiRequest) -> QuerySet[Organisation]:
     user = request.auth
     qs = Organisation.objects.visible_to(user)
-    if user.role != Role.PROVIDER:
+    if not is_provider(user):
         # Organisations listed in the directory: those with a service in scope.
         qs = qs.filter(services__in=_services(request)).distinct()
     return qs.select_related("country", "area", "profile")

@@ -168,7 +168,7 @@ class Loader:
         elif svc.organisation.country.code not in self.countries:
             raise _Problem(path, obj["id"], _("you may not edit the directory of this country"))
         else:
-            svc.version += 1
+            svc.touch(by=self.by)
         if obj["status"] not in Service.Status.values:
             raise _Problem(
                 path + ["status"],

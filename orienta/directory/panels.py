@@ -4,7 +4,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from orienta.core.models import Role
+from orienta.core.access import is_active_user, is_provider
 from orienta.directory.models import Service
 from orienta.directory.queries import site_permanences
 from orienta.directory.services import can_edit
@@ -15,7 +15,7 @@ ORDER = 40
 
 def site_panel(request, site):
     user = request.user
-    if not (user.is_authenticated and user.role != Role.PROVIDER):
+    if not is_active_user(user) or is_provider(user):
         return None
     context = {"site": site, "permanences": site_permanences(site)}
     return render_to_string("directory/_site_panel.html", context, request=request)

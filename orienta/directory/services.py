@@ -3,14 +3,15 @@
 from collections.abc import Iterable
 from datetime import datetime, time
 from decimal import Decimal
-from typing import Any, TypeGuard
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from orienta.core.models import Area, Country, Organisation, Role, Site, Theme, User
+from orienta.core.access import coordinates_country, edits_directory, edits_every_country
+from orienta.core.models import Area, Country, Organisation, Site, Theme, User
 from orienta.core.services import StaleEdit, event_log
 from orienta.core.types import AnyUser
 from orienta.directory.models import (
@@ -24,8 +25,6 @@ from orienta.directory.models import (
     ServiceAtLocation,
 )
 
-EDITOR_ROLES = frozenset({Role.MANAGER, Role.COORDINATOR, Role.ME, Role.ADMIN})
-HQ_ROLES = frozenset({Role.ME, Role.ADMIN})
 SERVICE_FIELDS = (
     "name",
     "alternate_name",
@@ -45,17 +44,13 @@ SERVICE_FIELDS = (
 )
 
 
-def _active(user: AnyUser | None) -> TypeGuard[User]:
-    return bool(user and user.is_authenticated and user.is_active)
-
-
 def editable_countries(user: AnyUser | None) -> QuerySet[Country]:
     """Countries whose directory a user may edit: a manager's and a coordinator's own; HQ all."""
-    if not _active(user) or user.role not in EDITOR_ROLES:
+    if not edits_directory(user):
         return Country.objects.none()
-    if user.role in HQ_ROLES:
+    if edits_every_country(user):
         return Country.objects.all()
-    if user.role == Role.COORDINATOR:
+    if coordinates_country(user):
         if user.country_id is None:
             return Country.objects.none()
         return Country.objects.filter(pk=user.country_id)
@@ -95,10 +90,10 @@ def organisation_save(
     organisation.country = data["country"]
     for field in ORGANISATION_FIELDS:
         setattr(organisation, field, data[field])
-    organisation.updated_by = by
-    organisation.updated_at = timezone.now()
-    if not organisation._state.adding:
-        organisation.version += 1
+    if organisation._state.adding:
+        organisation.updated_by, organisation.updated_at = by, timezone.now()
+    else:
+        organisation.touch(by=by)
     organisation.full_clean()
     organisation.save()
     profile, _created = OrganisationProfile.objects.get_or_create(
@@ -155,9 +150,7 @@ def service_update(
         if field in data and getattr(locked, field) != data[field]:
             setattr(locked, field, data[field])
             changed.append(field)
-    locked.version += 1
-    locked.updated_by = by
-    locked.updated_at = timezone.now()
+    locked.touch(by=by)
     locked.full_clean()
     locked.save()
     if themes is not None:
@@ -174,9 +167,7 @@ def service_verify(*, by: User, service: Service, at: datetime | None = None) ->
     _check(by, service.organisation)
     service.last_verified_at = at or timezone.now()
     service.last_verified_by = by
-    service.updated_by = by
-    service.updated_at = timezone.now()
-    service.version += 1
+    service.touch(by=by)
     service.save()
     event_log(actor=by, verb="service.verified", obj=service)
     return service

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from orienta.core.models import Area, Country, Organisation, Role, Site, User
+from orienta.core.access import exchanges_directory, is_provider
+from orienta.core.models import Area, Country, Organisation, Site, User
 from orienta.core.services import StaleEdit, event_log
 from orienta.core.types import AuthedRequest
 from orienta.directory import exchange, queries, services
@@ -42,7 +43,6 @@ from orienta.directory.models import (
 )
 
 PAGE_SIZE = 25
-EXCHANGE_ROLES = frozenset({Role.COORDINATOR, Role.ME, Role.ADMIN})
 
 
 def _require_editor(user: User, service: Service | None = None) -> None:
@@ -75,7 +75,7 @@ def search(request: AuthedRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "can_edit": services.can_edit(request.user),
-        "can_exchange": request.user.role in EXCHANGE_ROLES,
+        "can_exchange": exchanges_directory(request.user),
         "sites": Site.objects.visible_to(request.user).order_by("code"),
         "now": timezone.now(),
     }
@@ -342,7 +342,7 @@ def item_remove(request: AuthedRequest, pk: UUID, kind: str, item_pk: UUID) -> H
 
 @login_required
 def print_site(request: AuthedRequest, code: str) -> HttpResponse:
-    if request.user.role == Role.PROVIDER:
+    if is_provider(request.user):
         raise PermissionDenied
     site = Site.objects.visible_to(request.user).select_related("country").filter(code=code).first()
     if site is None:
@@ -361,7 +361,7 @@ def print_site(request: AuthedRequest, code: str) -> HttpResponse:
 
 
 def _require_exchange(user: User) -> None:
-    if user.role not in EXCHANGE_ROLES:
+    if not exchanges_directory(user):
         raise PermissionDenied
 
 

@@ -11,12 +11,12 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from orienta.core.models import Site, User
 from orienta.core.types import AnyUser
 from orienta.frontdesk.models import Visit
+from orienta.lib.errors import OutOfScope
 from orienta.people.models import Person
 
 
@@ -48,7 +48,7 @@ def visit_version_for(user: AnyUser, pk: UUID | str) -> Visit:
         .first()
     )
     if visit is None:
-        raise Http404
+        raise OutOfScope("visit", pk)
     return visit
 
 
@@ -89,7 +89,7 @@ def visit_for(user: AnyUser, pk: UUID | str) -> Visit:
     user's scope; 404 when out of scope or voided. Cases and referrals link to this one."""
     visit = latest_version(visit_version_for(user, pk))
     if visit.voided_at is not None:
-        raise Http404
+        raise OutOfScope("visit", pk)
     return visit
 
 

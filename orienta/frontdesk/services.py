@@ -7,8 +7,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from orienta.core.access import can_record
 from orienta.core.models import Site, User
-from orienta.core.scoping import can_change_visit, can_record, writable_sites
+from orienta.core.scoping import can_change_visit, writable_sites
 from orienta.core.services import StaleEdit, event_log
 from orienta.frontdesk.models import Visit
 from orienta.people.models import Person

@@ -18,8 +18,9 @@ from orienta.audit.services import (
     access_log_search,
 )
 from orienta.core import page_panels as panels
+from orienta.core.access import can_read_persons, can_record
 from orienta.core.models import User
-from orienta.core.scoping import PERSONAL_DATA_ROLES, can_change_visit, can_record
+from orienta.core.scoping import can_change_visit
 from orienta.core.services import StaleEdit
 from orienta.core.types import AuthedRequest
 from orienta.frontdesk import queries, services
@@ -76,7 +77,7 @@ def _mark_changeable(user: User, visits: Iterable[Visit]) -> None:
 
 @login_required
 def person(request: AuthedRequest, pk: UUID) -> HttpResponse:
-    if request.user.role not in PERSONAL_DATA_ROLES:
+    if not can_read_persons(request.user):
         raise PermissionDenied
     found = person_for(request.user, pk)
     if str(found.pk) != str(pk):

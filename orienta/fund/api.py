@@ -9,6 +9,7 @@ from ninja.pagination import paginate
 from orienta.audit.services import access_log_read, access_log_search
 from orienta.fund import queries, services
 from orienta.fund.money import MINOR_UNITS
+from orienta.fund.notices import repeat_message
 from orienta.fund.refs import request_input
 from orienta.fund.schemas import (
     BalancesOut,
@@ -18,7 +19,6 @@ from orienta.fund.schemas import (
     RequestIn,
     RequestOut,
 )
-from orienta.fund.views_common import refusal_logged, repeat_message
 from orienta.lib.api.errors import Detail, FieldErrors
 from orienta.lib.api.pagination import Pages, counted
 
@@ -179,7 +179,6 @@ def request_create(request, payload: RequestIn):
     response={200: RequestOut, 404: Detail},
     summary="Read a fund request",
 )
-@refusal_logged
 def request_read(request, request_id: UUID):
     return 200, request_out(_read(request, request_id))
 
@@ -189,7 +188,6 @@ def request_read(request, request_id: UUID):
     response=ACTION_ERRORS,
     summary="Approve a request",
 )
-@refusal_logged
 def request_approve(request, request_id: UUID):
     """Approve and commit the amount. The site manager approves up to the country's threshold,
     the coordinator any amount; nobody approves their own request (403). If the site's fund
@@ -203,7 +201,6 @@ def request_approve(request, request_id: UUID):
     response=ACTION_ERRORS,
     summary="Reject a request",
 )
-@refusal_logged
 def request_reject(request, request_id: UUID, payload: ReasonIn):
     """Reject with a reason (required)."""
     req = _read(request, request_id)
@@ -216,7 +213,6 @@ def request_reject(request, request_id: UUID, payload: ReasonIn):
     response=ACTION_ERRORS,
     summary="Cancel a request before payment",
 )
-@refusal_logged
 def request_cancel(request, request_id: UUID, payload: ReasonIn):
     """Cancel before payment; an approved request gives its commitment back to the fund."""
     req = _read(request, request_id)
@@ -229,7 +225,6 @@ def request_cancel(request, request_id: UUID, payload: ReasonIn):
     response=ACTION_ERRORS,
     summary="Record the payment to the provider",
 )
-@refusal_logged
 def request_pay(request, request_id: UUID, payload: PayIn):
     """Record that an approved request was paid to its provider: in cash (`receipt_number`) or
     by mobile money (`operator`, one of the country's, and `reference`). A request is paid once;
@@ -245,7 +240,6 @@ def request_pay(request, request_id: UUID, payload: PayIn):
     response=ACTION_ERRORS,
     summary="Reverse a payment",
 )
-@refusal_logged
 def request_reverse(request, request_id: UUID, payload: ReasonIn):
     """Reverse a payment with a reason (required): the money returns to the site's fund; the
     payment stays on record."""

@@ -5,11 +5,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from orienta.cases.services import can_change
-from orienta.core.models import Role
-from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
+from orienta.core.access import (
+    can_read_persons,
+    can_record,
+    is_provider,
+    is_site_manager,
+    uses_fund,
+)
 from orienta.fund import queries
-
-MENU_ROLES = (Role.AGENT, Role.MANAGER, Role.COORDINATOR, Role.ME, Role.ADMIN)
 
 # Sections and menu entries after those of the apps with a smaller ORDER (core.page_panels).
 ORDER = 30
@@ -17,9 +20,9 @@ ORDER = 30
 
 def nav_links(request):
     user = request.user
-    if user.role in MENU_ROLES:
+    if uses_fund(user):
         return [(reverse("fund:home"), _("Support fund"))]
-    if user.role == Role.PROVIDER:
+    if is_provider(user):
         return [(reverse("fund:statements"), _("Statements"))]
     return []
 
@@ -27,7 +30,7 @@ def nav_links(request):
 def person_panel(request, person):
     """The person's fund requests (the person page itself logs the read of the person)."""
     user = request.user
-    if user.role not in PERSONAL_DATA_ROLES:
+    if not can_read_persons(user):
         return None
     found = list(queries.request_list(user, person=person)[:20])
     may_request = can_record(user) and user.sites.filter(pk=person.site_id).exists()
@@ -53,7 +56,7 @@ def site_panel(request, site):
 def worklist_panel(request, sites):
     """For a site manager: the requests awaiting their decision, and those to pay."""
     user = request.user
-    if user.role != Role.MANAGER:
+    if not is_site_manager(user):
         return None
     waiting = queries.approval_queue(user).filter(site__in=sites).count()
     to_pay = queries.to_pay(user).filter(site__in=sites).count()
@@ -79,7 +82,7 @@ def referral_panel(request, referral):
     from orienta.fund.refs import priced_option
 
     user = request.user
-    if user.role not in PERSONAL_DATA_ROLES:
+    if not can_read_persons(user):
         return None
     found = list(
         queries.referral_requests(referral).filter(

@@ -10,11 +10,19 @@ from typing import Any
 from uuid import UUID
 
 from django.db.models import Q, Sum
-from django.http import Http404
 
 from orienta.cases.models import Case
-from orienta.core.models import Organisation, Role, Site
+from orienta.core.access import (
+    approves_payments,
+    coordinates_country,
+    is_agent,
+    is_provider,
+    is_site_manager,
+    reads_aggregates_only,
+)
+from orienta.core.models import Organisation, Site
 from orienta.core.scoping import site_filter
+from orienta.lib.errors import OutOfScope
 from orienta.referrals.models import Referral
 
 RELATED = ("site", "site__country", "person", "provider", "period", "account__fund", "created_by")
@@ -64,7 +72,7 @@ def request_for(user, pk):
     """The request with this id in the user's scope, else 404."""
     found = requests_visible(user).filter(pk=pk).select_related(*RELATED).first()
     if found is None:
-        raise Http404
+        raise OutOfScope("fund_request", pk)
     return found
 
 
@@ -85,9 +93,9 @@ def approval_queue(user):
     from orienta.fund.models import Level, Status
 
     qs = request_list(user, status=Status.REQUESTED).exclude(created_by=user)
-    if user.role == Role.MANAGER:
+    if is_site_manager(user):
         return qs.filter(level=Level.MANAGER, site__in=user.sites.all())
-    if user.role == Role.COORDINATOR:
+    if coordinates_country(user):
         return qs
     return qs.none()
 
@@ -95,7 +103,7 @@ def approval_queue(user):
 def to_pay(user):
     from orienta.fund.models import Status
 
-    if user.role not in (Role.MANAGER, Role.COORDINATOR):
+    if not approves_payments(user):
         return request_list(user).none()
     return request_list(user, status=Status.APPROVED)
 
@@ -151,7 +159,7 @@ class SitePosition:
 def sites_with_fund(user):
     """The sites whose fund the user may see: staff their sites, coordinators their country,
     M&E and administrators all; providers none."""
-    if user.role == Role.PROVIDER:
+    if is_provider(user):
         return Site.objects.none()
     return Site.objects.visible_to(user).select_related("country").order_by("code")
 
@@ -159,7 +167,7 @@ def sites_with_fund(user):
 def site_for(user, code: str) -> Site:
     site = sites_with_fund(user).filter(code=code).first()
     if site is None:
-        raise Http404
+        raise OutOfScope("site")
     return site
 
 
@@ -213,9 +221,9 @@ def site_entries(site, *, limit: int = 200):
 
 def providers_for(user):
     """Organisations whose statements the user may read."""
-    if user.role == Role.PROVIDER:
+    if is_provider(user):
         return Organisation.objects.filter(pk=user.organisation_id)
-    if user.role in (Role.AGENT,):
+    if is_agent(user):
         return Organisation.objects.none()
     return Organisation.objects.visible_to(user)
 
@@ -223,7 +231,7 @@ def providers_for(user):
 def provider_for(user, pk) -> Organisation:
     found = providers_for(user).filter(pk=pk).first()
     if found is None:
-        raise Http404
+        raise OutOfScope("organisation", pk)
     return found
 
 
@@ -274,7 +282,7 @@ class Statement:
 
 def statement_sites(user, provider):
     """The sites whose requests the user may include in a provider's statement."""
-    if user.role == Role.PROVIDER:
+    if is_provider(user):
         return Site.objects.filter(country_id=provider.country_id)
     return Site.objects.filter(site_filter(user))
 
@@ -330,12 +338,12 @@ def periods_for(user):
     from orienta.fund.models import Period
 
     qs = Period.objects.filter(deleted_at__isnull=True).select_related("fund")
-    if user.role == Role.PROVIDER:
+    if is_provider(user):
         org = Organisation.objects.filter(pk=user.organisation_id).first()
         return qs.filter(fund__country_id=getattr(org, "country_id", None))
-    if user.role == Role.COORDINATOR:
+    if coordinates_country(user):
         return qs.filter(fund__country_id=user.country_id)
-    if user.role in (Role.ME, Role.ADMIN):
+    if reads_aggregates_only(user):
         return qs
     return qs.filter(fund__country__sites__in=user.sites.all()).distinct()
 
@@ -343,7 +351,7 @@ def periods_for(user):
 def period_for(user, pk):
     found = periods_for(user).filter(pk=pk).first()
     if found is None:
-        raise Http404
+        raise OutOfScope("period", pk)
     return found
 
 
@@ -355,7 +363,7 @@ def spending_requests(user, fund, period=None):
     qs = FundRequest.objects.filter(
         site_filter(user, "site__"), account__fund=fund, deleted_at__isnull=True
     )
-    if user.role == Role.PROVIDER:
+    if is_provider(user):
         return qs.none()
     if period is not None:
         qs = qs.filter(period=period)

@@ -9,8 +9,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from orienta.cases.queries import action_for
+from orienta.core.access import can_record
 from orienta.core.models import Organisation
-from orienta.core.scoping import can_record, writable_sites
+from orienta.core.scoping import writable_sites
 from orienta.directory.models import CostOption, Service
 from orienta.fund.services import RequestInput
 from orienta.people.queries import person_for

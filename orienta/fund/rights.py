@@ -2,9 +2,6 @@
 (see `orienta.people.hooks`): the accounts stay (public money stays traceable); what was
 written about the person goes."""
 
-from django.db.models import F
-from django.utils import timezone
-
 from orienta.fund.models import FundRequest
 from orienta.fund.services import request_texts_clear
 
@@ -43,6 +40,4 @@ def erase(ids: list, *, by) -> None:
 
 def merge(*, survivor, merged, by) -> None:
     """The fund requests of a merged record follow the survivor."""
-    FundRequest.objects.filter(person=merged).update(
-        person=survivor, version=F("version") + 1, updated_by=by, updated_at=timezone.now()
-    )
+    FundRequest.objects.filter(person=merged).update(person=survivor, **FundRequest.touched(by=by))

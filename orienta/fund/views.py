@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,20 +12,17 @@ from django.views.decorators.http import require_POST
 from orienta.audit.services import access_log_read, access_log_search
 from orienta.cases.queries import action_for
 from orienta.cases.services import can_change
-from orienta.core.models import Role
-from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
+from orienta.core.access import approves_payments, can_read_persons, can_record, uses_fund
 from orienta.directory.models import CostOption, Service
 from orienta.fund import queries, services
 from orienta.fund.forms import CancelForm, PaymentForm, ReasonForm, RequestForm
 from orienta.fund.models import Status
 from orienta.fund.money import quantum
+from orienta.fund.notices import repeat_message
 from orienta.fund.refs import priced_option, request_input
-from orienta.fund.views_common import refusal_logged, repeat_message
-from orienta.lib.errors import refused_message
+from orienta.lib.errors import OutOfScope, refused_message
 from orienta.people.queries import person_for
 from orienta.referrals.queries import referral_for
-
-FUND_ROLES = (Role.AGENT, Role.MANAGER, Role.COORDINATOR, Role.ME, Role.ADMIN)
 
 
 def _require(condition: bool) -> None:
@@ -37,9 +34,9 @@ def _require(condition: bool) -> None:
 def home(request):
     """The fund's front page: the requests in scope (for those who read personal data)."""
     user = request.user
-    _require(user.role in FUND_ROLES)
+    _require(uses_fund(user))
     context = {"statuses": Status.choices, "status": "", "page": None}
-    if user.role in PERSONAL_DATA_ROLES:
+    if can_read_persons(user):
         status = request.GET.get("status", "")
         status = status if status in Status.values else ""
         found = queries.request_list(user, status=status).select_related("payment")
@@ -59,7 +56,7 @@ def home(request):
 def queue(request):
     """Requests awaiting the user's decision, and approved ones to pay."""
     user = request.user
-    _require(user.role in (Role.MANAGER, Role.COORDINATOR))
+    _require(approves_payments(user))
     waiting = list(queries.approval_queue(user)[:100])
     to_pay = list(queries.to_pay(user).select_related("payment")[:100])
     access_log_search(
@@ -100,18 +97,18 @@ def _origin(request, user):
         try:
             referral = referral_for(user, refs["referral"])
         except ValidationError:
-            raise Http404 from None
+            raise OutOfScope("referral") from None
         _require(referral.case is None or can_change(user, referral.case))
         refs["person"] = refs["person"] or str(referral.person_id)
     if refs["case_action"]:
         try:
             case = action_for(user, refs["case_action"]).case
         except ValidationError:
-            raise Http404 from None
+            raise OutOfScope("case_action") from None
         _require(can_change(user, case))
         refs["person"] = refs["person"] or str(case.person_id)
     if not refs["person"]:
-        raise Http404
+        raise OutOfScope("person")
     return person_for(user, refs["person"]), refs
 
 
@@ -141,7 +138,6 @@ def _request_form(request, person, referral):
 
 
 @login_required
-@refusal_logged
 def request_new(request):
     user = request.user
     _require(can_record(user))
@@ -214,14 +210,13 @@ def _detail_context(request, req, **forms):
 
 
 def _load(request, pk):
-    _require(request.user.role in PERSONAL_DATA_ROLES)
+    _require(can_read_persons(request.user))
     req = queries.request_for(request.user, pk)
     access_log_read(request, req.person, object_type="fund_request", object_id=req.pk)
     return req
 
 
 @login_required
-@refusal_logged
 def detail(request, pk):
     req = _load(request, pk)
     return render(request, "fund/request.html", _detail_context(request, req))
@@ -245,7 +240,6 @@ def _act(request, req, action, form_name=None, form=None):
 
 @login_required
 @require_POST
-@refusal_logged
 def approve(request, pk):
     req = _load(request, pk)
     _require(services.may_decide(request.user, req))
@@ -278,7 +272,6 @@ def _reason_action(request, pk, form_class, form_name, allowed, service, done_me
 
 @login_required
 @require_POST
-@refusal_logged
 def reject(request, pk):
     return _reason_action(
         request,
@@ -293,7 +286,6 @@ def reject(request, pk):
 
 @login_required
 @require_POST
-@refusal_logged
 def cancel(request, pk):
     return _reason_action(
         request,
@@ -308,7 +300,6 @@ def cancel(request, pk):
 
 @login_required
 @require_POST
-@refusal_logged
 def reverse(request, pk):
     return _reason_action(
         request,
@@ -323,7 +314,6 @@ def reverse(request, pk):
 
 @login_required
 @require_POST
-@refusal_logged
 def pay(request, pk):
     req = _load(request, pk)
     _require(services.may_pay(request.user, req))
@@ -344,13 +334,12 @@ def pay(request, pk):
 
 
 @login_required
-@refusal_logged
 def receipt(request, pk):
     """The receipt attached to a payment, to those who may see the request."""
     req = _load(request, pk)
     payment = getattr(req, "payment", None)
     if payment is None or not payment.receipt:
-        raise Http404
+        raise OutOfScope("fund_request", pk)
     response = FileResponse(payment.receipt.open("rb"), content_type=payment.receipt_type)
     response["Content-Disposition"] = f'inline; filename="{req.code}-receipt"'
     response["Cache-Control"] = "no-store"

@@ -11,7 +11,12 @@ from django.utils.translation import gettext as _
 from orienta.accounts.reauth import require_recent_auth
 from orienta.audit.exports import export_create
 from orienta.audit.services import access_log_export
-from orienta.core.models import Role
+from orienta.core.access import (
+    approves_payments,
+    coordinates_country,
+    reads_provider_statements,
+    uses_fund,
+)
 from orienta.fund import queries, reports, services
 from orienta.fund.forms import (
     AllocationForm,
@@ -21,7 +26,7 @@ from orienta.fund.forms import (
     StatementForm,
 )
 from orienta.fund.models import Fund
-from orienta.fund.views import FUND_ROLES, _form_errors
+from orienta.fund.views import _form_errors
 from orienta.lib.replica import replica_reads
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,7 +40,7 @@ def _require(condition: bool) -> None:
 @login_required
 def positions(request):
     """The position of each site's fund in scope, in local currency and euros."""
-    _require(request.user.role in FUND_ROLES)
+    _require(uses_fund(request.user))
     rows = queries.positions(queries.sites_with_fund(request.user), on=timezone.localdate())
     return render(request, "fund/positions.html", {"rows": rows})
 
@@ -43,7 +48,7 @@ def positions(request):
 @login_required
 def site(request, code):
     """One site's position and its ledger, movement by movement (who, when)."""
-    _require(request.user.role in FUND_ROLES)
+    _require(uses_fund(request.user))
     found = queries.site_for(request.user, code)
     row = queries.positions([found], on=timezone.localdate())[0]
     context = {"site": found, "row": row, "entries": queries.site_entries(found)}
@@ -51,7 +56,7 @@ def site(request, code):
 
 
 def _coordinated_fund(user) -> Fund:
-    _require(user.role == Role.COORDINATOR)
+    _require(coordinates_country(user))
     return services.fund_open(country=user.country, by=user)
 
 
@@ -129,15 +134,11 @@ def period_new(request):
     return render(request, "fund/period_form.html", {"form": form, "fund": fund}, status=status)
 
 
-def _may_read_statements(user) -> bool:
-    return user.role in (Role.MANAGER, Role.COORDINATOR, Role.ME, Role.ADMIN, Role.PROVIDER)
-
-
 @login_required
 def statements(request):
     """Choose a provider and a period."""
     user = request.user
-    _require(_may_read_statements(user))
+    _require(reads_provider_statements(user))
     form = StatementForm(
         request.GET or None,
         providers=queries.providers_for(user).order_by("name"),
@@ -156,7 +157,7 @@ def statements(request):
 def statement(request, provider, period):
     """A provider's statement for a period: page, PDF (?format=pdf) or XLSX (?format=xlsx)."""
     user = request.user
-    _require(_may_read_statements(user))
+    _require(reads_provider_statements(user))
     stmt = queries.statement(
         user, queries.provider_for(user, provider), queries.period_for(user, period)
     )
@@ -179,7 +180,7 @@ def report(request):
     """Spending by theme, service, sex and age band of the beneficiaries: counts and sums only
     (read from the read replica when there is one: DATABASE_REPLICA_URL)."""
     user = request.user
-    _require(user.role in FUND_ROLES)
+    _require(uses_fund(user))
     periods = queries.periods_for(user)
     form = ReportForm(request.GET or None, periods=periods)
     period = form.cleaned_data["period"] if form.is_valid() else None
@@ -199,7 +200,7 @@ MAX_EXPORT = 2000
 def export(request):
     """The beneficiaries of a period as XLSX, for the site manager or the coordinator: personal
     data, so a reason, a recent sign-in, and a file made for the requester alone."""
-    _require(request.user.role in (Role.MANAGER, Role.COORDINATOR))
+    _require(approves_payments(request.user))
     return _export(request)
 
 

@@ -8,13 +8,14 @@ each app's `admin.py`, and returns them in INSTALLED_APPS order; `hooks(name, at
 the `attribute` of those that define it.
 """
 
+import sys
 from functools import cache
 from importlib import import_module
 from types import ModuleType
 from typing import Any
 
 from django.apps import apps
-from django.utils.module_loading import module_has_submodule
+from django.utils.module_loading import autodiscover_modules, module_has_submodule
 
 
 def _discover(name: str, failures: dict[str, str] | None) -> tuple[ModuleType, ...]:
@@ -33,7 +34,9 @@ def _discover(name: str, failures: dict[str, str] | None) -> tuple[ModuleType, .
 
 @cache
 def _discovered(name: str) -> tuple[ModuleType, ...]:
-    return _discover(name, None)
+    autodiscover_modules(name)  # Django's discovery, as for admin.py: a broken module raises
+    modules = (sys.modules.get(f"{config.name}.{name}") for config in apps.get_app_configs())
+    return tuple(module for module in modules if module is not None)
 
 
 def app_modules(name: str, *, failures: dict[str, str] | None = None) -> tuple[ModuleType, ...]:

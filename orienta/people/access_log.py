@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 
@@ -27,7 +26,8 @@ from orienta.audit.queries import (
     reads_log_details,
 )
 from orienta.audit.services import access_log_record
-from orienta.core.models import Role
+from orienta.core.access import coordinates_country
+from orienta.lib.errors import OutOfScope
 from orienta.people.models import Person
 
 PAGE_SIZE = 50
@@ -43,7 +43,7 @@ def log_subject_for(user, pk) -> LogSubject:
     """
     if not can_read_access_log(user):
         raise PermissionDenied
-    shows_name = user.role == Role.COORDINATOR
+    shows_name = coordinates_country(user)
     scope = Q(site__country_id=user.country_id) if shows_name else Q()
     fields = ["code", "merged_into_id", "deleted_at", "site__code", "site__timezone"]
     fields += ["site__country__language"] + (["given_name", "family_name"] if shows_name else [])
@@ -54,7 +54,7 @@ def log_subject_for(user, pk) -> LogSubject:
             break
         person = rows.filter(pk=person.merged_into_id).first()
     if person is None or person.merged_into_id is not None:
-        raise Http404
+        raise OutOfScope("person", pk, person_id=pk)
     return LogSubject(
         pk=person.pk,
         code=person.code,

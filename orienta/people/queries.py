@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from orienta.core.scoping import personal_site_filter
 from orienta.core.types import AnyUser
+from orienta.lib.errors import OutOfScope
 from orienta.people import matching
 from orienta.people.models import (
     CONSENT_FIELDS,
@@ -39,17 +40,17 @@ def person_for(user: AnyUser, pk: UUID | str) -> Person:
     )
     for _hop in range(5):
         if person is None:
-            raise Http404
+            raise OutOfScope("person", pk, person_id=pk)
         if person.merged_into_id is None:
             if person.deleted_at is not None or person.erased_at is not None:
-                raise Http404
+                raise OutOfScope("person", pk, person_id=pk)
             return person
         person = (
             Person.objects.filter(personal_site_filter(user), pk=person.merged_into_id)
             .select_related("site", "site__country", "area", "merged_into")
             .first()
         )
-    raise Http404
+    raise OutOfScope("person", pk, person_id=pk)
 
 
 def person_by_code_for(user: AnyUser, code: str) -> Person:
@@ -59,7 +60,7 @@ def person_by_code_for(user: AnyUser, code: str) -> Person:
         .first()
     )
     if person is None:
-        raise Http404
+        raise OutOfScope("person")
     return person_for(user, person.pk)
 
 

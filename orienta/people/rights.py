@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orienta.audit.services import access_log_scrub
-from orienta.core.models import Event, Role, User
+from orienta.core.access import coordinates_country
+from orienta.core.models import Event, User
 from orienta.core.services import StaleEdit, event_log
 from orienta.people.hooks import app_rights
 from orienta.people.models import (
@@ -68,8 +69,7 @@ def _consent_set(
         setattr(locked, field, values[field])
     locked.consent_date = timezone.localdate()
     locked.consent_recorded_by = by
-    locked.version += 1
-    locked.updated_by, locked.updated_at = by, timezone.now()
+    locked.touch(by=by)
     locked.save()
     events = consent_events_write(locked, changed, by, note=note[:500])
     purposes = [p for p, f in CONSENT_FIELDS.items() if f in changed]
@@ -113,13 +113,7 @@ def consent_give(*, person: Person, purpose: str, by: User, note: str = "") -> l
 
 def is_coordinator_of(user: User, person: Person) -> bool:
     """Exports and erasures are for the country coordinator of the person's country."""
-    return bool(
-        user
-        and user.is_authenticated
-        and user.is_active
-        and user.role == Role.COORDINATOR
-        and user.country_id == person.site.country_id
-    )
+    return coordinates_country(user, person.site.country_id)
 
 
 def _require_coordinator_of(user: User, person: Person) -> None:
@@ -365,8 +359,7 @@ def _scrub_person(person: Person, by: User | None, now: datetime) -> None:
         person.birth_date_estimated = True
     person.code = f"ANON-{secrets.token_hex(8).upper()}"
     person.erased_at = now
-    person.version += 1
-    person.updated_by, person.updated_at = by, now
+    person.touch(by=by, at=now)
     person.save()
 
 
@@ -375,9 +368,7 @@ def _scrub_visits(person: Person, by: User | None, now: datetime) -> None:
     change made to visits, which are otherwise never edited."""
     for visit in person.visits.exclude(notes="", change_reason=""):
         visit.notes = visit.change_reason = ""
-        visit.version += 1
-        visit.updated_by, visit.updated_at = by, now
-        visit.save(update_fields=["notes", "change_reason", "version", "updated_by", "updated_at"])
+        visit.save(update_fields=["notes", "change_reason", *visit.touch(by=by, at=now)])
 
 
 def _scrub_linked_records(
@@ -408,9 +399,7 @@ def _scrub_linked_records(
     for household in Household.objects.filter(members__person__in=ids).distinct():
         if not household.members.exclude(person__in=ids).exists() and household.locality:
             household.locality = ""
-            household.version += 1
-            household.updated_by, household.updated_at = by, now
-            household.save(update_fields=["locality", "version", "updated_by", "updated_at"])
+            household.save(update_fields=["locality", *household.touch(by=by, at=now)])
 
 
 def _decisions_naming(ids: list) -> list:

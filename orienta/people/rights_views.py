@@ -23,8 +23,7 @@ from django.utils.translation import gettext_lazy
 from orienta.accounts.reauth import require_recent_auth
 from orienta.audit.exports import export_create, keep_days, link_minutes
 from orienta.audit.services import access_log_read
-from orienta.core.models import Role
-from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
+from orienta.core.access import can_read_persons, can_record, coordinates_country
 from orienta.core.services import StaleEdit
 from orienta.core.types import AuthedRequest
 from orienta.people import queries, rights
@@ -112,7 +111,7 @@ class EraseForm(ReasonForm):
 
 
 def _person_in_scope(request: AuthedRequest, pk: UUID) -> Person:
-    if request.user.role not in PERSONAL_DATA_ROLES:
+    if not can_read_persons(request.user):
         raise PermissionDenied
     return queries.person_for(request.user, pk)
 
@@ -122,7 +121,7 @@ def _coordinator_person(request: AuthedRequest, pk: UUID) -> Person:
 
     Checked before the password is asked again, so no one else is sent to confirm it.
     """
-    if request.user.role != Role.COORDINATOR:
+    if not coordinates_country(request.user):
         raise PermissionDenied
     return queries.person_for(request.user, pk)
 

@@ -10,8 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from orienta.core.access import can_merge, can_record
 from orienta.core.models import Site, User
-from orienta.core.scoping import can_merge, can_record, writable_sites
+from orienta.core.scoping import writable_sites
 from orienta.core.services import StaleEdit, event_log, site_next_code
 from orienta.people import matching
 from orienta.people.hooks import records_follow_survivor
@@ -250,9 +251,7 @@ def person_update(
     changed = _apply(locked, data, by)
     if not changed:
         return locked
-    locked.version += 1
-    locked.updated_at = timezone.now()
-    locked.updated_by = by
+    locked.touch(by=by)
     locked.full_clean()
     locked.save()
     if set(changed) & set(IDENTITY_FIELDS) or "phone_alt" in changed:
@@ -313,7 +312,7 @@ def _move_membership(survivor: Person, merged: Person) -> None:
     if current is None:
         return
     current.left_on = timezone.localdate()
-    current.version += 1
+    current.touch(by=survivor.updated_by)
     current.save()
     if not survivor.memberships.filter(left_on__isnull=True).exists():
         HouseholdMember.objects.create(
@@ -347,21 +346,18 @@ def person_merge(*, survivor: Person, merged: Person, by: User, reason: str = ""
         merged_by=by,
     )
     _fill_from(survivor, merged)
-    survivor.version += 1
-    survivor.updated_by, survivor.updated_at = by, timezone.now()
+    survivor.touch(by=by)
     survivor.save()
     for visit in merged.visits.all():
         visit.person = survivor
-        visit.version += 1
-        visit.updated_by, visit.updated_at = by, timezone.now()
+        visit.touch(by=by)
         visit.save()
     _move_membership(survivor, merged)
     # The records other apps keep about the person follow: cases, referrals, fund requests.
     records_follow_survivor(survivor=survivor, merged=merged, by=by)
     merged.merged_into = survivor
     merged.deleted_at = timezone.now()
-    merged.version += 1
-    merged.updated_by, merged.updated_at = by, timezone.now()
+    merged.touch(by=by)
     merged.save()
     PersonMatchKey.objects.filter(person=merged).delete()
     _index(survivor)
@@ -442,8 +438,7 @@ def household_add_member(
 def household_remove_member(*, member: HouseholdMember, by: User) -> None:
     _check_site(by, member.site)
     member.left_on = timezone.localdate()
-    member.version += 1
-    member.updated_by, member.updated_at = by, timezone.now()
+    member.touch(by=by)
     member.save()
     event_log(
         actor=by,

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from orienta.audit.services import access_log_read, access_log_search
+from orienta.core.access import can_merge, can_read_persons, can_record
 from orienta.core.models import User
-from orienta.core.scoping import PERSONAL_DATA_ROLES, can_merge, can_record, writable_sites
+from orienta.core.scoping import writable_sites
 from orienta.core.services import StaleEdit
 from orienta.core.types import AuthedRequest
 from orienta.people import queries, services
@@ -33,7 +34,7 @@ from orienta.people.models import Relationship
 
 
 def _require_people_reader(user: User) -> None:
-    if user.role not in PERSONAL_DATA_ROLES:
+    if not can_read_persons(user):
         raise PermissionDenied
 
 

@@ -1,39 +1,17 @@
-"""What the referral pages and the API share: reading a referral in scope (a refusal logged),
-the access-log entries of reading, sending and printing one, and the slip as an answer."""
+"""What the referral pages and the API share: the access-log entries of reading, sending and
+printing a referral, and the slip as an answer. (A referral out of scope is refused by
+`queries.referral_for`, whose OutOfScope the audit middleware logs.)"""
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 
 from orienta.audit.models import Action
 from orienta.audit.services import access_log_read, access_log_record
 from orienta.audit.services import channel_of as log_channel
-from orienta.referrals import queries, services
+from orienta.referrals import services
 from orienta.referrals.forms import SlipForm
-from orienta.referrals.models import Referral
 from orienta.referrals.slip import confirmation_url, fund_status, slip_pdf
 
 OBJECT = "referral"
-
-
-def refused(request, pk, *, object_type=OBJECT) -> Http404:
-    """Log a 404 on a record out of scope (the audit middleware logs only its own paths)."""
-    access_log_record(
-        request=request,
-        action=Action.REFUSED,
-        channel=log_channel(request),
-        object_type=object_type,
-        object_id=pk,
-        person_id=pk if object_type == "person" else None,
-        query=request.META.get("QUERY_STRING", ""),
-        status=404,
-    )
-    return Http404()
-
-
-def referral_or_refuse(request, pk) -> Referral:
-    try:
-        return queries.referral_for(request.user, pk)
-    except Http404:
-        raise refused(request, pk) from None
 
 
 def log_read(request, referral) -> None:

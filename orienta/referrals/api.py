@@ -4,15 +4,15 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext
 from ninja import Query, Router
 from ninja.pagination import paginate
 
 from orienta.audit.services import access_log_search
 from orienta.cases.models import Case, CaseAction
-from orienta.core.models import Role, Site, User
-from orienta.core.scoping import can_record
+from orienta.core.access import can_record, is_provider
+from orienta.core.models import Site, User
 from orienta.core.types import ApiRequest
 from orienta.directory.models import Service
 from orienta.frontdesk.models import Visit
@@ -20,7 +20,7 @@ from orienta.lib.api.errors import Detail, FieldErrors, field_error
 from orienta.lib.api.pagination import PageMapped, Pages
 from orienta.people.models import Person
 from orienta.referrals import queries, services
-from orienta.referrals.access import OBJECT, log_read, log_send, refused, slip_response
+from orienta.referrals.access import OBJECT, log_read, log_send, slip_response
 from orienta.referrals.models import Referral, SharedField, Status, Urgency
 from orienta.referrals.schemas import NoteIn, ReferralFilters, ReferralIn, ReferralOut
 
@@ -36,10 +36,7 @@ def _with_events(referral: Referral) -> Referral:
 
 
 def _get(request: ApiRequest, referral_id: UUID) -> Referral:
-    try:
-        return queries.referral_for(request.auth, referral_id)
-    except Http404:
-        raise refused(request, referral_id) from None
+    return queries.referral_for(request.auth, referral_id)  # OutOfScope: a logged 404
 
 
 @router.get("/referrals", response=list[ReferralOut], summary="Referrals in scope")
@@ -112,10 +109,7 @@ def referral_create(request: ApiRequest, payload: ReferralIn) -> tuple[int, Refe
     if not can_record(user):
         raise PermissionDenied
     _field_checks(payload)
-    try:
-        person, service, case, action, visit = _origin(user, payload)
-    except Http404:
-        raise refused(request, payload.person, object_type="person") from None
+    person, service, case, action, visit = _origin(user, payload)
     site = _site(user, payload, person, case, visit)
     try:
         referral = services.referral_send(
@@ -165,7 +159,7 @@ def _transition(
     if not allowed:
         raise PermissionDenied
     log_read(request, referral)
-    actor = "provider_account" if user.role == Role.PROVIDER else "user"
+    actor = "provider_account" if is_provider(user) else "user"
     try:
         services.referral_answer(
             referral=referral, status=to_status, note=note, by=user, actor=actor

@@ -17,7 +17,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from orienta.cases.models import Case
-from orienta.core.models import BaseModel, Role, Site
+from orienta.core.access import is_provider
+from orienta.core.models import BaseModel, Site
 from orienta.core.scoping import personal_site_filter
 from orienta.core.types import AnyUser
 from orienta.lib.ids import uuid7
@@ -88,7 +89,7 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         if not (user and user.is_authenticated and user.is_active):
             return self.none()
         qs = self.filter(deleted_at__isnull=True)
-        if user.role == Role.PROVIDER:
+        if is_provider(user):
             if not user.organisation_id:
                 return self.none()
             return qs.filter(service__organisation_id=user.organisation_id)

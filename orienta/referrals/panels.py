@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 
 from orienta.audit.services import access_log_search
 from orienta.cases.models import Case
-from orienta.core.models import Role
+from orienta.core.access import can_read_persons, can_record, is_headquarters, is_provider
 from orienta.core.page_panels import PageAction
-from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
 from orienta.frontdesk.models import Outcome
 from orienta.frontdesk.queries import recent_visit
 from orienta.referrals import queries
@@ -41,7 +40,7 @@ ORDER = 20
 def person_panel(request, person):
     """The person's referrals (those the user may see) and the button to refer them."""
     user = request.user
-    if user.role not in PERSONAL_DATA_ROLES:
+    if not can_read_persons(user):
         return None
     found = list(queries.referral_list(user, person=person)[:PANEL_LIMIT])
     refer = can_record(user)
@@ -69,7 +68,7 @@ def _open_cases(user, person):
 def worklist_panel(request, sites):
     """Referrals awaiting the provider's answer (overdue first), and those served lately."""
     user = request.user
-    if user.role not in PERSONAL_DATA_ROLES:
+    if not can_read_persons(user):
         return None
     site_ids = [s.pk for s in sites]
     awaiting, served = queries.awaiting(user, site_ids), queries.recently_served(user, site_ids)
@@ -92,11 +91,11 @@ def worklist_panel(request, sites):
 
 def nav_links(request):
     user = request.user
-    if user.role == Role.PROVIDER:
+    if is_provider(user):
         return [(reverse("referrals:provider_list"), _("Referrals"))]
     links = []
-    if user.role in PERSONAL_DATA_ROLES:
+    if can_read_persons(user):
         links.append((reverse("referrals:list"), _("Referrals")))
-    if user.role == Role.ME:
+    if is_headquarters(user):
         links.append((reverse("referrals:metrics"), _("Referral metrics")))
     return links

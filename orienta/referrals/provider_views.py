@@ -15,10 +15,11 @@ from django.views.decorators.cache import never_cache
 
 from orienta.audit.models import Action, Channel
 from orienta.audit.services import access_log_record, access_log_search, client_ip
-from orienta.core.models import Role, User
+from orienta.core.access import is_provider
+from orienta.core.models import User
 from orienta.core.types import AuthedRequest
 from orienta.referrals import queries, services
-from orienta.referrals.access import OBJECT, log_read, referral_or_refuse
+from orienta.referrals.access import OBJECT, log_read
 from orienta.referrals.forms import AnswerForm
 from orienta.referrals.models import TRANSITIONS, Actor, Referral, Status, token_digest
 
@@ -103,7 +104,7 @@ def _log_link(request: HttpRequest, referral: Referral) -> None:
 
 
 def _require_provider(user: User) -> None:
-    if user.role != Role.PROVIDER or not user.organisation_id:
+    if not is_provider(user) or not user.organisation_id:
         raise PermissionDenied
 
 
@@ -127,7 +128,7 @@ def provider_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def provider_detail(request: AuthedRequest, pk: UUID) -> HttpResponse:
     _require_provider(request.user)
-    referral = referral_or_refuse(request, pk)
+    referral = queries.referral_for(request.user, pk)
     log_read(request, referral)
     allowed = TRANSITIONS.get(referral.status, set()) & PROVIDER_ANSWERS
     form = AnswerForm(request.POST or None, allowed=allowed) if allowed else None

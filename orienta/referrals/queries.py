@@ -17,11 +17,13 @@ from orienta.cases.models import Case as CaseRecord
 from orienta.cases.models import CaseAction
 from orienta.cases.queries import action_for, case_for, initials, masked_person_ids
 from orienta.cases.services import can_change
-from orienta.core.models import Role, Site, User
-from orienta.core.scoping import can_record, site_filter, writable_sites
+from orienta.core.access import can_record, is_provider
+from orienta.core.models import Site, User
+from orienta.core.scoping import site_filter, writable_sites
 from orienta.core.types import AnyUser
 from orienta.directory.models import Service
 from orienta.frontdesk.models import Visit
+from orienta.lib.errors import OutOfScope
 from orienta.people.models import Person
 from orienta.people.queries import person_for
 from orienta.referrals.models import (
@@ -39,7 +41,7 @@ def referral_for(user: AnyUser, pk: UUID | str) -> Referral:
     """The referral with this id in the user's scope (sensitive cases included), else 404."""
     found = Referral.objects.visible_to(user).filter(pk=pk).select_related(*RELATED).first()
     if found is None:
-        raise Http404
+        raise OutOfScope("referral", pk)
     return found
 
 
@@ -96,8 +98,10 @@ def referral_origin(
     visit: UUID | str | None = None,
 ) -> tuple[Person, CaseRecord | None, CaseAction | None, Visit | None]:
     """The person, case, case action and visit (ids) a referral comes from, each in the user's
-    scope and the person's: `(person, case, action, visit)`, else 404. The action's case is
-    the case when only the action is given."""
+    scope and the person's: `(person, case, action, visit)`, else OutOfScope (a 404 logged as
+    a refusal about the person asked for). The action's case is the case when only the action
+    is given."""
+    refused = OutOfScope("person", person, person_id=person)
     try:
         found_person = person_for(user, person)
         found_case = case_for(user, case) if case else None
@@ -105,15 +109,15 @@ def referral_origin(
         found_visit = (
             Visit.objects.visible_to(user).current().filter(pk=visit).first() if visit else None
         )
-    except ValidationError:  # an id that is not a UUID
-        raise Http404 from None
+    except (ValidationError, Http404):  # out of scope, or an id that is not a UUID
+        raise refused from None
     found_case = found_case or (found_action.case if found_action else None)
     if visit and found_visit is None:
-        raise Http404
+        raise refused
     if not origin_belongs(
         person=found_person, case=found_case, action=found_action, visit=found_visit
     ):
-        raise Http404
+        raise refused
     return found_person, found_case, found_action, found_visit
 
 
@@ -165,7 +169,7 @@ def mark_masked(user: AnyUser, referrals: Iterable[Referral]) -> list[Referral]:
 
 def is_provider_of(user: User, referral: Referral) -> bool:
     return (
-        user.role == Role.PROVIDER
+        is_provider(user)
         and user.organisation_id is not None
         and referral.service.organisation_id == user.organisation_id
     )
@@ -231,8 +235,6 @@ def recently_served(user: AnyUser, site_ids: Iterable[UUID], days: int = 14) -> 
 
 # Metrics
 # =============================================================================================
-
-METRICS_ROLES = frozenset({Role.MANAGER, Role.COORDINATOR, Role.ME})
 
 
 def metrics_scope(user: AnyUser) -> QuerySet[Referral]:

@@ -1,9 +1,6 @@
 """What the registry's data-subject export, erasure and merge do with a person's referrals
 (see `orienta.people.hooks`)."""
 
-from django.db.models import F
-from django.utils import timezone
-
 from orienta.referrals.models import Referral
 from orienta.referrals.services import referrals_anonymise_for_persons
 
@@ -48,6 +45,4 @@ def erase(ids: list, *, by) -> None:
 
 def merge(*, survivor, merged, by) -> None:
     """The referrals of a merged record follow the survivor."""
-    Referral.objects.filter(person=merged).update(
-        person=survivor, version=F("version") + 1, updated_by=by, updated_at=timezone.now()
-    )
+    Referral.objects.filter(person=merged).update(person=survivor, **Referral.touched(by=by))

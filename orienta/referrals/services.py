@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from orienta.cases.models import Case, CaseAction
 from orienta.cases.services import CaseRefused, can_change, case_action_add
-from orienta.core.models import Role, Site, User
+from orienta.core.access import can_record, manages_site
+from orienta.core.models import Site, User
 from orienta.core.scoping import writable_sites
 from orienta.core.services import event_log
 from orienta.core.types import AnyUser
@@ -110,7 +111,7 @@ def _check_consent(*, person: Person, by: User, override_reason: str, site: Site
             ),
             code="consent",
         )
-    if by.role != Role.MANAGER or not by.sites.filter(pk=site.pk).exists():
+    if not manages_site(by, site.pk):
         raise PermissionDenied(_("Only a manager of the site can send without consent."))
 
 
@@ -231,7 +232,7 @@ def _move(
             to_status=to_status,
         )
         _apply(locked, to_status=to_status, at=at, note=note, actor=actor)
-        locked.updated_by = by if by is not None and by.is_authenticated else None
+        locked.touch(by=by, at=at)
         locked.save()
     referral.refresh_from_db()
     return referral
@@ -239,8 +240,6 @@ def _move(
 
 def _apply(referral: Referral, *, to_status: str, at: datetime, note: str, actor: str) -> None:
     referral.status = to_status
-    referral.version += 1
-    referral.updated_at = at
     if to_status in ANSWERED_STATUSES and referral.answered_at is None:
         referral.answered_at = at
     if to_status == Status.SERVED:
@@ -302,7 +301,7 @@ def referral_answer(
 
 def referral_cancel(*, referral: Referral, by: User | None, note: str = "") -> Referral:
     """The agent withdraws the referral; its links stop working."""
-    if by is None or by.role not in (Role.AGENT, Role.MANAGER):
+    if not can_record(by):
         raise PermissionDenied(_("Only the site's staff can cancel a referral."))
     moved = _move(referral, to_status=Status.CANCELLED, by=by, actor=Actor.USER, note=note)
     ReferralLink.objects.filter(referral=referral, revoked_at__isnull=True).update(

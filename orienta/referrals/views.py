@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 from orienta.audit.services import access_log_read, access_log_search
 from orienta.cases.models import Case, CaseAction
 from orienta.core import page_panels
+from orienta.core.access import can_read_persons, can_record, manages_sites, reads_referral_metrics
 from orienta.core.models import User
-from orienta.core.scoping import PERSONAL_DATA_ROLES, can_record
 from orienta.core.types import AuthedRequest
 from orienta.frontdesk.models import Visit
 from orienta.lib.forms import choice_field, model_choice_field
@@ -30,8 +30,6 @@ from orienta.referrals.access import (
     OBJECT,
     log_read,
     log_send,
-    referral_or_refuse,
-    refused,
     slip_response,
 )
 from orienta.referrals.forms import AnswerForm, ReferralForm, ServiceFilterForm, SlipForm
@@ -39,7 +37,7 @@ from orienta.referrals.models import TRANSITIONS, Referral, Status, Urgency
 
 
 def _require_reader(user: User) -> None:
-    if user.role not in PERSONAL_DATA_ROLES:
+    if not can_read_persons(user):
         raise PermissionDenied
 
 
@@ -66,7 +64,7 @@ def referral_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def referral_detail(request: AuthedRequest, pk: UUID) -> HttpResponse:
     _require_reader(request.user)
-    referral = referral_or_refuse(request, pk)
+    referral = queries.referral_for(request.user, pk)
     log_read(request, referral)
     return render(request, "referrals/detail.html", detail_context(request, referral))
 
@@ -94,7 +92,7 @@ def detail_context(
 def referral_answer(request: AuthedRequest, pk: UUID) -> HttpResponse:
     """The site's staff record the outcome learned at follow-up, or cancel."""
     _require_reader(request.user)
-    referral = referral_or_refuse(request, pk)
+    referral = queries.referral_for(request.user, pk)
     if not queries.records_at(request.user, referral):
         raise PermissionDenied
     log_read(request, referral)
@@ -120,7 +118,7 @@ def referral_answer(request: AuthedRequest, pk: UUID) -> HttpResponse:
 def referral_slip(request: AuthedRequest, pk: UUID) -> HttpResponse:
     """The slip as a PDF. Printing is a read of the person's data, and logged as a print."""
     _require_reader(request.user)
-    referral = referral_or_refuse(request, pk)
+    referral = queries.referral_for(request.user, pk)
     if not queries.records_at(request.user, referral):
         raise PermissionDenied
     return slip_response(request, referral)
@@ -130,7 +128,7 @@ def referral_slip(request: AuthedRequest, pk: UUID) -> HttpResponse:
 @require_POST
 def link_revoke(request: AuthedRequest, pk: UUID) -> HttpResponse:
     _require_reader(request.user)
-    referral = referral_or_refuse(request, pk)
+    referral = queries.referral_for(request.user, pk)
     if not queries.records_at(request.user, referral):
         raise PermissionDenied
     count = services.link_revoke(referral=referral, by=request.user)
@@ -146,7 +144,7 @@ def link_revoke(request: AuthedRequest, pk: UUID) -> HttpResponse:
 
 @login_required
 def metrics(request: AuthedRequest) -> HttpResponse:
-    if request.user.role not in queries.METRICS_ROLES:
+    if not reads_referral_metrics(request.user):
         raise PermissionDenied
     month = request.GET.get("month", "")
     if not re.fullmatch(r"\d{4}-\d{2}", month):
@@ -172,22 +170,12 @@ def _origin(request: AuthedRequest) -> tuple[Person, Case | None, CaseAction | N
     )
 
 
-def _person_param(request: AuthedRequest) -> UUID | None:
-    try:
-        return UUID(str(request.POST.get("person") or request.GET.get("person")))
-    except ValueError:
-        return None
-
-
 @login_required
 def referral_new(request: AuthedRequest) -> HttpResponse:
     """Choose the service (by theme), urgency, reason and the data shared; preview; send."""
     if not can_record(request.user):
         raise PermissionDenied
-    try:
-        person, case, action, visit = _origin(request)
-    except Http404:
-        raise refused(request, _person_param(request), object_type="person") from None
+    person, case, action, visit = _origin(request)
     site = queries.sending_site(request.user, person=person, case=case, visit=visit)
     if site is None:
         raise PermissionDenied
@@ -247,7 +235,7 @@ def _send_form(
         "form": form,
         "filters": filters,
         "may_share": may_share,
-        "is_manager": request.user.role == "manager",
+        "is_manager": manages_sites(request.user),
         "consent_url": None if may_share else _consent_url(request, origin),
     }
     return render(request, "referrals/new.html", context, status=status)

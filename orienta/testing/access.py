@@ -55,6 +55,15 @@ def logged(role: str, before: int):
     return logged_since(before).filter(username=role)
 
 
+def check_refusal_logged(response, role: str, before: int, *, statuses=(403, 404)) -> None:
+    """A signed-in role's refusal (a status among `statuses`) left a `refused` entry with that
+    status in the access log (written by the audit middleware: every 403, every OutOfScope)."""
+    if role == "anonymous" or response.status_code not in statuses:
+        return
+    refused = logged(role, before).filter(action="refused", status=response.status_code)
+    assert refused.exists(), "the refusal is not in the access log"
+
+
 def check_status(response, expected, *, api=False, ok=OK, sign_in="/login/") -> None:
     """`expected` is "ok", "login" (the sign-in page with ?next=, or 401 from the API) or a
     status; an allowed 302 must not lead to `sign_in`."""

@@ -2,7 +2,7 @@ import pytest
 
 from orienta.cases.tests.factories import make_case
 from orienta.conftest import _user
-from orienta.core.models import Role, User
+from orienta.core.models import Role
 
 
 @pytest.fixture
@@ -24,12 +24,5 @@ def agent_td_b(world):
 
 
 @pytest.fixture(autouse=True)
-def _in_english(monkeypatch, settings):
-    """These tests read messages in English (the catalogues are checked in core's tests):
-    every user and API caller works in English, and so does code run outside a request."""
-    from django.utils import translation
-
-    monkeypatch.setattr(User, "preferred_language", lambda self: "en")
-    settings.LANGUAGE_CODE = "en"  # API callers that send no Accept-Language
-    with translation.override("en"):
-        yield
+def _in_english(in_english):
+    """These tests read messages in English (orienta/conftest.py, `in_english`)."""

@@ -17,11 +17,8 @@ from orienta.frontdesk.services import visit_correct, visit_record, visit_void
 
 
 @pytest.fixture(autouse=True)
-def _in_english(monkeypatch):
-    """The pages are read in English here (the catalogues are checked in core's tests)."""
-    from orienta.core.models import User
-
-    monkeypatch.setattr(User, "preferred_language", lambda self: "en")
+def _in_english(users_in_english):
+    """The pages are read in English here (orienta/conftest.py, `users_in_english`)."""
 
 
 @pytest.fixture

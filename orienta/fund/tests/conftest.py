@@ -1,6 +1,5 @@
 import pytest
 
-from orienta.core.models import User
 from orienta.fund.tests.factories import make_fund
 
 
@@ -33,12 +32,5 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _in_english(monkeypatch, settings):
-    """These tests read messages in English (the catalogues are checked in core's tests):
-    every user and API caller works in English, and so does code run outside a request."""
-    from django.utils import translation
-
-    monkeypatch.setattr(User, "preferred_language", lambda self: "en")
-    settings.LANGUAGE_CODE = "en"  # API callers that send no Accept-Language
-    with translation.override("en"):
-        yield
+def _in_english(in_english):
+    """These tests read messages in English (orienta/conftest.py, `in_english`)."""

@@ -72,8 +72,9 @@ def scope(world, users, persons, fund_td, fund_mz, media):
 
 def _logged(role, route, response, objs, before):
     entries = matrix.logged(role, before)
-    if response.status_code in (403, 404) and (response.status_code == 403 or route in LOGGED):
-        assert entries.filter(action="refused").exists(), "the refusal is not in the access log"
+    matrix.check_refusal_logged(
+        response, role, before, statuses=(403, 404) if route in LOGGED else (403,)
+    )
     action = LOGGED.get(route)
     if action and response.status_code in (200, 201) and role in PERSONAL_READERS:
         found = entries.filter(action=action)

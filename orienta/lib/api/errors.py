@@ -23,7 +23,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from orienta.lib import text
-from orienta.lib.errors import Refused
+from orienta.lib.errors import Refused, note_out_of_scope
 
 # Every operation names its JSON body `payload`; the name is an implementation detail and is
 # left out of error locations, so a field error is always at ["body", "<field>"].
@@ -246,6 +246,7 @@ def install(api: NinjaAPI) -> None:
 
 def _responder(api: NinjaAPI, handler: Handler) -> Callable[[HttpRequest, Exception], HttpResponse]:
     def respond(request: HttpRequest, exc: Exception) -> HttpResponse:
+        note_out_of_scope(request, exc)  # the audit middleware logs the refusal
         status, data = handler(exc)
         response = api.create_response(request, data, status=status)
         if status == 401:

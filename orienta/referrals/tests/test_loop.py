@@ -18,11 +18,8 @@ from orienta.referrals.models import Referral
 
 
 @pytest.fixture(autouse=True)
-def _in_english(monkeypatch):
+def _in_english(users_in_english):
     """These tests read the buttons' labels in English."""
-    from orienta.core.models import User
-
-    monkeypatch.setattr(User, "preferred_language", lambda self: "en")
 
 
 @pytest.fixture

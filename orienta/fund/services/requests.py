@@ -1,29 +1,24 @@
-"""Writes of the support fund. Every movement of money is a ledger entry written here.
-
-Approval and payment lock the site's account row (SELECT ... FOR UPDATE; on SQLite the whole
-database is locked by the IMMEDIATE transaction) and check the position inside the same
-transaction that writes the entry, so concurrent approvals cannot spend the same francs.
-"""
+"""Requests for a payment: made, approved, rejected, cancelled, their texts cleared."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from orienta.cases.models import CaseAction
 from orienta.cases.services import can_change
-from orienta.core.models import Country, Organisation, Role, Site, User
+from orienta.core.access import can_record
+from orienta.core.models import Organisation, Site, User
 from orienta.core.services import event_log
+from orienta.directory.models import CostOption, Service
 from orienta.fund import money
 from orienta.fund.models import (
-    DEFAULT_CRITERIA,
-    DEFAULT_OPERATORS,
-    EFFECTS,
     MAX_QUANTITY,
     SPENDING_STATUSES,
     Account,
@@ -31,21 +26,23 @@ from orienta.fund.models import (
     FundRequest,
     FundSettings,
     Kind,
-    LedgerEntry,
     Level,
-    Method,
     Payment,
-    Period,
     Status,
 )
-from orienta.lib.errors import Refused as DomainRefused
-from orienta.lib.text import MESSAGE as BIDI_MESSAGE
-from orienta.lib.text import has_bidi_controls
+from orienta.fund.services.ledger import (
+    Refused,
+    _entry,
+    _lock,
+    account_for,
+    account_position,
+    fund_settings_for,
+    period_on,
+)
+from orienta.fund.services.permissions import may_cancel, may_decide
+from orienta.people.models import Person
 from orienta.people.queries import current_membership
-
-
-class Refused(DomainRefused):
-    """The action cannot be done in the record's present state; the message says why."""
+from orienta.referrals.models import Referral
 
 
 class RepeatFound(Exception):
@@ -54,230 +51,6 @@ class RepeatFound(Exception):
     def __init__(self, similar: FundRequest):
         super().__init__(similar.code)
         self.similar = similar
-
-
-@dataclass(frozen=True)
-class Position:
-    allocated: Decimal
-    committed: Decimal
-    paid: Decimal
-
-    @property
-    def available(self) -> Decimal:
-        return self.allocated - self.committed - self.paid
-
-
-# Settings, funds, periods, accounts
-# =============================================================================================
-
-
-def fund_settings_for(country: Country) -> FundSettings:
-    """The country's fund rules; the defaults of the programme until an administrator edits
-    them."""
-    found, _created = FundSettings.objects.get_or_create(
-        country=country,
-        defaults={
-            "criteria": [str(c) for c in DEFAULT_CRITERIA],
-            "mobile_operators": DEFAULT_OPERATORS.get(country.code, []),
-        },
-    )
-    return found
-
-
-def fund_open(*, country: Country, by: User | None, name: str = "") -> Fund:
-    """The country's fund, in the country's currency (made once)."""
-    money.minor_units(country.currency)
-    with translation.override(country.language):
-        default_name = _("Support fund")
-    with transaction.atomic():
-        fund, created = Fund.objects.get_or_create(
-            country=country,
-            defaults={
-                "name": name or default_name,
-                "currency": country.currency,
-                "created_by": by,
-                "updated_by": by,
-            },
-        )
-        if created:
-            event_log(actor=by, verb="fund_open", obj=fund)
-    return fund
-
-
-def period_open(
-    *,
-    fund: Fund,
-    by: User | None,
-    name: str,
-    starts_on: date,
-    ends_on: date,
-    eur_rate: Decimal | None = None,
-) -> Period:
-    """A new period of the fund. CFA francs take the pegged rate; MZN needs the period's rate."""
-    _require_coordinator(by, fund.country_id)
-    rate = _period_rate(fund.currency, eur_rate)
-    if ends_on < starts_on:
-        raise ValidationError({"ends_on": _("The period must end after it starts.")})
-    if has_bidi_controls(name):
-        raise ValidationError({"name": [BIDI_MESSAGE]})
-    overlapping = Period.objects.filter(
-        fund=fund, starts_on__lte=ends_on, ends_on__gte=starts_on, deleted_at__isnull=True
-    )
-    if overlapping.exists():
-        raise ValidationError({"starts_on": _("This period overlaps another period of the fund.")})
-    with transaction.atomic():
-        period = Period.objects.create(
-            fund=fund,
-            name=name,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            eur_rate=rate,
-            created_by=by,
-            updated_by=by,
-        )
-        event_log(actor=by, verb="fund_period_open", obj=period, data={"rate": str(rate)})
-    return period
-
-
-def _period_rate(currency: str, eur_rate) -> Decimal:
-    pegged = money.PEGGED_RATES.get(currency)
-    if pegged is not None:
-        if eur_rate not in (None, "") and Decimal(str(eur_rate)) != pegged:
-            raise ValidationError(
-                {
-                    "eur_rate": _("%(currency)s is pegged at %(rate)s per euro.")
-                    % {"currency": currency, "rate": pegged}
-                }
-            )
-        return pegged
-    if eur_rate in (None, "") or isinstance(eur_rate, float) or Decimal(str(eur_rate)) <= 0:
-        raise ValidationError({"eur_rate": _("Enter the rate of the period: units per euro.")})
-    return Decimal(str(eur_rate))
-
-
-def period_on(fund: Fund, day: date) -> Period | None:
-    return Period.objects.filter(
-        fund=fund, starts_on__lte=day, ends_on__gte=day, deleted_at__isnull=True
-    ).first()
-
-
-def account_for(fund: Fund, site: Site) -> Account:
-    if site.country_id != fund.country_id:
-        raise ValidationError({"site": _("This site is not in the fund's country.")})
-    account, _created = Account.objects.get_or_create(fund=fund, site=site)
-    return account
-
-
-def _lock(account: Account) -> Account:
-    return Account.objects.select_for_update().get(pk=account.pk)
-
-
-def position_of(entries) -> Position:
-    """The position that a queryset of ledger entries adds up to."""
-    totals = {kind: Decimal(0) for kind in EFFECTS}
-    for row in entries.order_by().values("kind").annotate(total=Sum("amount")):
-        totals[row["kind"]] = row["total"]
-    columns = [Decimal(0), Decimal(0), Decimal(0)]
-    for kind, effect in EFFECTS.items():
-        for i, sign in enumerate(effect):
-            columns[i] += sign * totals[kind]
-    return Position(*columns)
-
-
-def account_position(account: Account) -> Position:
-    return position_of(LedgerEntry.objects.filter(account=account))
-
-
-def _entry(*, account, period, kind, amount, by, request=None, note="") -> LedgerEntry:
-    """One movement in the ledger. Only an allocation carries a note (the coordinator's, about
-    the site's budget): the ledger keeps no free text about a person, and a movement of a
-    request refers to the request, whose reasons stay on it and on its payment."""
-    entry = LedgerEntry(
-        account=account,
-        period=period,
-        kind=kind,
-        amount=amount,
-        currency=account.fund.currency,
-        amount_eur=money.to_eur(amount, period.eur_rate),
-        request=request,
-        note=note[:300],
-        at=timezone.now(),
-        by=by,
-    )
-    entry.save()
-    return entry
-
-
-def allocation_record(
-    *, fund: Fund, site: Site, period: Period, amount, by: User, note: str = ""
-) -> LedgerEntry:
-    """Allocate part of the fund to a site for a period (the country's coordinator)."""
-    _require_coordinator(by, fund.country_id)
-    amount = _amount(amount, fund.currency)
-    if period.fund_id != fund.pk:
-        raise ValidationError({"period": _("This period is not a period of the fund.")})
-    with transaction.atomic():
-        account = _lock(account_for(fund, site))
-        entry = _entry(
-            account=account, period=period, kind=Kind.ALLOCATION, amount=amount, by=by, note=note
-        )
-        event_log(
-            actor=by, verb="fund_allocate", obj=entry, site=site, data={"amount": str(amount)}
-        )
-    return entry
-
-
-def _amount(value, currency: str, field: str = "amount") -> Decimal:
-    try:
-        return money.amount_parse(value, currency)
-    except ValidationError as exc:
-        raise ValidationError({field: exc.messages}) from None
-
-
-# Who may do what
-# =============================================================================================
-
-
-def _active(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
-
-
-def _require_coordinator(user, country_id) -> None:
-    """Periods and allocations: the country's coordinator; an administrator for a country that
-    has none yet."""
-    if not _active(user):
-        raise PermissionDenied
-    if user.role == Role.ADMIN or coordinates(user, country_id):
-        return
-    raise PermissionDenied
-
-
-def manages_site(user, site_id) -> bool:
-    return _active(user) and user.role == Role.MANAGER and user.sites.filter(pk=site_id).exists()
-
-
-def coordinates(user, country_id) -> bool:
-    return _active(user) and user.role == Role.COORDINATOR and user.country_id == country_id
-
-
-def may_decide(user, fund_request: FundRequest) -> bool:
-    """Approve or reject: the site manager up to the country's threshold, the coordinator
-    always; never the person who made the request."""
-    if not _active(user) or fund_request.created_by_id == user.pk:
-        return False
-    if coordinates(user, fund_request.site.country_id):
-        return True
-    return fund_request.level == Level.MANAGER and manages_site(user, fund_request.site_id)
-
-
-def may_pay(user, fund_request: FundRequest) -> bool:
-    return manages_site(user, fund_request.site_id) or coordinates(
-        user, fund_request.site.country_id
-    )
-
-
-def may_cancel(user, fund_request: FundRequest) -> bool:
-    return (_active(user) and fund_request.created_by_id == user.pk) or may_pay(user, fund_request)
 
 
 # Requests
@@ -289,16 +62,16 @@ class RequestInput:
     """What a request is made of, as the form or the API gives it (already in scope)."""
 
     site: Site
-    person: object
-    amount: object
+    person: Person
+    amount: object  # a number or a text, read by money.amount_parse
     reason: str
-    criteria: list
+    criteria: list[str]
     evidence: str = ""
     provider: Organisation | None = None
-    service: object = None
-    cost_option: object = None
-    referral: object = None
-    case_action: object = None
+    service: Service | None = None
+    cost_option: CostOption | None = None
+    referral: Referral | None = None
+    case_action: CaseAction | None = None
     currency: str | None = None
     confirm_repeat: bool = False
     # Units of the fee paid (3 copies of a certificate); `amount` is the total for all of them.
@@ -313,7 +86,7 @@ def request_create(*, data: RequestInput, by: User) -> FundRequest:
     quantity, criteria the country does not use, and a request over the person's or household's
     limit for the period; raises RepeatFound when a look-alike is recent, unless confirmed.
     """
-    if not (_active(by) and by.role in (Role.AGENT, Role.MANAGER)):
+    if not can_record(by):
         raise PermissionDenied
     if not by.sites.filter(pk=data.site.pk).exists():
         raise PermissionDenied
@@ -562,14 +335,8 @@ def _decided(fund_request: FundRequest, by: User, status: str, reason: str = "")
     fund_request.decided_by = by
     fund_request.decided_at = timezone.now()
     fund_request.decision_reason = reason
-    _touch(fund_request, by)
+    fund_request.touch(by=by)
     fund_request.save()
-
-
-def _touch(fund_request: FundRequest, by: User) -> None:
-    fund_request.updated_by = by
-    fund_request.updated_at = timezone.now()
-    fund_request.version += 1
 
 
 def request_approve(*, fund_request: FundRequest, by: User) -> FundRequest:
@@ -636,126 +403,10 @@ def request_cancel(*, fund_request: FundRequest, by: User, reason: str = "") -> 
             )
         fresh.status = Status.CANCELLED
         fresh.decision_reason = (reason or "").strip()
-        _touch(fresh, by)
+        fresh.touch(by=by)
         fresh.save()
         event_log(actor=by, verb="fund_cancel", obj=fresh, site=fresh.site)
     return fresh
-
-
-@dataclass
-class PaymentInput:
-    method: str
-    paid_on: date | None = None
-    receipt_number: str = ""
-    operator: str = ""
-    reference: str = ""
-    receipt: object = None  # an UploadedFile, already checked by receipts.receipt_check
-
-
-def _payment_errors(data: PaymentInput, rules: FundSettings) -> dict[str, Any]:
-    errors = {}
-    if data.method == Method.CASH:
-        if not data.receipt_number.strip():
-            errors["receipt_number"] = [_("Give the number of the provider's receipt.")]
-    elif data.method == Method.MOBILE:
-        if data.operator not in rules.mobile_operators:
-            errors["operator"] = [
-                _("Choose one of the operators of this country: %(names)s.")
-                % {"names": ", ".join(rules.mobile_operators)}
-            ]
-        if not data.reference.strip():
-            errors["reference"] = [_("Give the transaction reference of the transfer.")]
-    else:
-        errors["method"] = [_("Choose cash or mobile money.")]
-    if data.paid_on and data.paid_on > timezone.localdate():
-        errors["paid_on"] = [_("A payment cannot be dated in the future.")]
-    for name in ("receipt_number", "operator", "reference"):
-        if has_bidi_controls(getattr(data, name)):
-            errors[name] = [BIDI_MESSAGE]
-    return errors
-
-
-def payment_record(*, fund_request: FundRequest, by: User, data: PaymentInput) -> Payment:
-    """Record the payment of an approved request to its provider (once)."""
-    rules = fund_settings_for(fund_request.site.country)
-    errors = _payment_errors(data, rules)
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        account, fresh = _locked_request(fund_request)
-        if not may_pay(by, fresh):
-            raise PermissionDenied
-        _require_status(fresh, Status.APPROVED)
-        mobile = data.method == Method.MOBILE
-        reference = data.reference.strip() if mobile else ""
-        if (
-            mobile
-            and Payment.objects.filter(
-                method=Method.MOBILE, operator=data.operator, reference=reference
-            ).exists()
-        ):
-            raise ValidationError(
-                {"reference": _("This transaction reference is already recorded for a payment.")}
-            )
-        payment = Payment(
-            site=fresh.site,
-            request=fresh,
-            method=data.method,
-            receipt_number=data.receipt_number.strip() if not mobile else "",
-            operator=data.operator if mobile else "",
-            reference=reference,
-            paid_on=data.paid_on or timezone.localdate(),
-            created_by=by,
-            updated_by=by,
-        )
-        if data.receipt is not None:
-            payment.receipt_type = data.receipt.content_type
-            payment.receipt.save(data.receipt.name, data.receipt, save=False)
-        payment.save()
-        _entry(
-            account=account,
-            period=fresh.period,
-            kind=Kind.PAYMENT,
-            amount=fresh.amount,
-            by=by,
-            request=fresh,
-        )
-        fresh.status = Status.PAID
-        _touch(fresh, by)
-        fresh.save()
-        event_log(actor=by, verb="fund_pay", obj=fresh, site=fresh.site)
-    return payment
-
-
-def payment_reverse(*, fund_request: FundRequest, by: User, reason: str) -> Payment:
-    """Reverse a payment (the money came back, or it was recorded in error): never deleted."""
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("Give the reason for the reversal.")})
-    with transaction.atomic():
-        account, fresh = _locked_request(fund_request)
-        if not may_pay(by, fresh):
-            raise PermissionDenied
-        _require_status(fresh, Status.PAID)
-        payment = Payment.objects.select_for_update().get(request=fresh)
-        payment.reversed_at = timezone.now()
-        payment.reversed_by = by
-        payment.reversal_reason = reason.strip()
-        payment.updated_by, payment.updated_at = by, payment.reversed_at
-        payment.version += 1
-        payment.save()
-        _entry(
-            account=account,
-            period=fresh.period,
-            kind=Kind.REVERSAL,
-            amount=fresh.amount,
-            by=by,
-            request=fresh,
-        )
-        fresh.status = Status.REVERSED
-        _touch(fresh, by)
-        fresh.save()
-        event_log(actor=by, verb="fund_reverse", obj=fresh, site=fresh.site)
-    return payment
 
 
 CLOSED_STATUSES = (Status.REJECTED, Status.CANCELLED, Status.PAID, Status.REVERSED)
@@ -768,8 +419,7 @@ def request_texts_clear(*, fund_request: FundRequest, by: User | None) -> FundRe
     with transaction.atomic():
         fresh = FundRequest.objects.select_for_update(of=("self",)).get(pk=fund_request.pk)
         fresh.reason, fresh.evidence, fresh.decision_reason = "—", "", ""
-        fresh.updated_by, fresh.updated_at = by, timezone.now()
-        fresh.version += 1
+        fresh.touch(by=by)
         fresh.save()
         payment = Payment.objects.filter(request=fresh).first()
         if payment is not None and (payment.receipt or payment.reversal_reason):
@@ -777,7 +427,7 @@ def request_texts_clear(*, fund_request: FundRequest, by: User | None) -> FundRe
                 payment.receipt.delete(save=False)
                 payment.receipt_type = ""
             payment.reversal_reason = ""
-            payment.version += 1
+            payment.touch(by=by)
             payment.save()
         event_log(actor=by, verb="fund_request_texts_clear", obj=fresh, site=fresh.site)
     return fresh

@@ -1,0 +1,257 @@
+"""Who may do what: every role check of the views, the API, the services and the templates.
+
+A predicate takes the user (signed in or not, or None) and answers for an active account only;
+those that only look at the role narrow the user to `User` for mypy (TypeGuard), so a caller may
+read `user.sites` after `if can_record(user):`. Which records a user may *see* is the scoping
+layer (`orienta.core.scoping`, built on these); what a role may *do* is here. Templates read the
+same predicates through the `access` context processor: `{% if access.approves_payments %}`.
+
+The roles (DESIGN.md): agents and site managers work at their sites; a country coordinator
+oversees a country; M&E / headquarters and administrators see every site but no personal
+record; a provider's account sees only the referrals addressed to its organisation.
+"""
+
+from collections.abc import Callable
+from typing import TypeGuard
+from uuid import UUID
+
+from orienta.core.models import Role, User
+from orienta.core.types import AnyUser
+
+SITE_STAFF_ROLES = frozenset({Role.AGENT, Role.MANAGER})
+PERSONAL_DATA_ROLES = frozenset({Role.AGENT, Role.MANAGER, Role.COORDINATOR})
+ALL_SITES_ROLES = frozenset({Role.ME, Role.ADMIN})
+DIRECTORY_EDITOR_ROLES = frozenset({Role.MANAGER, Role.COORDINATOR, Role.ME, Role.ADMIN})
+DIRECTORY_EXCHANGE_ROLES = frozenset({Role.COORDINATOR, Role.ME, Role.ADMIN})
+ACCESS_LOG_READER_ROLES = frozenset({Role.COORDINATOR, Role.ME})
+REFERRAL_METRICS_ROLES = frozenset({Role.MANAGER, Role.COORDINATOR, Role.ME})
+FUND_ROLES = frozenset({Role.AGENT, Role.MANAGER, Role.COORDINATOR, Role.ME, Role.ADMIN})
+PAYMENT_APPROVER_ROLES = frozenset({Role.MANAGER, Role.COORDINATOR})
+STATEMENT_READER_ROLES = frozenset(
+    {Role.MANAGER, Role.COORDINATOR, Role.ME, Role.ADMIN, Role.PROVIDER}
+)
+RESULTS_READER_ROLES = frozenset({Role.MANAGER, Role.COORDINATOR, Role.ME})
+RESULTS_SETTER_ROLES = frozenset({Role.COORDINATOR, Role.ME})
+TWO_FACTOR_ROLES = frozenset({Role.MANAGER, Role.COORDINATOR, Role.ME, Role.ADMIN})
+
+
+def is_active_user(user: AnyUser | None) -> TypeGuard[User]:
+    """A signed-in, active account: nobody else may do anything."""
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def _has_role(user: AnyUser | None, roles: frozenset[str]) -> TypeGuard[User]:
+    return is_active_user(user) and user.role in roles
+
+
+# Roles
+# =============================================================================================
+
+
+def is_agent(user: AnyUser | None) -> TypeGuard[User]:
+    return _has_role(user, frozenset({Role.AGENT}))
+
+
+def is_site_manager(user: AnyUser | None) -> TypeGuard[User]:
+    """A site manager (of some site; `manages_site` says which)."""
+    return _has_role(user, frozenset({Role.MANAGER}))
+
+
+def coordinates_country(user: AnyUser | None, country_id: UUID | None = None) -> TypeGuard[User]:
+    """A country coordinator; of the country `country_id` when it is given."""
+    return _has_role(user, frozenset({Role.COORDINATOR})) and (
+        country_id is None or user.country_id == country_id
+    )
+
+
+def is_administrator(user: AnyUser | None) -> TypeGuard[User]:
+    return _has_role(user, frozenset({Role.ADMIN}))
+
+
+def is_provider(user: AnyUser | None) -> TypeGuard[User]:
+    """A partner's account: it sees the referrals (and payments) of its organisation only."""
+    return _has_role(user, frozenset({Role.PROVIDER}))
+
+
+def is_headquarters(user: AnyUser | None) -> TypeGuard[User]:
+    """M&E / headquarters: the whole programme's figures."""
+    return _has_role(user, frozenset({Role.ME}))
+
+
+def reads_aggregates_only(user: AnyUser | None) -> TypeGuard[User]:
+    """M&E / headquarters and administrators: every site, but counts, configuration and
+    aggregates, never a personal record."""
+    return _has_role(user, ALL_SITES_ROLES)
+
+
+# Persons and their records
+# =============================================================================================
+
+
+def can_read_persons(user: AnyUser | None) -> TypeGuard[User]:
+    """Reading personal records (persons, visits, cases, referrals, fund requests) in scope."""
+    return _has_role(user, PERSONAL_DATA_ROLES)
+
+
+def can_record(user: AnyUser | None) -> TypeGuard[User]:
+    """Registering persons, recording visits, cases and referrals: the work of a site's staff."""
+    return _has_role(user, SITE_STAFF_ROLES)
+
+
+def can_merge(user: AnyUser | None) -> TypeGuard[User]:
+    """Merging two records of the same person, overriding a refusal to share: a site manager."""
+    return is_site_manager(user)
+
+
+def manages_sites(user: AnyUser | None) -> TypeGuard[User]:
+    """Settings of a site, reassigning cases, the sensitive mark: a site manager's acts."""
+    return is_site_manager(user)
+
+
+def manages_site(user: AnyUser | None, site_id: UUID) -> TypeGuard[User]:
+    """A site manager assigned to the site `site_id`."""
+    return is_site_manager(user) and user.sites.filter(pk=site_id).exists()
+
+
+def reads_access_log(user: AnyUser | None) -> TypeGuard[User]:
+    """Who may read the access log: the country's coordinator (their country), M&E (all)."""
+    return _has_role(user, ACCESS_LOG_READER_ROLES)
+
+
+def reads_person_access_log(user: AnyUser | None) -> TypeGuard[User]:
+    """A person's own access log and consent page: their country's coordinator."""
+    return coordinates_country(user)
+
+
+# Directory, referrals, fund
+# =============================================================================================
+
+
+def edits_directory(user: AnyUser | None) -> TypeGuard[User]:
+    """Editing services and organisations (each role within its reach)."""
+    return _has_role(user, DIRECTORY_EDITOR_ROLES)
+
+
+def edits_every_country(user: AnyUser | None) -> TypeGuard[User]:
+    """The directory of every country: headquarters (M&E) and administrators."""
+    return reads_aggregates_only(user)
+
+
+def exchanges_directory(user: AnyUser | None) -> TypeGuard[User]:
+    """Exporting and importing the directory as HSDS files."""
+    return _has_role(user, DIRECTORY_EXCHANGE_ROLES)
+
+
+def reads_referral_metrics(user: AnyUser | None) -> TypeGuard[User]:
+    return _has_role(user, REFERRAL_METRICS_ROLES)
+
+
+def uses_fund(user: AnyUser | None) -> TypeGuard[User]:
+    """The support fund's pages: every staff role (a provider sees its statements only)."""
+    return _has_role(user, FUND_ROLES)
+
+
+def approves_payments(user: AnyUser | None) -> TypeGuard[User]:
+    """Approving requests, paying, the approval queue and the beneficiaries' export: site
+    managers (up to the country's threshold) and coordinators."""
+    return _has_role(user, PAYMENT_APPROVER_ROLES)
+
+
+def reads_provider_statements(user: AnyUser | None) -> TypeGuard[User]:
+    """A provider's statement of payments: managers, coordinators, HQ, the provider itself."""
+    return _has_role(user, STATEMENT_READER_ROLES)
+
+
+def manages_fund_periods(user: AnyUser | None, country_id: UUID) -> TypeGuard[User]:
+    """Periods and allocations of a country's fund: its coordinator; an administrator for a
+    country that has none yet."""
+    return is_administrator(user) or coordinates_country(user, country_id)
+
+
+# Results (the programme's indicators)
+# =============================================================================================
+
+
+def reads_results(user: AnyUser | None) -> TypeGuard[User]:
+    """The results' figures: site managers (their sites), coordinators (their country), M&E."""
+    return _has_role(user, RESULTS_READER_ROLES)
+
+
+def sets_results_figures(user: AnyUser | None) -> TypeGuard[User]:
+    """Targets and values entered by hand: coordinators (their country) and M&E."""
+    return _has_role(user, RESULTS_SETTER_ROLES)
+
+
+# Accounts
+# =============================================================================================
+
+# How far a role reaches, for wording who did something (the access log names a role, not a user).
+ROLE_REACH: dict[str, str] = {
+    Role.AGENT: "site",
+    Role.MANAGER: "site",
+    Role.COORDINATOR: "country",
+    Role.ME: "everywhere",
+    Role.ADMIN: "everywhere",
+    Role.PROVIDER: "organisation",
+}
+
+
+def role_reach(role: str) -> str:
+    """ "site", "country", "everywhere" or "organisation" ("" for a role no longer known)."""
+    return ROLE_REACH.get(role, "")
+
+
+def needs_two_factor(user: User) -> bool:
+    """Roles that reach many people's records, and staff accounts, sign in with a second factor."""
+    return user.role in TWO_FACTOR_ROLES or user.is_staff or user.is_superuser
+
+
+# Templates
+# =============================================================================================
+
+# The predicates a template may ask by name (those of the user alone).
+TEMPLATE_PREDICATES: dict[str, Callable[[AnyUser | None], bool]] = {
+    function.__name__: function
+    for function in (
+        is_agent,
+        is_site_manager,
+        coordinates_country,
+        is_administrator,
+        is_provider,
+        is_headquarters,
+        reads_aggregates_only,
+        can_read_persons,
+        can_record,
+        can_merge,
+        manages_sites,
+        reads_access_log,
+        reads_person_access_log,
+        edits_directory,
+        exchanges_directory,
+        reads_referral_metrics,
+        uses_fund,
+        approves_payments,
+        reads_provider_statements,
+        reads_results,
+        sets_results_figures,
+    )
+}
+
+
+class Access:
+    """The request user's predicates for templates: `access.can_record` answers
+    `can_record(user)`, computed once per request; an unknown name is an error."""
+
+    def __init__(self, user: AnyUser | None) -> None:
+        self._user = user
+        self._answers: dict[str, bool] = {}
+
+    def __getitem__(self, name: str) -> bool:
+        if name not in self._answers:
+            self._answers[name] = bool(TEMPLATE_PREDICATES[name](self._user))
+        return self._answers[name]
+
+    def __getattr__(self, name: str) -> bool:
+        if name.startswith("_") or name not in TEMPLATE_PREDICATES:
+            raise AttributeError(name)
+        return self[name]
