@@ -30,6 +30,10 @@ from orienta.people.models import Person
 
 # The lines of each worklist section shown on the worklist; the rest are a link away.
 WORKLIST_LIMIT = 10
+# The worklist's counts stop at COUNT_CAP ("500+"): a count past it reads no more rows, so a
+# caseload of thousands costs the page what a caseload of five hundred does. A section's own
+# page (`worklist_section`) pages through the whole list and gives its exact count.
+COUNT_CAP = 500
 GRANTS_LIMIT = 30
 GRANTS_SHOWN_DAYS = 14
 
@@ -174,6 +178,10 @@ class Section:
     def more(self) -> int:
         return max(self.count - len(self.items), 0)
 
+    @property
+    def label(self) -> str:
+        return count_label(self.count)
+
 
 @dataclass
 class Worklist:
@@ -182,6 +190,20 @@ class Worklist:
     grants: list[CaseAccessGrant] = field(default_factory=list)
     open_count: int = 0
 
+    @property
+    def open_label(self) -> str:
+        return count_label(self.open_count)
+
+
+def bounded_count(queryset: QuerySet[Any]) -> int:
+    """How many rows, reading no more than COUNT_CAP + 1 of them."""
+    return queryset.order_by()[: COUNT_CAP + 1].count()
+
+
+def count_label(count: int) -> str:
+    """A bounded count as the worklist shows it: "500+" past the cap."""
+    return f"{COUNT_CAP}+" if count > COUNT_CAP else str(count)
+
 
 def site_today(site: Site) -> date:
     return timezone.localtime(timezone.now(), ZoneInfo(site.timezone)).date()
@@ -189,7 +211,7 @@ def site_today(site: Site) -> date:
 
 def _section(key: str, queryset: QuerySet[Any], limit: int = WORKLIST_LIMIT) -> Section:
     items = list(queryset[:limit])
-    return Section(key=key, items=items, count=queryset.count())
+    return Section(key=key, items=items, count=bounded_count(queryset))
 
 
 def _cases_of(user: User, sites: list[Site], agent: User | None = None) -> QuerySet[Case]:
@@ -279,7 +301,7 @@ def worklist(user: User, sites: Iterable[Site], *, agent: User | None = None) ->
     of cases."""
     sites = list(sites)
     today = site_today(sites[0]) if sites else timezone.localdate()
-    result = Worklist(today=today, open_count=_cases_of(user, sites, agent).count())
+    result = Worklist(today=today, open_count=bounded_count(_cases_of(user, sites, agent)))
     sections = worklist_sections(user, sites, agent=agent)
     result.sections = [_section(key, sections[key]) for key in SECTIONS]
     if manages_sites(user):

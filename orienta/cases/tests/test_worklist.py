@@ -152,3 +152,23 @@ def test_the_worklist_opens_with_the_person_search_box(login, users):
     box = html.split('role="search"')[1].split("</form>")[0]
     assert 'name="q"' in box and f'hx-get="{reverse("people:search")}"' in box
     assert html.index('role="search"') < html.index('id="due_today"')
+
+
+def test_the_worklists_counts_stop_at_the_cap_and_the_sections_page_counts_them_all(
+    login, users, world, monkeypatch
+):
+    monkeypatch.setattr("orienta.cases.queries.COUNT_CAP", 20)
+    agent = users["agent_td"]
+    _caseload(world, agent, 50)  # 25 due today, 25 overdue, 50 cases without contact
+    client = login(agent)
+    html = client.get(reverse("cases:worklist")).text
+    overdue = html.split('id="overdue"')[1].split("</section>")[0]
+    assert '<span class="count">20+</span>' in overdue
+    assert "(20+)" in overdue
+    assert "20+ open cases" in html
+    page = client.get(reverse("cases:worklist_section", args=["overdue"])).text
+    assert '<span class="count">25</span>' in page
+    monkeypatch.setattr("orienta.cases.queries.COUNT_CAP", 25)
+    html = client.get(reverse("cases:worklist")).text
+    assert '<span class="count">25</span>' in html.split('id="overdue"')[1].split("</section>")[0]
+    assert "25+ open cases" in html  # 50 open cases
