@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from orienta.audit.services import access_log_search
 from orienta.cases.models import Case
+from orienta.cases.queries import bounded_count, count_label
 from orienta.core.access import can_read_persons, can_record, is_headquarters, is_provider
 from orienta.core.page_panels import PageAction
 from orienta.frontdesk.models import Outcome
@@ -74,9 +75,11 @@ def worklist_panel(request, sites):
     awaiting, served = queries.awaiting(user, site_ids), queries.recently_served(user, site_ids)
     context: dict[str, Any] = {
         "waiting": queries.label_persons(user, awaiting[:WORKLIST_LIMIT]),
-        "waiting_count": awaiting.count(),
+        "waiting_count": (waiting_count := bounded_count(awaiting)),
+        "waiting_label": count_label(waiting_count),
         "served": queries.label_persons(user, served[:WORKLIST_LIMIT]),
-        "served_count": served.count(),
+        "served_count": (served_count := bounded_count(served)),
+        "served_label": count_label(served_count),
         "awaiting": queries.AWAITING,
         "now": timezone.now(),
     }
