@@ -7,6 +7,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,6 +44,9 @@ from orienta.people.queries import (
     person_for,
 )
 
+# The day page lists this many visits at a time.
+DAY_PAGE = 50
+
 
 @login_required
 def day(request: AuthedRequest) -> HttpResponse:
@@ -55,7 +59,13 @@ def day(request: AuthedRequest) -> HttpResponse:
     site = site_form.chosen_site()
     if site is None:
         raise PermissionDenied
-    visits = list(queries.visits_today(request.user, site))
+    today = queries.visits_today(request.user, site)
+    summary = queries.day_summary(today)
+    # A busy day is shown DAY_PAGE visits at a time, newest first; the counts cover the whole day.
+    paginator = Paginator(today, DAY_PAGE)
+    paginator.count = summary["total"]  # counted once, with the summary
+    page = paginator.get_page(request.GET.get("page"))
+    visits = list(page.object_list)
     mask_sensitive(request.user, [v.person for v in visits if v.person is not None])
     _mark_changeable(request.user, visits)
     access_log_search(request, query=f"site={site.code}", results=len(visits), object_type="visit")
@@ -63,7 +73,8 @@ def day(request: AuthedRequest) -> HttpResponse:
         "site": site,
         "site_form": site_form,
         "visits": visits,
-        "summary": queries.day_summary(visits),
+        "page": page,
+        "summary": summary,
         "search_form": PersonSearchForm(),
     }
     return render(request, "frontdesk/day.html", context)

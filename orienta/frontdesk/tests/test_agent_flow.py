@@ -1,11 +1,16 @@
 """The agent's flow through the pages: search → register or open → record the visit."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from orienta.core.models import Theme
 from orienta.frontdesk.models import Visit
+from orienta.frontdesk.services import visit_record
 from orienta.people.models import MatchDecision, Person
+from orienta.people.services import person_register
 
 
 def _person_post(**extra):
@@ -147,3 +152,39 @@ def test_the_day_page_opens_with_the_search_box_even_for_several_sites(login, wo
     html = login(both).get(reverse("frontdesk:day")).text
     assert 'name="site"' in html
     assert html.index('role="search"') < html.index('name="site"')
+
+
+def test_a_busy_day_is_counted_whole_and_listed_fifty_visits_at_a_time(
+    login, users, persons, world, in_english
+):
+    agent, site = users["agent_td"], world["sites"]["td"]
+    man = person_register(
+        site=site,
+        by=agent,
+        data={
+            "given_name": "Abdel",
+            "family_name": "Haroun",
+            "sex": "male",
+            "migration_status": "national",
+            "documents": [],
+        },
+    )
+    theme = Theme.objects.first()
+    start = timezone.now()
+    for i, person in enumerate([persons["person_td"]] * 54 + [man]):
+        data = {
+            "occurred_at": start - timedelta(minutes=i),
+            "channel": "walk_in",
+            "outcome": "informed",
+            "themes": [theme],
+        }
+        visit_record(site=site, by=agent, data=data, person=person)
+    client = login(agent)
+    first = client.get(reverse("frontdesk:day")).text
+    assert "55 visits today" in first
+    assert "women: 54 · anonymous: 0" in first
+    assert first.count('class="time"') == 50
+    assert "?site=TD-NDJ1&amp;page=2" in first
+    second = client.get(reverse("frontdesk:day"), {"site": "TD-NDJ1", "page": 2}).text
+    assert second.count('class="time"') == 5
+    assert "Haroun" in second and "Haroun" not in first  # the earliest visit comes last
