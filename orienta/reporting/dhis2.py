@@ -45,8 +45,9 @@ def _org_units(country: Country, out: Dhis2Set) -> list[tuple[str, Scope, str]]:
     go to `out.unmapped`."""
     mapped = {
         (row.site.code if row.site else None): row.org_unit
-        for row in Dhis2OrgUnit.objects.filter(country=country, deleted_at__isnull=True)
-        .select_related("site")
+        for row in Dhis2OrgUnit.objects.filter(
+            country=country, deleted_at__isnull=True
+        ).select_related("site")
     }
     units = []
     if None in mapped:
@@ -55,7 +56,9 @@ def _org_units(country: Country, out: Dhis2Set) -> list[tuple[str, Scope, str]]:
         out.unmapped.append(f"country:{country.code}")
     for site in country.sites.filter(deleted_at__isnull=True).order_by("code"):
         if site.code in mapped:
-            units.append((mapped[site.code], Scope(country=country.code, site=site.code), site.code))
+            units.append(
+                (mapped[site.code], Scope(country=country.code, site=site.code), site.code)
+            )
         else:
             out.unmapped.append(f"site:{site.code}")
     return units
@@ -106,10 +109,11 @@ def data_value_set(period: Period, country: Country) -> Dhis2Set:
 
 def _figure(table: Any, key: dict[str, str]) -> tuple[int | Decimal | None, bool]:
     """The table's total (no key) or the value of the cell with these dimension values; a
-    combination with no cell counts nobody (0)."""
+    combination with no cell has no record behind it, and is not sent (DHIS2 reads a missing
+    value as no data)."""
     if not key:
         return table.total, bool(table.total_suppressed)
     for cell in table.cells:
         if {k: str(v) for k, v in cell.key.items()} == key:
             return cell.value, bool(cell.suppressed)
-    return 0, False
+    return None, False

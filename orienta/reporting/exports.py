@@ -162,7 +162,9 @@ class Report:
         self.pdf.set_auto_page_break(auto=True, margin=12)
         self.pdf.add_page()
 
-    def text(self, value: object, *, size: float = 9, bold: bool = False, height: float = 5) -> None:
+    def text(
+        self, value: object, *, size: float = 9, bold: bool = False, height: float = 5
+    ) -> None:
         self.pdf.set_font("helvetica", "B" if bold else "", size)
         self.pdf.multi_cell(0, height, latin1(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
@@ -188,9 +190,13 @@ class Report:
     def logframe(self, rows: list[ObjectiveRow]) -> None:
         if not rows:
             return
-        self.text(_("Logframe: progress against the targets of %(year)s") % {
-            "year": self.period.start.year
-        }, size=12, bold=True, height=7)
+        self.text(
+            _("Logframe: progress against the targets of %(year)s")
+            % {"year": self.period.start.year},
+            size=12,
+            bold=True,
+            height=7,
+        )
         widths = [96, 30, 30, 34]
         heads = [_("Indicator"), _("Value"), _("Target"), _("% of target")]
         for orow in rows:
@@ -221,7 +227,9 @@ class Report:
         self.text(_("Indicators"), size=12, bold=True, height=7)
         widths = [80, 45, 35, 30]
         self.row(
-            list(zip(widths, [_("Indicator"), _("Split by"), _("Category"), _("Value")], strict=True)),
+            list(
+                zip(widths, [_("Indicator"), _("Split by"), _("Category"), _("Value")], strict=True)
+            ),
             bold=True,
         )
         for line in lines(self.period, self.scope):

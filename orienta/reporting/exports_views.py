@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from orienta.audit.models import Action, Channel
 from orienta.audit.services import access_log_record
+from orienta.core.models import User
 from orienta.lib.indicators import Period
 from orienta.reporting import exports
 from orienta.reporting import logframe_queries as queries
@@ -28,7 +29,8 @@ def _bad(message: str) -> HttpResponse:
 
 
 def _parse(request: HttpRequest) -> tuple[Period, queries.ChosenScope] | HttpResponse:
-    if not can_export_results(request.user):
+    user = request.user
+    if not can_export_results(user):
         raise PermissionDenied
     text = request.GET.get("period", "").strip() or current_quarter(timezone.localdate())
     try:
@@ -36,7 +38,7 @@ def _parse(request: HttpRequest) -> tuple[Period, queries.ChosenScope] | HttpRes
     except ValueError as exc:
         return _bad(str(exc))
     scope = queries.scope_for(
-        request.user, request.GET.get("country", "").strip(), request.GET.get("site", "").strip()
+        user, request.GET.get("country", "").strip(), request.GET.get("site", "").strip()
     )
     return period, scope
 
@@ -95,10 +97,11 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
     lang = request.GET.get("lang", "").strip() or translation.get_language() or "fr"
     if lang not in dict(settings.LANGUAGES):
         return _bad(_("Choose the language of the report: fr, pt or en."))
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
     with translation.override(lang):
-        rows = queries.tree(
-            request.user, period.start.year, scope, period=period, suppress=True
-        )
+        rows = queries.tree(user, period.start.year, scope, period=period, suppress=True)
         data = exports.report_pdf(period, scope, rows)
     _log(request, scope)
     return _file(data, "application/pdf", _name(period, scope, f"{lang}.pdf"))

@@ -4,6 +4,7 @@ history. Every read goes through the user's scope (`visible_to`, `scope_for`).""
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from uuid import UUID
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
@@ -62,16 +63,17 @@ def scope_for(user: User, country: str = "", site: str = "") -> ChosenScope:
         if first is None:
             raise Http404
         return ChosenScope(first.country, first)
+    own = user.country if user.role == Role.COORDINATOR else None
     if country:
         if user.role == Role.ME:
             chosen = Country.objects.filter(code=country).first()
         else:
-            chosen = Country.objects.filter(code=country, pk=user.country_id).first()
+            chosen = own if own is not None and own.code == country else None
         if chosen is None:
             raise Http404
         return ChosenScope(chosen)
-    if user.role == Role.COORDINATOR:
-        return ChosenScope(Country.objects.get(pk=user.country_id))
+    if own is not None:
+        return ChosenScope(own)
     return ChosenScope()
 
 
@@ -80,8 +82,8 @@ def scope_choices(user: User) -> tuple[list[Country], list[Site]]:
     sites = list(Site.objects.visible_to(user).select_related("country").order_by("code"))
     if user.role == Role.ME:
         countries = list(Country.objects.filter(sites__in=sites).distinct().order_by("code"))
-    elif user.role == Role.COORDINATOR:
-        countries = list(Country.objects.filter(pk=user.country_id))
+    elif user.role == Role.COORDINATOR and user.country is not None:
+        countries = [user.country]
     else:
         countries = []
     return countries, sites
@@ -155,7 +157,9 @@ def current_hand_values(scope: ChosenScope, period: Period) -> dict[object, Hand
 
 def _computed(item: Progress, period: Period, scope: ChosenScope, suppress: bool) -> None:
     try:
-        table = engine.values(item.indicator.indicator_code, period, scope.engine, suppress=suppress)
+        table = engine.values(
+            item.indicator.indicator_code, period, scope.engine, suppress=suppress
+        )
     except LookupError:
         item.unavailable = True
         return
@@ -229,7 +233,7 @@ def history(user: User, indicator: LogframeIndicator, scope: ChosenScope) -> lis
     )
 
 
-def hand_value_for(user: User, pk: object) -> HandValue:
+def hand_value_for(user: User, pk: UUID | str) -> HandValue:
     found = (
         HandValue.objects.visible_to(user)
         .select_related("indicator", "country", "site")

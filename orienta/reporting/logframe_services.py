@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from orienta.core.models import Country, Site, User
@@ -170,7 +171,7 @@ def hand_value_record(
     _allowed(by, scope)
     if indicator.computed:
         raise FigureRefused(
-            _("The system computes this indicator: its values cannot be entered by hand.")
+            gettext("The system computes this indicator: its values cannot be entered by hand.")
         )
     scope.check()
     parsed = _parse_period(period)
@@ -181,7 +182,7 @@ def hand_value_record(
     with transaction.atomic():
         if _current(indicator, parsed, scope) is not None:
             raise FigureRefused(
-                _(
+                gettext(
                     "A value is already recorded for this period and scope. Correct it, "
                     "giving a reason; nothing was saved."
                 )

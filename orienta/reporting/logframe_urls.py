@@ -10,9 +10,7 @@ urlpatterns = [
     path("results/logframe/", logframe_views.tree, name="tree"),
     path("results/logframe/<str:code>/target/", logframe_views.target, name="target"),
     path("results/logframe/<str:code>/values/", logframe_views.values, name="values"),
-    path(
-        "results/logframe/values/<uuid:pk>/correct/", logframe_views.correct, name="correct"
-    ),
+    path("results/logframe/values/<uuid:pk>/correct/", logframe_views.correct, name="correct"),
     path("results/export.xlsx", exports_views.export_xlsx, name="export_xlsx"),
     path("results/export.csv", exports_views.export_csv, name="export_csv"),
     path("results/report.pdf", exports_views.report_pdf, name="report_pdf"),

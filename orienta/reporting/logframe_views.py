@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from orienta.core.models import User
 from orienta.lib.errors import Refused
 from orienta.reporting import logframe_queries as queries
 from orienta.reporting import logframe_services as services
@@ -30,6 +31,14 @@ def _require(condition: bool) -> None:
         raise PermissionDenied
 
 
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (the views are behind `login_required`)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
 def _year(request: HttpRequest) -> tuple[int, str]:
     """The year asked for (this year by default), and an error if it was not a year."""
     text = request.GET.get("year", "").strip()
@@ -43,16 +52,12 @@ def _year(request: HttpRequest) -> tuple[int, str]:
 
 def _scope(request: HttpRequest) -> queries.ChosenScope:
     return queries.scope_for(
-        request.user, request.GET.get("country", "").strip(), request.GET.get("site", "").strip()
+        _user(request), request.GET.get("country", "").strip(), request.GET.get("site", "").strip()
     )
 
 
 def _back(year: int, scope: queries.ChosenScope) -> str:
-    params = {"year": year}
-    if scope.country is not None:
-        params["country"] = scope.country.code
-    if scope.site is not None:
-        params["site"] = scope.site.code
+    params = {"year": str(year), **_scope_params(scope)}
     return f"{reverse('logframe:tree')}?{urlencode(params)}"
 
 
@@ -68,7 +73,7 @@ def _form_errors(form, exc: ValidationError) -> None:
 def tree(request: HttpRequest) -> HttpResponse:
     """The logframe, with each indicator's value and progress against its target for the
     chosen year and scope."""
-    user = request.user
+    user = _user(request)
     _require(can_read_logframe(user))
     year, error = _year(request)
     scope = _scope(request)
@@ -92,17 +97,21 @@ def tree(request: HttpRequest) -> HttpResponse:
 @login_required
 def target(request: HttpRequest, code: str) -> HttpResponse:
     """Set the baseline and target of an indicator for a year and scope."""
-    user = request.user
+    user = _user(request)
     _require(can_set_figures(user))
     indicator = queries.indicator_for(code)
     year, error = _year(request)
     scope = _scope(request)
     _require(may_set_figures_for(user, scope.country, scope.site))
     current = queries.target_of(indicator, year, scope)
-    initial = {"version": current.version} if current else {}
+    initial: dict[str, object] = {}
     if current is not None:
-        initial |= {"baseline": current.baseline, "target": current.target}
-        initial["source"] = current.source
+        initial = {
+            "version": current.version,
+            "baseline": current.baseline,
+            "target": current.target,
+            "source": current.source,
+        }
     form = TargetForm(request.POST or None, initial=initial)
     status = 400 if error else 200
     if request.method == "POST" and not error:
@@ -142,7 +151,7 @@ def target(request: HttpRequest, code: str) -> HttpResponse:
 def values(request: HttpRequest, code: str) -> HttpResponse:
     """The values entered by hand for an indicator in a scope, with their history; the form to
     enter one for those who may."""
-    user = request.user
+    user = _user(request)
     _require(can_read_logframe(user))
     indicator = queries.indicator_for(code)
     year, _error = _year(request)
@@ -187,7 +196,7 @@ def values(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def correct(request: HttpRequest, pk: str) -> HttpResponse:
     """Correct a value entered by hand: a new value with a reason; the old one stays."""
-    user = request.user
+    user = _user(request)
     _require(can_set_figures(user))
     original = queries.hand_value_for(user, pk)
     _require(may_set_figures_for(user, original.country, original.site))
@@ -212,7 +221,7 @@ def correct(request: HttpRequest, pk: str) -> HttpResponse:
                 form.add_error(None, exc.message)
             else:
                 messages.success(request, _("The value is corrected."))
-                params = urlencode({"year": year, **_scope_params(scope)})
+                params = urlencode({"year": str(year), **_scope_params(scope)})
                 url = reverse("logframe:values", args=[original.indicator.code])
                 return redirect(f"{url}?{params}")
         status = 422

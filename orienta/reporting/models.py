@@ -142,7 +142,8 @@ class LogframeIndicator(BaseModel, Translated):
         verbose_name_plural = _("logframe indicators")
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(indicator_code="") | (~models.Q(name_fr="") & ~models.Q(unit="")),
+                condition=~models.Q(indicator_code="")
+                | (~models.Q(name_fr="") & ~models.Q(unit="")),
                 name="logframe_indicator_computed_or_named",
             )
         ]
@@ -225,7 +226,9 @@ class Target(BaseModel):
     baseline = models.DecimalField(
         _("baseline"), max_digits=16, decimal_places=2, null=True, blank=True
     )
-    target = models.DecimalField(_("target"), max_digits=16, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField(
+        _("target"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
     source = models.CharField(
         _("source"), max_length=300, blank=True, validators=[no_bidi_controls]
     )
@@ -374,7 +377,9 @@ class Dhis2DataElement(BaseModel):
         try:
             indicator = indicators.get(self.indicator_code)
         except LookupError:
-            raise ValidationError({"indicator_code": _("No computed indicator has this code.")})
+            raise ValidationError(
+                {"indicator_code": _("No computed indicator has this code.")}
+            ) from None
         unknown = set(self.key()) - set(indicator.dimensions)
         if unknown:
             raise ValidationError(

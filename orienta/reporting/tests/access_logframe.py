@@ -38,7 +38,11 @@ ROUTES = {
         "get",
         lambda o: f"/results/logframe/values/{o['value'].pk}/correct/",
     ),
-    "logframe:export_xlsx": ("read", "get", lambda o: f"/results/export.xlsx?period=2026-Q1&{_q(o)}"),
+    "logframe:export_xlsx": (
+        "read",
+        "get",
+        lambda o: f"/results/export.xlsx?period=2026-Q1&{_q(o)}",
+    ),
     "logframe:export_csv": ("read", "get", lambda o: f"/results/export.csv?period=2026-Q1&{_q(o)}"),
     "logframe:report_pdf": (
         "read",

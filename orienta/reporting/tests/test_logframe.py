@@ -32,9 +32,7 @@ def _target(indicator, scope, by, target, **kwargs):
     )
 
 
-def test_a_coordinator_sets_a_target_and_its_change_keeps_the_values_before(
-    logframe, users, td
-):
+def test_a_coordinator_sets_a_target_and_its_change_keeps_the_values_before(logframe, users, td):
     coordinator = users["coordinator_td"]
     first = _target(logframe["hand"], td, coordinator, Decimal(40))
     again = _target(logframe["hand"], td, coordinator, Decimal(48), version=first.version)
@@ -77,9 +75,7 @@ def test_bad_figures_are_refused_with_a_message(logframe, users, world, td):
         _target(logframe["hand"], td, coordinator, Decimal(-1))
     assert "target" in negative.value.error_dict
     with pytest.raises(ValidationError) as elsewhere:
-        _target(
-            logframe["hand"], FigureScope(world["td"], world["sites"]["mz"]), users["me_hq"], 1
-        )
+        _target(logframe["hand"], FigureScope(world["td"], world["sites"]["mz"]), users["me_hq"], 1)
     assert "site" in elsewhere.value.error_dict
     assert not Target.objects.exists()
 
@@ -198,7 +194,7 @@ def test_a_site_manager_reads_the_values_of_their_site_but_enters_none(client, l
     force_login_verified(client, users["manager_td"])
     url = f"/results/logframe/{logframe['hand'].code}/values/"
     page = client.get(url)
-    assert page.status_code == 200 and b"<form method=\"post\" class=\"stack\"" not in page.content
+    assert page.status_code == 200 and b'<form method="post" class="stack"' not in page.content
     assert client.post(url, {"period": "2026-02", "value": "5", "source": "x"}).status_code == 403
     assert not HandValue.objects.exists()
 
