@@ -88,9 +88,9 @@ class AnonymousVisitForm(VisitForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("anonymous_age") is None and not data.get("anonymous_age_band"):
-            if "anonymous_age" not in self.errors:
-                self.add_error("anonymous_age", _("Give the age in years (an estimate is fine)."))
+        missing = data.get("anonymous_age") is None and not data.get("anonymous_age_band")
+        if missing and "anonymous_age" not in self.errors:
+            self.add_error("anonymous_age", _("Give the age in years (an estimate is fine)."))
         return data
 
 

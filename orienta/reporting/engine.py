@@ -125,16 +125,10 @@ def _hidden(n: int, threshold: int) -> bool:
 
 def protect(table: Table, total_n: int, threshold: int) -> None:
     """Primary then secondary suppression, in place (see the module's docstring)."""
-    if _hidden(total_n, threshold):
-        table.total_suppressed = True
+    table.total_suppressed = _hidden(total_n, threshold)
     for cell in table.cells:
-        if _hidden(cell.n, threshold):
-            cell.suppressed = True
-    if table.total_suppressed:
         # A hidden total: every cell is smaller still, or a share of it.
-        for cell in table.cells:
-            if cell.n:
-                cell.suppressed = True
+        cell.suppressed = _hidden(cell.n, threshold) or (table.total_suppressed and cell.n > 0)
     changed = True
     while changed:
         changed = False
