@@ -15,7 +15,6 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
@@ -28,17 +27,6 @@ from orienta.reporting.logframe_queries import ChosenScope, ObjectiveRow
 
 # The splits every export gives, for the indicators that have them.
 SPLITS = ("sex", "age_band", "disability")
-DIMENSION_LABELS = {
-    "sex": gettext_lazy("Sex"),
-    "age_band": gettext_lazy("Age band"),
-    "disability": gettext_lazy("Disability"),
-    "migration_status": gettext_lazy("Migration status"),
-    "country": gettext_lazy("Country"),
-    "site": gettext_lazy("Site"),
-    "theme": gettext_lazy("Theme"),
-    "channel": gettext_lazy("Channel"),
-    "outcome": gettext_lazy("Outcome"),
-}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -151,6 +139,17 @@ def _number(value: int | Decimal | None, suppressed: bool) -> str:
     return number_format(value, decimal_pos=2 if isinstance(value, Decimal) else None)
 
 
+def _labels(line: Line) -> tuple[str, str]:
+    """The split's name and the category's label in the reader's language (codes in the
+    spreadsheets, which programs read)."""
+    if not line.dimension:
+        return "", ""
+    dimension = indicators.dimension(line.dimension)
+    names = {str(code): str(label) for code, label in dimension.values()}
+    name = str(dimension.name)
+    return name[:1].upper() + name[1:], names.get(line.category, line.category)
+
+
 class Report:
     """A PDF report of a period: the logframe's progress, then each indicator and its splits."""
 
@@ -198,7 +197,7 @@ class Report:
             height=7,
         )
         widths = [96, 30, 30, 34]
-        heads = [_("Indicator"), _("Value"), _("Target"), _("% of target")]
+        heads = [_("Indicator"), _("Value"), _("Target"), _("Share of the target")]
         for orow in rows:
             self.text(f"{orow.objective.code} — {orow.objective.statement}", bold=True)
             for rrow in orow.results:
@@ -233,13 +232,13 @@ class Report:
             bold=True,
         )
         for line in lines(self.period, self.scope):
-            label = str(DIMENSION_LABELS.get(line.dimension, line.dimension))
+            label, category = _labels(line)
             first = f"{line.code} {line.name}" if not line.dimension else ""
             self.row(
                 list(
                     zip(
                         widths,
-                        [first, label, line.category, _number(line.value, line.suppressed)],
+                        [first, label, category, _number(line.value, line.suppressed)],
                         strict=True,
                     )
                 )
