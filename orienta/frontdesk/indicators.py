@@ -10,16 +10,14 @@ recorded before the age was asked, the fixed band then chosen (reported under th
 """
 
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Case, Count, F, QuerySet, Value, When
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from orienta.core.aggregates import in_period, place_expressions
+from orienta.core.aggregates import grouped, in_period, matching, place_expressions
 from orienta.frontdesk.models import Channel, Outcome, Visit
 from orienta.lib.indicators import (
     AGE_BAND,
@@ -41,10 +39,11 @@ from orienta.lib.indicators import (
     Record,
     Row,
     Unit,
+    ratio_row,
     register,
     register_dimension,
 )
-from orienta.people.aggregates import person_expressions
+from orienta.people.aggregates import person_expressions, person_records
 
 PERSON_DIMENSIONS = (SEX, AGE_BAND, DISABILITY, MIGRATION_STATUS, COUNTRY, SITE)
 VISIT_DIMENSIONS = (*PERSON_DIMENSIONS, THEME, CHANNEL, OUTCOME)
@@ -76,19 +75,6 @@ def _anonymous_expressions(bands: AgeBands) -> dict[str, Combinable]:
     }
 
 
-def _grouped(
-    qs: QuerySet[Visit], by: tuple[str, ...], exprs: dict[str, Any], count: Any
-) -> list[tuple[tuple[str, ...], int]]:
-    """(key, count) per combination of `by`, annotated under private names (a dimension may
-    share a field's name)."""
-    if not by:
-        return [((), qs.aggregate(value=count)["value"] or 0)]
-    names = {code: f"dim_{code}" for code in by}
-    rows = qs.annotate(**{names[c]: exprs[c] for c in by}).values(*names.values())
-    rows = rows.annotate(value=count).order_by()
-    return [(tuple(str(r[names[c]] or UNKNOWN) for c in by), r["value"]) for r in rows]
-
-
 def _person_key() -> Coalesce:
     return Coalesce(F("person__merged_into_id"), F("person_id"))
 
@@ -103,8 +89,8 @@ def _both(query: Query, registered_count: Any, anonymous_count: Any) -> dict[tup
         (visits.filter(person__isnull=True), anonymous, anonymous_count),
     ]
     for qs, exprs, count in parts:
-        for key, value in _grouped(qs, query.by, exprs, count):
-            totals[key] += value
+        for key, found in grouped(qs, query.by, exprs, value=count):
+            totals[key] += found["value"] or 0
     return totals
 
 
@@ -121,17 +107,9 @@ def visits(query: Query) -> list[Row]:
     return _rows(_both(query, count, count))
 
 
-def _share(numerators: dict[tuple[str, ...], int], bases: dict[tuple[str, ...], int]) -> list[Row]:
-    """A share per key: value = part ÷ whole (four decimals), `n` the smaller of the two counts
-    it rests on (a share of 2 in 300 reveals a count of 2)."""
-    rows = []
-    for key, base in sorted(bases.items()):
-        if not base:
-            continue
-        part = numerators.get(key, 0)
-        value = (Decimal(part) / Decimal(base)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
-        rows.append(Row(key, value, min(part, base) if part else base))
-    return rows
+def _share(parts: dict[tuple[str, ...], int], wholes: dict[tuple[str, ...], int]) -> list[Row]:
+    rows = (ratio_row(key, parts.get(key, 0), whole) for key, whole in sorted(wholes.items()))
+    return [row for row in rows if row]
 
 
 def _split(
@@ -171,29 +149,15 @@ def youth_share(query: Query) -> list[Row]:
     )
 
 
-def _filtered(query: Query, key: dict[str, str], anonymous: bool) -> QuerySet[Visit]:
-    exprs = (
-        _anonymous_expressions(query.age_bands)
-        if anonymous
-        else person_expressions("person__", query.on, query.age_bands)
-    ) | _common()
-    names = {code: f"dim_{code}" for code in key}
-    qs = _visits(query).filter(person__isnull=anonymous)
-    return qs.annotate(**{names[c]: exprs[c] for c in key}).filter(
-        **{names[c]: v for c, v in key.items()}
-    )
-
-
-def _records(query: Query, key: dict[str, str], limit: int) -> list[Record]:
-    qs = _filtered(query, key, anonymous=False)
-    pairs = qs.values_list("person__code", "person_id").order_by("person__code").distinct()
-    return [Record(code, reverse("frontdesk:person", args=[pk])) for code, pk in pairs[:limit]]
+def _filtered(query: Query, key: dict[str, str]) -> QuerySet[Visit]:
+    exprs = person_expressions("person__", query.on, query.age_bands) | _common()
+    return matching(_visits(query).filter(person__isnull=False), key, exprs)
 
 
 def records_for(query: Query, key: dict[str, str], limit: int) -> list[Record]:
     """The registered persons behind a figure (anonymous visits have no record to open):
     their codes and pages, at most `limit`."""
-    return _records(query, key, limit)
+    return person_records(_filtered(query, key), limit)
 
 
 def _register() -> None:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
@@ -383,3 +383,25 @@ def parse_dimensions(text: str | Iterable[str], indicator: Indicator) -> tuple[s
     if len(set(codes)) != len(codes) or len(codes) > 2:
         raise ValueError(gettext("Split a figure by one or two different dimensions at most."))
     return codes
+
+
+# --- Helpers for the apps' compute hooks -----------------------------------------------------
+
+
+def ratio_row(key: tuple[str, ...], part: int, whole: int) -> Row | None:
+    """part ÷ whole to four decimals; `n` the smaller of the two counts it rests on (a share of
+    2 in 300 reveals a count of 2), the whole when the part is zero. None when whole is 0."""
+    if not whole:
+        return None
+    value = (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+    return Row(key, value, min(part, whole) if part else whole)
+
+
+def median_row(key: tuple[str, ...], found: Sequence[Decimal | int]) -> Row | None:
+    """The median of the values, to one decimal; `n` the number of values. None when empty."""
+    if not found:
+        return None
+    ordered = sorted(Decimal(v) for v in found)
+    middle = len(ordered) // 2
+    value = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    return Row(key, value.quantize(Decimal("0.1"), ROUND_HALF_UP), len(ordered))

@@ -10,9 +10,11 @@ import operator
 from collections.abc import Iterable
 from datetime import date
 from functools import reduce
+from typing import Any
 
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.db.models.expressions import Combinable
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from orienta.lib.indicators import (
@@ -23,6 +25,7 @@ from orienta.lib.indicators import (
     UNKNOWN,
     AgeBands,
     Dimension,
+    Record,
     register_dimension,
 )
 from orienta.people.models import WG_QUESTIONS, DisabilityStatus, MigrationStatus, Sex, WGAnswer
@@ -66,6 +69,13 @@ def person_expressions(prefix: str, on: date, bands: AgeBands) -> dict[str, Comb
         DISABILITY: disability_expression(prefix),
         MIGRATION_STATUS: F(f"{prefix}migration_status"),
     }
+
+
+def person_records(qs: QuerySet[Any], limit: int, prefix: str = "person__") -> list[Record]:
+    """The distinct persons of the records `qs` (through `prefix`), by code, at most `limit`:
+    what a coordinator opens behind a figure."""
+    pairs = qs.values_list(f"{prefix}code", f"{prefix}id").order_by(f"{prefix}code").distinct()
+    return [Record(code, reverse("frontdesk:person", args=[pk])) for code, pk in pairs[:limit]]
 
 
 def register_dimensions() -> None:

@@ -129,11 +129,12 @@ def protect(table: Table, total_n: int, threshold: int) -> None:
     for cell in table.cells:
         # A hidden total: every cell is smaller still, or a share of it.
         cell.suppressed = _hidden(cell.n, threshold) or (table.total_suppressed and cell.n > 0)
+    lines = _lines(table)
     changed = True
     while changed:
         changed = False
-        for line, margin_is_total in _lines(table):
-            changed |= _protect_line(table, line, margin_is_total)
+        for line, margin_is_total in lines:
+            changed |= _protect_line(table, line, margin_is_total, lines)
     for cell in table.cells:
         if cell.suppressed:
             cell.value = None
@@ -154,13 +155,25 @@ def _lines(table: Table) -> list[tuple[list[Cell], bool]]:
     return lines
 
 
-def _protect_line(table: Table, line: list[Cell], margin_is_total: bool) -> bool:
+def _protect_line(
+    table: Table, line: list[Cell], margin_is_total: bool, lines: list[tuple[list[Cell], bool]]
+) -> bool:
     hidden = [c for c in line if c.suppressed]
     if len(hidden) != 1 or (margin_is_total and table.total_suppressed):
         return False
     candidates = [c for c in line if not c.suppressed and c.n > 0]
     if candidates:
-        min(candidates, key=lambda c: (c.n, sorted(c.key.items()))).suppressed = True
+        # Prefer a cell whose other lines already hide one (hiding it leaves none with a
+        # single hidden cell), then the smallest.
+        def cost(cell: Cell) -> tuple[int, int, list[tuple[str, str]]]:
+            lonely = any(
+                not any(c.suppressed for c in other)
+                for other, _total in lines
+                if other is not line and any(c is cell for c in other)
+            )
+            return (int(lonely), cell.n, sorted(cell.key.items()))
+
+        min(candidates, key=cost).suppressed = True
         return True
     if margin_is_total:
         table.total_suppressed = True
