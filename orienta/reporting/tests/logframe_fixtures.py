@@ -33,3 +33,19 @@ def make_logframe() -> dict:
         position=2,
     )
     return {"objective": objective, "result": result, "computed": computed, "hand": by_hand}
+
+
+def make_hand_value(indicator, country, by):
+    """A value entered by hand for the country, January 2026."""
+    from decimal import Decimal
+
+    from orienta.reporting.logframe_services import FigureScope, hand_value_record
+
+    return hand_value_record(
+        indicator=indicator,
+        period="2026-01",
+        scope=FigureScope(country),
+        value=Decimal(3),
+        source="Registre",
+        by=by,
+    )

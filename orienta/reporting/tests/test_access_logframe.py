@@ -1,32 +1,27 @@
 """Every logframe, download and DHIS2 route, for every role, in and out of scope; downloads
 and refusals are in the access log."""
 
-from decimal import Decimal
-
 import pytest
 
 from orienta.core.tests.html import pages_with_repeated_ids
-from orienta.reporting.logframe_services import FigureScope, hand_value_record
 from orienta.reporting.tests.access_logframe import API_ROUTES, EXPORTS, ROUTES, expect
+from orienta.reporting.tests.logframe_fixtures import make_hand_value
 from orienta.testing import access as matrix
 from orienta.testing.access import ROLES
 
 
 @pytest.fixture
 def scope(world, users, logframe):
-    def value(country, by):
-        return hand_value_record(
-            indicator=logframe["hand"],
-            period="2026-01",
-            scope=FigureScope(country),
-            value=Decimal(3),
-            source="Registre",
-            by=by,
-        )
-
+    hand = logframe["hand"]
     return {
-        "in": {"site": world["sites"]["td"], "value": value(world["td"], users["coordinator_td"])},
-        "out": {"site": world["sites"]["mz"], "value": value(world["mz"], users["coordinator_mz"])},
+        "in": {
+            "site": world["sites"]["td"],
+            "value": make_hand_value(hand, world["td"], users["coordinator_td"]),
+        },
+        "out": {
+            "site": world["sites"]["mz"],
+            "value": make_hand_value(hand, world["mz"], users["coordinator_mz"]),
+        },
     }
 
 
