@@ -16,6 +16,7 @@ from orienta.core.models import User
 from orienta.lib.errors import Refused
 from orienta.reporting import logframe_queries as queries
 from orienta.reporting import logframe_services as services
+from orienta.reporting.exports import threshold
 from orienta.reporting.logframe_forms import CorrectionForm, HandValueForm, TargetForm
 from orienta.reporting.logframe_rules import (
     can_read_logframe,
@@ -89,6 +90,7 @@ def tree(request: HttpRequest) -> HttpResponse:
         "may_set": may_set_figures_for(user, scope.country, scope.site),
         "programme": reads_programme(user),
         "suppressed_rule": suppresses_for(user),
+        "suppressed_below": threshold() - 1,
         "back": _back(year, scope),
     }
     return render(request, "reporting/logframe.html", context, status=400 if error else 200)
