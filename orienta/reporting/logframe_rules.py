@@ -14,8 +14,9 @@ exports are always suppressed, whoever takes them.
 from typing import TypeGuard
 
 from orienta.core.models import Country, Role, Site, User
-from orienta.core.scoping import PERSONAL_DATA_ROLES
 from orienta.core.types import AnyUser
+from orienta.reporting import access
+from orienta.reporting.access import may_see_results
 
 READERS = frozenset({Role.MANAGER, Role.COORDINATOR, Role.ME})
 SETTERS = frozenset({Role.COORDINATOR, Role.ME})
@@ -26,7 +27,8 @@ def _active(user: AnyUser | None) -> TypeGuard[User]:
 
 
 def can_read_logframe(user: AnyUser | None) -> TypeGuard[User]:
-    return _active(user) and user.role in READERS
+    """The results' readers (`reporting.access.may_see_results`)."""
+    return _active(user) and user.role in READERS and may_see_results(user)
 
 
 def can_export_results(user: AnyUser | None) -> TypeGuard[User]:
@@ -62,5 +64,6 @@ def may_set_figures_for(user: AnyUser | None, country: Country | None, site: Sit
 
 
 def suppresses_for(user: AnyUser | None) -> bool:
-    """Small counts are hidden from a role that may not see the persons behind them."""
-    return not (_active(user) and user.role in PERSONAL_DATA_ROLES)
+    """Small counts are hidden from a role that may not see the persons behind them (the
+    dashboard's rule, `reporting.access.suppresses_for`)."""
+    return not _active(user) or access.suppresses_for(user)

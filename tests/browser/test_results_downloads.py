@@ -2,7 +2,6 @@
 downloads the quarter's table (XLSX) and report (PDF); the logframe at 360 px in Portuguese
 and French."""
 
-import io
 from decimal import Decimal
 
 import pytest
@@ -72,28 +71,37 @@ def test_me_downloads_the_quarters_table_and_report(
     me.language = "fr"
     me.save(update_fields=["language"])
     _become(page, live_server, me)
-    page.goto(f"{origin}/results/logframe/?year=2026&country=TD")
-    expect(page.locator("h1")).to_have_text(_in("fr", "Logframe"))
-    expect(page.locator("main")).to_contain_text("IND-SESSIONS")
-    expect(page.locator("main")).to_contain_text("25 %")  # 3 of 12
-    _no_sideways_scroll(page)
-    shot("00-logframe")
 
-    page.goto(f"{origin}/results/logframe/?year=2026&country=TD")
+    # The dashboard of the quarter, its downloads at the bottom.
+    dashboard = f"{origin}/results/?period=2026-Q1&country=TD"
+    page.goto(dashboard)
+    _no_sideways_scroll(page)
+    shot("00-dashboard")
     with page.expect_download() as xlsx_download:
         page.get_by_role("link", name="(XLSX)").click()
     xlsx = xlsx_download.value
-    assert xlsx.suggested_filename == "results-2026-TD.xlsx"
-    book = load_workbook(io.BytesIO(open(xlsx.path(), "rb").read()))
+    assert xlsx.suggested_filename == "results-2026-Q1-TD.xlsx"
+    book = load_workbook(xlsx.path())
     first_cells = [row[0].value for row in book.active.iter_rows(max_row=4)]
-    assert _in("fr", "Period: %(period)s") % {"period": "2026"} in first_cells
+    assert _in("fr", "Period: %(period)s") % {"period": "2026-Q1"} in first_cells
+    codes = {row[0].value for row in book.active.iter_rows(min_row=6)}
+    assert {"PERSONS_WELCOMED", "VISITS"} <= codes
 
-    page.goto(f"{origin}/results/logframe/?year=2026&country=TD")
+    page.goto(dashboard)
     with page.expect_download() as pdf_download:
-        page.get_by_role("link", name="PT").click()
+        page.get_by_role("link", name="FR", exact=True).click()
     pdf = pdf_download.value
+    assert pdf.suggested_filename == "results-2026-Q1-TD.fr.pdf"
     text = "".join(p.extract_text() for p in PdfReader(pdf.path()).pages)
-    assert "Período" in text and "IND-SESSIONS" in text
+    assert "Période : 2026-Q1" in text and "IND-SESSIONS" in text
+
+    # From the dashboard to the logframe: 3 sessions of the 12 targeted.
+    page.goto(dashboard)
+    page.get_by_role("link", name=_in("fr", "Logframe: progress against the targets")).click()
+    expect(page.locator("h1")).to_have_text(_in("fr", "Logframe"))
+    expect(page.locator("main")).to_contain_text("25 %")
+    _no_sideways_scroll(page)
+    shot("01-logframe")
     browser_log.assert_clean(origin)
 
 
