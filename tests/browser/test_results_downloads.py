@@ -81,7 +81,8 @@ def test_me_downloads_the_quarters_table_and_report(
         page.get_by_role("link", name="(XLSX)").click()
     xlsx = xlsx_download.value
     assert xlsx.suggested_filename == "results-2026-Q1-TD.xlsx"
-    book = load_workbook(xlsx.path())
+    with open(xlsx.path(), "rb") as data:
+        book = load_workbook(data)
     first_cells = [row[0].value for row in book.active.iter_rows(max_row=4)]
     assert _in("fr", "Period: %(period)s") % {"period": "2026-Q1"} in first_cells
     codes = {row[0].value for row in book.active.iter_rows(min_row=6)}
