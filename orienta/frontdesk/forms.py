@@ -90,7 +90,8 @@ class AnonymousVisitForm(VisitForm):
         data = super().clean()
         missing = data.get("anonymous_age") is None and not data.get("anonymous_age_band")
         if missing and "anonymous_age" not in self.errors:
-            self.add_error("anonymous_age", _("Give the age in years (an estimate is fine)."))
+            message = _("Give the age in years (an estimate is fine).")
+            self.add_error("anonymous_age", forms.ValidationError(message, code="required"))
         return data
 
 
