@@ -2,8 +2,9 @@
 
 "in" objects belong to site TD-NDJ1 (Chad); "out" objects to MZ-MPM1 (Mozambique).
 A route missing from ROUTES (or API_ROUTES) fails `test_every_route_is_in_the_matrix`.
-Apps added later keep their own matrix in `orienta/<app>/tests/access.py` (or `access_<part>.py`; module-level
-`ROUTES` and `API_ROUTES` dicts, checked by that app's tests); the coverage test counts them too.
+Apps added later keep their own matrix in `orienta/<app>/tests/access.py` (module-level
+`ROUTES` and `API_ROUTES` dicts, checked by that app's tests; a part kept apart in
+`access_<part>.py`); the coverage test counts them too.
 """
 
 import importlib
