@@ -116,12 +116,16 @@ class LogframeIndicator(BaseModel, Translated):
         _("code"),
         max_length=40,
         unique=True,
-        validators=[RegexValidator(r"^[A-Z0-9_.-]+$", _("Capital letters, digits, _ . - only."))],
+        validators=[
+            no_bidi_controls,
+            RegexValidator(r"^[A-Z0-9_.-]+$", _("Capital letters, digits, _ . - only.")),
+        ],
     )
     indicator_code = models.CharField(
         _("computed indicator"),
         max_length=40,
         blank=True,
+        validators=[no_bidi_controls],
         help_text=_("The code of an indicator the system computes; empty if entered by hand."),
     )
     name_fr = models.CharField(
@@ -326,7 +330,7 @@ class Dhis2DataElement(BaseModel):
     dimension values such as sex=female, age_band=15-24) → a data element and a category
     option combo (and an attribute option combo if the data set uses one)."""
 
-    indicator_code = models.CharField(_("indicator"), max_length=40)
+    indicator_code = models.CharField(_("indicator"), max_length=40, validators=[no_bidi_controls])
     dimensions = models.CharField(
         _("dimension values"),
         max_length=200,
