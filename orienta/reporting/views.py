@@ -159,7 +159,8 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     context["dimensions"] = [(d, dimension(d).name) for d in found.dimensions]
     if choice is not None:
         try:
-            by = parse_dimensions(request.GET.getlist("by") or context["by_text"], found)
+            asked = ",".join(request.GET.getlist("by")) or context["by_text"]
+            by = parse_dimensions(asked, found)
         except ValueError as exc:
             choice, context["error"] = None, str(exc)
     if choice is None:

@@ -79,3 +79,10 @@ def test_the_error_is_in_the_user_s_language(login, users, month, monkeypatch):
     monkeypatch.setattr(User, "preferred_language", lambda self: "pt")
     page = login(users["coordinator_td"]).get("/results/?period=2026-13")
     assert page.status_code == 400 and "não é um período" in page.content.decode()
+
+
+def test_the_split_may_be_given_as_by_like_the_api(login, users, month):
+    client = login(users["coordinator_td"])
+    url = "/results/indicators/VISITS/?period=2026-03&by=sex,channel"
+    text = client.get(url).content.decode()
+    assert "<th>Phone</th>" in text and "<th>Female</th>" in text
