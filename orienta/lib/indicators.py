@@ -389,12 +389,14 @@ def parse_dimensions(text: str | Iterable[str], indicator: Indicator) -> tuple[s
 
 
 def ratio_row(key: tuple[str, ...], part: int, whole: int) -> Row | None:
-    """part ÷ whole to four decimals; `n` the smaller of the two counts it rests on (a share of
-    2 in 300 reveals a count of 2), the whole when the part is zero. None when whole is 0."""
+    """part ÷ whole to four decimals. Its `n` is the smaller of the part and the rest (a share
+    of 2 in 300, or of 298 in 300, reveals a count of 2), the whole when either is zero.
+    None when the whole is 0."""
     if not whole:
         return None
     value = (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
-    return Row(key, value, min(part, whole) if part else whole)
+    rest = whole - part
+    return Row(key, value, min(part, rest) if part and rest else whole)
 
 
 def median_row(key: tuple[str, ...], found: Sequence[Decimal | int]) -> Row | None:

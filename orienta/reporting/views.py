@@ -78,7 +78,7 @@ def _base(request: HttpRequest, choice: Choice | None, error: str) -> dict[str, 
         "countries": access.choosable_countries(user),
         "period_text": request.GET.get("period", "") or (choice.period.code if choice else ""),
         "age_bands_text": choice.age_bands.code if choice else request.GET.get("age_bands", ""),
-        "threshold": engine.default_threshold(),
+        "largest_hidden": engine.default_threshold() - 1,
         "may_open_records": access.may_open_records(user),
     }
 
@@ -159,7 +159,8 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     context["dimensions"] = [(d, dimension(d).name) for d in found.dimensions]
     if choice is not None:
         try:
-            by = parse_dimensions(request.GET.getlist("by") or context["by_text"], found)
+            asked = ",".join(request.GET.getlist("by")) or context["by_text"]
+            by = parse_dimensions(asked, found)
         except ValueError as exc:
             choice, context["error"] = None, str(exc)
     if choice is None:

@@ -71,3 +71,18 @@ def test_two_way_table_and_age_bands_per_request(login, users, month):
     assert client.get(url + "&age_bands=0-17,18-59,60%2B").status_code == 200
     page = client.get(url + "&age_bands=0-17,20-59")
     assert page.status_code == 400
+
+
+def test_the_error_is_in_the_user_s_language(login, users, month, monkeypatch):
+    from orienta.core.models import User
+
+    monkeypatch.setattr(User, "preferred_language", lambda self: "pt")
+    page = login(users["coordinator_td"]).get("/results/?period=2026-13")
+    assert page.status_code == 400 and "não é um período" in page.content.decode()
+
+
+def test_the_split_may_be_given_as_by_like_the_api(login, users, month):
+    client = login(users["coordinator_td"])
+    url = "/results/indicators/VISITS/?period=2026-03&by=sex,channel"
+    text = client.get(url).content.decode()
+    assert "<th>Phone</th>" in text and "<th>Female</th>" in text
