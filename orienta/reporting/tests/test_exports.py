@@ -162,3 +162,18 @@ def test_dhis2_data_value_set_of_a_country(client, users, came, mapped):
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
     assert bad.status_code == 400 and "2026-13" in bad.json()["detail"]
+
+
+def test_the_logframe_hides_a_small_count_from_me_but_not_from_the_coordinator(
+    client, users, came, logframe
+):
+    """TD-MOU1 welcomed 2 persons in March: its coordinator reads 2, M&E reads it suppressed."""
+    url = "/results/logframe/?year=2026&site=TD-MOU1"
+    force_login_verified(client, users["coordinator_td"])
+    rows = client.get(url).context["rows"]
+    welcomed = rows[0].results[0].indicators[0]
+    assert (welcomed.value, welcomed.suppressed) == (2, False)
+    force_login_verified(client, users["me_hq"])
+    welcomed = client.get(url).context["rows"][0].results[0].indicators[0]
+    assert welcomed.suppressed and welcomed.indicator.indicator_code == "PERSONS_WELCOMED"
+    assert "suppressed" in client.get(url).content.decode()
