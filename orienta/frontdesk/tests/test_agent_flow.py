@@ -130,7 +130,10 @@ def test_anonymous_visit_keeps_only_sex_age_band_and_themes(login, users, person
     assert visit.anonymous_age_band == "15-24"
 
 
-def test_anonymous_visitor_s_age_is_asked_in_years(login, users, persons):
+def test_anonymous_visitor_s_age_is_asked_in_years(login, users, persons, monkeypatch):
+    from orienta.core.models import User
+
+    monkeypatch.setattr(User, "preferred_language", lambda self: "en")
     client = login(users["agent_td"])
     form = client.get(reverse("frontdesk:visit_new")).text
     assert 'name="anonymous_age"' in form
