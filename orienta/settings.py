@@ -209,6 +209,10 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # Absolute links that leave the server (the QR code on a referral slip): this origin, e.g.
 # https://orienta.example.org; without it, the origin of the request that printed the slip.
 ORIENTA_PUBLIC_URL = os.environ.get("ORIENTA_PUBLIC_URL", "").rstrip("/")
+# Results: counts from 1 to this minus one are suppressed wherever the persons may not be seen
+# (M&E, exports); the default age bands of the results (a page or an API call may give others).
+ORIENTA_SUPPRESSION_THRESHOLD = int(os.environ.get("ORIENTA_SUPPRESSION_THRESHOLD", "5"))
+ORIENTA_AGE_BANDS = os.environ.get("ORIENTA_AGE_BANDS", "0-14,15-24,25-35,36-59,60+")
 STATICFILES_DIRS = [BASE_DIR / "orienta" / "static"]
 WHITENOISE_USE_FINDERS = True
 STORAGES = {

@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("orienta.cases.urls")),
     path("", include("orienta.referrals.urls")),
     path("", include("orienta.fund.urls")),
+    path("", include("orienta.reporting.urls")),
+    path("", include("orienta.reporting.logframe_urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<rest>.*)$", errors.unknown_path, name="api_unknown"),
     path("admin/", admin.site.urls),

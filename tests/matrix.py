@@ -16,6 +16,7 @@ from orienta.directory.tests import access as directory
 from orienta.fund.tests import access as fund
 from orienta.referrals.tests import access as referrals
 from orienta.referrals.tests.test_access import expect as referrals_expect
+from orienta.reporting.tests import access_logframe as logframe
 
 ROLES = [
     "anonymous",
@@ -57,6 +58,7 @@ def pages() -> list[Page]:
         (directory, lambda kind: lambda role, target: directory.expect(kind, role, target)),
         (referrals, lambda kind: lambda role, target: referrals_expect(kind, role, target)),
         (fund, lambda kind: lambda role, target: fund.expect(kind, role, target)),
+        (logframe, lambda kind: lambda role, target: logframe.expect(kind, role, target)),
     )
     for module, expectation in matrices:
         no_object = getattr(module, "NO_OBJECT", set())
@@ -82,12 +84,14 @@ def scope(world, users, persons, directory_objects, svcs, fund_td, fund_mz) -> d
     from orienta.fund.tests.test_access import _paid
     from orienta.referrals.services import link_for
     from orienta.referrals.tests.factories import make_referral
+    from orienta.reporting.tests.logframe_fixtures import make_hand_value, make_logframe
 
     places = {
         "in": ("td", "person_td", "agent_td", "manager_td", world["provider_org"], fund_td),
         "out": ("mz", "person_mz", "agent_mz", "coordinator_mz", None, fund_mz),
     }
     objects = {}
+    hand = make_logframe()["hand"]
     for where, (site, person_key, agent_key, payer_key, org, fund_objects) in places.items():
         person, agent = persons[person_key], users[agent_key]
         org = org or world["sites"][site].organisation
@@ -102,5 +106,7 @@ def scope(world, users, persons, directory_objects, svcs, fund_td, fund_mz) -> d
             "period": fund_objects["period"],
             "request": make_fund_request(person, agent, amount=amount, provider=org),
             "paid": _paid(person, agent, users[payer_key], org, "300" if where == "in" else "3.50"),
+            "site": world["sites"][site],
+            "value": make_hand_value(hand, world[site], users[f"coordinator_{site}"]),
         }
     return objects

@@ -15,6 +15,8 @@ from orienta.fund.api import router as fund_router
 from orienta.lib.api import errors
 from orienta.people.api import router as people_router
 from orienta.referrals.api import router as referrals_router
+from orienta.reporting.api import router as reporting_router
+from orienta.reporting.dhis2_api import router as dhis2_router
 
 DESCRIPTION = """
 The API of Orienta, for integrations and synchronisation. It reads and writes through the same
@@ -77,3 +79,5 @@ api.add_router("", directory_router)
 api.add_router("", cases_router)
 api.add_router("", referrals_router)
 api.add_router("", fund_router)
+api.add_router("", reporting_router)
+api.add_router("", dhis2_router)

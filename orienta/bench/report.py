@@ -12,7 +12,7 @@ from django.utils import timezone
 from orienta.bench.pages import FIRST_VISIT_BUDGET, LATER_VISIT_BUDGET, SCRIPT_BUDGET
 from orienta.people.queries import CANDIDATE_POOL
 
-SECTIONS = ("queries", "duplicates", "load", "weight", "browser")
+SECTIONS = ("queries", "duplicates", "results", "load", "weight", "browser")
 TARGET_PERSONS = 1_000_000
 TARGET_VISITS = 3_000_000
 TARGET_USERS = 50
@@ -110,11 +110,11 @@ def _table(header: list[str], rows: list[list]) -> str:
 
 def render(r: dict) -> str:
     sections = (
-        _intro, _targets, _setup, _followup, _load, _duplicates, _queries, _weight,
+        _intro, _targets, _setup, _followup, _load, _duplicates, _results, _queries, _weight,
         _browser, _extrapolation, _history, _reproduce,
     )  # fmt: skip
     stages = {_load: "load", _duplicates: "dupes", _queries: "queries", _weight: "weight",
-              _browser: "browser"}  # fmt: skip
+              _browser: "browser", _results: "results"}  # fmt: skip
     parts = []
     for section in sections:
         text = section(r)
@@ -409,6 +409,42 @@ def _duplicates(r: dict) -> str:
             rows,
         )  # fmt: skip
         + f"\n\n{missed_text}"
+    )
+
+
+def _results(r: dict) -> str:
+    res = r.get("results")
+    if not res:
+        return ""
+    ms = res["ms"]
+    return (
+        "## Results dashboard\n\n"
+        f"The dashboard of {res['country']} for {res['period']} as its coordinator opens it "
+        "(`/results/?period=…`, called in-process past the sign-in middleware): the total of "
+        "every indicator, the monthly trend of persons welcomed and its splits by sex, age "
+        "band and disability, rendered. Target: within 1 s on the 1,000,000-person set.\n\n"
+        + _table(
+            [
+                "persons welcomed",
+                "visits",
+                "first call ms",
+                "p50 ms",
+                "max ms",
+                "queries",
+                "persons welcomed alone ms",
+            ],
+            [
+                [
+                    f"{res['persons_welcomed']:,}",
+                    f"{res['visits']:,}",
+                    _ms(res["first_ms"]),
+                    _ms(ms["p50"]),
+                    _ms(ms["max"]),
+                    res["queries"],
+                    _ms(res["persons_welcomed_ms"]),
+                ]
+            ],
+        )  # fmt: skip
     )
 
 

@@ -24,6 +24,7 @@ from django.db.models import Count
 from psycopg import sql
 
 from orienta.bench import browser, dupes, followup_pages, load, pages, report, server, truth
+from orienta.bench import results as bench_results
 from orienta.bench.client import Session
 from orienta.bench.generate import generate
 from orienta.bench.network import PASSWORD
@@ -34,7 +35,7 @@ from orienta.people.models import Household, Person, PersonMatchKey
 
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/orienta_bench"
 SQLITE_URL = f"sqlite:///{Path(settings.BASE_DIR) / 'var' / 'bench' / 'bench.sqlite3'}"
-STAGES = ("queries", "dupes", "load", "weight", "browser")
+STAGES = ("queries", "dupes", "results", "load", "weight", "browser")
 SERVER_STAGES = {"load", "weight", "browser"}
 # The follow-up layer, as the report counts it (rows written by the generator).
 FOLLOWUP_ROWS = (
@@ -173,6 +174,11 @@ def run(options: Options, say) -> dict:
             manifest["true_pairs"], sample=options.dupes_sample, seed=options.seed,
             coordinator_sample=options.dupes_sample // 4,
         )  # fmt: skip
+    if "results" in options.stages:
+        if "queries" not in options.stages:  # the page renders with the hashed static files
+            server.collect_static(server.server_env(os.environ["DATABASE_URL"]))
+        say("Timing the country-year results dashboard…")
+        results["results"] = bench_results.measure()
     if SERVER_STAGES & set(options.stages):
         results |= _against_server(options, say)
     results["machine"]["load_average_end"] = _load_average()

@@ -31,6 +31,8 @@ def home(request: AuthedRequest) -> HttpResponse:
         return redirect("cases:worklist")
     if is_provider(request.user):  # a partner's account: the referrals addressed to it
         return redirect("referrals:provider_list")
+    if request.user.role in (Role.COORDINATOR, Role.ME):  # their work is the results
+        return redirect("reporting:dashboard")
     return redirect("core:sites")
 
 

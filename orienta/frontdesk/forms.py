@@ -72,10 +72,18 @@ class AnonymousVisitForm(VisitForm):
         choices=lambda: _blank() + Sex.choices,
         error_messages={"required": _("Choose the sex.")},
     )
+    anonymous_age = forms.IntegerField(
+        label=_("Age (years)"),
+        required=False,
+        min_value=0,
+        max_value=120,
+        help_text=_("An estimate is fine."),
+    )
+    # Visits recorded before the age was asked keep their band; the API still accepts one.
     anonymous_age_band = forms.ChoiceField(
         label=_("Age band"),
+        required=False,
         choices=lambda: _blank() + AgeBand.choices,
-        error_messages={"required": _("Choose the age band.")},
     )
 
     class Meta(VisitForm.Meta):
@@ -83,11 +91,20 @@ class AnonymousVisitForm(VisitForm):
             "occurred_at",
             "channel",
             "anonymous_sex",
+            "anonymous_age",
             "anonymous_age_band",
             "themes",
             "outcome",
             "notes",
         ]
+
+    def clean(self):
+        data = super().clean()
+        missing = data.get("anonymous_age") is None and not data.get("anonymous_age_band")
+        if missing and "anonymous_age" not in self.errors:
+            message = _("Give the age in years (an estimate is fine).")
+            self.add_error("anonymous_age", forms.ValidationError(message, code="required"))
+        return data
 
 
 class ChangeReasonForm(forms.Form):
@@ -102,7 +119,15 @@ class ChangeReasonForm(forms.Form):
     )
 
 
-CORRECTED = ("occurred_at", "channel", "outcome", "notes", "anonymous_sex", "anonymous_age_band")
+CORRECTED = (
+    "occurred_at",
+    "channel",
+    "outcome",
+    "notes",
+    "anonymous_sex",
+    "anonymous_age",
+    "anonymous_age_band",
+)
 
 
 def correction_form(visit: Visit, data: Mapping[str, Any] | None = None) -> VisitForm:

@@ -3,6 +3,7 @@
 from typing import Self
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -88,6 +89,14 @@ class Visit(BaseModel):
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     # For anonymous visits only (a registered person's sex and age come from the registry).
     anonymous_sex = models.CharField(_("sex"), max_length=12, choices=Sex.choices, blank=True)
+    # The age in years, asked since results are split by configurable age bands; visits
+    # recorded before keep only their band (kept here too, from the age, for the lists).
+    anonymous_age = models.PositiveSmallIntegerField(
+        _("age"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(120)],
+    )
     anonymous_age_band = models.CharField(
         _("age band"), max_length=10, choices=AgeBand.choices, blank=True
     )

@@ -45,7 +45,13 @@ class VisitIn(Schema):
     outcome: str = Field("", description=_one_of(Outcome))
     notes: str = ""
     anonymous_sex: str = Field("", description="Anonymous visits only. " + _one_of(Sex))
-    anonymous_age_band: str = Field("", description="Anonymous visits only. " + _one_of(AgeBand))
+    anonymous_age: int | None = Field(
+        None, description="Anonymous visits only: the age in years (0 to 120)."
+    )
+    anonymous_age_band: str = Field(
+        "",
+        description="Anonymous visits only, when the age is not known: " + _one_of(AgeBand),
+    )
 
 
 REASON = Field(
@@ -63,6 +69,9 @@ class VisitCorrectIn(Schema):
     outcome: str | None = Field(None, description=_one_of(Outcome))
     notes: str | None = None
     anonymous_sex: str | None = Field(None, description="Anonymous visits only. " + _one_of(Sex))
+    anonymous_age: int | None = Field(
+        None, description="Anonymous visits only: the age in years (0 to 120)."
+    )
     anonymous_age_band: str | None = Field(
         None, description="Anonymous visits only. " + _one_of(AgeBand)
     )
@@ -84,6 +93,9 @@ class VisitOut(Schema):
     outcome: str
     notes: str
     anonymous_sex: str
+    anonymous_age: int | None = Field(
+        description="Anonymous visits only; null before it was asked."
+    )
     anonymous_age_band: str
     supersedes: UUID | None = Field(
         description="The version of the visit this one corrects or voids; null for the first."

@@ -11,11 +11,19 @@ from orienta.core.access import can_record
 from orienta.core.models import Site, User
 from orienta.core.scoping import can_change_visit, writable_sites
 from orienta.core.services import StaleEdit, event_log
-from orienta.frontdesk.models import Visit
+from orienta.frontdesk.models import Visit, age_band
 from orienta.people.models import Person
 
 # What a correction may change; the person, the site and the author stay.
-CORRECTABLE = ("occurred_at", "channel", "outcome", "notes", "anonymous_sex", "anonymous_age_band")
+CORRECTABLE = (
+    "occurred_at",
+    "channel",
+    "outcome",
+    "notes",
+    "anonymous_sex",
+    "anonymous_age",
+    "anonymous_age_band",
+)
 REASON_MAX = 500
 
 
@@ -36,7 +44,8 @@ def visit_record(
         outcome=data["outcome"],
         notes=data.get("notes", ""),
         anonymous_sex="" if person else data["anonymous_sex"],
-        anonymous_age_band="" if person else data["anonymous_age_band"],
+        anonymous_age=None if person else data.get("anonymous_age"),
+        anonymous_age_band="" if person else _band(data),
         created_by=by,
         updated_by=by,
     )
@@ -45,6 +54,12 @@ def visit_record(
     visit.themes.set(themes)
     event_log(actor=by, verb="visit.recorded", obj=visit, site=site)
     return visit
+
+
+def _band(data: dict[str, Any]) -> str:
+    """The fixed band of an anonymous visitor: from the age when it is given."""
+    age = data.get("anonymous_age")
+    return str(age_band(age)) if age is not None else str(data.get("anonymous_age_band") or "")
 
 
 def _reason(reason: str) -> str:
@@ -82,6 +97,9 @@ def _new_version(old: Visit, by: User, reason: str, **values: Any) -> Visit:
     )
     if old.person_id:
         version.anonymous_sex = version.anonymous_age_band = ""
+        version.anonymous_age = None
+    elif values.get("anonymous_age") is not None:
+        version.anonymous_age_band = age_band(values["anonymous_age"])
     version.full_clean(exclude=["supersedes"])
     try:
         with transaction.atomic():

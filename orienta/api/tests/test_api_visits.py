@@ -160,14 +160,29 @@ def test_a_visit_without_person_is_anonymous(api, users, world):
     assert (visit.anonymous_sex, visit.anonymous_age_band) == ("female", "15-24")
 
 
-def test_an_anonymous_visit_needs_sex_and_age_band(api, users, world, field_errors):
+def test_an_anonymous_visit_needs_sex_and_age(api, users, world, field_errors):
     response = api(users["agent_td"]).post("/visits", {"themes": ["health"], "outcome": "informed"})
 
     assert field_errors(response) == {
         "anonymous_sex": ["required"],
-        "anonymous_age_band": ["required"],
+        "anonymous_age": ["required"],
     }
     assert not Visit.objects.exists()
+
+
+def test_an_anonymous_visitor_s_age_is_kept_in_years(api, users, world, field_errors):
+    body = {**ANONYMOUS, "anonymous_age": 31}
+    del body["anonymous_age_band"]
+    response = api(users["agent_td"]).post("/visits", body)
+
+    assert response.status_code == 201, response.content
+    assert (response.json()["anonymous_age"], response.json()["anonymous_age_band"]) == (
+        31,
+        "25-59",
+    )
+    too_old = api(users["agent_td"]).post("/visits", body | {"anonymous_age": 121})
+    assert field_errors(too_old) == {"anonymous_age": ["max_value"]}
+    assert Visit.objects.count() == 1
 
 
 def test_a_visit_of_a_person_out_of_scope_is_a_field_error(api, users, persons, field_errors):

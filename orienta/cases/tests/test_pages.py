@@ -19,7 +19,7 @@ def _themes(n=2):
 def test_home_sends_site_staff_to_the_worklist(login, users):
     assert login(users["agent_td"]).get("/")["Location"] == reverse("cases:worklist")
     assert login(users["manager_td"]).get("/")["Location"] == reverse("cases:worklist")
-    assert login(users["coordinator_td"]).get("/")["Location"] == reverse("core:sites")
+    assert login(users["coordinator_td"]).get("/")["Location"] == reverse("reporting:dashboard")
 
 
 def test_a_visit_with_outcome_case_leads_to_the_case_form_prefilled(login, users, persons):

@@ -3,7 +3,8 @@
 "in" objects belong to site TD-NDJ1 (Chad); "out" objects to MZ-MPM1 (Mozambique).
 A route missing from ROUTES (or API_ROUTES) fails `test_every_route_is_in_the_matrix`.
 Apps added later keep their own matrix in `orienta/<app>/tests/access.py` (module-level
-`ROUTES` and `API_ROUTES` dicts, checked by that app's tests); the coverage test counts them too.
+`ROUTES` and `API_ROUTES` dicts, checked by that app's tests; a part kept apart in
+`access_<part>.py`); the coverage test counts them too.
 """
 
 import importlib
@@ -248,10 +249,12 @@ def _api_routes():
 
 
 def _app_matrices():
-    """The per-app matrices: every `orienta/<app>/tests/access.py`."""
+    """The per-app matrices: every `orienta/<app>/tests/access.py`, and `access_<part>.py` where
+    an app keeps the matrix of one of its parts apart (reporting's logframe)."""
     root = Path(__file__).resolve().parents[2]
-    for path in sorted(root.glob("*/tests/access.py")):
-        yield importlib.import_module(f"orienta.{path.parts[-3]}.tests.access")
+    paths = [*root.glob("*/tests/access.py"), *root.glob("*/tests/access_*.py")]
+    for path in sorted(paths):
+        yield importlib.import_module(f"orienta.{path.parts[-3]}.tests.{path.stem}")
 
 
 def test_every_route_is_in_the_matrix():

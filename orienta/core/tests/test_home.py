@@ -9,8 +9,8 @@ from django.urls import reverse
     [
         ("agent_td", "cases:worklist"),
         ("manager_td", "cases:worklist"),
-        ("coordinator_td", "core:sites"),
-        ("me_hq", "core:sites"),
+        ("coordinator_td", "reporting:dashboard"),
+        ("me_hq", "reporting:dashboard"),
         ("provider_user", "referrals:provider_list"),
     ],
 )

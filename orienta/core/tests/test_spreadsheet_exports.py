@@ -147,12 +147,23 @@ def _hsds_csv(login, users, made) -> list[bytes]:
     return [archive.read(name) for name in archive.namelist() if name.endswith(".csv")]
 
 
+def _results(ext):
+    def make(login, users, made) -> list[bytes]:
+        response = login(users["coordinator_td"]).get(f"/results/export.{ext}?period=2026")
+        assert response.status_code == 200
+        return [response.content]
+
+    return make
+
+
 # Every function that writes a spreadsheet or CSV (found in the source below), and how this test
 # makes the file it writes.
 EXPORTS = {
     "orienta.fund.reports.statement_xlsx": ("xlsx", _statement_xlsx),
     "orienta.fund.reports.beneficiaries_xlsx": ("xlsx", _beneficiaries_xlsx),
     "orienta.directory.exchange.export_zip": ("csv", _hsds_csv),
+    "orienta.reporting.exports.table_xlsx": ("xlsx", _results("xlsx")),
+    "orienta.reporting.exports.table_csv": ("csv", _results("csv")),
 }
 
 

@@ -135,6 +135,31 @@ def test_anonymous_visit_keeps_only_sex_age_band_and_themes(login, users, person
     assert visit.anonymous_age_band == "15-24"
 
 
+def test_anonymous_visitor_s_age_is_asked_in_years(login, users, persons, monkeypatch):
+    from orienta.core.models import User
+
+    monkeypatch.setattr(User, "preferred_language", lambda self: "en")
+    client = login(users["agent_td"])
+    form = client.get(reverse("frontdesk:visit_new")).text
+    assert 'name="anonymous_age"' in form
+    data = {
+        "site": "TD-NDJ1",
+        "anonymous_sex": "male",
+        "themes": ["health"],
+        "channel": "walk_in",
+        "outcome": "informed",
+    }
+    refused = client.post(reverse("frontdesk:visit_new"), data)
+    assert refused.status_code == 422 and "Give the age in years" in refused.text
+    assert not Visit.objects.exists()
+    assert (
+        client.post(reverse("frontdesk:visit_new"), data | {"anonymous_age": "33"}).status_code
+        == 302
+    )
+    visit = Visit.objects.get()
+    assert (visit.anonymous_age, visit.anonymous_age_band) == (33, "25-59")
+
+
 def test_search_finds_by_spelling_variant_and_phone(login, users, persons):
     client = login(users["agent_td"])
     assert "Achta" in client.get(reverse("people:search"), {"q": "Mahamat"}).text

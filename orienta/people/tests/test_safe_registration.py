@@ -68,10 +68,11 @@ def test_the_edit_page_starts_with_the_persons_sex(agent, persons):
     assert _selected(html, "sex") == ["female"]
 
 
-def test_the_anonymous_visit_form_starts_without_sex_or_age_band(agent):
+def test_the_anonymous_visit_form_starts_without_sex_or_age(agent):
     html = agent.get(reverse("frontdesk:visit_new")).text
     assert _selected(html, "anonymous_sex") == [""]
-    assert _selected(html, "anonymous_age_band") == [""]
+    age = re.search(r'<input [^>]*name="anonymous_age"[^>]*>', html).group(0)
+    assert "value=" not in age
 
 
 def test_an_anonymous_visit_without_sex_is_refused(agent):
