@@ -177,6 +177,12 @@ def reads_results(user: AnyUser | None) -> TypeGuard[User]:
     return _has_role(user, RESULTS_READER_ROLES)
 
 
+def opens_results_records(user: AnyUser | None) -> TypeGuard[User]:
+    """The records behind a figure, and every figure as counted (no small count hidden): site
+    managers (their sites) and coordinators (their country), who may see the persons."""
+    return is_site_manager(user) or coordinates_country(user)
+
+
 def sets_results_figures(user: AnyUser | None) -> TypeGuard[User]:
     """Targets and values entered by hand: coordinators (their country) and M&E."""
     return _has_role(user, RESULTS_SETTER_ROLES)

@@ -98,8 +98,9 @@ class AnonymousVisitForm(VisitForm):
             "notes",
         ]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         missing = data.get("anonymous_age") is None and not data.get("anonymous_age_band")
         if missing and "anonymous_age" not in self.errors:
             message = _("Give the age in years (an estimate is fine).")

@@ -13,21 +13,21 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from orienta.core.models import Country, Role, Site
+from orienta.core.access import (
+    coordinates_country,
+    is_headquarters,
+    manages_sites,
+    opens_results_records,
+    reads_results,
+)
+from orienta.core.models import Country, Site
 from orienta.core.scoping import assigned_site_ids
 from orienta.core.types import AnyUser
 from orienta.lib.indicators import Scope
 
-RESULTS_ROLES = frozenset({Role.MANAGER, Role.COORDINATOR, Role.ME})
-RECORDS_ROLES = frozenset({Role.MANAGER, Role.COORDINATOR})
-
-
-def _active(user: AnyUser | None) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
-
 
 def may_see_results(user: AnyUser | None) -> bool:
-    return _active(user) and getattr(user, "role", "") in RESULTS_ROLES
+    return reads_results(user)
 
 
 def require_results(user: AnyUser | None) -> None:
@@ -37,11 +37,11 @@ def require_results(user: AnyUser | None) -> None:
 
 def suppresses_for(user: AnyUser | None) -> bool:
     """Small counts are hidden for every role that may not see the persons (M&E)."""
-    return getattr(user, "role", "") not in RECORDS_ROLES
+    return not opens_results_records(user)
 
 
 def may_open_records(user: AnyUser | None) -> bool:
-    return _active(user) and getattr(user, "role", "") in RECORDS_ROLES
+    return opens_results_records(user)
 
 
 def _site(code: str) -> Site:
@@ -65,9 +65,8 @@ def scope_for(user: AnyUser, country: str = "", site: str = "") -> Scope:
         raise ValueError(
             _("The site %(site)s is not in %(country)s.") % {"site": site, "country": country}
         )
-    role = getattr(user, "role", "")
-    if role == Role.MANAGER:
-        ids = assigned_site_ids(user)  # type: ignore[arg-type]
+    if manages_sites(user):
+        ids = assigned_site_ids(user)
         if found is None:
             found = (
                 Site.objects.filter(pk__in=ids, deleted_at__isnull=True)
@@ -80,8 +79,10 @@ def scope_for(user: AnyUser, country: str = "", site: str = "") -> Scope:
         if found.pk not in ids or (country and country != found.country.code):
             raise Http404
         return Scope(country=found.country.code, site=found.code)
-    if role == Role.COORDINATOR:
-        mine = Country.objects.filter(pk=user.country_id).values_list("code", flat=True).first()  # type: ignore[union-attr,misc]
+    if coordinates_country(user):
+        if user.country_id is None:  # a coordinator not yet given a country sees nothing
+            raise PermissionDenied
+        mine = Country.objects.filter(pk=user.country_id).values_list("code", flat=True).first()
         if (country and country != mine) or (found and found.country.code != mine):
             raise Http404
         return Scope(country=mine, site=found.code if found else None)
@@ -92,16 +93,17 @@ def scope_for(user: AnyUser, country: str = "", site: str = "") -> Scope:
 
 def choosable_sites(user: AnyUser) -> list[Site]:
     """The sites the user may choose among on the results pages."""
-    role = getattr(user, "role", "")
     sites = Site.objects.filter(deleted_at__isnull=True).select_related("country")
-    if role == Role.MANAGER:
-        return list(sites.filter(pk__in=assigned_site_ids(user)))  # type: ignore[arg-type]
-    if role == Role.COORDINATOR:
-        return list(sites.filter(country_id=user.country_id))  # type: ignore[union-attr,misc]
+    if manages_sites(user):
+        return list(sites.filter(pk__in=assigned_site_ids(user)))
+    if coordinates_country(user):
+        if user.country_id is None:
+            return []
+        return list(sites.filter(country_id=user.country_id))
     return list(sites)
 
 
 def choosable_countries(user: AnyUser) -> list[Country]:
-    if getattr(user, "role", "") == Role.ME:
+    if is_headquarters(user):
         return list(Country.objects.filter(sites__isnull=False).distinct().order_by("code"))
     return []

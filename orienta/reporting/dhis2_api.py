@@ -10,7 +10,8 @@ from ninja.errors import HttpError
 
 from orienta.audit.models import Action, Channel
 from orienta.audit.services import access_log_record
-from orienta.core.models import Country, Role
+from orienta.core.access import coordinates_country
+from orienta.core.models import Country
 from orienta.lib.api.errors import Detail
 from orienta.lib.indicators import Period
 from orienta.reporting.dhis2 import data_value_set
@@ -33,7 +34,7 @@ def data_value_sets(request: HttpRequest, response: HttpResponse, period: str, c
     except ValueError as exc:
         raise HttpError(400, str(exc)) from None
     found = Country.objects.filter(code=country).first()
-    if found is None or (user.role == Role.COORDINATOR and found.pk != user.country_id):
+    if found is None or (coordinates_country(user) and found.pk != user.country_id):
         raise Http404
     result = data_value_set(parsed, found)
     response["X-Orienta-Unmapped"] = ",".join(result.unmapped)

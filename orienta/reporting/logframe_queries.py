@@ -9,7 +9,8 @@ from uuid import UUID
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 
-from orienta.core.models import Country, Role, Site, User
+from orienta.core.access import coordinates_country, is_headquarters, manages_sites
+from orienta.core.models import Country, Site, User
 from orienta.lib.indicators import Period, Scope
 from orienta.reporting import engine
 from orienta.reporting.logframe_rules import suppresses_for
@@ -58,14 +59,16 @@ def scope_for(user: User, country: str = "", site: str = "") -> ChosenScope:
         if found is None or (country and found.country.code != country):
             raise Http404
         return ChosenScope(found.country, found)
-    if user.role == Role.MANAGER:
+    if manages_sites(user):
         first = sites.order_by("code").first()
         if first is None:
             raise Http404
         return ChosenScope(first.country, first)
-    own = user.country if user.role == Role.COORDINATOR else None
+    own = user.country if coordinates_country(user) else None
+    if coordinates_country(user) and own is None:  # not yet given a country: nothing to read
+        raise Http404
     if country:
-        if user.role == Role.ME:
+        if is_headquarters(user):
             chosen = Country.objects.filter(code=country).first()
         else:
             chosen = own if own is not None and own.code == country else None
@@ -80,9 +83,9 @@ def scope_for(user: User, country: str = "", site: str = "") -> ChosenScope:
 def scope_choices(user: User) -> tuple[list[Country], list[Site]]:
     """The countries and sites a user may choose on the logframe and exports."""
     sites = list(Site.objects.visible_to(user).select_related("country").order_by("code"))
-    if user.role == Role.ME:
+    if is_headquarters(user):
         countries = list(Country.objects.filter(sites__in=sites).distinct().order_by("code"))
-    elif user.role == Role.COORDINATOR and user.country is not None:
+    elif coordinates_country(user) and user.country is not None:
         countries = [user.country]
     else:
         countries = []

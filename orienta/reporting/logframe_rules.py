@@ -13,22 +13,21 @@ exports are always suppressed, whoever takes them.
 
 from typing import TypeGuard
 
-from orienta.core.models import Country, Role, Site, User
+from orienta.core.access import (
+    coordinates_country,
+    is_active_user,
+    is_headquarters,
+    reads_results,
+    sets_results_figures,
+)
+from orienta.core.models import Country, Site, User
 from orienta.core.types import AnyUser
 from orienta.reporting import access
-from orienta.reporting.access import may_see_results
-
-READERS = frozenset({Role.MANAGER, Role.COORDINATOR, Role.ME})
-SETTERS = frozenset({Role.COORDINATOR, Role.ME})
-
-
-def _active(user: AnyUser | None) -> TypeGuard[User]:
-    return bool(user and user.is_authenticated and user.is_active)
 
 
 def can_read_logframe(user: AnyUser | None) -> TypeGuard[User]:
-    """The results' readers (`reporting.access.may_see_results`)."""
-    return _active(user) and user.role in READERS and may_see_results(user)
+    """The results' readers (`core.access.reads_results`)."""
+    return reads_results(user)
 
 
 def can_export_results(user: AnyUser | None) -> TypeGuard[User]:
@@ -38,27 +37,27 @@ def can_export_results(user: AnyUser | None) -> TypeGuard[User]:
 
 def can_read_dhis2(user: AnyUser | None) -> TypeGuard[User]:
     """The DHIS2 data value sets are taken per country: coordinators and M&E."""
-    return _active(user) and user.role in SETTERS
+    return sets_results_figures(user)
 
 
 def reads_programme(user: AnyUser | None) -> bool:
-    return _active(user) and user.role == Role.ME
+    return is_headquarters(user)
 
 
 def reads_country(user: AnyUser | None) -> bool:
-    return _active(user) and user.role == Role.COORDINATOR
+    return coordinates_country(user)
 
 
 def can_set_figures(user: AnyUser | None) -> TypeGuard[User]:
     """Targets and values entered by hand: coordinators and M&E."""
-    return _active(user) and user.role in SETTERS
+    return sets_results_figures(user)
 
 
 def may_set_figures_for(user: AnyUser | None, country: Country | None, site: Site | None) -> bool:
     """A coordinator for their country and its sites; M&E for any scope, the programme too."""
     if not can_set_figures(user):
         return False
-    if user.role == Role.ME:
+    if is_headquarters(user):
         return True
     return country is not None and country.pk == user.country_id
 
@@ -66,4 +65,4 @@ def may_set_figures_for(user: AnyUser | None, country: Country | None, site: Sit
 def suppresses_for(user: AnyUser | None) -> bool:
     """Small counts are hidden from a role that may not see the persons behind them (the
     dashboard's rule, `reporting.access.suppresses_for`)."""
-    return not _active(user) or access.suppresses_for(user)
+    return not is_active_user(user) or access.suppresses_for(user)
