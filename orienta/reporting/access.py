@@ -20,7 +20,7 @@ from orienta.core.access import (
     opens_results_records,
     reads_results,
 )
-from orienta.core.models import Country, Site
+from orienta.core.models import Country, Site, User
 from orienta.core.scoping import assigned_site_ids
 from orienta.core.types import AnyUser
 from orienta.lib.indicators import Scope
@@ -66,29 +66,39 @@ def scope_for(user: AnyUser, country: str = "", site: str = "") -> Scope:
             _("The site %(site)s is not in %(country)s.") % {"site": site, "country": country}
         )
     if manages_sites(user):
-        ids = assigned_site_ids(user)
-        if found is None:
-            found = (
-                Site.objects.filter(pk__in=ids, deleted_at__isnull=True)
-                .order_by("code")
-                .select_related("country")
-                .first()
-            )
-            if found is None:
-                raise PermissionDenied
-        if found.pk not in ids or (country and country != found.country.code):
-            raise Http404
-        return Scope(country=found.country.code, site=found.code)
+        return _manager_scope(user, country, found)
     if coordinates_country(user):
-        if user.country_id is None:  # a coordinator not yet given a country sees nothing
-            raise PermissionDenied
-        mine = Country.objects.filter(pk=user.country_id).values_list("code", flat=True).first()
-        if (country and country != mine) or (found and found.country.code != mine):
-            raise Http404
-        return Scope(country=mine, site=found.code if found else None)
+        return _coordinator_scope(user, country, found)
     if found:
         return Scope(country=found.country.code, site=found.code)
     return Scope(country=country or None)
+
+
+def _manager_scope(user: User, country: str, found: Site | None) -> Scope:
+    """A site manager's: the site asked for if it is theirs, else their first site."""
+    ids = assigned_site_ids(user)
+    if found is None:
+        found = (
+            Site.objects.filter(pk__in=ids, deleted_at__isnull=True)
+            .order_by("code")
+            .select_related("country")
+            .first()
+        )
+        if found is None:
+            raise PermissionDenied
+    if found.pk not in ids or (country and country != found.country.code):
+        raise Http404
+    return Scope(country=found.country.code, site=found.code)
+
+
+def _coordinator_scope(user: User, country: str, found: Site | None) -> Scope:
+    """A coordinator's: their country, or one of its sites."""
+    if user.country_id is None:  # a coordinator not yet given a country sees nothing
+        raise PermissionDenied
+    mine = Country.objects.filter(pk=user.country_id).values_list("code", flat=True).first()
+    if (country and country != mine) or (found and found.country.code != mine):
+        raise Http404
+    return Scope(country=mine, site=found.code if found else None)
 
 
 def choosable_sites(user: AnyUser) -> list[Site]:
