@@ -22,10 +22,9 @@ class Authored(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.version += 1
+            obj.touch(by=request.user)
         else:
-            obj.created_by = request.user
-        obj.updated_by = request.user
+            obj.created_by = obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
 

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -110,6 +109,7 @@ def target_set(
                 site=scope.site,
                 scope_key=scope.key,
                 created_by=by,
+                updated_by=by,
             )
         else:
             if version is not None and version != row.version:
@@ -119,9 +119,8 @@ def target_set(
                 "target": _as_text(row.target),
                 "source": row.source,
             }
-            row.version += 1
+            row.touch(by=by)
         row.baseline, row.target, row.source = baseline, target, source
-        row.updated_by, row.updated_at = by, timezone.now()
         row.save()
         after = {"baseline": _as_text(baseline), "target": _as_text(target), "source": source}
         event_log(
