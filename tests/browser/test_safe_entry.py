@@ -102,7 +102,7 @@ def test_the_case_page_and_the_anonymous_visit_fit_a_small_phone(
 
     page.goto(f"{origin}/visits/new/")
     expect(page.locator("#id_anonymous_sex")).to_have_value("")
-    expect(page.locator("#id_anonymous_age_band")).to_have_value("")
+    expect(page.locator("#id_anonymous_age")).to_have_value("")
     anonymous = visit_record(
         site=case.site,
         by=agent,
