@@ -62,6 +62,8 @@ OBJECT_LABELS = {
     "case": _("case"),
     "referral": _("referral"),
     "fund_request": _("support-fund request"),
+    "results": _("results (aggregate figures)"),
+    "indicator_records": _("records behind a figure"),
 }
 
 QUERY_DIGEST_SALT = "orienta.audit.query"
