@@ -49,7 +49,7 @@ from orienta.referrals.models import Referral
 class RepeatFound(Exception):
     """A look-alike request (same person, same service) is recent: confirm to go on."""
 
-    def __init__(self, similar: FundRequest):
+    def __init__(self, similar: FundRequest) -> None:
         super().__init__(similar.code)
         self.similar = similar
 
