@@ -62,6 +62,20 @@ class PeriodAdmin(ReadOnlyAdmin):
     list_filter = ["fund"]
 
 
+# What the page of a ledger entry shows, every field read-only.
+ENTRY_FIELDS = (
+    "at",
+    "account",
+    "period",
+    "kind",
+    "entry",
+    "amount",
+    "currency",
+    "amount_eur",
+    "by",
+)
+
+
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(ReadOnlyAdmin):
     """The movements of money, each described in fixed words (`LedgerEntry.description`):
@@ -69,21 +83,11 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
 
     list_display = ["at", "account", "kind", "entry", "amount", "currency", "amount_eur", "by"]
     list_filter = ["kind", "account__fund"]
-    fields = [
-        "at",
-        "account",
-        "period",
-        "kind",
-        "entry",
-        "amount",
-        "currency",
-        "amount_eur",
-        "by",
-    ]
-    readonly_fields = fields
+    fields = ENTRY_FIELDS
+    readonly_fields = ENTRY_FIELDS
     list_select_related = ["account__site", "account__fund", "request", "by"]
     actions = None
 
     @admin.display(description=_("description"))
-    def entry(self, obj):
+    def entry(self, obj: LedgerEntry) -> str:
         return obj.description()

@@ -1,5 +1,7 @@
 """API routes of the support fund, mounted under /api/v1/ by orienta.api.v1."""
 
+from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from django.utils import timezone
@@ -7,7 +9,10 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 
 from orienta.audit.services import access_log_read, access_log_search
+from orienta.core.models import User
+from orienta.core.types import ApiRequest
 from orienta.fund import queries, services
+from orienta.fund.models import FundRequest, Payment
 from orienta.fund.money import MINOR_UNITS
 from orienta.fund.notices import repeat_message
 from orienta.fund.refs import request_input
@@ -20,7 +25,7 @@ from orienta.fund.schemas import (
     RequestOut,
 )
 from orienta.lib.api.errors import Detail, FieldErrors
-from orienta.lib.api.pagination import Pages, counted
+from orienta.lib.api.pagination import PageMapped, Pages
 
 router = Router(tags=["fund"])
 
@@ -29,17 +34,17 @@ MAX_PAGE_SIZE = 100
 ACTION_ERRORS = {200: RequestOut, 403: Detail, 404: Detail, 409: Detail, 422: FieldErrors}
 
 
-def _amount(value, currency: str) -> str:
+def _amount(value: Decimal, currency: str) -> str:
     places = MINOR_UNITS.get(currency, 2)
     return f"{value:.{places}f}"
 
 
-def _name(user) -> str | None:
+def _name(user: User | None) -> str | None:
     return user.get_username() if user is not None else None
 
 
-def _payment(req):
-    payment = getattr(req, "payment", None)
+def _payment(req: FundRequest) -> dict[str, Any] | None:
+    payment: Payment | None = getattr(req, "payment", None)  # a request unpaid has none
     if payment is None:
         return None
     return {
@@ -57,14 +62,14 @@ def _payment(req):
     }
 
 
-def request_out(req) -> dict:
+def request_out(req: FundRequest) -> dict[str, Any]:
     return {
         "id": req.pk,
         "code": req.code,
         "site": req.site.code,
         "person": req.person_id,
         "person_code": req.person.code,
-        "household": req.household.code if req.household_id else None,
+        "household": req.household.code if req.household is not None else None,
         "provider": req.provider_id,
         "provider_name": req.provider.name,
         "service": req.service_id,
@@ -82,7 +87,7 @@ def request_out(req) -> dict:
         "evidence": req.evidence,
         "level": req.level,
         "status": req.status,
-        "repeat_of": req.repeat_of.code if req.repeat_of_id else None,
+        "repeat_of": req.repeat_of.code if req.repeat_of is not None else None,
         "created_at": req.created_at,
         "created_by": _name(req.created_by),
         "decided_at": req.decided_at,
@@ -93,7 +98,6 @@ def request_out(req) -> dict:
     }
 
 
-MAX_OFFSET = 2**62
 LIST_RELATED = (
     "payment",
     "payment__created_by",
@@ -104,38 +108,23 @@ LIST_RELATED = (
 )
 
 
-class Mapped:
-    """A queryset whose page is turned into dicts only once sliced (by the paginator)."""
-
-    def __init__(self, queryset, function):
-        self.queryset, self.function = queryset, function
-
-    def __getitem__(self, key):
-        if key.start and key.start >= MAX_OFFSET:  # past any list: SQL cannot take the offset
-            return []
-        return [self.function(row) for row in self.queryset[key]]
-
-    def __len__(self) -> int:
-        return self.queryset.count()
-
-
-def _read(request, request_id):
+def _read(request: ApiRequest, request_id: UUID) -> FundRequest:
     req = queries.request_for(request.auth, request_id)
     access_log_read(request, req.person, object_type="fund_request", object_id=req.pk)
     return req
 
 
-def _fresh(request, req) -> dict:
+def _fresh(request: ApiRequest, req: FundRequest) -> dict[str, Any]:
     return request_out(queries.request_for(request.auth, req.pk))
 
 
 @router.get("/fund/requests", response=list[RequestOut], summary="List fund requests")
 @paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def request_list(
-    request,
+    request: ApiRequest,
     status: str = Query("", max_length=12, description="Only requests with this status."),
     site: str = Query("", max_length=12, description="Only requests of this site (code)."),
-):
+) -> PageMapped:
     """Requests in the caller's scope, newest first."""
     found = queries.request_list(request.auth, status=status)
     if site:
@@ -147,7 +136,10 @@ def request_list(
         results=total,
         object_type="fund_request",
     )
-    return counted(Mapped(found.select_related(*LIST_RELATED), request_out), total)
+    # Each page is turned into dicts only once sliced by the paginator.
+    return PageMapped(
+        found.select_related(*LIST_RELATED), total, lambda page: [request_out(r) for r in page]
+    )
 
 
 @router.post(
@@ -155,7 +147,7 @@ def request_list(
     response={201: RequestOut, 403: Detail, 409: RepeatOut, 422: FieldErrors},
     summary="Request a payment from the fund",
 )
-def request_create(request, payload: RequestIn):
+def request_create(request: ApiRequest, payload: RequestIn) -> tuple[int, dict[str, Any]]:
     """Ask the person's site fund to pay a service fee.
 
     The amount is the total for the `quantity` of units (1 by default); it may not be a JSON
@@ -179,7 +171,7 @@ def request_create(request, payload: RequestIn):
     response={200: RequestOut, 404: Detail},
     summary="Read a fund request",
 )
-def request_read(request, request_id: UUID):
+def request_read(request: ApiRequest, request_id: UUID) -> tuple[int, dict[str, Any]]:
     return 200, request_out(_read(request, request_id))
 
 
@@ -188,7 +180,7 @@ def request_read(request, request_id: UUID):
     response=ACTION_ERRORS,
     summary="Approve a request",
 )
-def request_approve(request, request_id: UUID):
+def request_approve(request: ApiRequest, request_id: UUID) -> tuple[int, dict[str, Any]]:
     """Approve and commit the amount. The site manager approves up to the country's threshold,
     the coordinator any amount; nobody approves their own request (403). If the site's fund
     cannot cover the amount, the answer is 409 and the request stays awaiting approval."""
@@ -201,7 +193,9 @@ def request_approve(request, request_id: UUID):
     response=ACTION_ERRORS,
     summary="Reject a request",
 )
-def request_reject(request, request_id: UUID, payload: ReasonIn):
+def request_reject(
+    request: ApiRequest, request_id: UUID, payload: ReasonIn
+) -> tuple[int, dict[str, Any]]:
     """Reject with a reason (required)."""
     req = _read(request, request_id)
     done = services.request_reject(fund_request=req, by=request.auth, reason=payload.reason)
@@ -213,7 +207,9 @@ def request_reject(request, request_id: UUID, payload: ReasonIn):
     response=ACTION_ERRORS,
     summary="Cancel a request before payment",
 )
-def request_cancel(request, request_id: UUID, payload: ReasonIn):
+def request_cancel(
+    request: ApiRequest, request_id: UUID, payload: ReasonIn
+) -> tuple[int, dict[str, Any]]:
     """Cancel before payment; an approved request gives its commitment back to the fund."""
     req = _read(request, request_id)
     done = services.request_cancel(fund_request=req, by=request.auth, reason=payload.reason)
@@ -225,7 +221,9 @@ def request_cancel(request, request_id: UUID, payload: ReasonIn):
     response=ACTION_ERRORS,
     summary="Record the payment to the provider",
 )
-def request_pay(request, request_id: UUID, payload: PayIn):
+def request_pay(
+    request: ApiRequest, request_id: UUID, payload: PayIn
+) -> tuple[int, dict[str, Any]]:
     """Record that an approved request was paid to its provider: in cash (`receipt_number`) or
     by mobile money (`operator`, one of the country's, and `reference`). A request is paid once;
     a mobile money reference is recorded once."""
@@ -240,7 +238,9 @@ def request_pay(request, request_id: UUID, payload: PayIn):
     response=ACTION_ERRORS,
     summary="Reverse a payment",
 )
-def request_reverse(request, request_id: UUID, payload: ReasonIn):
+def request_reverse(
+    request: ApiRequest, request_id: UUID, payload: ReasonIn
+) -> tuple[int, dict[str, Any]]:
     """Reverse a payment with a reason (required): the money returns to the site's fund; the
     payment stays on record."""
     req = _read(request, request_id)
@@ -249,11 +249,11 @@ def request_reverse(request, request_id: UUID, payload: ReasonIn):
 
 
 @router.get("/fund/balances", response=BalancesOut, summary="Fund balances per site")
-def balances(request):
+def balances(request: ApiRequest) -> dict[str, Any]:
     """Per site in the caller's scope: allocated, committed, paid and available, in the local
     currency and in euros (at the rate of the current period)."""
     sites = queries.sites_with_fund(request.auth)
-    items = []
+    items: list[dict[str, Any]] = []
     for pos in queries.positions(sites, on=timezone.localdate()):
         row = pos.as_dict()
         for key, value in list(row.items()):

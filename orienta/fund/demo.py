@@ -9,11 +9,12 @@ would be its own author stays awaiting approval, as it would in real work.
 
 from datetime import date, timedelta
 from decimal import Decimal
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from orienta.core.models import Role
-from orienta.directory.models import Service
+from orienta.core.models import Role, Site
+from orienta.directory.models import CostOption, Service
 from orienta.fund import services
 from orienta.fund.models import Method
 from orienta.fund.refs import priced_option
@@ -123,8 +124,8 @@ def _choices(site):
     return priced
 
 
-def _referrals_by_person(site):
-    found = {}
+def _referrals_by_person(site: Site) -> dict[UUID, tuple[Referral, CostOption]]:
+    found: dict[UUID, tuple[Referral, CostOption]] = {}
     for referral in Referral.objects.filter(site=site).select_related("service").order_by("code"):
         option = priced_option(referral.service, site.country.currency)
         if option is not None:

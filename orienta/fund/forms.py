@@ -1,13 +1,21 @@
 """Forms of the support fund's pages. Amounts are typed as text and read by money.amount_parse."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from orienta.core.models import Organisation
+from orienta.core.models import Country, Organisation, Site
 from orienta.fund import receipts
-from orienta.fund.models import MAX_QUANTITY, Criterion, Method
+from orienta.fund.models import MAX_QUANTITY, Criterion, Method, Period
 from orienta.fund.money import amount_parse
+from orienta.lib.forms import choice_field, model_choice_field
 from orienta.lib.text import no_bidi_controls
 
 
@@ -17,7 +25,7 @@ class RequestForm(forms.Form):
         required=False,
         help_text=_("The unit price may not be above the fee of the service."),
     )
-    provider = forms.ModelChoiceField(
+    provider: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         label=_("Provider to pay"),
         queryset=Organisation.objects.none(),
         required=False,
@@ -51,20 +59,31 @@ class RequestForm(forms.Form):
     )
     confirm_repeat = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, country, options, criteria, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        country: Country,
+        options: Sequence[tuple[str, str]],
+        criteria: Iterable[str],
+        **kwargs: Any,
+    ) -> None:
+        """`options`: the cost options to choose from, as (id, label) pairs."""
         super().__init__(*args, **kwargs)
-        self.fields["cost_option"].choices = [("", "—")] + [(str(o.pk), o.label) for o in options]
-        self.fields["provider"].queryset = Organisation.objects.filter(
+        choice_field(self.fields, "cost_option").choices = [("", "—"), *options]
+        model_choice_field(self.fields, "provider").queryset = Organisation.objects.filter(
             country=country, deleted_at__isnull=True
         ).order_by("name")
         labels = dict(Criterion.choices)
-        self.fields["criteria"].choices = [(c, labels[c]) for c in criteria if c in labels]
+        choice_field(self.fields, "criteria").choices = [
+            (c, labels[c]) for c in criteria if c in labels
+        ]
         self.fields["unit_price"].help_text = _("In %(currency)s.") % {"currency": country.currency}
         self.currency = country.currency
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         """`amount`: the total requested, the unit price times the quantity."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("cost_option") and not data.get("provider"):
             self.add_error("cost_option", _("Choose the service, or at least the provider to pay."))
         if data.get("unit_price") and data.get("quantity"):
@@ -113,11 +132,11 @@ class PaymentForm(forms.Form):
         help_text=_("Optional. JPEG, PNG, WebP or PDF."),
     )
 
-    def __init__(self, *args, operators, **kwargs):
+    def __init__(self, *args: Any, operators: Iterable[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["operator"].choices = [("", "—")] + [(o, o) for o in operators]
+        choice_field(self.fields, "operator").choices = [("", "—")] + [(o, o) for o in operators]
 
-    def clean_receipt(self):
+    def clean_receipt(self) -> UploadedFile[bytes] | None:
         upload = self.cleaned_data.get("receipt")
         return receipts.receipt_check(upload) if upload else None
 
@@ -138,37 +157,55 @@ class PeriodForm(forms.Form):
 
 
 class AllocationForm(forms.Form):
-    site = forms.ModelChoiceField(label=_("Site"), queryset=None)
-    period = forms.ModelChoiceField(label=_("Period"), queryset=None)
+    site: forms.ModelChoiceField[Site] = forms.ModelChoiceField(label=_("Site"), queryset=None)
+    period: forms.ModelChoiceField[Period] = forms.ModelChoiceField(
+        label=_("Period"), queryset=None
+    )
     amount = forms.CharField(label=_("Amount"), max_length=20)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
-    def __init__(self, *args, sites, periods, **kwargs):
+    def __init__(
+        self, *args: Any, sites: QuerySet[Site], periods: QuerySet[Period], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = sites
-        self.fields["period"].queryset = periods
+        model_choice_field(self.fields, "site").queryset = sites
+        model_choice_field(self.fields, "period").queryset = periods
 
 
 class StatementForm(forms.Form):
-    provider = forms.ModelChoiceField(label=_("Provider"), queryset=None)
-    period = forms.ModelChoiceField(label=_("Period"), queryset=None)
+    provider: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label=_("Provider"), queryset=None
+    )
+    period: forms.ModelChoiceField[Period] = forms.ModelChoiceField(
+        label=_("Period"), queryset=None
+    )
 
-    def __init__(self, *args, providers, periods, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        providers: QuerySet[Organisation],
+        periods: QuerySet[Period],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["provider"].queryset = providers
-        self.fields["period"].queryset = periods
+        model_choice_field(self.fields, "provider").queryset = providers
+        model_choice_field(self.fields, "period").queryset = periods
 
 
 class ReportForm(forms.Form):
-    period = forms.ModelChoiceField(label=_("Period"), queryset=None, required=False)
+    period: forms.ModelChoiceField[Period] = forms.ModelChoiceField(
+        label=_("Period"), queryset=None, required=False
+    )
 
-    def __init__(self, *args, periods, **kwargs):
+    def __init__(self, *args: Any, periods: QuerySet[Period], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["period"].queryset = periods
+        model_choice_field(self.fields, "period").queryset = periods
 
 
 class ExportForm(forms.Form):
-    period = forms.ModelChoiceField(label=_("Period"), queryset=None)
+    period: forms.ModelChoiceField[Period] = forms.ModelChoiceField(
+        label=_("Period"), queryset=None
+    )
     reason = forms.CharField(
         label=_("Why this list is needed"),
         min_length=10,
@@ -177,6 +214,6 @@ class ExportForm(forms.Form):
         help_text=_("Logged with the export, with your name."),
     )
 
-    def __init__(self, *args, periods, **kwargs):
+    def __init__(self, *args: Any, periods: QuerySet[Period], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["period"].queryset = periods
+        model_choice_field(self.fields, "period").queryset = periods

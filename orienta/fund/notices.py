@@ -4,8 +4,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from orienta.fund.models import FundRequest
 
-def repeat_message(similar) -> str:
+
+def repeat_message(similar: FundRequest) -> str:
     return _(
         "%(name)s already had a request for this service on %(date)s (%(code)s, %(status)s). "
         "Check that this is not the same fee; confirm to request it again."

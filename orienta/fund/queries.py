@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from django.db.models import Q, Sum
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet, Sum
 
 from orienta.cases.models import Case
 from orienta.core.access import (
@@ -22,13 +24,18 @@ from orienta.core.access import (
 )
 from orienta.core.models import Organisation, Site
 from orienta.core.scoping import site_filter
+from orienta.core.types import AnyUser
 from orienta.lib.errors import OutOfScope
 from orienta.referrals.models import Referral
+
+if TYPE_CHECKING:
+    from orienta.fund.models import Fund, FundRequest, LedgerEntry, Payment, Period
+    from orienta.people.models import Person
 
 RELATED = ("site", "site__country", "person", "provider", "period", "account__fund", "created_by")
 
 
-def referral_requests(referral):
+def referral_requests(referral: Referral) -> QuerySet[FundRequest]:
     """The fund requests made for a referral: those tied to it, and those made since it was
     sent for the same person and service without naming a referral (from the person page).
     Not scoped: callers have read the referral itself in their scope."""
@@ -50,14 +57,14 @@ def referral_requests(referral):
 FEE_STATES = ("paid", "approved", "requested")
 
 
-def referral_fund_status(referral) -> str | None:
+def referral_fund_status(referral: Referral) -> str | None:
     """ "paid", "approved" or "requested" when a request for the referral's fee is in that
     state (the strongest if there are several), else None."""
     states = set(referral_requests(referral).values_list("status", flat=True))
     return next((state for state in FEE_STATES if state in states), None)
 
 
-def requests_visible(user):
+def requests_visible(user: AnyUser) -> QuerySet[FundRequest]:
     """Fund requests the user may see: the site scope, minus those tied to a sensitive case or a
     referral the user may not see."""
     from orienta.fund.models import FundRequest
@@ -68,7 +75,7 @@ def requests_visible(user):
     )
 
 
-def request_for(user, pk):
+def request_for(user: AnyUser, pk: UUID | str) -> FundRequest:
     """The request with this id in the user's scope, else 404."""
     found = requests_visible(user).filter(pk=pk).select_related(*RELATED).first()
     if found is None:
@@ -76,7 +83,13 @@ def request_for(user, pk):
     return found
 
 
-def request_list(user, *, status: str = "", site_ids=None, person=None):
+def request_list(
+    user: AnyUser,
+    *,
+    status: str = "",
+    site_ids: Iterable[UUID] | None = None,
+    person: Person | None = None,
+) -> QuerySet[FundRequest]:
     qs = requests_visible(user).select_related(*RELATED)
     if status:
         qs = qs.filter(status=status)
@@ -87,20 +100,20 @@ def request_list(user, *, status: str = "", site_ids=None, person=None):
     return qs.order_by("-created_at")
 
 
-def approval_queue(user):
+def approval_queue(user: AnyUser) -> QuerySet[FundRequest]:
     """Requests awaiting the user's decision: the site manager's up to the threshold (never
     their own), the coordinator's all of the country."""
     from orienta.fund.models import Level, Status
 
-    qs = request_list(user, status=Status.REQUESTED).exclude(created_by=user)
+    qs = request_list(user, status=Status.REQUESTED)
     if is_site_manager(user):
-        return qs.filter(level=Level.MANAGER, site__in=user.sites.all())
+        return qs.exclude(created_by=user).filter(level=Level.MANAGER, site__in=user.sites.all())
     if coordinates_country(user):
-        return qs
+        return qs.exclude(created_by=user)
     return qs.none()
 
 
-def to_pay(user):
+def to_pay(user: AnyUser) -> QuerySet[FundRequest]:
     from orienta.fund.models import Status
 
     if not approves_payments(user):
@@ -156,7 +169,7 @@ class SitePosition:
         return data
 
 
-def sites_with_fund(user):
+def sites_with_fund(user: AnyUser) -> QuerySet[Site]:
     """The sites whose fund the user may see: staff their sites, coordinators their country,
     M&E and administrators all; providers none."""
     if is_provider(user):
@@ -164,14 +177,14 @@ def sites_with_fund(user):
     return Site.objects.visible_to(user).select_related("country").order_by("code")
 
 
-def site_for(user, code: str) -> Site:
+def site_for(user: AnyUser, code: str) -> Site:
     site = sites_with_fund(user).filter(code=code).first()
     if site is None:
         raise OutOfScope("site")
     return site
 
 
-def current_rate(fund, on: date) -> Decimal | None:
+def current_rate(fund: Fund, on: date) -> Decimal | None:
     from orienta.fund.money import PEGGED_RATES
     from orienta.fund.services import period_on
 
@@ -181,31 +194,37 @@ def current_rate(fund, on: date) -> Decimal | None:
     return period.eur_rate if period else None
 
 
-def positions(sites, *, on: date, period=None) -> list[SitePosition]:
+def positions(
+    sites: Iterable[Site], *, on: date, period: Period | None = None
+) -> list[SitePosition]:
     """The position of each site's account (all entries, or only a period's), one query."""
-    from orienta.fund.models import EFFECTS, Fund, LedgerEntry
+    from orienta.fund.models import EFFECTS, Fund, Kind, LedgerEntry
 
-    sites = list(sites)
-    entries = LedgerEntry.objects.filter(account__site__in=sites)
+    site_list = list(sites)
+    entries = LedgerEntry.objects.filter(account__site__in=site_list)
     if period is not None:
         entries = entries.filter(period=period)
     totals: dict[UUID, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 3)
     for row in entries.order_by().values("account__site_id", "kind").annotate(t=Sum("amount")):
         columns = totals[row["account__site_id"]]
-        for i, sign in enumerate(EFFECTS[row["kind"]]):
+        for i, sign in enumerate(EFFECTS[Kind(row["kind"])]):
             columns[i] += sign * row["t"]
     funds = {
-        f.country_id: f for f in Fund.objects.filter(country__in={s.country_id for s in sites})
+        f.country_id: f for f in Fund.objects.filter(country__in={s.country_id for s in site_list})
     }
     out = []
-    for site in sites:
+    for site in site_list:
         fund = funds.get(site.country_id)
-        rate = period.eur_rate if period is not None else (fund and current_rate(fund, on))
+        rate: Decimal | None
+        if period is not None:
+            rate = period.eur_rate
+        else:
+            rate = current_rate(fund, on) if fund is not None else None
         out.append(SitePosition(site, site.country.currency, rate, *totals[site.pk]))
     return out
 
 
-def site_entries(site, *, limit: int = 200):
+def site_entries(site: Site, *, limit: int = 200) -> QuerySet[LedgerEntry]:
     from orienta.fund.models import LedgerEntry
 
     return (
@@ -219,16 +238,18 @@ def site_entries(site, *, limit: int = 200):
 # =============================================================================================
 
 
-def providers_for(user):
+def providers_for(user: AnyUser) -> QuerySet[Organisation]:
     """Organisations whose statements the user may read."""
     if is_provider(user):
+        if user.organisation_id is None:
+            return Organisation.objects.none()
         return Organisation.objects.filter(pk=user.organisation_id)
     if is_agent(user):
         return Organisation.objects.none()
     return Organisation.objects.visible_to(user)
 
 
-def provider_for(user, pk) -> Organisation:
+def provider_for(user: AnyUser, pk: UUID | str) -> Organisation:
     found = providers_for(user).filter(pk=pk).first()
     if found is None:
         raise OutOfScope("organisation", pk)
@@ -255,7 +276,7 @@ class StatementLine:
 @dataclass
 class Statement:
     provider: Organisation
-    period: object
+    period: Period
     currency: str
     lines: list[StatementLine] = field(default_factory=list)
 
@@ -280,14 +301,14 @@ class Statement:
         return to_eur(amount, self.period.eur_rate)
 
 
-def statement_sites(user, provider):
+def statement_sites(user: AnyUser, provider: Organisation) -> QuerySet[Site]:
     """The sites whose requests the user may include in a provider's statement."""
     if is_provider(user):
         return Site.objects.filter(country_id=provider.country_id)
     return Site.objects.filter(site_filter(user))
 
 
-def statement(user, provider, period) -> Statement:
+def statement(user: AnyUser, provider: Organisation, period: Period) -> Statement:
     """What the fund owes (approved, not yet paid) and paid a provider for a period, without
     the names of the persons: requests and referrals are named by their codes."""
     from orienta.fund.models import FundRequest, Status
@@ -311,7 +332,7 @@ def statement(user, provider, period) -> Statement:
                 code=r.code,
                 site=r.site.code,
                 service=r.service_name,
-                referral=r.referral.code if r.referral_id else "",
+                referral=r.referral.code if r.referral is not None else "",
                 approved_on=r.decided_at.date() if r.decided_at else None,
                 status=r.status,
                 status_label=str(r.get_status_display()),
@@ -326,7 +347,7 @@ def statement(user, provider, period) -> Statement:
     return result
 
 
-def _payment_label(payment) -> str:
+def _payment_label(payment: Payment | None) -> str:
     if payment is None:
         return ""
     if payment.method == "mobile":
@@ -334,28 +355,35 @@ def _payment_label(payment) -> str:
     return str(payment.receipt_number)
 
 
-def periods_for(user):
+def periods_for(user: AnyUser) -> QuerySet[Period]:
     from orienta.fund.models import Period
 
     qs = Period.objects.filter(deleted_at__isnull=True).select_related("fund")
     if is_provider(user):
-        org = Organisation.objects.filter(pk=user.organisation_id).first()
-        return qs.filter(fund__country_id=getattr(org, "country_id", None))
+        org_id = user.organisation_id
+        org = Organisation.objects.filter(pk=org_id).first() if org_id is not None else None
+        return qs.filter(fund__country_id=org.country_id) if org is not None else qs.none()
     if coordinates_country(user):
+        if user.country_id is None:
+            return qs.none()
         return qs.filter(fund__country_id=user.country_id)
     if reads_aggregates_only(user):
         return qs
+    if isinstance(user, AnonymousUser):
+        return qs.none()
     return qs.filter(fund__country__sites__in=user.sites.all()).distinct()
 
 
-def period_for(user, pk):
+def period_for(user: AnyUser, pk: UUID | str) -> Period:
     found = periods_for(user).filter(pk=pk).first()
     if found is None:
         raise OutOfScope("period", pk)
     return found
 
 
-def spending_requests(user, fund, period=None):
+def spending_requests(
+    user: AnyUser, fund: Fund, period: Period | None = None
+) -> QuerySet[FundRequest]:
     """The requests a spending report adds up: every site in the user's site scope (HQ roles
     included: they see sums, never persons)."""
     from orienta.fund.models import FundRequest

@@ -5,8 +5,11 @@ Files are stored under MEDIA_ROOT (fund/receipts/), which is never served static
 fund's receipt page serves one to those who may see its request, and logs it.
 """
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -33,13 +36,15 @@ def _sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
-def receipt_check(upload):
+def receipt_check(upload: UploadedFile[bytes]) -> UploadedFile[bytes]:
     """The upload, renamed and typed from its content; ValidationError if too big or not an
     image (JPEG, PNG, WebP) or a PDF."""
-    if upload.size > max_bytes():
+    size = upload.size
+    assert size is not None  # a file uploaded with a request knows its size
+    if size > max_bytes():
         raise ValidationError(
             _("The receipt is too large (%(size)s): at most %(max)s.")
-            % {"size": filesizeformat(upload.size), "max": filesizeformat(max_bytes())},
+            % {"size": filesizeformat(size), "max": filesizeformat(max_bytes())},
             code="too_large",
         )
     upload.seek(0)

@@ -4,16 +4,22 @@ A reference the caller may not see is answered like one that does not exist: a f
 never a hint that it exists elsewhere.
 """
 
+from typing import Any
+from uuid import UUID
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from orienta.cases.models import CaseAction
 from orienta.cases.queries import action_for
 from orienta.core.access import can_record
 from orienta.core.models import Organisation
 from orienta.core.scoping import writable_sites
+from orienta.core.types import AnyUser
 from orienta.directory.models import CostOption, Service
 from orienta.fund.services import RequestInput
+from orienta.people.models import Person
 from orienta.people.queries import person_for
 from orienta.referrals.models import Referral
 
@@ -22,7 +28,7 @@ def _unknown(field: str) -> ValidationError:
     return ValidationError({field: _("This record does not exist, or you cannot use it here.")})
 
 
-def _person(user, pk):
+def _person(user: AnyUser, pk: UUID | str) -> Person:
     try:
         person = person_for(user, pk)
     except Http404:
@@ -32,14 +38,14 @@ def _person(user, pk):
     return person
 
 
-def _service(user, pk):
+def _service(user: AnyUser, pk: UUID | str) -> Service:
     found = Service.objects.visible_to(user).filter(pk=pk).select_related("organisation").first()
     if found is None:
         raise _unknown("service")
     return found
 
 
-def _cost_option(user, pk):
+def _cost_option(user: AnyUser, pk: UUID | str) -> CostOption:
     found = (
         CostOption.objects.filter(
             pk=pk, deleted_at__isnull=True, service__in=Service.objects.visible_to(user)
@@ -52,7 +58,7 @@ def _cost_option(user, pk):
     return found
 
 
-def _referral(user, pk, person):
+def _referral(user: AnyUser, pk: UUID | str, person: Person) -> Referral:
     found = (
         Referral.objects.visible_to(user)
         .filter(pk=pk, person=person)
@@ -64,7 +70,7 @@ def _referral(user, pk, person):
     return found
 
 
-def _case_action(user, pk, person):
+def _case_action(user: AnyUser, pk: UUID | str, person: Person) -> CaseAction:
     try:
         action = action_for(user, pk)
     except Http404:
@@ -74,7 +80,7 @@ def _case_action(user, pk, person):
     return action
 
 
-def priced_option(service, currency: str):
+def priced_option(service: Service | None, currency: str) -> CostOption | None:
     """The service's cost option in the fund's currency with a price, if there is one."""
     if service is None:
         return None
@@ -85,7 +91,7 @@ def priced_option(service, currency: str):
     )
 
 
-def request_input(user, data: dict) -> RequestInput:
+def request_input(user: AnyUser, data: dict[str, Any]) -> RequestInput:
     """A RequestInput from ids (API body or form), every id resolved in the user's scope."""
     if not can_record(user):
         raise PermissionDenied
@@ -102,8 +108,9 @@ def request_input(user, data: dict) -> RequestInput:
     option = _cost_option(user, data["cost_option"]) if data.get("cost_option") else None
     referral = _referral(user, data["referral"], person) if data.get("referral") else None
     action = _case_action(user, data["case_action"], person) if data.get("case_action") else None
-    if option is None and (service or referral):
-        option = priced_option(service or referral.service, person.site.country.currency)
+    if option is None:
+        priced = service or (referral.service if referral is not None else None)
+        option = priced_option(priced, person.site.country.currency)
     return RequestInput(
         site=person.site,
         person=person,

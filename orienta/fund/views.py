@@ -1,10 +1,15 @@
 """Pages of the support fund: requests, their approval, payment and reversal."""
 
+from collections.abc import Callable
+from typing import Any, Protocol
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.forms import Form
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,16 +18,23 @@ from orienta.audit.services import access_log_read, access_log_search
 from orienta.cases.queries import action_for
 from orienta.cases.services import can_change
 from orienta.core.access import approves_payments, can_read_persons, can_record, uses_fund
+from orienta.core.models import Country, User
+from orienta.core.types import AuthedRequest
 from orienta.directory.models import CostOption, Service
 from orienta.fund import queries, services
 from orienta.fund.forms import CancelForm, PaymentForm, ReasonForm, RequestForm
-from orienta.fund.models import Status
+from orienta.fund.models import FundRequest, Payment, Status
 from orienta.fund.money import quantum
 from orienta.fund.notices import repeat_message
 from orienta.fund.refs import priced_option, request_input
 from orienta.lib.errors import OutOfScope, refused_message
+from orienta.people.models import Person
 from orienta.people.queries import person_for
+from orienta.referrals.models import Referral
 from orienta.referrals.queries import referral_for
+
+# The ids a request comes from (person, referral, case action), as the query string gives them.
+type Refs = dict[str, str | None]
 
 
 def _require(condition: bool) -> None:
@@ -31,11 +43,11 @@ def _require(condition: bool) -> None:
 
 
 @login_required
-def home(request):
+def home(request: AuthedRequest) -> HttpResponse:
     """The fund's front page: the requests in scope (for those who read personal data)."""
     user = request.user
     _require(uses_fund(user))
-    context = {"statuses": Status.choices, "status": "", "page": None}
+    context: dict[str, Any] = {"statuses": Status.choices, "status": "", "page": None}
     if can_read_persons(user):
         status = request.GET.get("status", "")
         status = status if status in Status.values else ""
@@ -53,7 +65,7 @@ def home(request):
 
 
 @login_required
-def queue(request):
+def queue(request: AuthedRequest) -> HttpResponse:
     """Requests awaiting the user's decision, and approved ones to pay."""
     user = request.user
     _require(approves_payments(user))
@@ -65,7 +77,8 @@ def queue(request):
     return render(request, "fund/queue.html", {"waiting": waiting, "to_pay": to_pay})
 
 
-def _options(user, country):
+def _options(user: User, country: Country) -> list[tuple[str, str]]:
+    """The cost options a request may pay, as (id, label) pairs."""
     from orienta.fund.money import money_format
 
     found = (
@@ -80,19 +93,20 @@ def _options(user, country):
         .select_related("service", "service__organisation")
         .order_by("service__name", "amount")
     )
-    options = list(found[:300])
-    for o in options:
-        o.label = (
+    return [
+        (
+            str(o.pk),
             f"{o.service.name} · {o.service.organisation.name} · {o.option}: "
-            f"{money_format(o.amount, o.currency)}"
+            f"{money_format(o.amount, o.currency)}",
         )
-    return options
+        for o in found[:300]
+    ]
 
 
-def _origin(request, user):
+def _origin(request: AuthedRequest, user: User) -> tuple[Person, Refs]:
     """The person, and the referral or case action the request comes from (query string)."""
     source = request.POST if request.method == "POST" else request.GET
-    refs = {k: source.get(k) or None for k in ("person", "referral", "case_action")}
+    refs: Refs = {k: source.get(k) or None for k in ("person", "referral", "case_action")}
     if refs["referral"]:
         try:
             referral = referral_for(user, refs["referral"])
@@ -112,18 +126,18 @@ def _origin(request, user):
     return person_for(user, refs["person"]), refs
 
 
-def _referral(user, refs):
+def _referral(user: User, refs: Refs) -> Referral | None:
     """The referral the request is made for (in the user's scope), or None."""
     if not refs["referral"]:
         return None
     return referral_for(user, refs["referral"])
 
 
-def _request_form(request, person, referral):
+def _request_form(request: AuthedRequest, person: Person, referral: Referral | None) -> RequestForm:
     """The form, opened with the referral's cost option and its price as the unit price."""
     country = person.site.country
     rules = services.fund_settings_for(country)
-    initial = {"quantity": 1}
+    initial: dict[str, object] = {"quantity": 1}
     option = priced_option(referral.service, country.currency) if referral else None
     if option is not None:
         price = option.amount.quantize(quantum(country.currency))
@@ -138,7 +152,7 @@ def _request_form(request, person, referral):
 
 
 @login_required
-def request_new(request):
+def request_new(request: AuthedRequest) -> HttpResponse:
     user = request.user
     _require(can_record(user))
     person, refs = _origin(request, user)
@@ -146,7 +160,7 @@ def request_new(request):
     access_log_read(request, person)
     referral = _referral(user, refs)
     form = _request_form(request, person, referral)
-    context = {
+    context: dict[str, Any] = {
         "form": form,
         "person": person,
         "refs": refs,
@@ -172,7 +186,7 @@ def request_new(request):
     return redirect("fund:request", pk=created.pk)
 
 
-def _form_errors(form, exc: ValidationError, aliases=None) -> None:
+def _form_errors(form: Form, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
     """The service's errors on the form's fields (`aliases`: a service field shown as another
     form field); errors of fields the form does not have go above it."""
     if not hasattr(exc, "error_dict"):
@@ -191,7 +205,7 @@ FORM_IDS = {
 }
 
 
-def _detail_context(request, req, **forms):
+def _detail_context(request: AuthedRequest, req: FundRequest, **forms: Form) -> dict[str, Any]:
     user = request.user
     operators = services.fund_settings_for(req.site.country).mobile_operators
     return {
@@ -209,7 +223,7 @@ def _detail_context(request, req, **forms):
     }
 
 
-def _load(request, pk):
+def _load(request: AuthedRequest, pk: UUID) -> FundRequest:
     _require(can_read_persons(request.user))
     req = queries.request_for(request.user, pk)
     access_log_read(request, req.person, object_type="fund_request", object_id=req.pk)
@@ -217,12 +231,18 @@ def _load(request, pk):
 
 
 @login_required
-def detail(request, pk):
+def detail(request: AuthedRequest, pk: UUID) -> HttpResponse:
     req = _load(request, pk)
     return render(request, "fund/request.html", _detail_context(request, req))
 
 
-def _act(request, req, action, form_name=None, form=None):
+def _act(
+    request: AuthedRequest,
+    req: FundRequest,
+    action: Callable[[], None],
+    form_name: str | None = None,
+    form: Form | None = None,
+) -> HttpResponse:
     """Run a service; on refusal or bad input show the request again with the reason."""
     try:
         action()
@@ -230,7 +250,7 @@ def _act(request, req, action, form_name=None, form=None):
         refused_message(request, exc)
         return redirect("fund:request", pk=req.pk)
     except ValidationError as exc:
-        if form is None:
+        if form is None or form_name is None:
             raise
         _form_errors(form, exc)
         context = _detail_context(request, req, **{form_name: form})
@@ -240,18 +260,32 @@ def _act(request, req, action, form_name=None, form=None):
 
 @login_required
 @require_POST
-def approve(request, pk):
+def approve(request: AuthedRequest, pk: UUID) -> HttpResponse:
     req = _load(request, pk)
     _require(services.may_decide(request.user, req))
 
-    def run():
+    def run() -> None:
         services.request_approve(fund_request=req, by=request.user)
         messages.success(request, _("Request %(code)s is approved.") % {"code": req.code})
 
     return _act(request, req, run)
 
 
-def _reason_action(request, pk, form_class, form_name, allowed, service, done_message):
+class ReasonService(Protocol):
+    """A service that acts on a request with a reason: reject, cancel, reverse."""
+
+    def __call__(self, *, fund_request: FundRequest, by: User, reason: str) -> object: ...
+
+
+def _reason_action(
+    request: AuthedRequest,
+    pk: UUID,
+    form_class: type[ReasonForm | CancelForm],
+    form_name: str,
+    allowed: Callable[[User, FundRequest], bool],
+    service: ReasonService,
+    done_message: str,
+) -> HttpResponse:
     req = _load(request, pk)
     _require(allowed(request.user, req))
     form = form_class(request.POST, auto_id=FORM_IDS[form_name])
@@ -263,7 +297,7 @@ def _reason_action(request, pk, form_class, form_name, allowed, service, done_me
             status=422,
         )
 
-    def run():
+    def run() -> None:
         service(fund_request=req, by=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, done_message % {"code": req.code})
 
@@ -272,7 +306,7 @@ def _reason_action(request, pk, form_class, form_name, allowed, service, done_me
 
 @login_required
 @require_POST
-def reject(request, pk):
+def reject(request: AuthedRequest, pk: UUID) -> HttpResponse:
     return _reason_action(
         request,
         pk,
@@ -286,7 +320,7 @@ def reject(request, pk):
 
 @login_required
 @require_POST
-def cancel(request, pk):
+def cancel(request: AuthedRequest, pk: UUID) -> HttpResponse:
     return _reason_action(
         request,
         pk,
@@ -300,7 +334,7 @@ def cancel(request, pk):
 
 @login_required
 @require_POST
-def reverse(request, pk):
+def reverse(request: AuthedRequest, pk: UUID) -> HttpResponse:
     return _reason_action(
         request,
         pk,
@@ -314,7 +348,7 @@ def reverse(request, pk):
 
 @login_required
 @require_POST
-def pay(request, pk):
+def pay(request: AuthedRequest, pk: UUID) -> HttpResponse:
     req = _load(request, pk)
     _require(services.may_pay(request.user, req))
     operators = services.fund_settings_for(req.site.country).mobile_operators
@@ -322,11 +356,17 @@ def pay(request, pk):
     if not form.is_valid():
         context = _detail_context(request, req, pay_form=form)
         return render(request, "fund/request.html", context, status=422)
-    data = services.PaymentInput(**{k: v or "" for k, v in form.cleaned_data.items()})
-    data.paid_on = form.cleaned_data["paid_on"]
-    data.receipt = form.cleaned_data["receipt"]
+    cleaned = form.cleaned_data
+    data = services.PaymentInput(
+        method=cleaned["method"] or "",
+        paid_on=cleaned["paid_on"],
+        receipt_number=cleaned["receipt_number"] or "",
+        operator=cleaned["operator"] or "",
+        reference=cleaned["reference"] or "",
+        receipt=cleaned["receipt"],
+    )
 
-    def run():
+    def run() -> None:
         services.payment_record(fund_request=req, by=request.user, data=data)
         messages.success(request, _("The payment of %(code)s is recorded.") % {"code": req.code})
 
@@ -334,10 +374,10 @@ def pay(request, pk):
 
 
 @login_required
-def receipt(request, pk):
+def receipt(request: AuthedRequest, pk: UUID) -> FileResponse:
     """The receipt attached to a payment, to those who may see the request."""
     req = _load(request, pk)
-    payment = getattr(req, "payment", None)
+    payment: Payment | None = getattr(req, "payment", None)  # a request unpaid has none
     if payment is None or not payment.receipt:
         raise OutOfScope("fund_request", pk)
     response = FileResponse(payment.receipt.open("rb"), content_type=payment.receipt_type)

@@ -1,8 +1,11 @@
 """Pages of the support fund's money: positions, allocations and periods, statements, spending."""
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +20,8 @@ from orienta.core.access import (
     reads_provider_statements,
     uses_fund,
 )
+from orienta.core.models import User
+from orienta.core.types import AuthedRequest
 from orienta.fund import queries, reports, services
 from orienta.fund.forms import (
     AllocationForm,
@@ -25,7 +30,7 @@ from orienta.fund.forms import (
     ReportForm,
     StatementForm,
 )
-from orienta.fund.models import Fund
+from orienta.fund.models import Fund, LedgerEntry
 from orienta.fund.views import _form_errors
 from orienta.lib.replica import replica_reads
 
@@ -38,7 +43,7 @@ def _require(condition: bool) -> None:
 
 
 @login_required
-def positions(request):
+def positions(request: AuthedRequest) -> HttpResponse:
     """The position of each site's fund in scope, in local currency and euros."""
     _require(uses_fund(request.user))
     rows = queries.positions(queries.sites_with_fund(request.user), on=timezone.localdate())
@@ -46,7 +51,7 @@ def positions(request):
 
 
 @login_required
-def site(request, code):
+def site(request: AuthedRequest, code: str) -> HttpResponse:
     """One site's position and its ledger, movement by movement (who, when)."""
     _require(uses_fund(request.user))
     found = queries.site_for(request.user, code)
@@ -55,13 +60,15 @@ def site(request, code):
     return render(request, "fund/site.html", context)
 
 
-def _coordinated_fund(user) -> Fund:
-    _require(coordinates_country(user))
+def _coordinated_fund(user: User) -> Fund:
+    # A coordinator has a country (User.clean): without one, there is no fund to run.
+    if not coordinates_country(user) or user.country is None:
+        raise PermissionDenied
     return services.fund_open(country=user.country, by=user)
 
 
 @login_required
-def allocations(request):
+def allocations(request: AuthedRequest) -> HttpResponse:
     """The coordinator opens periods and allocates the country's fund to its sites."""
     fund = _coordinated_fund(request.user)
     periods = fund.periods.filter(deleted_at__isnull=True)
@@ -82,8 +89,8 @@ def allocations(request):
     return render(request, "fund/allocations.html", context, status=status)
 
 
-def _recent_allocations(fund):
-    from orienta.fund.models import Kind, LedgerEntry
+def _recent_allocations(fund: Fund) -> QuerySet[LedgerEntry]:
+    from orienta.fund.models import Kind
 
     return (
         LedgerEntry.objects.filter(account__fund=fund, kind=Kind.ALLOCATION)
@@ -92,7 +99,7 @@ def _recent_allocations(fund):
     )
 
 
-def _allocate(request, fund, form) -> int:
+def _allocate(request: AuthedRequest, fund: Fund, form: AllocationForm) -> int:
     if not form.is_valid():
         return 422
     try:
@@ -119,7 +126,7 @@ def _allocate(request, fund, form) -> int:
 
 
 @login_required
-def period_new(request):
+def period_new(request: AuthedRequest) -> HttpResponse:
     fund = _coordinated_fund(request.user)
     form = PeriodForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -135,7 +142,7 @@ def period_new(request):
 
 
 @login_required
-def statements(request):
+def statements(request: AuthedRequest) -> HttpResponse:
     """Choose a provider and a period."""
     user = request.user
     _require(reads_provider_statements(user))
@@ -154,7 +161,7 @@ def statements(request):
 
 
 @login_required
-def statement(request, provider, period):
+def statement(request: AuthedRequest, provider: UUID, period: UUID) -> HttpResponse:
     """A provider's statement for a period: page, PDF (?format=pdf) or XLSX (?format=xlsx)."""
     user = request.user
     _require(reads_provider_statements(user))
@@ -176,7 +183,7 @@ def statement(request, provider, period):
 
 @login_required
 @replica_reads()
-def report(request):
+def report(request: AuthedRequest) -> HttpResponse:
     """Spending by theme, service, sex and age band of the beneficiaries: counts and sums only
     (read from the read replica when there is one: DATABASE_REPLICA_URL)."""
     user = request.user
@@ -184,7 +191,7 @@ def report(request):
     periods = queries.periods_for(user)
     form = ReportForm(request.GET or None, periods=periods)
     period = form.cleaned_data["period"] if form.is_valid() else None
-    tables = []
+    tables: list[tuple[Fund, reports.Spending]] = []
     for fund in Fund.objects.filter(pk__in=periods.values("fund")).select_related("country"):
         if period is not None and period.fund_id != fund.pk:
             continue
@@ -197,7 +204,7 @@ MAX_EXPORT = 2000
 
 
 @login_required
-def export(request):
+def export(request: AuthedRequest) -> HttpResponse:
     """The beneficiaries of a period as XLSX, for the site manager or the coordinator: personal
     data, so a reason, a recent sign-in, and a file made for the requester alone."""
     _require(approves_payments(request.user))
@@ -205,7 +212,7 @@ def export(request):
 
 
 @require_recent_auth(minutes=15)
-def _export(request):
+def _export(request: AuthedRequest) -> HttpResponse:
     user = request.user
     form = ExportForm(request.POST or None, periods=queries.periods_for(user))
     if request.method != "POST" or not form.is_valid():

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from orienta.fund.models import (
     EFFECTS,
     Account,
     Fund,
+    FundRequest,
     FundSettings,
     Kind,
     LedgerEntry,
@@ -123,7 +124,7 @@ def period_open(
     return period
 
 
-def _period_rate(currency: str, eur_rate) -> Decimal:
+def _period_rate(currency: str, eur_rate: object) -> Decimal:
     pegged = money.PEGGED_RATES.get(currency)
     if pegged is not None:
         if eur_rate not in (None, "") and Decimal(str(eur_rate)) != pegged:
@@ -156,9 +157,9 @@ def _lock(account: Account) -> Account:
     return Account.objects.select_for_update().get(pk=account.pk)
 
 
-def position_of(entries) -> Position:
+def position_of(entries: QuerySet[LedgerEntry]) -> Position:
     """The position that a queryset of ledger entries adds up to."""
-    totals = {kind: Decimal(0) for kind in EFFECTS}
+    totals: dict[str, Decimal] = {kind: Decimal(0) for kind in EFFECTS}
     for row in entries.order_by().values("kind").annotate(total=Sum("amount")):
         totals[row["kind"]] = row["total"]
     columns = [Decimal(0), Decimal(0), Decimal(0)]
@@ -172,7 +173,16 @@ def account_position(account: Account) -> Position:
     return position_of(LedgerEntry.objects.filter(account=account))
 
 
-def _entry(*, account, period, kind, amount, by, request=None, note="") -> LedgerEntry:
+def _entry(
+    *,
+    account: Account,
+    period: Period,
+    kind: Kind,
+    amount: Decimal,
+    by: User,
+    request: FundRequest | None = None,
+    note: str = "",
+) -> LedgerEntry:
     """One movement in the ledger. Only an allocation carries a note (the coordinator's, about
     the site's budget): the ledger keeps no free text about a person, and a movement of a
     request refers to the request, whose reasons stay on it and on its payment."""
@@ -193,7 +203,7 @@ def _entry(*, account, period, kind, amount, by, request=None, note="") -> Ledge
 
 
 def allocation_record(
-    *, fund: Fund, site: Site, period: Period, amount, by: User, note: str = ""
+    *, fund: Fund, site: Site, period: Period, amount: object, by: User, note: str = ""
 ) -> LedgerEntry:
     """Allocate part of the fund to a site for a period (the country's coordinator)."""
     _require_coordinator(by, fund.country_id)
@@ -211,7 +221,7 @@ def allocation_record(
     return entry
 
 
-def _amount(value, currency: str, field: str = "amount") -> Decimal:
+def _amount(value: object, currency: str, field: str = "amount") -> Decimal:
     try:
         return money.amount_parse(value, currency)
     except ValidationError as exc:

@@ -1,5 +1,7 @@
 """Payments of approved requests and their reversals, each a ledger entry."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -34,7 +36,7 @@ class PaymentInput:
     receipt_number: str = ""
     operator: str = ""
     reference: str = ""
-    receipt: UploadedFile | None = None  # already checked by receipts.receipt_check
+    receipt: UploadedFile[bytes] | None = None  # already checked by receipts.receipt_check
 
 
 def _payment_errors(data: PaymentInput, rules: FundSettings) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,7 @@ from orienta.fund.models import (
     Kind,
     Level,
     Payment,
+    Period,
     Status,
 )
 from orienta.fund.services.ledger import (
@@ -48,7 +49,7 @@ from orienta.referrals.models import Referral
 class RepeatFound(Exception):
     """A look-alike request (same person, same service) is recent: confirm to go on."""
 
-    def __init__(self, similar: FundRequest):
+    def __init__(self, similar: FundRequest) -> None:
         super().__init__(similar.code)
         self.similar = similar
 
@@ -129,7 +130,7 @@ def request_create(*, data: RequestInput, by: User) -> FundRequest:
 
 
 def _request_fields(data: RequestInput, fund: Fund, rules: FundSettings) -> dict[str, Any]:
-    errors: dict[str, list] = {}
+    errors: dict[str, list[str]] = {}
     if data.currency and data.currency != fund.currency:
         errors["currency"] = [
             _("The fund of this country pays in %(currency)s.") % {"currency": fund.currency}
@@ -160,10 +161,12 @@ def _request_fields(data: RequestInput, fund: Fund, rules: FundSettings) -> dict
         ]
     if errors:
         raise ValidationError(errors)
+    # Each of these, when None, has added its error above.
+    assert amount is not None and provider is not None and period is not None
     return _assembled(data, fund, rules, amount, provider, period) | {"quantity": quantity}
 
 
-def _quantity(value) -> int | None:
+def _quantity(value: object) -> int | None:
     """The quantity as an int from 1 to MAX_QUANTITY, or None (text of digits is read, a
     float, a bool or anything else is not)."""
     if isinstance(value, str) and value.strip().isdigit():
@@ -190,7 +193,14 @@ def _other_errors(data: RequestInput, rules: FundSettings) -> dict[str, Any]:
     return errors
 
 
-def _assembled(data, fund, rules, amount, provider, period) -> dict[str, Any]:
+def _assembled(
+    data: RequestInput,
+    fund: Fund,
+    rules: FundSettings,
+    amount: Decimal,
+    provider: Organisation,
+    period: Period,
+) -> dict[str, Any]:
     membership = current_membership(data.person)
     service = (
         data.service
@@ -218,18 +228,23 @@ def _assembled(data, fund, rules, amount, provider, period) -> dict[str, Any]:
     }
 
 
-def _provider(data: RequestInput):
+def _provider(data: RequestInput) -> Organisation | None:
+    """The provider given, else the organisation of the cost option's, the request's or the
+    referral's service, the first given."""
     if data.provider is not None:
         return data.provider
-    for source in (data.cost_option, data.service, data.referral):
-        service = getattr(source, "service", None) if source is not data.service else source
-        organisation = getattr(service, "organisation", None)
-        if organisation is not None:
-            return organisation
+    if data.cost_option is not None:
+        return data.cost_option.service.organisation
+    if data.service is not None:
+        return data.service.organisation
+    if data.referral is not None:
+        return data.referral.service.organisation
     return None
 
 
-def _cost_option_error(data: RequestInput, fund: Fund, amount, quantity: int) -> str | None:
+def _cost_option_error(
+    data: RequestInput, fund: Fund, amount: Decimal | None, quantity: int
+) -> str | None:
     option = data.cost_option
     if option is None:
         return None
@@ -252,7 +267,7 @@ def _cost_option_error(data: RequestInput, fund: Fund, amount, quantity: int) ->
     }
 
 
-def _spent(qs) -> Decimal:
+def _spent(qs: QuerySet[FundRequest]) -> Decimal:
     return qs.filter(status__in=SPENDING_STATUSES).aggregate(t=Sum("amount"))["t"] or Decimal(0)
 
 
