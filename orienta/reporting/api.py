@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
+from orienta.core.types import ApiRequest
 from orienta.lib.api.errors import Detail
 from orienta.lib.indicators import AgeBands, Period, all_indicators, get, parse_dimensions
 from orienta.reporting import access, engine
@@ -42,7 +43,7 @@ def _number(value: int | Decimal | None) -> int | float | None:
     response={200: list[IndicatorOut], 403: Detail},
     summary="The indicators",
 )
-def indicator_list(request):
+def indicator_list(request: ApiRequest) -> list[dict[str, Any]]:
     """Every indicator the system computes: code, name (in the caller's language), unit and
     the dimensions it can be split by."""
     access.require_results(request.auth)
@@ -58,14 +59,14 @@ def indicator_list(request):
     summary="One indicator's figures",
 )
 def indicator_values(
-    request,
+    request: ApiRequest,
     indicator: str,
     period: str,
     country: str = "",
     site: str = "",
     by: str = "",
     age_bands: str = "",
-):
+) -> dict[str, Any]:
     """The indicator's total and its cells split `by` up to two dimensions (comma-separated),
     for the period (`2026-11`, `2026-Q4`, `2026`) and the scope (`country`, `site`: a
     coordinator's country, a manager's site; M&E any). For M&E, counts from 1 to 4 are
