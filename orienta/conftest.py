@@ -42,7 +42,9 @@ settings.SECURE_SSL_REDIRECT = False
 
 @pytest.fixture(autouse=True)
 def _own_cache(settings):
-    """Each test starts with an empty cache of its own (rate limits count per test)."""
+    """Each test starts with an empty cache of its own (rate limits count per test); results'
+    figures are computed anew on each request unless a test keeps them."""
+    settings.ORIENTA_RESULTS_CACHE_SECONDS = 0
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
     }

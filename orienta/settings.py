@@ -213,6 +213,9 @@ ORIENTA_PUBLIC_URL = os.environ.get("ORIENTA_PUBLIC_URL", "").rstrip("/")
 # (M&E, exports); the default age bands of the results (a page or an API call may give others).
 ORIENTA_SUPPRESSION_THRESHOLD = int(os.environ.get("ORIENTA_SUPPRESSION_THRESHOLD", "5"))
 ORIENTA_AGE_BANDS = os.environ.get("ORIENTA_AGE_BANDS", "0-14,15-24,25-35,36-59,60+")
+# Results' figures are kept this many seconds in the cache the workers share (0: computed on
+# every request); the scheduled tasks compute the most opened dashboards ahead.
+ORIENTA_RESULTS_CACHE_SECONDS = int(os.environ.get("ORIENTA_RESULTS_CACHE_SECONDS", "1200"))
 STATICFILES_DIRS = [BASE_DIR / "orienta" / "static"]
 WHITENOISE_USE_FINDERS = True
 STORAGES = {

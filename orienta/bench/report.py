@@ -18,6 +18,8 @@ TARGET_VISITS = 3_000_000
 TARGET_USERS = 50
 TARGET_P95_MS = 200
 TARGET_DUPES_P95_MS = 50
+TARGET_CPU_MS = 20  # average worker CPU per request under load
+TARGET_RESULTS_MS = 1000  # the country-year results dashboard
 
 
 def write(results: dict, docs: Path) -> tuple[Path, Path]:
@@ -211,9 +213,27 @@ def _scale_targets(r: dict) -> list[list]:
             f"(client, queueing included) — {load['users']} users, {_scale(r)}",
             _verdict(worst, TARGET_P95_MS, at),
         ])  # fmt: skip
+        cpu = load.get("worker_cpu_ms_per_request")
+        if isinstance(cpu, (int, float)):
+            rows.append([
+                f"average worker CPU per request, {TARGET_USERS} users",
+                f"≤ {TARGET_CPU_MS} ms",
+                f"{cpu} ms — {_scale(r)}",
+                _verdict(cpu, TARGET_CPU_MS, at),
+            ])  # fmt: skip
         rows.append(
             ["errors under load", "0", str(load["errors"]), _verdict(load["errors"], 0, True)]
         )
+    res = r.get("results")
+    if res:
+        counted = (res.get("counted_ms") or {"p50": res["first_ms"]})["p50"]
+        rows.append([
+            f"country-year results dashboard, {TARGET_PERSONS:,} persons",
+            f"≤ {TARGET_RESULTS_MS:,} ms",
+            f"{_ms(res['ms']['p50'])} ms p50 from kept figures, {_ms(counted)} ms counted from "
+            f"the records ({res['country']} {res['period']})",
+            _verdict(res["ms"]["p50"], TARGET_RESULTS_MS, big),
+        ])  # fmt: skip
     dupes = r.get("duplicates")
     if dupes:
         p95 = dupes["site"]["ms"]["p95"]
@@ -417,19 +437,31 @@ def _results(r: dict) -> str:
     if not res:
         return ""
     ms = res["ms"]
+    counted = res.get("counted_ms") or {"p50": res["first_ms"]}
+    task = (
+        f"\n\nThe scheduled task that counts the most opened dashboards ahead (every country's "
+        f"and the programme's, for the current year, the current quarter and the one before) "
+        f"took {res['task_s']:,} s ({res['task']}). Figures are kept "
+        f"{res['kept_seconds'] // 60} minutes and the task runs every 15."
+        if "task_s" in res
+        else ""
+    )
     return (
         "## Results dashboard\n\n"
         f"The dashboard of {res['country']} for {res['period']} as its coordinator opens it "
         "(`/results/?period=…`, called in-process past the sign-in middleware): the total of "
         "every indicator, the monthly trend of persons welcomed and its splits by sex, age "
-        "band and disability, rendered. Target: within 1 s on the 1,000,000-person set.\n\n"
+        "band and disability, rendered; counted from the records (as when its kept figures "
+        "have expired), then as people open it, from the kept figures. Target: within 1 s on "
+        "the 1,000,000-person set.\n\n"
         + _table(
             [
                 "persons welcomed",
                 "visits",
-                "first call ms",
-                "p50 ms",
-                "max ms",
+                "counted ms",
+                "queries",
+                "kept p50 ms",
+                "kept max ms",
                 "queries",
                 "persons welcomed alone ms",
             ],
@@ -437,7 +469,8 @@ def _results(r: dict) -> str:
                 [
                     f"{res['persons_welcomed']:,}",
                     f"{res['visits']:,}",
-                    _ms(res["first_ms"]),
+                    _ms(counted["p50"]),
+                    res.get("counted_queries", res["queries"]),
                     _ms(ms["p50"]),
                     _ms(ms["max"]),
                     res["queries"],
@@ -445,6 +478,7 @@ def _results(r: dict) -> str:
                 ]
             ],
         )  # fmt: skip
+        + task
     )
 
 

@@ -11,16 +11,29 @@ line of the table (the cells that differ only in one dimension, and their margin
 one hidden cell gets a second one hidden, the smallest other figure; when there is none, the
 line's margin is hidden (for a one-way table, the total). This is repeated until nothing
 changes (secondary suppression). Zero is never hidden: a zero cell reveals no one.
+
+Figures are kept (`ORIENTA_RESULTS_CACHE_SECONDS`, 20 minutes by default; 0 computes every
+time) in the cache the server's workers share, as the hooks gave them, before suppression: the
+same figures serve every role, each protected as it asks. A country's year over a million
+persons takes seconds to count; the scheduled task (`reporting/tasks.py`) recomputes the
+dashboards people open most before their figures expire, and every table says when its figures
+were computed (`Table.computed_at`).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
 
 from orienta.lib.indicators import (
     AgeBands,
@@ -54,6 +67,8 @@ class Table:
     cells: list[Cell]
     age_bands: AgeBands | None = None
     threshold: int = 0
+    # When the figures were computed (earlier than now when they came from the cache).
+    computed_at: datetime | None = None
 
     def cell(self, **key: str) -> Cell | None:
         for cell in self.cells:
@@ -73,8 +88,54 @@ def default_threshold() -> int:
     return int(getattr(settings, "ORIENTA_SUPPRESSION_THRESHOLD", 5))
 
 
-def _compute(indicator: Indicator, query: Query) -> list[Row]:
-    return indicator.compute(query)
+# Bump when the rows' meaning changes, so that no worker reads figures kept by older code.
+CACHE_VERSION = 1
+_refreshing: ContextVar[bool] = ContextVar("results_refreshing", default=False)
+
+
+def cache_seconds() -> int:
+    return int(getattr(settings, "ORIENTA_RESULTS_CACHE_SECONDS", 20 * 60))
+
+
+@contextmanager
+def refreshing() -> Iterator[None]:
+    """Within the block, figures are computed anew (and kept), never read from the cache."""
+    token = _refreshing.set(True)
+    try:
+        yield
+    finally:
+        _refreshing.reset(token)
+
+
+def _cache_key(indicator: Indicator, query: Query) -> str:
+    what = "|".join(
+        (
+            indicator.code,
+            query.period.code,
+            query.scope.country or "",
+            query.scope.site or "",
+            ",".join(query.by),
+            query.age_bands.code,
+        )
+    )
+    digest = hashlib.sha256(what.encode()).hexdigest()[:32]
+    return f"orienta:results:{CACHE_VERSION}:{digest}"
+
+
+def _compute(indicator: Indicator, query: Query) -> tuple[list[Row], datetime]:
+    """The hook's rows and when they were computed: from the cache when kept there."""
+    seconds = cache_seconds()
+    key = _cache_key(indicator, query)
+    if seconds > 0 and not _refreshing.get():
+        kept = cache.get(key)
+        if kept is not None:
+            computed_at, rows = kept
+            return rows, computed_at
+    computed_at = timezone.now()
+    rows = indicator.compute(query)
+    if seconds > 0:
+        cache.set(key, (computed_at, rows), seconds)
+    return rows, computed_at
 
 
 def values(
@@ -94,9 +155,12 @@ def values(
     indicator = get(code)
     dims = parse_dimensions(tuple(by), indicator)
     bands = age_bands or AgeBands.default()
-    total_rows = _compute(indicator, Query(period, scope, (), bands))
+    total_rows, computed_at = _compute(indicator, Query(period, scope, (), bands))
     total = total_rows[0] if total_rows else None
-    rows = _compute(indicator, Query(period, scope, dims, bands)) if dims else []
+    rows: list[Row] = []
+    if dims:
+        rows, split_at = _compute(indicator, Query(period, scope, dims, bands))
+        computed_at = min(computed_at, split_at)
     cells = [Cell(dict(zip(dims, row.key, strict=True)), row.value, False, row.n) for row in rows]
     limit = default_threshold() if threshold is None else threshold
     table = Table(
@@ -109,6 +173,7 @@ def values(
         cells=cells,
         age_bands=bands,
         threshold=limit if suppress else 0,
+        computed_at=computed_at,
     )
     if suppress:
         protect(table, total.n if total else 0, limit)

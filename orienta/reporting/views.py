@@ -14,24 +14,19 @@ from django.utils.translation import gettext as _
 
 from orienta.audit.services import access_log_search
 from orienta.lib.indicators import (
-    AGE_BAND,
-    DISABILITY,
-    SEX,
     AgeBands,
     Indicator,
     Period,
     Query,
     Scope,
-    all_indicators,
     dimension,
     get,
     parse_dimensions,
 )
 from orienta.reporting import access, charts, display, engine
+from orienta.reporting import dashboard as figures
 
 RECORDS_CAP = 200
-DASHBOARD_SPLITS = (SEX, AGE_BAND, DISABILITY)
-MAIN = "PERSONS_WELCOMED"
 
 
 def default_period() -> Period:
@@ -111,33 +106,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = _base(request, choice, error)
     if choice is None:
         return render(request, "reporting/dashboard.html", context, status=400)
-    figures = []
-    for indicator in all_indicators():
-        table = engine.values(
-            indicator.code,
-            choice.period,
-            choice.scope,
-            age_bands=choice.age_bands,
-            suppress=choice.suppress,
-        )
-        figures.append((indicator, display.shown(indicator, table.total, table.total_suppressed)))
-    main = get(MAIN)
-    splits = []
-    for dim in DASHBOARD_SPLITS:
-        table = engine.values(
-            MAIN,
-            choice.period,
-            choice.scope,
-            (dim,),
-            age_bands=choice.age_bands,
-            suppress=choice.suppress,
-        )
-        splits.append((dimension(dim).name, _bars(table)))
+    found = figures.dashboard(
+        choice.period, choice.scope, choice.age_bands, suppress=choice.suppress
+    )
+    main = get(figures.MAIN)
     context |= {
-        "figures": figures,
+        "figures": [
+            (indicator, display.shown(indicator, table.total, table.total_suppressed))
+            for indicator, table in found.totals
+        ],
         "main": main,
-        "trend": _trend(main, choice),
-        "splits": splits,
+        "trend": charts.trend_svg(
+            [(t.period.start.strftime("%m"), t.total, t.total_suppressed) for t in found.months],
+            title=_("%(indicator)s by month") % {"indicator": main.name},
+        ),
+        "splits": [(dimension(t.by[0]).name, _bars(t)) for t in found.splits],
+        "computed_at": found.computed_at,
+        "kept": engine.cache_seconds() > 0,
         "qs": urlencode(choice.query),
     }
     return render(request, "reporting/dashboard.html", context)
