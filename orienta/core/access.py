@@ -110,7 +110,7 @@ def manages_sites(user: AnyUser | None) -> TypeGuard[User]:
 
 def manages_site(user: AnyUser | None, site_id: UUID) -> TypeGuard[User]:
     """A site manager assigned to the site `site_id`."""
-    return is_site_manager(user) and user.sites.filter(pk=site_id).exists()
+    return is_site_manager(user) and any(site.pk == site_id for site in user.own_sites())
 
 
 def reads_access_log(user: AnyUser | None) -> TypeGuard[User]:

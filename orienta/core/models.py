@@ -2,7 +2,6 @@
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Self
-from uuid import UUID
 from zoneinfo import available_timezones
 
 from django.conf import settings
@@ -249,9 +248,9 @@ class User(AbstractUser):
         help_text=_("Leave empty to use the language of your site."),
     )
 
-    # The ids of the user's sites, read once per user object (`core.scoping`).
-    _assigned_site_ids: list[UUID]
-    _primary_site: Site | None
+    # The user's sites (with their countries), read once per user object, i.e. once a request;
+    # `core.scoping.forget_assigned_sites` drops the copy when the assignments change.
+    _own_sites: list[Site]
 
     class Meta:
         verbose_name = _("user")
@@ -268,13 +267,19 @@ class User(AbstractUser):
     def works_at_sites(self) -> bool:
         return self.role in (Role.AGENT, Role.MANAGER)
 
+    def own_sites(self) -> list[Site]:
+        """The sites the user is assigned to, in code order, with their countries (read once
+        per user object, i.e. once a request)."""
+        if not hasattr(self, "_own_sites"):
+            self._own_sites = list(self.sites.select_related("country").order_by("code"))
+        return self._own_sites
+
     def primary_site(self) -> Site | None:
-        """The first of the user's sites (cached on this instance, i.e. for one request)."""
+        """The first of the user's sites."""
         if not self.works_at_sites:
             return None
-        if not hasattr(self, "_primary_site"):
-            self._primary_site = self.sites.select_related("country").order_by("code").first()
-        return self._primary_site
+        sites = self.own_sites()
+        return sites[0] if sites else None
 
     def preferred_language(self) -> str:
         if self.language:

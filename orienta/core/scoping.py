@@ -45,17 +45,13 @@ def assigned_site_ids(user: User) -> list[UUID]:
     request). Filtering on the ids themselves rather than on a subquery lets PostgreSQL plan
     with the site's own statistics and walk a (site, date) index in order, which a national
     registry needs; `forget_assigned_sites` drops the copy when the assignments change."""
-    ids = getattr(user, "_assigned_site_ids", None)
-    if ids is None:
-        ids = list(user.sites.order_by("pk").values_list("pk", flat=True))
-        user._assigned_site_ids = ids
-    return ids
+    return sorted(site.pk for site in user.own_sites())
 
 
 def forget_assigned_sites(sender: type[Model], instance: Model, action: str, **kwargs: Any) -> None:
     """m2m_changed on User.sites: the user object's copy of its site ids is out of date."""
-    if action.startswith("post_") and hasattr(instance, "_assigned_site_ids"):
-        del instance._assigned_site_ids
+    if action.startswith("post_") and hasattr(instance, "_own_sites"):
+        del instance._own_sites
 
 
 def site_filter(user: AnyUser | None, prefix: str = "") -> Q:
@@ -106,6 +102,13 @@ def writable_sites(user: AnyUser | None) -> QuerySet[Site]:
     if not can_record(user):
         return Site.objects.none()
     return user.sites.filter(deleted_at__isnull=True).order_by("code")
+
+
+def writable_site_list(user: AnyUser | None) -> list[Site]:
+    """The same sites as `writable_sites`, from the user's sites read once a request."""
+    if not can_record(user):
+        return []
+    return [site for site in user.own_sites() if site.deleted_at is None]
 
 
 class ScopedQuerySet(QuerySet[_M]):

@@ -12,6 +12,7 @@ from orienta.core.access import (
     is_site_manager,
     uses_fund,
 )
+from orienta.core.scoping import assigned_site_ids
 from orienta.fund import queries
 
 # Sections and menu entries after those of the apps with a smaller ORDER (core.page_panels).
@@ -33,7 +34,7 @@ def person_panel(request, person):
     if not can_read_persons(user):
         return None
     found = list(queries.request_list(user, person=person)[:20])
-    may_request = can_record(user) and user.sites.filter(pk=person.site_id).exists()
+    may_request = can_record(user) and person.site_id in assigned_site_ids(user)
     if not found and not may_request:
         return None
     return render_to_string(
@@ -94,7 +95,7 @@ def referral_panel(request, referral):
     may_request = (
         not covered
         and can_record(user)
-        and user.sites.filter(pk=person.site_id).exists()
+        and person.site_id in assigned_site_ids(user)
         and (referral.case is None or can_change(user, referral.case))
         and priced_option(referral.service, person.site.country.currency) is not None
     )

@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from orienta.core.models import Area, Country, Site, User
-from orienta.core.scoping import writable_sites
+from orienta.core.scoping import writable_site_list, writable_sites
 from orienta.lib.forms import model_choice_field
 from orienta.lib.phones import InvalidPhone, to_e164
 from orienta.lib.widgets import QuickSelect
@@ -270,10 +270,11 @@ class SiteChoiceForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self.fields, "site").queryset = writable_sites(user)
-        self.default = writable_sites(user).select_related("country").first()
+        sites = writable_site_list(user)
+        self.default = sites[0] if sites else None
         if self.default is not None and not self.is_bound:
             self.initial["site"] = self.default.code
-        self.single = writable_sites(user).count() <= 1
+        self.single = len(sites) <= 1
         if self.single:
             self.fields["site"].widget = forms.HiddenInput()
 

@@ -43,7 +43,9 @@ def person_panel(request, person):
     user = request.user
     if not can_read_persons(user):
         return None
-    found = list(queries.referral_list(user, person=person)[:PANEL_LIMIT])
+    # The panel shows each referral's code, status, service and date: no other row is joined.
+    listed = queries.referral_list(user, person=person).select_related(None)
+    found = list(listed.select_related("service__organisation")[:PANEL_LIMIT])
     refer = can_record(user)
     context = {
         "person": person,
