@@ -211,7 +211,9 @@ def site_today(site: Site) -> date:
 
 def _section(key: str, queryset: QuerySet[Any], limit: int = WORKLIST_LIMIT) -> Section:
     items = list(queryset[:limit])
-    return Section(key=key, items=items, count=bounded_count(queryset))
+    # A section shorter than its limit is its own count: no second query.
+    count = len(items) if len(items) < limit else bounded_count(queryset)
+    return Section(key=key, items=items, count=count)
 
 
 def _cases_of(user: User, sites: list[Site], agent: User | None = None) -> QuerySet[Case]:

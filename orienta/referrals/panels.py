@@ -36,6 +36,16 @@ def person_actions(request, person):
 
 # Sections and menu entries after those of the apps with a smaller ORDER (core.page_panels).
 ORDER = 20
+PANEL_FIELDS = (
+    "id",
+    "code",
+    "status",
+    "person_id",
+    "person__given_name",
+    "person__family_name",
+    "person__erased_at",
+    "service__name",
+)
 
 
 def person_panel(request, person):
@@ -75,12 +85,24 @@ def worklist_panel(request, sites):
         return None
     site_ids = [s.pk for s in sites]
     awaiting, served = queries.awaiting(user, site_ids), queries.recently_served(user, site_ids)
+    # The panel shows each referral's code, status, dates, person and service: only those
+    # columns are read (a person's row is wide).
+    shown = (*PANEL_FIELDS, "answer_due_at", "served_at")
+    awaiting, served = (
+        qs.select_related(None).select_related("person", "service").only(*shown)
+        for qs in (awaiting, served)
+    )
+    waiting = queries.label_persons(user, awaiting[:WORKLIST_LIMIT])
+    recent = queries.label_persons(user, served[:WORKLIST_LIMIT])
+    # A list shorter than its limit is its own count: no second query.
+    waiting_count = len(waiting) if len(waiting) < WORKLIST_LIMIT else bounded_count(awaiting)
+    served_count = len(recent) if len(recent) < WORKLIST_LIMIT else bounded_count(served)
     context: dict[str, Any] = {
-        "waiting": queries.label_persons(user, awaiting[:WORKLIST_LIMIT]),
-        "waiting_count": (waiting_count := bounded_count(awaiting)),
+        "waiting": waiting,
+        "waiting_count": waiting_count,
         "waiting_label": count_label(waiting_count),
-        "served": queries.label_persons(user, served[:WORKLIST_LIMIT]),
-        "served_count": (served_count := bounded_count(served)),
+        "served": recent,
+        "served_count": served_count,
         "served_label": count_label(served_count),
         "awaiting": queries.AWAITING,
         "now": timezone.now(),
