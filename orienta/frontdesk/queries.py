@@ -4,6 +4,7 @@ Counts and lists read the current versions of visits (`Visit.objects.current()`)
 versions of a corrected visit, and voided visits, are read only as its history.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 from uuid import UUID
@@ -107,25 +108,62 @@ def visit_history(visit: Visit) -> list[Visit]:
     return earlier
 
 
-def person_visits(user: AnyUser, person: Person) -> tuple[list[Visit], list[Visit]]:
-    """The person's current visits, newest first, each with its `earlier` versions; and the
-    voided ones, each with the versions before it. One query for every version."""
-    rows = list(
-        Visit.objects.visible_to(user)
-        .filter(person=person)
+# The person page shows this many of a person's latest visits; `?visits=all` shows them all.
+PERSON_VISITS_SHOWN = 20
+
+
+@dataclass
+class VisitHistory:
+    current: list[Visit]  # the latest versions, newest first
+    voided: list[Visit]
+    total: int  # current and voided, however many are shown
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.current) - len(self.voided)
+
+
+def person_visits(user: AnyUser, person: Person, limit: int | None = None) -> VisitHistory:
+    """The person's latest visits (the `limit` newest, or all), each with its `earlier`
+    versions, split into current and voided. A correction replaces a visit by a new version
+    (`supersedes`): only versions nothing replaces are listed, the others hang under them."""
+    rows = Visit.objects.visible_to(user).filter(person=person)
+    replaced = rows.filter(supersedes__isnull=False).values("supersedes_id")
+    latest = (
+        rows.exclude(pk__in=replaced)
         .select_related("site", "agent", "created_by")
         .prefetch_related("themes")
         .order_by("-occurred_at", "-created_at")
     )
-    by_pk = {v.pk: v for v in rows}
-    replaced = {v.supersedes_id for v in rows if v.supersedes_id}
-    for visit in rows:
-        visit.earlier, pk = [], visit.supersedes_id
-        while pk in by_pk:
-            visit.earlier.append(by_pk[pk])
-            pk = by_pk[pk].supersedes_id
-    latest = [v for v in rows if v.pk not in replaced]
-    return [v for v in latest if v.voided_at is None], [v for v in latest if v.voided_at]
+    shown = list(latest if limit is None else latest[: limit + 1])
+    total = len(shown)
+    if limit is not None and total > limit:
+        shown, total = shown[:limit], latest.count()
+    _attach_earlier(rows, shown)
+    return VisitHistory(
+        current=[v for v in shown if v.voided_at is None],
+        voided=[v for v in shown if v.voided_at],
+        total=total,
+    )
+
+
+def _attach_earlier(rows: QuerySet[Visit], visits: list[Visit]) -> None:
+    """Each visit's `earlier` versions, newest first: one query per step back along the
+    chains of corrections (a visit is rarely corrected more than once or twice)."""
+    owner_of: dict[UUID, Visit] = {}  # a version to read → the listed visit it belongs to
+    for visit in visits:
+        visit.earlier = []
+        if visit.supersedes_id:
+            owner_of[visit.supersedes_id] = visit
+    while owner_of:
+        found = rows.filter(pk__in=list(owner_of)).select_related("site", "agent", "created_by")
+        following: dict[UUID, Visit] = {}
+        for older in found.prefetch_related("themes"):
+            owner = owner_of[older.pk]
+            owner.earlier.append(older)
+            if older.supersedes_id:
+                following[older.supersedes_id] = owner
+        owner_of = following
 
 
 def day_summary(visits: QuerySet[Visit]) -> dict[str, Any]:

@@ -96,8 +96,11 @@ def person(request: AuthedRequest, pk: UUID) -> HttpResponse:
     access_log_read(request, found)
     membership = current_membership(found)
     consent = consent_history(found)
-    visits, voided = queries.person_visits(request.user, found)
-    _mark_changeable(request.user, visits)
+    every = request.GET.get("visits") == "all"
+    history = queries.person_visits(
+        request.user, found, limit=None if every else queries.PERSON_VISITS_SHOWN
+    )
+    _mark_changeable(request.user, history.current)
     context = {
         "person": found,
         "consent_events": consent[:3],
@@ -105,8 +108,10 @@ def person(request: AuthedRequest, pk: UUID) -> HttpResponse:
         "age": found.age_on(timezone.localdate()),
         "membership": membership,
         "members": membership.household.current_members() if membership else [],
-        "visits": visits,
-        "voided_visits": voided,
+        "visits": history.current,
+        "voided_visits": history.voided,
+        "visits_more": history.more,
+        "visits_total": history.total,
         "merges": found.merges_in.select_related("merged_by"),
         "panels": panels.render("person_panel", request, found),
         "actions": panels.actions(

@@ -304,3 +304,43 @@ def test_the_erasure_empties_the_notes_of_every_version(users, visit):
 def test_a_correction_that_changes_nothing_is_refused_by_the_service(users, visit):
     with pytest.raises(ValidationError):
         visit_correct(visit=visit, by=users["agent_td"], data={"outcome": "informed"}, reason="x")
+
+
+# A long history
+
+
+def test_the_person_page_shows_the_latest_visits_and_all_on_demand(login, users, persons):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from orienta.frontdesk.queries import PERSON_VISITS_SHOWN
+
+    person, agent = persons["person_td"], users["agent_td"]
+    oldest = _record(person, agent, minutes=600, notes="La toute première visite.")
+    corrected = visit_correct(
+        visit=_record(person, agent, minutes=10, notes="Avant correction."),
+        by=agent,
+        data={"notes": "Après correction."},
+        reason="Note incomplète.",
+    )
+    voided = _record(person, agent, minutes=20, notes="Saisie en double.")
+    visit_void(visit=voided, by=agent, reason="Doublon.")
+    for n in range(PERSON_VISITS_SHOWN + 2):
+        _record(person, agent, minutes=100 + n, notes=f"Visite {n}.")
+    client = login(agent)
+    url = reverse("frontdesk:person", args=[person.pk])
+    with CaptureQueriesContext(connection) as short:
+        page = client.get(url).text
+    # The newest twenty: the correction (with its earlier version) and the voided one are in.
+    assert "Après correction." in page and "Avant correction." in page
+    assert "Saisie en double." in page and "La toute première visite." not in page
+    assert "See all 25 visits" in page
+    whole = client.get(url + "?visits=all").text
+    assert "La toute première visite." in whole and "See all" not in whole
+    assert whole.count("Visite ") == PERSON_VISITS_SHOWN + 2
+    assert oldest.pk and corrected.supersedes_id
+    for n in range(30):
+        _record(person, agent, minutes=200 + n)
+    with CaptureQueriesContext(connection) as long:
+        client.get(url)
+    assert len(long.captured_queries) == len(short.captured_queries)
