@@ -12,12 +12,13 @@ one hidden cell gets a second one hidden, the smallest other figure; when there 
 line's margin is hidden (for a one-way table, the total). This is repeated until nothing
 changes (secondary suppression). Zero is never hidden: a zero cell reveals no one.
 
-Figures are kept (`ORIENTA_RESULTS_CACHE_SECONDS`, 20 minutes by default; 0 computes every
-time) in the cache the server's workers share, as the hooks gave them, before suppression: the
-same figures serve every role, each protected as it asks. A country's year over a million
-persons takes seconds to count; the scheduled task (`reporting/tasks.py`) recomputes the
-dashboards people open most before their figures expire, and every table says when its figures
-were computed (`Table.computed_at`).
+Figures are kept in the cache the server's workers share, as the hooks gave them, before
+suppression: the same figures serve every role, each protected as it asks. A period still
+running is kept `ORIENTA_RESULTS_CACHE_SECONDS` (20 minutes by default; 0 computes every
+time), a closed one a day (late records and corrections are rare). A country's year over a
+million persons takes tens of seconds to count; the scheduled task (`reporting/tasks.py`)
+counts the dashboards people open most before their figures expire, and every table says when
+its figures were computed (`Table.computed_at`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -93,8 +94,21 @@ CACHE_VERSION = 1
 _refreshing: ContextVar[bool] = ContextVar("results_refreshing", default=False)
 
 
-def cache_seconds() -> int:
-    return int(getattr(settings, "ORIENTA_RESULTS_CACHE_SECONDS", 20 * 60))
+CLOSED_PERIOD_SECONDS = 24 * 3600
+
+
+def cache_seconds(period: Period | None = None) -> int:
+    """How long figures are kept: a closed period's a day, a running one's the setting (0, or
+    less: not kept at all)."""
+    seconds = int(getattr(settings, "ORIENTA_RESULTS_CACHE_SECONDS", 20 * 60))
+    if seconds > 0 and period is not None and is_closed(period):
+        return max(seconds, CLOSED_PERIOD_SECONDS)
+    return seconds
+
+
+def is_closed(period: Period) -> bool:
+    """The period ended before yesterday (in every time zone of the programme)."""
+    return period.end < timezone.localdate() - timedelta(days=1)
 
 
 @contextmanager
@@ -124,7 +138,7 @@ def _cache_key(indicator: Indicator, query: Query) -> str:
 
 def _compute(indicator: Indicator, query: Query) -> tuple[list[Row], datetime]:
     """The hook's rows and when they were computed: from the cache when kept there."""
-    seconds = cache_seconds()
+    seconds = cache_seconds(query.period)
     key = _cache_key(indicator, query)
     if seconds > 0 and not _refreshing.get():
         kept = cache.get(key)

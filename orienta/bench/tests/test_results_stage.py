@@ -13,6 +13,6 @@ def test_the_results_stage_times_the_country_year_dashboard(world, users, person
     assert found["ms"]["p50"] > 0 and found["counted_ms"]["p50"] > 0
     # Kept figures: only the page's own queries (the choosable sites and countries) are left.
     assert 0 < found["queries"] < 10 < found["counted_queries"]
-    assert "dashboards computed ahead" in found["task"]
+    assert "dashboards counted ahead" in found["task"]
     text = report._results({"results": found})
     assert "## Results dashboard" in text and "| 6 |" in text

@@ -72,7 +72,7 @@ def test_the_task_counts_the_dashboards_ahead(kept, world, users, persons):
     now = timezone.now()
     visit(users["agent_td"], world["sites"]["td"], when=now, person=persons["person_td"])
     year = tasks.periods(timezone.localdate(now))[0]
-    assert "dashboards computed ahead" in tasks.run(now)
+    assert "dashboards counted ahead" in tasks.run(now)
     assert _visit_queries(lambda: _total("PERSONS_WELCOMED", year)) == 0
     assert _total("PERSONS_WELCOMED", year).total == 1
 
@@ -89,10 +89,29 @@ def test_the_task_does_nothing_when_figures_are_not_kept(db):
 def test_the_dashboard_says_when_its_figures_were_counted(kept, login, users, month):
     client = login(users["coordinator_td"])
     page = client.get("/results/?period=2026-03").content.decode()
-    assert "counted again every quarter of an hour" in page
+    assert "records made since then are not in them yet" in page
     assert _visit_queries(lambda: client.get("/results/?period=2026-03")) == 0
 
 
 def test_the_dashboard_says_nothing_of_it_when_not_kept(login, users, month):
     client = login(users["coordinator_td"])
-    assert "counted again" not in client.get("/results/?period=2026-03").content.decode()
+    assert "records made since then" not in client.get("/results/?period=2026-03").content.decode()
+
+
+def test_a_closed_period_is_kept_a_day_and_recounted_by_the_task_after_six_hours(
+    kept, world, users, persons, clock
+):
+    from datetime import timedelta
+
+    now = timezone.now()
+    today = timezone.localdate(now)
+    previous = tasks.periods(today)[2]
+    assert engine.is_closed(previous) and not engine.is_closed(tasks.periods(today)[1])
+    assert engine.cache_seconds(previous) == engine.CLOSED_PERIOD_SECONDS
+    assert engine.cache_seconds(tasks.periods(today)[1]) == 600
+    first = tasks.run(now)
+    assert first.startswith("results: 12 dashboards counted ahead, 0 kept")
+    # A quarter of an hour later: the running periods are counted again, the closed one kept.
+    assert tasks.run(now + timedelta(minutes=15)).endswith(", 4 kept as counted")
+    clock.shift(timedelta(hours=7))
+    assert tasks.run(timezone.now()).endswith(", 0 kept as counted")
