@@ -19,7 +19,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from orienta.lib import indicators
-from orienta.lib.indicators import Period
+from orienta.lib.indicators import AgeBands, Period
 from orienta.lib.pdf import fit, latin1
 from orienta.lib.tabular import Sheet, csv_writer
 from orienta.reporting import engine
@@ -55,28 +55,38 @@ class Line:
     suppressed: bool
 
 
-def lines(period: Period, scope: ChosenScope) -> Iterator[Line]:
-    """Every indicator's total and its splits by sex, age band and disability, suppressed."""
+def lines(period: Period, scope: ChosenScope, bands: AgeBands | None = None) -> Iterator[Line]:
+    """Every indicator's total and its splits by sex, age band (the default bands unless
+    others are given) and disability, suppressed."""
     for indicator in indicators.all_indicators():
         code, name, unit = indicator.code, str(indicator.name), str(indicator.unit)
-        total = engine.values(code, period, scope.engine, suppress=True, threshold=threshold())
+        total = engine.values(
+            code, period, scope.engine, suppress=True, threshold=threshold(), age_bands=bands
+        )
         yield Line(code, name, unit, "", "", total.total, total.total_suppressed)
         for dimension in SPLITS:
             if dimension not in indicator.dimensions:
                 continue
             table = engine.values(
-                code, period, scope.engine, by=(dimension,), suppress=True, threshold=threshold()
+                code,
+                period,
+                scope.engine,
+                by=(dimension,),
+                suppress=True,
+                threshold=threshold(),
+                age_bands=bands,
             )
             for cell in table.cells:
                 category = str(cell.key.get(dimension, ""))
                 yield Line(code, name, unit, dimension, category, cell.value, cell.suppressed)
 
 
-def heading(period: Period, scope: ChosenScope) -> list[str]:
+def heading(period: Period, scope: ChosenScope, bands: AgeBands | None = None) -> list[str]:
     return [
         _("Orienta — results"),
         _("Period: %(period)s") % {"period": period.code},
         _("Scope: %(scope)s") % {"scope": scope.label or _("whole programme")},
+        _("Age bands: %(bands)s") % {"bands": (bands or AgeBands.default()).code},
         rule(),
     ]
 
@@ -105,24 +115,24 @@ def _row(line: Line) -> list[object]:
     ]
 
 
-def table_xlsx(period: Period, scope: ChosenScope) -> bytes:
+def table_xlsx(period: Period, scope: ChosenScope, bands: AgeBands | None = None) -> bytes:
     sheet = Sheet(title=period.code)
-    for i, text in enumerate(heading(period, scope)):
+    for i, text in enumerate(heading(period, scope, bands)):
         sheet.append([text], bold=i == 0, size=13 if i == 0 else None)
     sheet.append([])
     sheet.append(columns(), bold=True)
-    for line in lines(period, scope):
+    for line in lines(period, scope, bands):
         sheet.append(_row(line))
     return sheet.to_bytes()
 
 
-def table_csv(period: Period, scope: ChosenScope) -> bytes:
+def table_csv(period: Period, scope: ChosenScope, bands: AgeBands | None = None) -> bytes:
     out = io.StringIO()
     writer = csv_writer(out)
-    for text in heading(period, scope):
+    for text in heading(period, scope, bands):
         writer.writerow([text])
     writer.writerow(columns())
-    for line in lines(period, scope):
+    for line in lines(period, scope, bands):
         writer.writerow(_row(line))
     return out.getvalue().encode("utf-8-sig")
 
@@ -155,8 +165,8 @@ class Report:
 
     WIDTH = 190  # between the margins of an A4 page, portrait
 
-    def __init__(self, period: Period, scope: ChosenScope) -> None:
-        self.period, self.scope = period, scope
+    def __init__(self, period: Period, scope: ChosenScope, bands: AgeBands | None = None) -> None:
+        self.period, self.scope, self.bands = period, scope, bands
         self.pdf = FPDF(orientation="P", format="A4")
         self.pdf.set_auto_page_break(auto=True, margin=12)
         self.pdf.add_page()
@@ -175,7 +185,7 @@ class Report:
         self.pdf.ln()
 
     def header(self) -> None:
-        first, *rest = heading(self.period, self.scope)
+        first, *rest = heading(self.period, self.scope, self.bands)
         self.pdf.set_title(latin1(first))
         self.text(first, size=15, bold=True, height=8)
         for line in rest:
@@ -231,7 +241,7 @@ class Report:
             ),
             bold=True,
         )
-        for line in lines(self.period, self.scope):
+        for line in lines(self.period, self.scope, self.bands):
             label, category = _labels(line)
             first = f"{line.code} {line.name}" if not line.dimension else ""
             self.row(
@@ -248,8 +258,10 @@ class Report:
         return bytes(self.pdf.output())
 
 
-def report_pdf(period: Period, scope: ChosenScope, rows: list[ObjectiveRow]) -> bytes:
-    report = Report(period, scope)
+def report_pdf(
+    period: Period, scope: ChosenScope, rows: list[ObjectiveRow], bands: AgeBands | None = None
+) -> bytes:
+    report = Report(period, scope, bands)
     report.header()
     report.logframe(rows)
     report.indicators()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from orienta.audit.models import Action, Channel
 from orienta.audit.services import access_log_record
 from orienta.core.models import User
-from orienta.lib.indicators import Period
+from orienta.lib.indicators import AgeBands, Period
 from orienta.reporting import exports
 from orienta.reporting import logframe_queries as queries
 from orienta.reporting.logframe_rules import can_export_results
@@ -28,7 +28,9 @@ def _bad(message: str) -> HttpResponse:
     return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
 
 
-def _parse(request: HttpRequest) -> tuple[Period, queries.ChosenScope] | HttpResponse:
+def _parse(
+    request: HttpRequest,
+) -> tuple[Period, queries.ChosenScope, AgeBands | None] | HttpResponse:
     user = request.user
     if not can_export_results(user):
         raise PermissionDenied
@@ -37,10 +39,15 @@ def _parse(request: HttpRequest) -> tuple[Period, queries.ChosenScope] | HttpRes
         period = Period.parse(text)
     except ValueError as exc:
         return _bad(str(exc))
+    bands_text = request.GET.get("age_bands", "").strip()
+    try:
+        bands = AgeBands.parse(bands_text) if bands_text else None
+    except ValueError as exc:
+        return _bad(str(exc))
     scope = queries.scope_for(
         user, request.GET.get("country", "").strip(), request.GET.get("site", "").strip()
     )
-    return period, scope
+    return period, scope, bands
 
 
 def _log(request: HttpRequest, scope: queries.ChosenScope, results: int | None = None) -> None:
@@ -71,8 +78,8 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     parsed = _parse(request)
     if isinstance(parsed, HttpResponse):
         return parsed
-    period, scope = parsed
-    data = exports.table_xlsx(period, scope)
+    period, scope, bands = parsed
+    data = exports.table_xlsx(period, scope, bands)
     _log(request, scope)
     return _file(data, exports.XLSX, _name(period, scope, "xlsx"))
 
@@ -82,8 +89,8 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     parsed = _parse(request)
     if isinstance(parsed, HttpResponse):
         return parsed
-    period, scope = parsed
-    data = exports.table_csv(period, scope)
+    period, scope, bands = parsed
+    data = exports.table_csv(period, scope, bands)
     _log(request, scope)
     return _file(data, "text/csv; charset=utf-8", _name(period, scope, "csv"))
 
@@ -93,7 +100,7 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
     parsed = _parse(request)
     if isinstance(parsed, HttpResponse):
         return parsed
-    period, scope = parsed
+    period, scope, bands = parsed
     lang = request.GET.get("lang", "").strip() or translation.get_language() or "fr"
     if lang not in dict(settings.LANGUAGES):
         return _bad(_("Choose the language of the report: fr, pt or en."))
@@ -102,6 +109,6 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     with translation.override(lang):
         rows = queries.tree(user, period.start.year, scope, period=period, suppress=True)
-        data = exports.report_pdf(period, scope, rows)
+        data = exports.report_pdf(period, scope, rows, bands)
     _log(request, scope)
     return _file(data, "application/pdf", _name(period, scope, f"{lang}.pdf"))

@@ -177,3 +177,19 @@ def test_the_logframe_hides_a_small_count_from_me_but_not_from_the_coordinator(
     welcomed = client.get(url).context["rows"][0].results[0].indicators[0]
     assert welcomed.suppressed and welcomed.indicator.indicator_code == "PERSONS_WELCOMED"
     assert "suppressed" in client.get(url).content.decode()
+
+
+def test_the_tables_take_the_age_bands_asked_and_say_which(client, users, came):
+    force_login_verified(client, users["coordinator_td"])
+    url = "/results/export.csv?period=2026-Q1&site=TD-NDJ1&age_bands=0-17,18-39,40%2B"
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
+    assert any("0-17,18-39,40+" in r[0] for r in rows[:6] if r)
+    by_band = {r[4]: r[5] for r in _rows_of(rows, "PERSONS_WELCOMED") if r[3] == "age_band"}
+    assert by_band == {"18-39": "11"}  # all born in 1990: 36 on 31 March 2026
+    default = client.get("/results/export.csv?period=2026-Q1&site=TD-NDJ1")
+    rows = list(csv.reader(io.StringIO(default.content.decode("utf-8-sig"))))
+    assert {r[4] for r in _rows_of(rows, "PERSONS_WELCOMED") if r[3] == "age_band"} == {"36-59"}
+    assert client.get(url.replace("40%2B", "50%2B")).status_code == 400  # bands with a gap
+    pdf = client.get("/results/report.pdf?period=2026-Q1&site=TD-NDJ1&lang=en&age_bands=0-17,18%2B")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "0-17,18+" in text
