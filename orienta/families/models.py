@@ -171,6 +171,9 @@ class Enrolment(BaseModel):
     criteria = models.TextField(_("criteria met"), validators=[no_bidi_controls])
     consent = models.BooleanField(_("the family agrees to be accompanied"), default=False)
     reassess_months = models.PositiveSmallIntegerField(_("reassess every (months)"), default=3)
+    # The last assessment's date plus `reassess_months`, kept by the services (the worklist
+    # and the priority list read it).
+    next_due_on = models.DateField(_("next assessment due"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )

@@ -2,6 +2,7 @@
 plans (goals and linked actions), exits. Every function validates before it writes, inside one
 transaction, and records an event."""
 
+import calendar
 from datetime import date
 from typing import Any
 
@@ -35,6 +36,13 @@ from orienta.people.models import Household, Person
 from orienta.referrals.models import Referral
 
 MAX_REASSESS_MONTHS = 24
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day when it is shorter)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 class FamilyRefused(Refused):
@@ -184,6 +192,7 @@ def assessment_record(
     )
     assessment.full_clean(exclude=["household", "site", "instrument", "respondent", "assessor"])
     assessment.save()
+    _reschedule(household, by)
     event_log(
         actor=by,
         verb="assessment.recorded",
@@ -196,6 +205,30 @@ def assessment_record(
 
 # Enrolment, plan, exit
 # =============================================================================================
+
+
+def _latest_date(household: Household) -> date | None:
+    found: date | None = (
+        household.assessments.filter(deleted_at__isnull=True)
+        .order_by("-assessed_on")
+        .values_list("assessed_on", flat=True)
+        .first()
+    )
+    return found
+
+
+def _reschedule(household: Household, by: User) -> None:
+    """The active enrolment's next assessment: the latest one's date plus its interval."""
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .filter(household=household, status=Status.ACTIVE, deleted_at__isnull=True)
+        .first()
+    )
+    latest = _latest_date(household)
+    if enrolment is None or latest is None:
+        return
+    enrolment.next_due_on = add_months(latest, enrolment.reassess_months)
+    enrolment.save(update_fields=["next_due_on", *enrolment.touch(by=by)])
 
 
 @transaction.atomic
@@ -233,6 +266,7 @@ def enrolment_open(
         created_by=by,
         updated_by=by,
     )
+    enrolment.next_due_on = add_months(_latest_date(household) or on, reassess_months)
     enrolment.full_clean(exclude=["household", "site"])
     try:
         with transaction.atomic():
@@ -368,10 +402,23 @@ def enrolment_exit(
     locked.exit_reason = reason
     locked.exit_note = note.strip()
     locked.exited_on = on
+    locked.next_due_on = None
     locked.save(
-        update_fields=["status", "exit_reason", "exit_note", "exited_on", *locked.touch(by=by)]
+        update_fields=[
+            "status",
+            "exit_reason",
+            "exit_note",
+            "exited_on",
+            "next_due_on",
+            *locked.touch(by=by),
+        ]
     )
     event_log(
         actor=by, verb="enrolment.exited", obj=locked, site=locked.site, data={"reason": reason}
     )
     return locked
+
+
+def check_writer(user: User, site: Site) -> None:
+    """403 unless the user works on the families of this site (for pages that show a form)."""
+    _check_writer(user, site)
