@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -422,3 +423,32 @@ def enrolment_exit(
 def check_writer(user: User, site: Site) -> None:
     """403 unless the user works on the families of this site (for pages that show a form)."""
     _check_writer(user, site)
+
+
+@transaction.atomic
+def family_scrub_for_erasure(*, person_ids: list[Any], by: User | None) -> int:
+    """A person's erasure: the assessments they answered lose who answered, and the free text
+    (notes) of their households' assessments goes; scores, categories and answers (codes) stay
+    for the counts. Returns how many assessments changed."""
+    households = Household.objects.filter(members__person__in=person_ids).values("pk")
+    changed = 0
+    rows = Assessment.objects.select_for_update().filter(
+        Q(respondent__in=person_ids) | Q(household__in=households)
+    )
+    for assessment in rows.order_by("pk"):
+        assessment.notes = ""
+        if assessment.respondent_id in person_ids:
+            assessment.respondent = None
+        assessment.save(update_fields=["notes", "respondent", *assessment.touch(by=by)])
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def family_records_follow(*, survivor: Person, merged: Person, by: User) -> None:
+    """A merge: the assessments the merged record answered name the survivor."""
+    for assessment in (
+        Assessment.objects.select_for_update().filter(respondent=merged).order_by("pk")
+    ):
+        assessment.respondent = survivor
+        assessment.save(update_fields=["respondent", *assessment.touch(by=by)])
