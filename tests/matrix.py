@@ -100,16 +100,22 @@ def scope(world, users, persons, directory_objects, svcs, fund_td, fund_mz) -> d
         org = org or world["sites"][site].organisation
         referral = make_referral(person, svcs[site], agent)
         amount = 500 if where == "in" else "5.00"
-        objects[where] = case_objects(person, agent) | {
-            "visit": _visit(person, agent),
-            "service": directory_objects["health" if where == "in" else "legal"],
-            "referral": referral,
-            "token": link_for(referral=referral, by=agent).token,
-            "org": org,
-            "period": fund_objects["period"],
-            "request": make_fund_request(person, agent, amount=amount, provider=org),
-            "paid": _paid(person, agent, users[payer_key], org, "300" if where == "in" else "3.50"),
-            "site": world["sites"][site],
-            "value": make_hand_value(hand, world[site], users[f"coordinator_{site}"]),
-        } | family_objects(person, agent, world[site], users["me_hq"])
+        objects[where] = (
+            case_objects(person, agent)
+            | {
+                "visit": _visit(person, agent),
+                "service": directory_objects["health" if where == "in" else "legal"],
+                "referral": referral,
+                "token": link_for(referral=referral, by=agent).token,
+                "org": org,
+                "period": fund_objects["period"],
+                "request": make_fund_request(person, agent, amount=amount, provider=org),
+                "paid": _paid(
+                    person, agent, users[payer_key], org, "300" if where == "in" else "3.50"
+                ),
+                "site": world["sites"][site],
+                "value": make_hand_value(hand, world[site], users[f"coordinator_{site}"]),
+            }
+            | family_objects(person, agent, world[site], users["me_hq"])
+        )
     return objects

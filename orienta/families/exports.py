@@ -3,12 +3,14 @@ result. Names and household codes only for an exporter who works with the famili
 manager); never the notes. Every cell goes through the formula-safe writer."""
 
 from collections.abc import Iterable
+from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from orienta.core.scoping import site_filter
 from orienta.core.types import AnyUser
+from orienta.families import scoring
 from orienta.families.access import exports_assessments
 from orienta.families.models import Assessment
 from orienta.families.queries import heads
@@ -28,7 +30,7 @@ def exportable(user: AnyUser) -> QuerySet[Assessment]:
     )
 
 
-def _sizes(household_ids: list[object]) -> dict[object, int]:
+def _sizes(household_ids: list[UUID]) -> dict[UUID, int]:
     rows = (
         HouseholdMember.objects.filter(household_id__in=household_ids)
         .values("household_id")
@@ -62,5 +64,5 @@ def assessments_xlsx(rows: Iterable[Assessment], *, names: bool) -> bytes:
     return sheet.to_bytes()
 
 
-def _indicator_codes(assessment: Assessment) -> list[object]:
+def _indicator_codes(assessment: Assessment) -> list[scoring.Indicator]:
     return [i for _d, i in assessment.instrument.parsed().indicators()]

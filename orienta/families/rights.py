@@ -2,7 +2,9 @@
 (see `orienta.people.hooks`): the assessments, accompaniments and goals of the households a
 person belongs or belonged to, and the assessments they answered."""
 
-from django.db.models import Q
+from typing import Any
+
+from django.db.models import Q, QuerySet
 
 from orienta.families.models import Assessment, Enrolment
 from orienta.families.services import family_records_follow, family_scrub_for_erasure
@@ -11,7 +13,7 @@ from orienta.people.models import Household
 EXPORT_KEY = "families"
 
 
-def _households(ids: list) -> object:
+def _households(ids: list) -> QuerySet[Any]:
     return Household.objects.filter(members__person__in=ids).values("pk")
 
 

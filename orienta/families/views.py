@@ -42,7 +42,7 @@ from orienta.families.forms import (
     LinkForm,
     NewInstrumentForm,
 )
-from orienta.families.models import Category, Instrument, Level
+from orienta.families.models import Category, GoalStatus, Instrument, Level
 from orienta.fund.models import FundRequest
 from orienta.lib.errors import refused_message
 from orienta.people.models import Household, Person
@@ -101,9 +101,7 @@ def priority(request: AuthedRequest) -> HttpResponse:
     rows = list(page.object_list)
     head_of = queries.heads([h.pk for h in rows])
     names = _label(request.user, list(head_of.values()))
-    for household in rows:
-        head = head_of.get(household.pk)
-        household.head_label = names.get(head.pk, "") if head else ""
+    labelled = [(h, names.get(head_of[h.pk].pk, "") if h.pk in head_of else "") for h in rows]
     today = site_today(site)
     due = list(queries.due_reassessments(request.user, [site], today)[:10])
     access_log_search(
@@ -122,7 +120,7 @@ def priority(request: AuthedRequest) -> HttpResponse:
             "site": site,
             "sites": sites,
             "page": page,
-            "rows": rows,
+            "rows": labelled,
             "filters": filters,
             "filter_labels": FILTER_LABELS,
             "category": category,
@@ -179,7 +177,7 @@ def household(request: AuthedRequest, pk: UUID) -> HttpResponse:
             "goal_form": GoalForm(dimensions=dims),
             "link_form": _link_form(request, found, enrolment),
             "exit_form": ExitForm(),
-            "goal_statuses": GoalStatusForm.base_fields["status"].choices,
+            "goal_statuses": GoalStatus.choices,
         }
     return render(request, "families/household.html", context)
 
