@@ -10,7 +10,7 @@ from orienta.families import queries
 from orienta.families.access import reads_instruments, works_on_families
 from orienta.people.queries import current_membership
 
-ORDER = 40
+ORDER = 35
 WORKLIST_LIMIT = 10
 
 

@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from orienta.accounts.reauth import require_recent_auth
@@ -133,10 +134,10 @@ def priority(request: AuthedRequest) -> HttpResponse:
 
 
 FILTER_LABELS = {
-    "female_head_alone": _("Woman heading the household alone"),
-    "children_under_5": _("Children under 5"),
-    "disability": _("A member with a disability"),
-    "displaced": _("Displaced or refugee"),
+    "female_head_alone": gettext_lazy("Woman heading the household alone"),
+    "children_under_5": gettext_lazy("Children under 5"),
+    "disability": gettext_lazy("A member with a disability"),
+    "displaced": gettext_lazy("Displaced or refugee"),
 }
 
 
