@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from orienta.accounts.reauth import require_recent_auth
 from orienta.audit.exports import export_create
-from orienta.audit.services import access_log_read, access_log_search
+from orienta.audit.services import access_log_export, access_log_read, access_log_search
 from orienta.cases.models import FollowUp
 from orienta.cases.queries import initials, masked_person_ids, site_today
 from orienta.core.types import AuthedRequest
@@ -455,6 +455,9 @@ def _export(request: AuthedRequest) -> HttpResponse:
         )
     reason = form.cleaned_data["reason"]
     rows = list(exports.exportable(request.user)[: exports.MAX_ROWS])
+    if names:  # the heads' names leave the system: each is an export of that person's data
+        for head in queries.heads(list({a.household_id for a in rows})).values():
+            access_log_export(request, head, reason=reason)
     made = export_create(
         by=request.user,
         reason=reason,

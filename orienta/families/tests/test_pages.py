@@ -149,3 +149,31 @@ def test_the_priority_list_shows_one_site_most_vulnerable_first(
     assert low.code in alone and high.code not in alone
     assert client.get("/families/?site=TD-MOU1").status_code == 200
     assert other.code not in client.get("/families/?site=TD-MOU1").text
+
+
+def test_headquarters_edit_an_instrument_as_a_new_version(client, users, instrument_td):
+    import json
+
+    from orienta.families.models import Instrument
+
+    client.force_login(users["me_hq"])
+    page = client.get(f"/families/instruments/{instrument_td.pk}/")
+    assert page.status_code == 200 and "Meals a day" in page.text
+    changed = dict(instrument_td.definition, rule="counting")
+    bad = client.post(
+        f"/families/instruments/{instrument_td.pk}/", {"name": "V", "definition": "{"}
+    )
+    assert bad.status_code == 422 and Instrument.objects.count() == 1
+    done = client.post(
+        f"/families/instruments/{instrument_td.pk}/",
+        {"name": "Vulnérabilité", "definition": json.dumps(changed)},
+    )
+    new = Instrument.objects.get(retired_at__isnull=True)
+    assert done.status_code == 302 and (new.revision, new.rule) == (2, "counting")
+    client.force_login(users["coordinator_td"])
+    assert (
+        client.post(
+            f"/families/instruments/{new.pk}/", {"name": "x", "definition": "{}"}
+        ).status_code
+        == 403
+    )
