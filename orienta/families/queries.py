@@ -161,7 +161,8 @@ def _latest(field: str) -> Subquery:
     return Subquery(
         Assessment.objects.filter(household=OuterRef("pk"), deleted_at__isnull=True)
         .order_by("-assessed_on", "-created_at")
-        .values(field)[:1]
+        .values(field)[:1],
+        output_field=Assessment._meta.get_field(field),
     )
 
 

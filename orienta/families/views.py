@@ -164,8 +164,10 @@ def household(request: AuthedRequest, pk: UUID) -> HttpResponse:
         "levels": Level.choices,
         "today": site_today(found.site),
     }
-    if context["latest"] is not None:
-        context["answers"] = queries.answered(context["latest"])
+    if (latest := context["latest"]) is not None:
+        context["answers"] = queries.answered(latest)
+        if latest.respondent is not None:
+            context["respondent"] = _label(request.user, [latest.respondent])[latest.respondent.pk]
     if enrolment is not None:
         goals, actions = queries.plan(enrolment)
         dims = services.plan_dimensions(enrolment)
