@@ -177,3 +177,25 @@ def test_headquarters_edit_an_instrument_as_a_new_version(client, users, instrum
         ).status_code
         == 403
     )
+
+
+def test_reassessments_due_reach_the_worklist_and_the_person_page(
+    client, users, persons, household_td, instrument_td, clock
+):
+    agent = users["agent_td"]
+    services.assessment_record(
+        household=household_td, instrument=instrument_td, answers=WORST, by=agent
+    )
+    services.enrolment_open(
+        household=household_td, by=agent, criteria="Très vulnérable", consent=True
+    )
+    client.force_login(agent)
+    assert "families-due" not in client.get("/worklist/").text
+    person_page = client.get(f"/people/{persons['person_td'].pk}/").text
+    assert household_td.code in person_page and "Very high vulnerability" in person_page
+    clock.shift(timedelta(days=93))
+    client.force_login(agent)
+    worklist = client.get("/worklist/").text
+    assert "families-due" in worklist and household_td.code in worklist
+    client.force_login(users["agent_td2"])
+    assert household_td.code not in client.get("/worklist/").text
