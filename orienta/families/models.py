@@ -6,7 +6,7 @@ assessment keeps the version it was made with, its answers and its computed resu
 Assessments, enrolments, goals and plan actions belong to the household's site.
 """
 
-from typing import Self
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -14,9 +14,21 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from orienta.core.models import BaseModel, Country, Site
-from orienta.core.scoping import ScopedQuerySet
+from orienta.core.scoping import ScopedQuerySet, writable_sites
+from orienta.core.types import AnyUser
 from orienta.families import scoring
+from orienta.families.access import works_on_families
 from orienta.lib.text import no_bidi_controls
+
+
+class FamilyQuerySet(ScopedQuerySet[Any]):
+    """Records of the families of the sites the user works at: site staff only (the answers,
+    plans and notes are read by nobody else; see `families.access`)."""
+
+    def visible_to(self, user: AnyUser | None) -> Self:
+        if not works_on_families(user):
+            return self.none()
+        return self.filter(site__in=writable_sites(user), deleted_at__isnull=True)
 
 
 class Rule(models.TextChoices):
@@ -127,7 +139,7 @@ class Assessment(BaseModel):
     category = models.CharField(_("category"), max_length=12, choices=Category.choices)
     dimensions = models.JSONField(_("result per dimension"))
 
-    objects = ScopedQuerySet.as_manager()
+    objects = FamilyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-assessed_on", "-created_at"]
@@ -183,7 +195,7 @@ class Enrolment(BaseModel):
     exit_note = models.TextField(_("note"), blank=True, validators=[no_bidi_controls])
     exited_on = models.DateField(_("ended on"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = FamilyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-enrolled_on", "-created_at"]

@@ -8,7 +8,11 @@ from uuid import UUID
 
 from django.db.models import (
     Case,
+    CharField,
+    DateField,
+    DecimalField,
     Exists,
+    Field,
     IntegerField,
     OuterRef,
     Q,
@@ -80,11 +84,11 @@ def household_by_code_for(user: AnyUser, code: str) -> Household | None:
 
 
 def assessments(user: AnyUser) -> QuerySet[Assessment]:
-    return Assessment.objects.filter(site__in=family_sites(user), deleted_at__isnull=True)
+    return Assessment.objects.visible_to(user)
 
 
 def enrolments(user: AnyUser) -> QuerySet[Enrolment]:
-    return Enrolment.objects.filter(site__in=family_sites(user), deleted_at__isnull=True)
+    return Enrolment.objects.visible_to(user)
 
 
 def enrolment_for(user: AnyUser, pk: UUID | str) -> Enrolment:
@@ -157,12 +161,19 @@ def _filter(name: str, today: date) -> Q:
     raise ValueError(name)
 
 
+LATEST_FIELDS: "dict[str, Field[Any, Any]]" = {
+    "score": DecimalField(max_digits=4, decimal_places=1),
+    "category": CharField(),
+    "assessed_on": DateField(),
+}
+
+
 def _latest(field: str) -> Subquery:
     return Subquery(
         Assessment.objects.filter(household=OuterRef("pk"), deleted_at__isnull=True)
         .order_by("-assessed_on", "-created_at")
         .values(field)[:1],
-        output_field=Assessment._meta.get_field(field),
+        output_field=LATEST_FIELDS[field],
     )
 
 

@@ -280,7 +280,7 @@ def enrolment_open(
 
 def _active(enrolment: Enrolment, by: User) -> Enrolment:
     _check_writer(by, enrolment.site)
-    locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    locked: Enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if locked.status != Status.ACTIVE:
         raise FamilyRefused(_("The accompaniment of this family has ended."))
     return locked
