@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "orienta.cases",
     "orienta.referrals",
     "orienta.fund",
+    "orienta.families",
     # Results: reads every app above through the indicators they declare.
     "orienta.reporting",
     # Project level, above the domain apps: the demonstration data and its commands.

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from orienta.cases.tests import access as cases
 from orienta.core.tests import test_access_matrix as core
 from orienta.directory.tests import access as directory
+from orienta.families.tests import access as families
 from orienta.fund.tests import access as fund
 from orienta.referrals.tests import access as referrals
 from orienta.referrals.tests.test_access import expect as referrals_expect
@@ -59,6 +60,7 @@ def pages() -> list[Page]:
         (referrals, lambda kind: lambda role, target: referrals_expect(kind, role, target)),
         (fund, lambda kind: lambda role, target: fund.expect(kind, role, target)),
         (logframe, lambda kind: lambda role, target: logframe.expect(kind, role, target)),
+        (families, lambda kind: lambda role, target: families.expect(kind, role, target)),
     )
     for module, expectation in matrices:
         no_object = getattr(module, "NO_OBJECT", set())
@@ -80,6 +82,7 @@ def scope(world, users, persons, directory_objects, svcs, fund_td, fund_mz) -> d
     """The objects of every matrix, for "in" (TD-NDJ1) and "out" (MZ-MPM1)."""
     from orienta.cases.tests.test_access import _objects as case_objects
     from orienta.core.tests.test_access_matrix import _visit
+    from orienta.families.tests.test_access import objects as family_objects
     from orienta.fund.tests.factories import make_fund_request
     from orienta.fund.tests.test_access import _paid
     from orienta.referrals.services import link_for
@@ -97,16 +100,22 @@ def scope(world, users, persons, directory_objects, svcs, fund_td, fund_mz) -> d
         org = org or world["sites"][site].organisation
         referral = make_referral(person, svcs[site], agent)
         amount = 500 if where == "in" else "5.00"
-        objects[where] = case_objects(person, agent) | {
-            "visit": _visit(person, agent),
-            "service": directory_objects["health" if where == "in" else "legal"],
-            "referral": referral,
-            "token": link_for(referral=referral, by=agent).token,
-            "org": org,
-            "period": fund_objects["period"],
-            "request": make_fund_request(person, agent, amount=amount, provider=org),
-            "paid": _paid(person, agent, users[payer_key], org, "300" if where == "in" else "3.50"),
-            "site": world["sites"][site],
-            "value": make_hand_value(hand, world[site], users[f"coordinator_{site}"]),
-        }
+        objects[where] = (
+            case_objects(person, agent)
+            | {
+                "visit": _visit(person, agent),
+                "service": directory_objects["health" if where == "in" else "legal"],
+                "referral": referral,
+                "token": link_for(referral=referral, by=agent).token,
+                "org": org,
+                "period": fund_objects["period"],
+                "request": make_fund_request(person, agent, amount=amount, provider=org),
+                "paid": _paid(
+                    person, agent, users[payer_key], org, "300" if where == "in" else "3.50"
+                ),
+                "site": world["sites"][site],
+                "value": make_hand_value(hand, world[site], users[f"coordinator_{site}"]),
+            }
+            | family_objects(person, agent, world[site], users["me_hq"])
+        )
     return objects

@@ -10,6 +10,7 @@ from orienta.core.api import router as core_router
 from orienta.core.models import User
 from orienta.core.services import api_token_user
 from orienta.directory.api import router as directory_router
+from orienta.families.api import router as families_router
 from orienta.frontdesk.api import router as frontdesk_router
 from orienta.fund.api import router as fund_router
 from orienta.lib.api import errors
@@ -79,5 +80,6 @@ api.add_router("", directory_router)
 api.add_router("", cases_router)
 api.add_router("", referrals_router)
 api.add_router("", fund_router)
+api.add_router("", families_router)
 api.add_router("", reporting_router)
 api.add_router("", dhis2_router)

@@ -52,7 +52,21 @@ SITE = "site"
 THEME = "theme"
 CHANNEL = "channel"
 OUTCOME = "outcome"
-DIMENSIONS = (SEX, AGE_BAND, DISABILITY, MIGRATION_STATUS, COUNTRY, SITE, THEME, CHANNEL, OUTCOME)
+HOUSEHOLD_SIZE = "household_size"
+VULNERABILITY = "vulnerability"
+DIMENSIONS = (
+    SEX,
+    AGE_BAND,
+    DISABILITY,
+    MIGRATION_STATUS,
+    COUNTRY,
+    SITE,
+    THEME,
+    CHANNEL,
+    OUTCOME,
+    HOUSEHOLD_SIZE,
+    VULNERABILITY,
+)
 
 # The value of a dimension the record does not tell (no date of birth, WG questions not asked).
 UNKNOWN = "unknown"

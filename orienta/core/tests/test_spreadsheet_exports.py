@@ -156,6 +156,32 @@ def _results(ext):
     return make
 
 
+def _assessments_xlsx(login, users, made) -> list[bytes]:
+    """The families' assessments, as the site manager exports them (with the heads' names)."""
+    from orienta.accounts.reauth import REAUTH_SESSION_KEY
+    from orienta.audit.models import Export
+    from orienta.families.services import assessment_record
+    from orienta.families.tests.factories import WORST, make_household, make_instrument
+    from orienta.people.models import Person
+
+    person = Person.objects.get(given_name=GIVEN)
+    instrument = make_instrument(person.site.country, users["me_hq"])
+    household = make_household(person, users["agent_td"])
+    assessment_record(
+        household=household, instrument=instrument, answers=WORST, by=users["agent_td"]
+    )
+    client = login(users["manager_td"])
+    session = client.session
+    session[REAUTH_SESSION_KEY] = int(time.time())
+    session.save()
+    done = client.post("/families/export/", {"reason": "Revue des familles du site"})
+    assert done.status_code == 302
+    export = Export.objects.order_by("-created_at").first()
+    download = client.get(f"/exports/{export.pk}/download/")
+    assert download.status_code == 200
+    return [b"".join(download.streaming_content) if download.streaming else download.content]
+
+
 # Every function that writes a spreadsheet or CSV (found in the source below), and how this test
 # makes the file it writes.
 EXPORTS = {
@@ -164,6 +190,7 @@ EXPORTS = {
     "orienta.directory.exchange.export_zip": ("csv", _hsds_csv),
     "orienta.reporting.exports.table_xlsx": ("xlsx", _results("xlsx")),
     "orienta.reporting.exports.table_csv": ("csv", _results("csv")),
+    "orienta.families.exports.assessments_xlsx": ("xlsx", _assessments_xlsx),
 }
 
 
