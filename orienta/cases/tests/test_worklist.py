@@ -100,12 +100,14 @@ def test_the_worklist_queries_do_not_grow_with_the_caseload(stopped_clock, login
     agent = users["agent_td"]
     _caseload(world, agent, 5)
     client, manager = login(agent), login(users["manager_td"])
+    short, _page = _queries(client)  # sections shorter than their ten lines: counted as read
+    _caseload(world, agent, 45, start=5)
     few, _page = _queries(client)
     manager_few, _page = _queries(manager)
-    _caseload(world, agent, 495, start=5)
+    _caseload(world, agent, 450, start=50)
     assert Case.objects.filter(responsible=agent).count() == 500
     many, page = _queries(client)
-    assert many == few, (few, many)
+    assert short <= few == many, (short, few, many)
     assert len(page.content) < 40_000  # a plain list, 10 lines a section at most
     assert page.text.count('<span class="count">250</span>') == 2  # due today, overdue
     assert page.text.count("<li>") <= 4 * 10 + 10
