@@ -14,6 +14,7 @@ from orienta.cases.tests import access as cases
 from orienta.core.tests import test_access_matrix as core
 from orienta.directory.tests import access as directory
 from orienta.fund.tests import access as fund
+from orienta.outreach.tests import access as outreach
 from orienta.referrals.tests import access as referrals
 from orienta.referrals.tests.test_access import expect as referrals_expect
 from orienta.reporting.tests import access_logframe as logframe
@@ -59,6 +60,7 @@ def pages() -> list[Page]:
         (referrals, lambda kind: lambda role, target: referrals_expect(kind, role, target)),
         (fund, lambda kind: lambda role, target: fund.expect(kind, role, target)),
         (logframe, lambda kind: lambda role, target: logframe.expect(kind, role, target)),
+        (outreach, lambda kind: lambda role, target: outreach.expect(kind, role, target)),
     )
     for module, expectation in matrices:
         no_object = getattr(module, "NO_OBJECT", set())
@@ -82,6 +84,7 @@ def scope(world, users, persons, directory_objects, svcs, fund_td, fund_mz) -> d
     from orienta.core.tests.test_access_matrix import _visit
     from orienta.fund.tests.factories import make_fund_request
     from orienta.fund.tests.test_access import _paid
+    from orienta.outreach.tests.test_access import objects as outreach_objects
     from orienta.referrals.services import link_for
     from orienta.referrals.tests.factories import make_referral
     from orienta.reporting.tests.logframe_fixtures import make_hand_value, make_logframe
@@ -108,5 +111,11 @@ def scope(world, users, persons, directory_objects, svcs, fund_td, fund_mz) -> d
             "paid": _paid(person, agent, users[payer_key], org, "300" if where == "in" else "3.50"),
             "site": world["sites"][site],
             "value": make_hand_value(hand, world[site], users[f"coordinator_{site}"]),
+        }
+        # Community work's session, fair, training and participant (the "site" is the same).
+        objects[where] |= {
+            k: v
+            for k, v in outreach_objects(world["sites"][site], agent, person).items()
+            if k != "site"
         }
     return objects

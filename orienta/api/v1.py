@@ -13,6 +13,7 @@ from orienta.directory.api import router as directory_router
 from orienta.frontdesk.api import router as frontdesk_router
 from orienta.fund.api import router as fund_router
 from orienta.lib.api import errors
+from orienta.outreach.api import router as outreach_router
 from orienta.people.api import router as people_router
 from orienta.referrals.api import router as referrals_router
 from orienta.reporting.api import router as reporting_router
@@ -79,5 +80,6 @@ api.add_router("", directory_router)
 api.add_router("", cases_router)
 api.add_router("", referrals_router)
 api.add_router("", fund_router)
+api.add_router("", outreach_router)
 api.add_router("", reporting_router)
 api.add_router("", dhis2_router)
