@@ -40,6 +40,7 @@ def test_plan_a_session_record_its_counts_and_see_it_in_the_calendar(
     page.locator(f"a[href='/outreach/sessions/{session.pk}/counts/']").click()
     page.wait_for_url(re.compile(r"/counts/$"))
     _no_sideways_scroll(page)
+    page.fill("#id_held_on", "2026-03-11")
     page.fill("input[name='n-female-15-24-0']", "12")
     page.fill("input[name='n-male-25-35-0']", "7")
     page.fill("input[name='n-female-36-59-1']", "1")
