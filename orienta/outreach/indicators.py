@@ -18,6 +18,7 @@ from django.db.models import Count, F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from orienta.core.aggregates import grouped, in_period_dates, place_expressions
+from orienta.core.aggregates import theme_values as core_theme_values
 from orienta.lib.indicators import (
     AGE_BAND,
     COUNTRY,
@@ -28,12 +29,14 @@ from orienta.lib.indicators import (
     UNKNOWN,
     UP,
     AgeBands,
+    Dimension,
     Indicator,
     Query,
     Row,
     Unit,
     median_row,
     register,
+    register_dimension,
 )
 from orienta.outreach.models import (
     AwarenessSession,
@@ -44,6 +47,7 @@ from orienta.outreach.models import (
     Participant,
     SessionCount,
     Status,
+    Topic,
 )
 from orienta.people.aggregates import person_expressions
 from orienta.people.models import DisabilityStatus
@@ -214,6 +218,15 @@ def score_gain(query: Query) -> list[Row]:
     found = (median_row(key, values) for key, values in sorted(gains.items()))
     return [row for row in found if row is not None]
 
+
+def theme_values() -> list[tuple[str, Any]]:
+    """The front desk's themes, then the awareness themes only sessions have."""
+    return [*core_theme_values(), *Topic.choices]
+
+
+# A session's themes are core's and the awareness topics: the theme dimension names both (the
+# values of core's, which it extends, are unchanged).
+register_dimension(Dimension(THEME, _("theme"), theme_values))
 
 register(
     Indicator(

@@ -21,6 +21,7 @@ from orienta.outreach.tests.factories import (
     make_session,
     make_training,
 )
+from orienta.reporting.display import labels
 from orienta.reporting.engine import values
 
 MARCH = Period.parse("2026-03")
@@ -62,6 +63,8 @@ def test_persons_reached_by_theme(users, world):
     )
     table = values("OUTREACH_PERSONS_REACHED", MARCH, TD, ["theme"], suppress=False)
     assert _cells(table) == {("gbv",): 15, ("gender_equality",): 15}
+    assert labels("theme")["gender_equality"] == "Gender equality"
+    assert labels("theme")["gbv"] == "Gender-based violence"
     held = values("OUTREACH_SESSIONS_HELD", MARCH, TD, ["theme"], suppress=False)
     assert _cells(held) == {("gbv",): 1, ("gender_equality",): 1}
 

@@ -211,3 +211,14 @@ def test_the_calendar_of_a_coordinator_holds_the_country(client, users, world):
     client.force_login(users["agent_td"])
     page = client.get("/outreach/?month=2026-03").text
     assert "Séance de Chagoua" in page and "Moundou" not in page
+
+
+def test_a_named_attendance_is_in_the_persons_export_and_follows_a_merge(users, world, persons):
+    from orienta.outreach import rights
+
+    session = make_session(users["agent_td"], world["sites"]["td"])
+    session_attendee_add(session=session, person=persons["person_td"], by=users["agent_td"])
+    (found,) = rights.export([persons["person_td"].pk])
+    assert found["session"] == session.title and found["site"] == "TD-NDJ1"
+    rights.merge(survivor=persons["person_td2"], merged=persons["person_td"], by=users["agent_td"])
+    assert list(session.attendees.all()) == [persons["person_td2"]]
