@@ -26,6 +26,7 @@ from orienta.outreach.schemas import (
     ActivityIn,
     AgeBandOut,
     CountedIn,
+    CountsIn,
     FairIn,
     FairOut,
     SessionIn,
@@ -232,6 +233,43 @@ def session_read(request: ApiRequest, session_id: UUID) -> dict[str, Any]:
     return _session_out(queries.session_for(request.auth, session_id))
 
 
+def _writable(request: ApiRequest, activity: AwarenessSession | Fair) -> None:
+    """403 for a reader of the activity who may not record at its site."""
+    if not services.records_at(request.auth, activity.site_id):
+        raise PermissionDenied
+
+
+def _counts(payload: CountsIn) -> Attendance:
+    try:
+        return Attendance.parse([row.model_dump() for row in payload.attendance])
+    except BadAttendance as exc:
+        raise field_error("attendance", exc.message, "invalid") from None
+
+
+@router.post(
+    "/outreach/sessions/{uuid:session_id}/counts",
+    response={200: SessionOut, 403: Detail, 404: Detail, 409: Detail, 422: FieldErrors},
+    summary="Record a session as held, with its counts",
+)
+def session_counts(request: ApiRequest, session_id: UUID, payload: CountsIn) -> dict[str, Any]:
+    """The date the session was held and its attendance, replacing any counted before; a
+    stale `version` is a 409, more named attendees than counted a 422."""
+    session = queries.session_for(request.auth, session_id)
+    _writable(request, session)
+    attendance = _counts(payload)
+    _saving(
+        "attendance",
+        lambda: services.session_record(
+            session=session,
+            attendance=attendance,
+            held_on=payload.held_on,
+            by=request.auth,
+            version=payload.version,
+        ),
+    )
+    return _session_out(queries.session_for(request.auth, session_id))
+
+
 # Fairs
 # =============================================================================================
 
@@ -267,6 +305,29 @@ def fair_create(request: ApiRequest, payload: FairIn) -> tuple[int, dict[str, An
         ),
     )
     return 201, _fair_out(fair)
+
+
+@router.post(
+    "/outreach/fairs/{uuid:fair_id}/counts",
+    response={200: FairOut, 403: Detail, 404: Detail, 409: Detail, 422: FieldErrors},
+    summary="Record a fair as held, with its visitors",
+)
+def fair_counts(request: ApiRequest, fair_id: UUID, payload: CountsIn) -> dict[str, Any]:
+    """The date the fair was held and its visitors, replacing any counted before."""
+    fair = queries.fair_for(request.auth, fair_id)
+    _writable(request, fair)
+    attendance = _counts(payload)
+    _saving(
+        "attendance",
+        lambda: services.fair_record(
+            fair=fair,
+            attendance=attendance,
+            held_on=payload.held_on,
+            by=request.auth,
+            version=payload.version,
+        ),
+    )
+    return _fair_out(queries.fair_for(request.auth, fair_id))
 
 
 @router.get(

@@ -77,6 +77,14 @@ class TrainingIn(ActivityIn):
     trainer: str = Field("", max_length=200)
 
 
+class CountsIn(Schema):
+    version: int = Field(description="The version last read; a newer one is a 409.")
+    held_on: date
+    attendance: list[CountIn] = Field(
+        description="Every row counted: the counts recorded before are replaced."
+    )
+
+
 class ActivityOut(Schema):
     id: UUID
     site: str

@@ -140,6 +140,14 @@ def _site(o):
     return o["site"].code
 
 
+def _counts(activity):
+    return {
+        "version": activity.version,
+        "held_on": "2026-03-10",
+        "attendance": [{"sex": "male", "age_band": "60+", "count": 9}],
+    }
+
+
 API_ROUTES = {
     "GET /api/v1/outreach/age-bands": ("any", lambda o: f"{API}/outreach/age-bands", None),
     "GET /api/v1/outreach/sessions": ("list", lambda o: f"{API}/outreach/sessions", None),
@@ -158,6 +166,16 @@ API_ROUTES = {
         "read",
         lambda o: f"{API}/outreach/sessions/{o['session'].pk}",
         None,
+    ),
+    "POST /api/v1/outreach/sessions/{session_id}/counts": (
+        "write",
+        lambda o: f"{API}/outreach/sessions/{o['session'].pk}/counts",
+        lambda o: _counts(o["session"]),
+    ),
+    "POST /api/v1/outreach/fairs/{fair_id}/counts": (
+        "write",
+        lambda o: f"{API}/outreach/fairs/{o['fair'].pk}/counts",
+        lambda o: _counts(o["fair"]),
     ),
     "GET /api/v1/outreach/fairs": ("list", lambda o: f"{API}/outreach/fairs", None),
     "POST /api/v1/outreach/fairs": (

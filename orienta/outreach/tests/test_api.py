@@ -113,3 +113,28 @@ def test_lists_are_scoped_and_filtered(call, users, world):
     assert call(users["agent_td"], "get", "/sessions?month=2026-01").json()["count"] == 0
     assert call(users["agent_td"], "get", "/sessions?month=soon").status_code == 422
     assert call(users["provider_user"], "get", "/sessions").status_code == 403
+
+
+def test_counts_of_a_planned_session_are_recorded_later(call, users, world):
+    session = make_session(users["agent_td"], world["sites"]["td"], held=False)
+    body = {
+        "version": session.version,
+        "held_on": "2026-03-11",
+        "attendance": [{"sex": "female", "age_band": "60+", "count": 3}],
+    }
+    found = call(users["manager_td"], "post", f"/sessions/{session.pk}/counts", body).json()
+    assert found["status"] == "held" and found["total"] == 3
+    stale = call(users["agent_td"], "post", f"/sessions/{session.pk}/counts", body)
+    assert stale.status_code == 409
+    body["version"] = found["version"]
+    assert (
+        call(users["coordinator_td"], "post", f"/sessions/{session.pk}/counts", body).status_code
+        == 403
+    )
+    future = call(
+        users["agent_td"],
+        "post",
+        f"/sessions/{session.pk}/counts",
+        body | {"held_on": "2026-03-20"},
+    )
+    assert future.status_code == 422
