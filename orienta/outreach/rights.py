@@ -1,8 +1,9 @@
 """What the registry's data-subject export and merge do with community work: the sessions a
 person was named at and the outcomes recorded after a fair (see `orienta.people.hooks`).
 
-Erasure has nothing to scrub here: a named attendance and an outcome hold no free text about
-the person, and the counts they feed stay true."""
+Erasure un-names the person at the sessions (the counts, kept apart, stay as they were); an
+outcome keeps its link to the anonymised record, so the fair's results stay true: it holds no
+free text about the person."""
 
 from orienta.outreach.models import AwarenessSession, FairOutcome
 
@@ -29,6 +30,12 @@ def export(ids: list) -> list[dict]:
         {"fair": o.fair.title, "site": o.site.code, "outcome": o.kind, "on": o.on.isoformat()}
         for o in outcomes
     ]
+
+
+def erase(ids: list, *, by) -> None:
+    for session in AwarenessSession.objects.filter(attendees__in=ids).distinct().order_by("pk"):
+        session.attendees.remove(*ids)
+        session.save(update_fields=session.touch(by=by))
 
 
 def merge(*, survivor, merged, by) -> None:

@@ -222,3 +222,13 @@ def test_a_named_attendance_is_in_the_persons_export_and_follows_a_merge(users, 
     assert found["session"] == session.title and found["site"] == "TD-NDJ1"
     rights.merge(survivor=persons["person_td2"], merged=persons["person_td"], by=users["agent_td"])
     assert list(session.attendees.all()) == [persons["person_td2"]]
+
+
+def test_erasure_unnames_the_attendee_and_keeps_the_counts(users, world, persons):
+    from orienta.outreach import rights
+
+    session = make_session(users["agent_td"], world["sites"]["td"])
+    session_attendee_add(session=session, person=persons["person_td"], by=users["agent_td"])
+    rights.erase([persons["person_td"].pk], by=users["coordinator_td"])
+    assert not session.attendees.exists()
+    assert attendance_of(session).total == 15
