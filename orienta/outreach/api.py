@@ -63,7 +63,7 @@ def _filtered[M: (AwarenessSession, Fair, Training)](
             period = Period.parse(filters.month)
         except ValueError as exc:
             raise field_error("month", str(exc), "invalid") from None
-        found = found.filter(planned_on__gte=period.start, planned_on__lt=period.end)
+        found = found.filter(queries.in_period(period))
     if filters.site:
         found = found.filter(site__code=filters.site.strip().upper())
     if filters.status:

@@ -18,6 +18,7 @@ from orienta.core.models import Area, BaseModel, Organisation, Site, Theme
 from orienta.core.scoping import site_filter
 from orienta.core.types import AnyUser
 from orienta.frontdesk.models import Visit
+from orienta.lib.text import no_bidi_controls
 from orienta.people.models import Person, Sex
 
 
@@ -66,7 +67,7 @@ class Activity(BaseModel):
     site = models.ForeignKey(
         Site, on_delete=models.PROTECT, related_name="+", verbose_name=_("site")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[no_bidi_controls])
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     planned_on = models.DateField(_("planned date"))
     held_on = models.DateField(_("date held"), null=True, blank=True)
@@ -205,7 +206,7 @@ class Stand(BaseModel):
         related_name="+",
         verbose_name=_("organisation"),
     )
-    name = models.CharField(_("name"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True, validators=[no_bidi_controls])
     services = models.TextField(_("services offered"), blank=True)
 
     class Meta:
@@ -328,7 +329,7 @@ class Participant(BaseModel):
         related_name="+",
         verbose_name=_("agent"),
     )
-    name = models.CharField(_("name"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True, validators=[no_bidi_controls])
     organisation = models.ForeignKey(
         Organisation,
         null=True,

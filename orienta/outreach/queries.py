@@ -7,10 +7,10 @@ attendees, the visits and the outcomes of persons are for the roles that read pe
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from uuid import UUID
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from orienta.core.access import (
@@ -113,19 +113,19 @@ def visible_sites(user: AnyUser | None) -> QuerySet[Site]:
     return Site.objects.filter(site_filter(user), deleted_at__isnull=True).order_by("code")
 
 
+def in_period(period: Period) -> Q:
+    """Activities of a period: held in it, or not held and planned in it."""
+    held = Q(held_on__gte=period.start, held_on__lt=period.end)
+    planned = Q(held_on__isnull=True, planned_on__gte=period.start, planned_on__lt=period.end)
+    return held | planned
+
+
 def _month_of[M: (AwarenessSession, Fair, Training)](
     model: type[M], user: AnyUser | None, period: Period, sites: list[UUID] | None
 ) -> list[M]:
-    qs = model.objects.visible_to(user).filter(
-        planned_on__lt=period.end, planned_on__gte=period.start - timedelta(days=62)
-    )
+    qs = model.objects.visible_to(user).filter(in_period(period))
     qs = qs.filter(**({"site__in": sites} if sites is not None else {}))
-    qs = qs.select_related("site")
-    found = [a for a in qs.order_by("planned_on", "pk")[:MONTH_LIMIT]]
-    return [a for a in found if period.start <= a.day < period.end]
-
-
-type AnyActivity = AwarenessSession | Fair | Training
+    return list(qs.select_related("site").order_by("planned_on", "pk")[:MONTH_LIMIT])
 
 
 def calendar(

@@ -35,7 +35,11 @@ class AgeBandOut(Schema):
 
 
 class ActivityFilters(Schema):
-    month: str | None = Field(None, description="A month (2026-11), a quarter or a year.")
+    month: str | None = Field(
+        None,
+        description="A month (2026-11), a quarter or a year: activities held in it, or not "
+        "held and planned in it.",
+    )
     site: str | None = Field(None, description="A site code.")
     status: str | None = Field(None, description=_one_of(Status))
 

@@ -21,6 +21,8 @@ from orienta.core.services import StaleEdit, event_log
 from orienta.core.types import AnyUser
 from orienta.frontdesk.models import Channel, Visit
 from orienta.lib.errors import Refused
+from orienta.lib.text import MESSAGE as BIDI_MESSAGE
+from orienta.lib.text import has_bidi_controls
 from orienta.outreach.attendance import Attendance, Row
 from orienta.outreach.models import (
     AwarenessSession,
@@ -106,7 +108,14 @@ def _check_dates(planned_on: date, held_on: date | None) -> None:
         raise BadInput(_("Give a date after the year 2000."))
 
 
+def _check_text(*values: str) -> None:
+    """Names and titles hold no invisible text-direction characters."""
+    if any(has_bidi_controls(value) for value in values):
+        raise BadInput(str(BIDI_MESSAGE))
+
+
 def _check_place(site: Site, place: Place) -> None:
+    _check_text(place.title, place.locality)
     if not place.title.strip():
         raise BadInput(_("Give the activity a title."))
     if place.area is not None and place.area.country_id != site.country_id:
@@ -499,6 +508,7 @@ def stand_add(
 ) -> Stand:
     """A partner's stand: an organisation of the directory (of the country), or a name."""
     user = _require_writer(by, fair)
+    _check_text(name)
     if organisation is None and not name.strip():
         raise BadInput(_("Choose an organisation of the directory or write the partner's name."))
     if organisation is not None and organisation.country_id != fair.site.country_id:
@@ -643,6 +653,7 @@ def participant_add(
     """An agent (an account of the country) or a partner's staff member (a name)."""
     writer = _require_writer(by, training)
     country = training.site.country_id
+    _check_text(name)
     if user is None and not name.strip():
         raise BadInput(_("Choose an agent or write the participant's name."))
     if user is not None and not user.sites.filter(country_id=country).exists():

@@ -156,6 +156,15 @@ def _results(ext):
     return make
 
 
+def _outreach_xlsx(login, users, made) -> list[bytes]:
+    from orienta.outreach.tests.factories import make_session
+
+    make_session(users["agent_td"], users["agent_td"].sites.get(), title=SERVICE_NAME)
+    response = login(users["coordinator_td"]).get("/outreach/export.xlsx?month=2026-03")
+    assert response.status_code == 200
+    return [response.content]
+
+
 # Every function that writes a spreadsheet or CSV (found in the source below), and how this test
 # makes the file it writes.
 EXPORTS = {
@@ -164,6 +173,7 @@ EXPORTS = {
     "orienta.directory.exchange.export_zip": ("csv", _hsds_csv),
     "orienta.reporting.exports.table_xlsx": ("xlsx", _results("xlsx")),
     "orienta.reporting.exports.table_csv": ("csv", _results("csv")),
+    "orienta.outreach.exports.activities_xlsx": ("xlsx", _outreach_xlsx),
 }
 
 
