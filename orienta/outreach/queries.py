@@ -31,6 +31,7 @@ from orienta.outreach.models import (
     AwarenessSession,
     Curriculum,
     Fair,
+    FairOutcome,
     FairVisit,
     Participant,
     SessionVisit,
@@ -215,6 +216,17 @@ def fair_visits(user: AnyUser | None, fair: Fair) -> list[Visit]:
         .current()
         .select_related("person")
         .order_by("occurred_at", "pk")
+    )
+
+
+def fair_outcomes(user: AnyUser | None, fair: Fair) -> list[FairOutcome]:
+    """The outcomes recorded after the fair, with their persons, for those who read persons."""
+    if not can_read_persons(user):
+        return []
+    return list(
+        fair.outcomes.filter(deleted_at__isnull=True, person__in=Person.objects.visible_to(user))
+        .select_related("person")
+        .order_by("on", "pk")
     )
 
 

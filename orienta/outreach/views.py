@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from orienta.audit.services import access_log_search
 from orienta.core.access import can_read_persons, can_record
 from orienta.core.models import User
 from orienta.core.scoping import writable_sites
@@ -297,6 +298,7 @@ def cancel(request: AuthedRequest, kind: str, pk: UUID) -> HttpResponse:
 def session(request: AuthedRequest, pk: UUID) -> HttpResponse:
     found = queries.session_for(request.user, pk)
     attendance = attendance_of(found)
+    attendees = queries.session_attendees(request.user, found)
     context = {
         "activity": found,
         "kind": "session",
@@ -306,13 +308,21 @@ def session(request: AuthedRequest, pk: UUID) -> HttpResponse:
         "themes": list(found.themes.all()),
         "topic_labels": [str(Topic(t).label) for t in found.topics if t in Topic.values],
         "facilitators": list(found.facilitators.all()),
-        "attendees": queries.session_attendees(request.user, found),
+        "attendees": attendees,
         "named": found.attendees.count(),
         "followups": queries.session_followups(found),
         "linkable": queries.linkable_visits(request.user, found, Channel.OUTREACH),
         "writer": services.records_at(request.user, found.site_id),
         "reads_persons": can_read_persons(request.user),
     }
+    if attendees:
+        # The page names persons: the list is logged like any list of persons.
+        access_log_search(
+            request,
+            query=f"session={found.pk} attendees",
+            results=len(attendees),
+            object_type="session",
+        )
     return render(request, "outreach/session.html", context)
 
 
@@ -441,6 +451,8 @@ def session_visit(request: AuthedRequest, pk: UUID) -> HttpResponse:
 def fair(request: AuthedRequest, pk: UUID) -> HttpResponse:
     found = queries.fair_for(request.user, pk)
     attendance = attendance_of(found)
+    visits = queries.fair_visits(request.user, found)
+    outcomes = queries.fair_outcomes(request.user, found)
     stands = list(
         found.stands.filter(deleted_at__isnull=True)
         .select_related("organisation")
@@ -453,16 +465,22 @@ def fair(request: AuthedRequest, pk: UUID) -> HttpResponse:
         "lines": grid(attendance),
         "bands": age_bands().codes(),
         "stands": stands,
-        "visits": queries.fair_visits(request.user, found),
+        "visits": visits,
         "visit_count": queries.fair_visit_count(found),
-        "outcomes": list(found.outcomes.filter(deleted_at__isnull=True).select_related("person"))
-        if can_read_persons(request.user)
-        else [],
+        "outcomes": outcomes,
         "outcome_counts": queries.fair_outcome_counts(found),
         "linkable": queries.linkable_visits(request.user, found, Channel.FAIR),
         "writer": services.records_at(request.user, found.site_id),
         "today": timezone.localdate(),
     }
+    if visits or outcomes:
+        # The page names the persons met at the fair: logged like any list of persons.
+        access_log_search(
+            request,
+            query=f"fair={found.pk} persons",
+            results=len(visits) + len(outcomes),
+            object_type="fair",
+        )
     return render(request, "outreach/fair.html", context)
 
 

@@ -63,6 +63,8 @@ def test_page_access(client, users, scope, role):
         if name == "outreach:session" and response.status_code == 200:
             named = scope[target]["session"].attendees.get().family_name in response.text
             assert named == (role not in {"me_hq", "admin_user"}), f"named shown: {named}"
+            logged = matrix.logged(role, before).filter(action="search").exists()
+            assert logged == named, "the named attendees' list is not logged"
 
     matrix.check_pages(client, users, role, scope, access.ROUTES, check, no_object=access.NO_OBJECT)
 
