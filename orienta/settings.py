@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "orienta.referrals",
     "orienta.fund",
     "orienta.families",
+    # Community work: sessions, fairs, trainings (counts feed the results below).
+    "orienta.outreach",
     # Results: reads every app above through the indicators they declare.
     "orienta.reporting",
     # Project level, above the domain apps: the demonstration data and its commands.

@@ -15,6 +15,7 @@ from orienta.core.tests import test_access_matrix as core
 from orienta.directory.tests import access as directory
 from orienta.families.tests import access as families
 from orienta.fund.tests import access as fund
+from orienta.outreach.tests import access as outreach
 from orienta.referrals.tests import access as referrals
 from orienta.referrals.tests.test_access import expect as referrals_expect
 from orienta.reporting.tests import access_logframe as logframe
@@ -61,6 +62,7 @@ def pages() -> list[Page]:
         (fund, lambda kind: lambda role, target: fund.expect(kind, role, target)),
         (logframe, lambda kind: lambda role, target: logframe.expect(kind, role, target)),
         (families, lambda kind: lambda role, target: families.expect(kind, role, target)),
+        (outreach, lambda kind: lambda role, target: outreach.expect(kind, role, target)),
     )
     for module, expectation in matrices:
         no_object = getattr(module, "NO_OBJECT", set())
@@ -85,6 +87,7 @@ def scope(world, users, persons, directory_objects, svcs, fund_td, fund_mz) -> d
     from orienta.families.tests.test_access import objects as family_objects
     from orienta.fund.tests.factories import make_fund_request
     from orienta.fund.tests.test_access import _paid
+    from orienta.outreach.tests.test_access import objects as outreach_objects
     from orienta.referrals.services import link_for
     from orienta.referrals.tests.factories import make_referral
     from orienta.reporting.tests.logframe_fixtures import make_hand_value, make_logframe
@@ -118,4 +121,10 @@ def scope(world, users, persons, directory_objects, svcs, fund_td, fund_mz) -> d
             }
             | family_objects(person, agent, world[site], users["me_hq"])
         )
+        # Community work's session, fair, training and participant (the "site" is the same).
+        objects[where] |= {
+            k: v
+            for k, v in outreach_objects(world["sites"][site], agent, person).items()
+            if k != "site"
+        }
     return objects

@@ -30,6 +30,7 @@ def _sections() -> list[tuple[str, str]]:
         ("cases", _("Cases")),
         ("referrals", _("Referrals")),
         ("fund_requests", _("Support-fund requests")),
+        ("community_work", _("Community work")),
         ("events", _("What was done on the record")),
     ]
 

@@ -182,6 +182,15 @@ def _assessments_xlsx(login, users, made) -> list[bytes]:
     return [b"".join(download.streaming_content) if download.streaming else download.content]
 
 
+def _outreach_xlsx(login, users, made) -> list[bytes]:
+    from orienta.outreach.tests.factories import make_session
+
+    make_session(users["agent_td"], users["agent_td"].sites.get(), title=SERVICE_NAME)
+    response = login(users["coordinator_td"]).get("/outreach/export.xlsx?month=2026-03")
+    assert response.status_code == 200
+    return [response.content]
+
+
 # Every function that writes a spreadsheet or CSV (found in the source below), and how this test
 # makes the file it writes.
 EXPORTS = {
@@ -191,6 +200,7 @@ EXPORTS = {
     "orienta.reporting.exports.table_xlsx": ("xlsx", _results("xlsx")),
     "orienta.reporting.exports.table_csv": ("csv", _results("csv")),
     "orienta.families.exports.assessments_xlsx": ("xlsx", _assessments_xlsx),
+    "orienta.outreach.exports.activities_xlsx": ("xlsx", _outreach_xlsx),
 }
 
 
