@@ -46,7 +46,11 @@ def _own_cache(settings):
     figures are computed anew on each request unless a test keeps them."""
     settings.ORIENTA_RESULTS_CACHE_SECONDS = 0
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "t",
+            "OPTIONS": {"MAX_ENTRIES": settings.CACHE_MAX_ENTRIES},
+        }
     }
     from django.core.cache import cache
 

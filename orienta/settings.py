@@ -184,11 +184,15 @@ FORMAT_MODULE_PATH = ["orienta.formats"]
 # servers share them: CACHE_DIR on their shared storage, or CACHE_BACKEND=database (a table
 # made by `manage.py createcachetable`, on the primary database).
 CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "file").strip().lower()
+# The results keep about forty tables a dashboard (every indicator, its months and splits) and
+# count a dozen dashboards ahead: Django's default of 300 entries would drop them at random.
+CACHE_MAX_ENTRIES = 20_000
 if CACHE_BACKEND == "file":
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES},
         }
     }
 elif CACHE_BACKEND == "database":
@@ -196,6 +200,7 @@ elif CACHE_BACKEND == "database":
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "orienta_cache",
+            "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES},
         }
     }
 else:

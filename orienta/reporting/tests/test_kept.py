@@ -115,3 +115,12 @@ def test_a_closed_period_is_kept_a_day_and_recounted_by_the_task_after_six_hours
     assert tasks.run(now + timedelta(minutes=15)).endswith(", 4 kept as counted")
     clock.shift(timedelta(hours=7))
     assert tasks.run(timezone.now()).endswith(", 0 kept as counted")
+
+
+def test_the_cache_holds_every_dashboard_the_task_counts():
+    """Twelve dashboards of some forty tables each: more than Django's default 300 entries."""
+    from orienta import settings as project
+    from orienta.lib.indicators import all_indicators
+
+    tables = len(all_indicators()) * 2 + 12 + 3
+    assert project.CACHES["default"]["OPTIONS"]["MAX_ENTRIES"] >= 12 * tables * 2
