@@ -95,7 +95,9 @@ def test_the_cache_is_a_folder_by_default_and_a_table_on_request():
     assert shared == {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "orienta_cache",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},  # the results' figures kept (reporting/engine.py)
     }
+    assert by_default["OPTIONS"] == {"MAX_ENTRIES": 20_000}
 
 
 def test_an_unknown_cache_backend_is_refused_with_the_choices():
