@@ -11,7 +11,7 @@ from django.http import Http404
 
 from orienta.core.access import coordinates_country, is_headquarters, manages_sites
 from orienta.core.models import Country, Site, User
-from orienta.lib.indicators import Period, Scope
+from orienta.lib.indicators import DOWN, Period, Scope, get
 from orienta.reporting import engine
 from orienta.reporting.logframe_rules import suppresses_for
 from orienta.reporting.models import HandValue, LogframeIndicator, Objective, Result, Target
@@ -105,12 +105,40 @@ class Progress:
 
     @property
     def percent(self) -> int | None:
-        """The value as a percentage of the target (None without both)."""
+        """How far the value has gone towards the target, in percent (None without both).
+
+        With a baseline, the way travelled from the baseline to the target: it reads the same
+        for an indicator meant to rise and one meant to fall (days to service from 9 to 5: at
+        7, 50 %), and is negative when the value moved away from the target. Without one, the
+        value over the target, or, for an indicator meant to fall, the target over the value
+        (5 days aimed at, 10 measured: 50 %)."""
         goal = self.target.target if self.target is not None else None
-        if goal is None or goal == 0 or self.value is None:
+        if goal is None or self.value is None:
             return None
-        ratio = Decimal(self.value) * 100 / goal
+        value = Decimal(self.value)
+        base = self.target.baseline if self.target is not None else None
+        if base is not None and goal != base:
+            ratio = (value - base) * 100 / (goal - base)
+        elif self.falls:
+            if value == 0:
+                return None
+            ratio = goal * 100 / value
+        elif goal == 0:
+            return None
+        else:
+            ratio = value * 100 / goal
         return int(ratio.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+    @property
+    def falls(self) -> bool:
+        """The indicator is meant to fall (a computed one whose direction is down)."""
+        code = self.indicator.indicator_code
+        if not code:
+            return False
+        try:
+            return get(code).direction == DOWN
+        except KeyError:
+            return False
 
     @property
     def bar(self) -> int:

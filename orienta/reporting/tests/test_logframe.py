@@ -207,3 +207,22 @@ def test_the_logframe_page_shows_progress_with_a_bar(client, logframe, users, td
     page = client.get("/results/logframe/?year=2026").content.decode()
     assert "IND-SESSIONS" in page and "25 %" in page and '<rect width="25"' in page
     assert client.get("/results/logframe/?year=abc").status_code == 400
+
+
+def test_progress_runs_from_the_baseline_and_reads_the_same_both_ways(logframe, users, td):
+    from orienta.reporting.logframe_queries import Progress
+    from orienta.reporting.models import Target
+
+    rising = logframe["hand"]
+    # A baseline of 20, a target of 40: at 30, half the way; at 10, away from the target.
+    half = Progress(rising, Target(baseline=Decimal(20), target=Decimal(40)), value=30)
+    back = Progress(rising, Target(baseline=Decimal(20), target=Decimal(40)), value=10)
+    assert (half.percent, back.percent, back.bar) == (50, -50, 0)
+    # Meant to fall: days to service from 9 to 5; at 7, half the way; at 4, past the target.
+    days = logframe["hand"].__class__(indicator_code="DAYS_TO_SERVICE")
+    assert Progress(days, Target(baseline=Decimal(9), target=Decimal(5)), value=7).percent == 50
+    assert Progress(days, Target(baseline=Decimal(9), target=Decimal(5)), value=4).percent == 125
+    # Without a baseline: the target over the value for one meant to fall, else the reverse.
+    assert Progress(days, Target(target=Decimal(5)), value=10).percent == 50
+    assert Progress(rising, Target(target=Decimal(40)), value=10).percent == 25
+    assert Progress(days, Target(target=Decimal(5)), value=0).percent is None
