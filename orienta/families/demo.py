@@ -7,6 +7,8 @@ services, as the site's agents and M&E."""
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils import translation
+
 from orienta.core.access import can_record
 from orienta.families import scoring, services
 from orienta.families.models import CATEGORY_RANK
@@ -282,10 +284,12 @@ def _site(ctx, site, agent, instrument) -> None:
 
 def _accompany(ctx, agent, instrument, assessment, n, language, today) -> None:
     household = assessment.household
+    with translation.override(language):  # written by the site's agent, in their language
+        criteria = str(assessment.get_category_display())
     enrolment = services.enrolment_open(
         household=household,
         by=agent,
-        criteria=str(assessment.get_category_display()),
+        criteria=criteria,
         consent=True,
         enrolled_on=assessment.assessed_on,
     )
