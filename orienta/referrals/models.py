@@ -13,7 +13,7 @@ from typing import Self
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from orienta.cases.models import Case
@@ -94,10 +94,13 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
                 return self.none()
             return qs.filter(service__organisation_id=user.organisation_id)
 
-        visible_cases = Case.objects.visible_to(user).values("pk")
+        # A referral from a case: that case visible to the user, looked up by its key for each
+        # referral listed (`case IN (every visible case of the site)` read all the site's cases
+        # for every list).
+        visible_case = Case.objects.visible_to(user).filter(pk=OuterRef("case_id"))
         return qs.filter(
             personal_site_filter(user),
-            Q(case__isnull=True) | Q(case__in=visible_cases),
+            Q(case__isnull=True) | Exists(visible_case),
         )
 
 
