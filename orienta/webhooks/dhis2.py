@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from orienta.core.access import coordinates_country, is_administrator, pushes_dhis2
 from orienta.core.models import Country, User
@@ -119,7 +120,7 @@ def _send(push: Dhis2Push) -> dict[str, Any]:
         country=push.country, deleted_at__isnull=True
     ).first()
     if connection is None:
-        return _failure(_("No DHIS2 instance is set for this country."))
+        return _failure(gettext_noop("No DHIS2 instance is set for this country."))
     result = data_value_set(Period.parse(push.period), push.country)
     fields: dict[str, Any] = {
         "url": connection.url,
@@ -130,7 +131,9 @@ def _send(push: Dhis2Push) -> dict[str, Any]:
     try:
         authorization = _authorization(connection)
     except SecretUnreadable:
-        return fields | _failure(_("The DHIS2 password or token cannot be read: enter it again."))
+        return fields | _failure(
+            gettext_noop("The DHIS2 password or token cannot be read: enter it again.")
+        )
     body = json.dumps(result.body(), separators=(",", ":")).encode()
     headers = {
         "Content-Type": "application/json",
@@ -142,19 +145,20 @@ def _send(push: Dhis2Push) -> dict[str, Any]:
     try:
         answer = outbound.post(url, body, headers, timeout=TIMEOUT_SECONDS)
     except (outbound.AddressRefused, outbound.CallFailed) as exc:
-        return fields | _failure(str(exc))
+        return fields | _failure(exc.msgid, **exc.params)
     return fields | {"response_code": answer.status} | _read_answer(answer)
 
 
-def _failure(message: str) -> dict[str, Any]:
-    return {"status": PushStatus.FAILED, "error": message[:500]}
+def _failure(msgid: str, **params: object) -> dict[str, Any]:
+    """A failed push: the sentence kept untranslated, shown in the reader's language."""
+    return {"status": PushStatus.FAILED, "error": msgid[:500], "error_params": params}
 
 
 def _read_answer(answer: outbound.Answer) -> dict[str, Any]:
     if answer.status in (401, 403):
         return _failure(
-            _("DHIS2 refused the username and password or the token (%(status)s).")
-            % {"status": answer.status}
+            gettext_noop("DHIS2 refused the username and password or the token (%(status)s)."),
+            status=answer.status,
         )
     try:
         data = json.loads(answer.body)
@@ -163,8 +167,10 @@ def _read_answer(answer: outbound.Answer) -> dict[str, Any]:
     summary = _summary_of(data)
     if summary is None:
         return _failure(
-            _("DHIS2 answered %(status)s without an import summary: is the address right?")
-            % {"status": answer.status}
+            gettext_noop(
+                "DHIS2 answered %(status)s without an import summary: is the address right?"
+            ),
+            status=answer.status,
         )
     return summary
 
@@ -193,7 +199,7 @@ def _summary_of(data: Any) -> dict[str, Any] | None:
     }
     if import_status == "ERROR":
         message = str(inner.get("description") or data.get("message") or "")[:300]
-        fields |= _failure(_("DHIS2 refused the import: %(message)s") % {"message": message})
+        fields |= _failure(gettext_noop("DHIS2 refused the import: %(message)s"), message=message)
     return fields
 
 

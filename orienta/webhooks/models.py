@@ -19,6 +19,7 @@ from orienta.core.models import BaseModel, Country, Organisation
 from orienta.core.types import AnyUser
 from orienta.lib.ids import uuid7
 from orienta.lib.text import no_bidi_controls
+from orienta.webhooks.outbound import translated
 
 
 class EventType(models.TextChoices):
@@ -150,7 +151,9 @@ class Delivery(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     response_code = models.PositiveSmallIntegerField(_("response code"), null=True, blank=True)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
+    # What went wrong, untranslated, and its values: shown in the reader's language.
     error = models.CharField(_("error"), max_length=300, blank=True)
+    error_params = models.JSONField(default=dict, blank=True)
 
     objects = DeliveryQuerySet.as_manager()
 
@@ -171,6 +174,10 @@ class Delivery(models.Model):
     @property
     def is_test(self) -> bool:
         return self.event == PING
+
+    @property
+    def error_message(self) -> str:
+        return translated(self.error, self.error_params)
 
 
 # DHIS2
@@ -248,6 +255,7 @@ class Dhis2Push(models.Model):
     conflicts = models.JSONField(default=list)
     response_code = models.PositiveSmallIntegerField(null=True, blank=True)
     error = models.CharField(_("error"), max_length=500, blank=True)
+    error_params = models.JSONField(default=dict, blank=True)
 
     objects = Dhis2PushQuerySet.as_manager()
 
@@ -258,3 +266,7 @@ class Dhis2Push(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country_id} {self.period} {self.status}"
+
+    @property
+    def error_message(self) -> str:
+        return translated(self.error, self.error_params)

@@ -20,18 +20,38 @@ from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext, gettext_noop
 
 from orienta.lib.errors import Refused
 
 MAX_ANSWER_BYTES = 256 * 1024
 
 
-class AddressRefused(Refused):
+class Untranslated(Exception):
+    """A sentence kept untranslated with its values (`msgid`, `params`), so that what is stored
+    in a log is shown in the language of whoever reads it; `str()` is the current language's."""
+
+    def __init__(self, msgid: str, **params: object) -> None:
+        self.msgid, self.params = msgid, params
+        super().__init__(translated(msgid, params))
+
+
+def translated(msgid: str, params: dict[str, object] | None = None) -> str:
+    """The sentence `msgid` in the current language, with its values."""
+    if not msgid:
+        return ""
+    text = gettext(msgid)
+    try:
+        return text % params if params else text
+    except (KeyError, TypeError, ValueError):
+        return msgid
+
+
+class AddressRefused(Untranslated, Refused):
     """The address may not be called (scheme, credentials, or an inside address)."""
 
 
-class CallFailed(Exception):
+class CallFailed(Untranslated):
     """The call did not get an answer (refused connection, timeout, TLS error…)."""
 
 
@@ -56,13 +76,15 @@ def check_address(url: str) -> SplitResult:
     otherwise. The host's addresses are checked by `resolve`."""
     parts = urlsplit((url or "").strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise AddressRefused(_("Give an address that starts with https:// (or http://)."))
+        raise AddressRefused(
+            gettext_noop("Give an address that starts with https:// (or http://).")
+        )
     if parts.username or parts.password:
-        raise AddressRefused(_("The address may not contain a user name or a password."))
+        raise AddressRefused(gettext_noop("The address may not contain a user name or a password."))
     try:
         parts.port  # noqa: B018 - raises on a port out of range
     except ValueError:
-        raise AddressRefused(_("The address's port is not valid.")) from None
+        raise AddressRefused(gettext_noop("The address's port is not valid.")) from None
     return parts
 
 
@@ -74,16 +96,16 @@ def resolve(parts: SplitResult) -> str:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise AddressRefused(
-            _("The server %(host)s could not be found.") % {"host": host[:100]}
+            gettext_noop("The server %(host)s could not be found."), host=host[:100]
         ) from None
     addresses = [str(info[4][0]) for info in infos]
     if not addresses or not all(_allowed_ip(a) for a in addresses):
         raise AddressRefused(
-            _(
+            gettext_noop(
                 "%(host)s is an address inside a private network or this server: "
                 "Orienta sends only to public addresses."
-            )
-            % {"host": host[:100]}
+            ),
+            host=host[:100],
         )
     return addresses[0]
 
@@ -120,18 +142,18 @@ def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float) -> A
         response = connection.getresponse()
         content = response.read(MAX_ANSWER_BYTES)
     except (OSError, http.client.HTTPException) as exc:
-        raise CallFailed(_describe(exc)) from None
+        raise _failure(exc) from None
     finally:
         connection.close()
     duration = int((time.monotonic() - started) * 1000)
     return Answer(status=response.status, body=content, duration_ms=duration)
 
 
-def _describe(exc: BaseException) -> str:
+def _failure(exc: BaseException) -> CallFailed:
     if isinstance(exc, TimeoutError | socket.timeout):
-        return _("No answer in time.")
+        return CallFailed(gettext_noop("No answer in time."))
     if isinstance(exc, ConnectionRefusedError):
-        return _("The server refused the connection.")
+        return CallFailed(gettext_noop("The server refused the connection."))
     if isinstance(exc, ssl.SSLError | ssl.CertificateError):
-        return _("The server's certificate could not be checked.")
-    return _("The connection failed (%(error)s).") % {"error": type(exc).__name__}
+        return CallFailed(gettext_noop("The server's certificate could not be checked."))
+    return CallFailed(gettext_noop("The connection failed (%(error)s)."), error=type(exc).__name__)

@@ -23,6 +23,7 @@ from django.db.models import F, Q
 from django.tasks import default_task_backend
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from orienta.core.access import coordinates_country, is_administrator
 from orienta.core.models import Country, Event, Organisation, User
@@ -209,12 +210,13 @@ def _disable(locked: Subscription, *, reason: str, by: User | None) -> None:
     )
     Delivery.objects.filter(
         subscription=locked, status__in=(DeliveryStatus.PENDING, DeliveryStatus.RETRYING)
-    ).update(status=DeliveryStatus.FAILED, next_attempt_at=None, error=_disabled_note())
+    ).update(
+        status=DeliveryStatus.FAILED,
+        next_attempt_at=None,
+        error=gettext_noop("Not sent: the subscription was disabled."),
+        error_params={},
+    )
     event_log(actor=by, verb="webhook_disable", obj=locked, data={"reason": reason})
-
-
-def _disabled_note() -> str:
-    return str(_("Not sent: the subscription was disabled."))
 
 
 def subscription_test(*, subscription: Subscription, by: User) -> Delivery:
@@ -309,13 +311,20 @@ def _body(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
 
 
-def _send(delivery: Delivery, now: datetime) -> tuple[int | None, int | None, str]:
-    """(response code, duration, error): an error is empty when the answer was a 2xx."""
+type Outcome = tuple[int | None, int | None, outbound.Untranslated | None]
+
+
+def _send(delivery: Delivery, now: datetime) -> Outcome:
+    """(response code, duration, error): no error when the answer was a 2xx."""
     subscription = delivery.subscription
     try:
         secret = unseal(subscription.secret_sealed)
     except SecretUnreadable:
-        return None, None, _("The signing secret cannot be read: renew it.")
+        return (
+            None,
+            None,
+            outbound.Untranslated(gettext_noop("The signing secret cannot be read: renew it.")),
+        )
     body = _body(delivery.payload)
     stamp = int(now.timestamp())
     headers = {
@@ -330,10 +339,12 @@ def _send(delivery: Delivery, now: datetime) -> tuple[int | None, int | None, st
     try:
         answer = outbound.post(subscription.url, body, headers, timeout=timeout)
     except (outbound.AddressRefused, outbound.CallFailed) as exc:
-        return None, None, str(exc)[:300]
+        return None, None, exc
     if 200 <= answer.status < 300:
-        return answer.status, answer.duration_ms, ""
-    error = _("The server answered %(status)s.") % {"status": answer.status}
+        return answer.status, answer.duration_ms, None
+    error = outbound.Untranslated(
+        gettext_noop("The server answered %(status)s."), status=answer.status
+    )
     return answer.status, answer.duration_ms, error
 
 
@@ -344,7 +355,7 @@ def delivery_attempt(*, delivery_id: UUID) -> str:
     if delivery is None:
         return "not due"
     code, duration, error = _send(delivery, now)
-    if not error:
+    if error is None:
         _succeeded(delivery, code, duration)
         return "delivered"
     _failed(delivery, code, duration, error, started=now)
@@ -360,6 +371,7 @@ def _succeeded(delivery: Delivery, code: int | None, duration: int | None) -> No
         response_code=code,
         duration_ms=duration,
         error="",
+        error_params={},
     )
     if not delivery.is_test:
         Subscription.objects.filter(pk=delivery.subscription_id).update(
@@ -368,7 +380,12 @@ def _succeeded(delivery: Delivery, code: int | None, duration: int | None) -> No
 
 
 def _failed(
-    delivery: Delivery, code: int | None, duration: int | None, error: str, *, started: datetime
+    delivery: Delivery,
+    code: int | None,
+    duration: int | None,
+    error: outbound.Untranslated,
+    *,
+    started: datetime,
 ) -> None:
     last = delivery.is_test or delivery.attempts >= max_attempts()
     next_at = None if last else started + retry_delay(delivery.attempts)
@@ -377,7 +394,8 @@ def _failed(
         next_attempt_at=next_at,
         response_code=code,
         duration_ms=duration,
-        error=error,
+        error=error.msgid[:300],
+        error_params=error.params,
     )
     if delivery.is_test:
         return
