@@ -29,6 +29,7 @@ class SubscriptionForm(forms.Form):
         queryset=Organisation.objects.none(),
         label=_("Only for the organisation"),
         required=False,
+        empty_label=_("The whole country"),
         help_text=_(
             "Only the events that concern this organisation: the referrals to its services or "
             "from the sites it runs, the cases of the sites it runs. Empty: the whole country."

@@ -176,6 +176,10 @@ class Delivery(models.Model):
         return self.event == PING
 
     @property
+    def event_label(self) -> str:
+        return str(dict(EventType.choices).get(self.event, self.event))
+
+    @property
     def error_message(self) -> str:
         return translated(self.error, self.error_params)
 

@@ -3,14 +3,12 @@ records what it gets and answers what the test tells it, and a fake DHIS2 that r
 value set and answers with an import summary as DHIS2 does."""
 
 import json
-import threading
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from orienta.core.models import Organisation
 from orienta.directory.tests.factories import make_service
+from orienta.webhooks.tests.fakes import FakeServer, Received, serve
 
 
 @pytest.fixture(autouse=True)
@@ -23,61 +21,10 @@ def _integrations_settings(settings):
     settings.WEBHOOK_TIMEOUT_SECONDS = 5
 
 
-@dataclass
-class Received:
-    path: str
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self):
-        return json.loads(self.body)
-
-
-@dataclass
-class FakeServer:
-    """`answers`: the statuses to give, in order (then `default`); `received`: the requests."""
-
-    url: str = ""
-    answers: list[int] = field(default_factory=list)
-    default: int = 200
-    received: list[Received] = field(default_factory=list)
-    reply: object = None  # DHIS2: a function (Received) -> (status, dict)
-
-
-def _serve(fake: FakeServer):
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - http.server's name
-            length = int(self.headers.get("Content-Length") or 0)
-            got = Received(
-                self.path, {k: v for k, v in self.headers.items()}, self.rfile.read(length)
-            )
-            fake.received.append(got)
-            if fake.reply is not None:
-                status, data = fake.reply(got)
-                content = json.dumps(data).encode()
-            else:
-                status = fake.answers.pop(0) if fake.answers else fake.default
-                content = b'{"ok": true}' if status < 300 else b"error"
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(content)))
-            self.end_headers()
-            self.wfile.write(content)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return server
-
-
 @pytest.fixture
 def receiver():
     fake = FakeServer()
-    server = _serve(fake)
+    server = serve(fake)
     yield fake
     server.shutdown()
     server.server_close()
@@ -115,7 +62,7 @@ def dhis2_summary(got: Received, *, token="d2pat_good"):
 @pytest.fixture
 def fake_dhis2():
     fake = FakeServer(reply=dhis2_summary)
-    server = _serve(fake)
+    server = serve(fake)
     yield fake
     server.shutdown()
     server.server_close()
