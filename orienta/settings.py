@@ -328,6 +328,9 @@ ORIENTA_OUTBOUND_ALLOW_LOOPBACK = env_bool("ORIENTA_OUTBOUND_ALLOW_LOOPBACK")
 # The key that seals the integrations' secrets (webhook secrets, DHIS2 credentials); without
 # it, a key derived from SECRET_KEY (orienta/webhooks/sealing.py).
 ORIENTA_INTEGRATIONS_KEY = os.environ.get("ORIENTA_INTEGRATIONS_KEY", "")
+ORIENTA_INTEGRATIONS_KEY_FALLBACKS = [
+    k for k in os.environ.get("ORIENTA_INTEGRATIONS_KEY_FALLBACKS", "").split(",") if k
+]
 # A webhook is tried this many times, the first retry after the base delay, then twice as long
 # each time; a subscription failing this many attempts in a row is disabled.
 WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
