@@ -422,15 +422,17 @@ def _count_failure(subscription_id: UUID) -> bool:
 
 
 def deliveries_due(now: datetime, limit: int = 500) -> list[UUID]:
-    """Deliveries whose turn has come and that no queue holds: retries due (when the queue
-    cannot defer work), deliveries whose hand-over to the queue was lost (waiting five
-    minutes), and those left "sending" by a worker that stopped (ten minutes)."""
+    """Deliveries whose turn has come and that no queue holds: retries due (five minutes late
+    when the queue holds them itself), deliveries whose hand-over to the queue was lost
+    (waiting five minutes), and those left "sending" by a worker that stopped (ten minutes)."""
     with transaction.atomic():
         Delivery.objects.filter(
             status=DeliveryStatus.SENDING, last_attempt_at__lte=now - timedelta(minutes=10)
         ).update(status=DeliveryStatus.RETRYING, next_attempt_at=now)
+    # A queue that holds retries until their time has them already: only late ones are taken.
+    late = timedelta(minutes=5) if default_task_backend.supports_defer else timedelta(0)
     due = Delivery.objects.filter(
-        Q(status=DeliveryStatus.RETRYING, next_attempt_at__lte=now)
+        Q(status=DeliveryStatus.RETRYING, next_attempt_at__lte=now - late)
         | Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now - timedelta(minutes=5)),
         subscription__active=True,
     ).order_by("next_attempt_at")

@@ -312,3 +312,39 @@ def test_a_subscription_is_only_made_for_ones_country(world, users, receiver):
             organisation=world["provider_org"],  # a Chad organisation
         )
     assert not Subscription.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_the_database_queue_a_retry_waits_in_the_queue_for_its_time(
+    world, users, persons, svcs, receiver, clock
+):
+    """Production's queue (django-tasks-db) holds the retry until its time; the worker sends
+    it then, and the catch-up of `run_tasks` has nothing to do."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    from orienta.core.tests.test_task_queue import DATABASE_QUEUE
+
+    def work():
+        call_command("db_worker", "--batch", "--no-startup-delay", stdout=StringIO())
+
+    receiver.answers = [500]
+    with override_settings(TASKS=DATABASE_QUEUE):
+        subscribe(users["coordinator_td"], world["td"], receiver.url)
+        make_referral(persons["person_td"], svcs["td"], users["agent_td"])
+        assert receiver.received == []  # handed to the queue, not sent by the request
+        work()
+        delivery = Delivery.objects.get()
+        assert (delivery.status, len(receiver.received)) == ("retrying", 1)
+        waiting = DBTaskResult.objects.filter(status="READY").get()
+        assert waiting.run_after == delivery.next_attempt_at
+        work()  # not its time yet
+        assert len(receiver.received) == 1
+        assert tasks.run() == "webhooks: 0 deliveries handed to the queue"
+        clock.shift(timedelta(seconds=61))
+        work()
+        delivery.refresh_from_db()
+        assert (delivery.status, delivery.attempts, len(receiver.received)) == ("delivered", 2, 2)
