@@ -364,6 +364,8 @@ WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
 WEBHOOK_RETRY_BASE_SECONDS = int(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "60"))
 WEBHOOK_DISABLE_AFTER = int(os.environ.get("WEBHOOK_DISABLE_AFTER", "10"))
 WEBHOOK_TIMEOUT_SECONDS = int(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# Finished deliveries are kept this many days in the log.
+WEBHOOK_LOG_DAYS = int(os.environ.get("WEBHOOK_LOG_DAYS", "90"))
 # E-mail (a webhook disabled after failures is told to the administrators): the server's SMTP
 # relay, by default the mail server of the machine itself.
 MAILERS = {

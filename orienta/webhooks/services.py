@@ -437,3 +437,14 @@ def deliveries_due(now: datetime, limit: int = 500) -> list[UUID]:
         subscription__active=True,
     ).order_by("next_attempt_at")
     return list(due.values_list("pk", flat=True)[:limit])
+
+
+def deliveries_purge(now: datetime) -> int:
+    """Forget finished deliveries older than WEBHOOK_LOG_DAYS (90): the log is for following
+    a partner's recent trouble, not an archive of who was referred where."""
+    before = now - timedelta(days=_setting("WEBHOOK_LOG_DAYS", 90))
+    old = Delivery.objects.filter(
+        created_at__lt=before, status__in=(DeliveryStatus.DELIVERED, DeliveryStatus.FAILED)
+    ).values_list("pk", flat=True)[:5000]
+    deleted, _by_model = Delivery.objects.filter(pk__in=list(old)).delete()
+    return deleted

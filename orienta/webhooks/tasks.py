@@ -4,7 +4,8 @@
   (`django.tasks`), handed to the queue by the services; each is safe to run twice (it claims
   its row first, and does nothing if the row is no longer waiting).
 - `run(now)`: the scheduled catch-up of `manage.py run_tasks` (ADR 5): the retries that are due
-  when the queue cannot hold work until a given time, and the deliveries the queue lost.
+  when the queue cannot hold work until a given time, and the deliveries the queue lost; and
+  the delivery log's finished entries older than WEBHOOK_LOG_DAYS are forgotten.
 """
 
 from datetime import datetime
@@ -30,10 +31,11 @@ def dhis2_push(push_id: str) -> str:
 
 
 def run(now: datetime | None = None) -> str:
-    from orienta.webhooks.services import deliveries_due
+    from orienta.webhooks.services import deliveries_due, deliveries_purge
 
     now = now or timezone.now()
     due = deliveries_due(now)
     for delivery_id in due:
         deliver.enqueue(str(delivery_id))
-    return f"webhooks: {len(due)} deliveries handed to the queue"
+    purged = deliveries_purge(now)
+    return f"webhooks: {len(due)} deliveries handed to the queue, {purged} old ones forgotten"

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from orienta.cases.services import case_close, case_open
 from orienta.core.models import Organisation
@@ -343,8 +344,31 @@ def test_on_the_database_queue_a_retry_waits_in_the_queue_for_its_time(
         assert waiting.run_after == delivery.next_attempt_at
         work()  # not its time yet
         assert len(receiver.received) == 1
-        assert tasks.run() == "webhooks: 0 deliveries handed to the queue"
+        assert tasks.run().startswith("webhooks: 0 deliveries handed to the queue")
         clock.shift(timedelta(seconds=61))
         work()
         delivery.refresh_from_db()
         assert (delivery.status, delivery.attempts, len(receiver.received)) == ("delivered", 2, 2)
+
+
+def test_finished_deliveries_are_forgotten_after_the_log_period(world, users, td_hook, clock):
+    subscription, _secret = td_hook
+
+    def delivery(status, days):
+        return Delivery.objects.create(
+            subscription=subscription,
+            event="referral.sent",
+            payload={},
+            status=status,
+            created_at=timezone.now() - timedelta(days=days),
+        )
+
+    old = delivery(DeliveryStatus.DELIVERED, 91)
+    old_failed = delivery(DeliveryStatus.FAILED, 91)
+    recent = delivery(DeliveryStatus.DELIVERED, 89)
+    waiting = delivery(DeliveryStatus.RETRYING, 91)
+    waiting.next_attempt_at = timezone.now() + timedelta(hours=1)
+    waiting.save()
+    assert tasks.run() == "webhooks: 0 deliveries handed to the queue, 2 old ones forgotten"
+    left = set(Delivery.objects.values_list("pk", flat=True))
+    assert left == {recent.pk, waiting.pk} and old.pk not in left and old_failed.pk not in left
