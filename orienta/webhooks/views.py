@@ -73,9 +73,17 @@ def _form(request: AuthedRequest, data: Any = None, **kwargs: Any) -> Subscripti
     )
 
 
-def _secret_page(request: AuthedRequest, subscription: Subscription, secret: str) -> HttpResponse:
-    context = {"subscription": subscription, "secret": secret}
-    return render(request, "webhooks/secret.html", context)
+def _show_secret_once(
+    request: AuthedRequest, subscription: Subscription, secret: str
+) -> HttpResponse:
+    """Redirect to the subscription's page, which shows the new secret once (kept in the
+    session until then): reloading it, or the form, makes nothing twice."""
+    request.session[_secret_key(subscription)] = secret
+    return redirect("webhooks:subscription", pk=subscription.pk)
+
+
+def _secret_key(subscription: Subscription) -> str:
+    return f"webhooks-secret-{subscription.pk}"
 
 
 @_manager
@@ -89,7 +97,7 @@ def new(request: AuthedRequest) -> HttpResponse:
         except Refused as exc:
             form.add_error(None, exc.message)
         else:
-            return _secret_page(request, subscription, secret)
+            return _show_secret_once(request, subscription, secret)
     status = 422 if form.errors else 200
     return render(request, "webhooks/edit.html", {"form": form}, status=status)
 
@@ -97,6 +105,9 @@ def new(request: AuthedRequest) -> HttpResponse:
 @_manager
 def subscription(request: AuthedRequest, pk: UUID) -> HttpResponse:
     found = queries.subscription_for(request.user, pk)
+    secret = request.session.pop(_secret_key(found), None)
+    if secret:
+        return render(request, "webhooks/secret.html", {"subscription": found, "secret": secret})
     context = {"subscription": found, "deliveries": queries.deliveries(request.user, found)}
     return render(request, "webhooks/subscription.html", context)
 
@@ -177,7 +188,7 @@ def test(request: AuthedRequest, pk: UUID) -> HttpResponse:
 def secret(request: AuthedRequest, pk: UUID) -> HttpResponse:
     found = queries.subscription_for(request.user, pk)
     new_secret = services.subscription_secret_renew(subscription=found, by=request.user)
-    return _secret_page(request, found, new_secret)
+    return _show_secret_once(request, found, new_secret)
 
 
 # DHIS2

@@ -27,14 +27,21 @@ def _form(receiver, **changes):
 
 def test_make_a_subscription_and_see_its_secret_once(coordinator, world, receiver):
     response = coordinator.post("/webhooks/new/", _form(receiver, country=str(world["td"].pk)))
-    assert response.status_code == 200
     subscription = Subscription.objects.get()
-    secret = response.context["secret"]
-    assert unseal(subscription.secret_sealed) == secret and secret in response.text
+    assert response.status_code == 302
+    assert response["Location"] == f"/webhooks/{subscription.pk}/"
+    shown = coordinator.get(response["Location"])
+    secret = shown.context["secret"]
+    assert unseal(subscription.secret_sealed) == secret and secret in shown.text
     assert subscription.events == ["referral.sent", "case.closed"]
     assert (subscription.country, subscription.organisation) == (world["td"], None)
-    page = coordinator.get(f"/webhooks/{subscription.pk}/")
+    page = coordinator.get(f"/webhooks/{subscription.pk}/")  # once only
     assert page.status_code == 200 and secret not in page.text
+    # Renewed: the new one, once; the old one no longer signs.
+    renewed = coordinator.post(f"/webhooks/{subscription.pk}/secret/", follow=True)
+    new_secret = renewed.context["secret"]
+    subscription.refresh_from_db()
+    assert new_secret != secret and unseal(subscription.secret_sealed) == new_secret
 
 
 def test_bad_input_is_said_and_nothing_is_saved(coordinator, world, receiver):
