@@ -144,3 +144,48 @@ def test_subscribe_refer_and_see_the_delivery(
     _no_sideways_scroll(page)
     shot("06-subscription-pt")
     browser_log.assert_clean(origin)
+
+
+def test_set_the_dhis2_instance_push_and_read_the_summary(
+    page, live_server, users, world, settings, browser_log, shot
+):
+    """The coordinator sets the country's DHIS2 (a fake one on loopback), pushes a month and
+    reads DHIS2's import summary."""
+    from orienta.reporting.models import Dhis2DataElement, Dhis2OrgUnit
+    from orienta.webhooks.tests.conftest import dhis2_summary
+    from orienta.webhooks.tests.fakes import FakeServer, serve
+
+    settings.ORIENTA_OUTBOUND_ALLOW_LOOPBACK = True
+    fake = FakeServer(reply=dhis2_summary)
+    server = serve(fake)
+    try:
+        Dhis2DataElement.objects.create(
+            indicator_code="PERSONS_WELCOMED",
+            data_element="DEwelcomed1",
+            category_option_combo="COCtotal001",
+        )
+        Dhis2OrgUnit.objects.create(country=world["td"], org_unit="OUtchad0001")
+        origin = live_server.url
+        _sign_in(page, live_server, users["coordinator_td"])
+        page.goto(origin + "/webhooks/dhis2/")
+        page.locator("a[href='/webhooks/dhis2/TD/connection/']").click()
+        page.fill("#id_url", fake.url)
+        page.select_option("#id_auth", "token")
+        page.fill("#id_secret", "d2pat_good")
+        _no_sideways_scroll(page)
+        shot("01-instance")
+        page.locator("form.stack button[type=submit]").click()
+        page.wait_for_url(origin + "/webhooks/dhis2/")
+        expect(page.locator("main")).to_contain_text(fake.url)
+        page.fill("#id_period", "2026-02")
+        page.locator("form.stack button[type=submit]").click()
+        page.wait_for_url(re.compile(r"/webhooks/dhis2/pushes/[0-9a-f-]{36}/$"))
+        expect(page.locator("main")).to_contain_text("Importées")
+        expect(page.locator("main")).to_contain_text("SUCCESS")
+        assert fake.received and fake.received[0].headers["Authorization"] == "ApiToken d2pat_good"
+        _no_sideways_scroll(page)
+        shot("02-summary")
+        browser_log.assert_clean(origin)
+    finally:
+        server.shutdown()
+        server.server_close()
