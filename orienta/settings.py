@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "orienta.outreach",
     # Results: reads every app above through the indicators they declare.
     "orienta.reporting",
+    # Integrations: webhooks to partner systems (referral and case events), DHIS2 pushes.
+    "orienta.webhooks",
     # Project level, above the domain apps: the demonstration data and its commands.
     "orienta.demo",
 ]
@@ -347,6 +349,36 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 # API tokens live this long after issue.
 API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", "12"))
+# Integrations (orienta/webhooks): calls to addresses users typed go to public addresses only;
+# the tests' fake servers on 127.0.0.1 need ORIENTA_OUTBOUND_ALLOW_LOOPBACK (never in production).
+ORIENTA_OUTBOUND_ALLOW_LOOPBACK = env_bool("ORIENTA_OUTBOUND_ALLOW_LOOPBACK")
+# The key that seals the integrations' secrets (webhook secrets, DHIS2 credentials); without
+# it, a key derived from SECRET_KEY (orienta/webhooks/sealing.py).
+ORIENTA_INTEGRATIONS_KEY = os.environ.get("ORIENTA_INTEGRATIONS_KEY", "")
+ORIENTA_INTEGRATIONS_KEY_FALLBACKS = [
+    k for k in os.environ.get("ORIENTA_INTEGRATIONS_KEY_FALLBACKS", "").split(",") if k
+]
+# A webhook is tried this many times, the first retry after the base delay, then twice as long
+# each time; a subscription failing this many attempts in a row is disabled.
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
+WEBHOOK_RETRY_BASE_SECONDS = int(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "60"))
+WEBHOOK_DISABLE_AFTER = int(os.environ.get("WEBHOOK_DISABLE_AFTER", "10"))
+WEBHOOK_TIMEOUT_SECONDS = int(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# Finished deliveries are kept this many days in the log.
+WEBHOOK_LOG_DAYS = int(os.environ.get("WEBHOOK_LOG_DAYS", "90"))
+# E-mail (a webhook disabled after failures is told to the administrators): the server's SMTP
+# relay, by default the mail server of the machine itself.
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_PORT", "25")),
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "orienta@localhost")
+
 # Free text is bounded everywhere (notes, addresses): a slow link should never carry novels.
 MAX_NOTE_LENGTH = 4000
 

@@ -19,6 +19,7 @@ from orienta.outreach.tests import access as outreach
 from orienta.referrals.tests import access as referrals
 from orienta.referrals.tests.test_access import expect as referrals_expect
 from orienta.reporting.tests import access_logframe as logframe
+from orienta.webhooks.tests import access as webhooks
 
 ROLES = [
     "anonymous",
@@ -63,6 +64,7 @@ def pages() -> list[Page]:
         (logframe, lambda kind: lambda role, target: logframe.expect(kind, role, target)),
         (families, lambda kind: lambda role, target: families.expect(kind, role, target)),
         (outreach, lambda kind: lambda role, target: outreach.expect(kind, role, target)),
+        (webhooks, lambda kind: lambda role, target: webhooks.expect(kind, role, target)),
     )
     for module, expectation in matrices:
         no_object = getattr(module, "NO_OBJECT", set())
@@ -91,6 +93,7 @@ def scope(world, users, persons, directory_objects, svcs, fund_td, fund_mz) -> d
     from orienta.referrals.services import link_for
     from orienta.referrals.tests.factories import make_referral
     from orienta.reporting.tests.logframe_fixtures import make_hand_value, make_logframe
+    from orienta.webhooks.tests.test_access import objects as webhook_objects
 
     places = {
         "in": ("td", "person_td", "agent_td", "manager_td", world["provider_org"], fund_td),
@@ -127,4 +130,8 @@ def scope(world, users, persons, directory_objects, svcs, fund_td, fund_mz) -> d
             for k, v in outreach_objects(world["sites"][site], agent, person).items()
             if k != "site"
         }
+        # The integrations' subscription and DHIS2 push of the country (a public address).
+        objects[where] |= webhook_objects(
+            world[site], users[f"coordinator_{site}"], "https://93.184.215.14"
+        )
     return objects

@@ -33,6 +33,8 @@ STATEMENT_READER_ROLES = frozenset(
 RESULTS_READER_ROLES = frozenset({Role.MANAGER, Role.COORDINATOR, Role.ME})
 RESULTS_SETTER_ROLES = frozenset({Role.COORDINATOR, Role.ME})
 TWO_FACTOR_ROLES = frozenset({Role.MANAGER, Role.COORDINATOR, Role.ME, Role.ADMIN})
+INTEGRATION_MANAGER_ROLES = frozenset({Role.COORDINATOR, Role.ADMIN})
+DHIS2_PUSHER_ROLES = frozenset({Role.COORDINATOR, Role.ME, Role.ADMIN})
 
 
 def is_active_user(user: AnyUser | None) -> TypeGuard[User]:
@@ -194,6 +196,28 @@ def sets_results_figures(user: AnyUser | None) -> TypeGuard[User]:
     return _has_role(user, RESULTS_SETTER_ROLES)
 
 
+# Integrations (webhooks to partner systems, DHIS2)
+# =============================================================================================
+
+
+def manages_webhooks(user: AnyUser | None) -> TypeGuard[User]:
+    """Webhook subscriptions and their delivery log: administrators (every country) and
+    coordinators (their country's)."""
+    return _has_role(user, INTEGRATION_MANAGER_ROLES)
+
+
+def pushes_dhis2(user: AnyUser | None) -> TypeGuard[User]:
+    """Pushing the results to DHIS2 and reading the import summaries: M&E and administrators
+    (every country), coordinators (their country)."""
+    return _has_role(user, DHIS2_PUSHER_ROLES)
+
+
+def configures_dhis2(user: AnyUser | None) -> TypeGuard[User]:
+    """The DHIS2 instance a country pushes to (address and credentials): administrators
+    (every country), coordinators (their country)."""
+    return _has_role(user, INTEGRATION_MANAGER_ROLES)
+
+
 # Accounts
 # =============================================================================================
 
@@ -248,6 +272,8 @@ TEMPLATE_PREDICATES: dict[str, Callable[[AnyUser | None], bool]] = {
         reads_provider_statements,
         reads_results,
         sets_results_figures,
+        manages_webhooks,
+        pushes_dhis2,
     )
 }
 

@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orienta.core.models import ApiToken, Event, Site, User
+from orienta.core.signals import event_committed, send_event_committed
 from orienta.core.types import AnyUser
 from orienta.lib.errors import Refused
 
@@ -32,7 +34,7 @@ def event_log(
     site: Site | None = None,
     data: dict[str, Any] | None = None,
 ) -> Event:
-    return Event.objects.create(
+    event = Event.objects.create(
         actor=actor if actor and actor.is_authenticated else None,
         site=site,
         verb=verb,
@@ -40,6 +42,10 @@ def event_log(
         object_id=obj.pk,
         data=data or {},
     )
+    # The apps above hear of it once it is committed (core.signals: the webhooks).
+    if event_committed.has_listeners(Event):
+        transaction.on_commit(partial(send_event_committed, event))
+    return event
 
 
 def site_next_code(*, site: Site, kind: str) -> str:
