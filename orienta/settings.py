@@ -20,6 +20,8 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEMO = env_bool("ORIENTA_DEMO")
+# A site node (SYNC.md): the same code on its own database, syncing with the central server.
+ORIENTA_NODE = env_bool("ORIENTA_NODE")
 DEBUG = env_bool("DEBUG", default=False)
 INSECURE_DEFAULT_KEY = "orienta-demo-insecure-key-do-not-use-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -63,6 +65,8 @@ INSTALLED_APPS = [
     "orienta.outreach",
     # Results: reads every app above through the indicators they declare.
     "orienta.reporting",
+    # Offline sites: the change journal, node enrolment and the exchange with site nodes.
+    "orienta.sync",
     # Project level, above the domain apps: the demonstration data and its commands.
     "orienta.demo",
 ]
