@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from orienta.lib.ids import uuid7
+from orienta.sync import capture, classification
 from orienta.sync.apply import apply_pulled
 from orienta.sync.models import Change, NodeState
 from orienta.sync.wire import BATCH_BYTES, MIN_BATCH_BYTES, PROTOCOL, SCHEMA, compress, decompress
@@ -68,21 +69,43 @@ def enrol(*, central: str, code: str) -> NodeState:
     """Register this node at the central server with a one-time code; keep its credential."""
     if NodeState.objects.exists():
         raise SyncError("this node is already enrolled")
+    if _holds_site_records():
+        raise SyncError("this database already holds records: enrol a node on an empty database")
     url = central.rstrip("/") + "/api/v1/sync/enrol"
     body = json.dumps({"code": code, "app_version": APP_VERSION}).encode()
     status, raw, headers = _post(url, body, headers={"Content-Type": "application/json"})
     answer = _json(status, raw, headers)
     if status != 200:
         raise SyncError(answer.get("detail") or f"HTTP {status}")
-    return NodeState.objects.create(
-        pk=1,
-        central_url=central.rstrip("/"),
-        node_id=answer["node"],
-        number=answer["number"],
-        site_id=answer["site"],
-        site_code=answer["site_code"],
-        token=answer["token"],
+    with transaction.atomic():
+        _clear_reference()
+        return NodeState.objects.create(
+            pk=1,
+            central_url=central.rstrip("/"),
+            node_id=answer["node"],
+            number=answer["number"],
+            site_id=answer["site"],
+            site_code=answer["site_code"],
+            token=answer["token"],
+        )
+
+
+def _holds_site_records() -> bool:
+    return any(
+        model._base_manager.exists()
+        for model in classification.synced_models()
+        if (rule := classification.rule_for(model)) is not None and rule.kind == "site"
     )
+
+
+def _clear_reference() -> None:
+    """The rows `migrate` seeded here (countries, themes) are replaced by the central server's,
+    which have their own ids: the first pull brings them all."""
+    with capture.applying():
+        for model in reversed(classification.synced_models()):
+            rule = classification.rule_for(model)
+            if rule is not None and rule.kind == "reference":
+                model._base_manager.all().delete()
 
 
 def outbox() -> "Any":

@@ -189,9 +189,8 @@ class NodeState(models.Model):
     # Set when the central server answered that this node is revoked: it stops syncing.
     stopped = models.BooleanField(default=False)
     wipe = models.BooleanField(default=False)
-    # The node's own counter of readable codes (persons, households): never the site's.
-    person_seq = models.PositiveIntegerField(default=0)
-    household_seq = models.PositiveIntegerField(default=0)
+    # The node's own counters of readable codes ({"person": 12, "case": 3…}): never the site's.
+    counters = models.JSONField(default=dict)
 
     def __str__(self) -> str:
         return f"{self.site_code}-N{self.number}"

@@ -173,21 +173,26 @@ def node_state() -> NodeState | None:
     return NodeState.objects.filter(pk=1).first()
 
 
+# The form of the codes a node makes, by kind: the site's code, the node's number, its counter.
+NODE_CODES = {
+    "person": "{site}-N{node}-{value:05d}",
+    "household": "{site}-N{node}-H{value:04d}",
+    "case": "{site}-N{node}-C{value:05d}",
+}
+
+
 def node_next_code(*, site: Site, kind: str) -> str:
-    """A readable code made at a node: the site, the node's number, the node's own counter
-    (`TD-NDJ1-N1-00012`, `TD-NDJ1-N1-H0004`): never one the central server or another node
-    makes."""
+    """A readable code made at a node (`TD-NDJ1-N1-00012`, `TD-NDJ1-N1-H0004`,
+    `TD-NDJ1-N1-C00003`): the node's own counter with its number, never a code the central
+    server or another node makes."""
     with transaction.atomic():
         state = NodeState.objects.select_for_update().filter(pk=1).first()
         if state is None:
             raise SyncRefused(_("This node is not enrolled yet: enrol it before recording."))
-        field = {"person": "person_seq", "household": "household_seq"}[kind]
-        value = getattr(state, field) + 1
-        setattr(state, field, value)
-        state.save(update_fields=[field])
-    if kind == "household":
-        return f"{site.code}-N{state.number}-H{value:04d}"
-    return f"{site.code}-N{state.number}-{value:05d}"
+        value = int(state.counters.get(kind, 0)) + 1
+        state.counters = state.counters | {kind: value}
+        state.save(update_fields=["counters"])
+    return NODE_CODES[kind].format(site=site.code, node=state.number, value=value)
 
 
 def install_code_allocator() -> None:
