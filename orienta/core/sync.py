@@ -14,4 +14,8 @@ SYNC = {
     "RetentionPeriod": "reference",
 }
 # Each side numbers its own readable codes (a node's carry its node part).
-SYNC_EXCLUDE = {"Site": ["person_seq", "household_seq"], "User": ["last_login"]}
+# Django's groups and permissions are each instance's own (roles are a field of the user).
+SYNC_EXCLUDE = {
+    "Site": ["person_seq", "household_seq"],
+    "User": ["last_login", "groups", "user_permissions"],
+}

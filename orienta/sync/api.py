@@ -12,13 +12,34 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router
 from pydantic import ValidationError
 
-from orienta.lib.api.errors import Detail
+from orienta.lib.api.errors import Detail, FieldErrors
 from orienta.sync import exchange as server
 from orienta.sync import services
 from orienta.sync.schemas import EnrolIn, EnrolOut, ExchangeIn, ExchangeOut, StopOut
 from orienta.sync.wire import compress, decompress
 
 router = Router(tags=["sync"])
+
+
+def inline_schema(schema: type[ExchangeIn]) -> dict[str, Any]:
+    """The JSON schema of a body the route reads itself, with its nested parts written in place
+    (the OpenAPI document's components hold only the schemas ninja saw)."""
+    document = schema.model_json_schema(by_alias=True)
+    parts = document.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return resolve(parts[ref.removeprefix("#/$defs/")])
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(value) for value in node]
+        return node
+
+    resolved: dict[str, Any] = resolve(document)
+    return resolved
+
 
 EXCHANGE_DOC = """One round trip of a site node: its batch of changes in, an acknowledgement per
 change (applied, merged, conflict, rejected with a reason), then the changes of its site and the
@@ -30,7 +51,7 @@ pull stops at `max_bytes` compressed bytes. A protocol or schema this server doe
 answered 426 (the node keeps its outbox and must be upgraded)."""
 
 
-@router.post("/sync/enrol", auth=None, response={200: EnrolOut, 409: Detail})
+@router.post("/sync/enrol", auth=None, response={200: EnrolOut, 409: Detail, 422: FieldErrors})
 def enrol(request: HttpRequest, payload: EnrolIn) -> Any:
     """Enrol a node with a one-time code from `manage.py sync_node_create`."""
     node, token = services.node_enrol(code=payload.code, app_version=payload.app_version)
@@ -48,9 +69,7 @@ def enrol(request: HttpRequest, payload: EnrolIn) -> Any:
         "requestBody": {
             "required": True,
             "description": "ExchangeIn, as JSON compressed with zstd (Content-Encoding: zstd).",
-            "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/ExchangeIn"}}
-            },
+            "content": {"application/json": {"schema": inline_schema(ExchangeIn)}},
         }
     },
 )

@@ -31,6 +31,8 @@ def journal_missing() -> int:
                     for name in rule.exclude:
                         values.pop(name, None)
                     for field in model._meta.many_to_many:
+                        if field.name in rule.exclude:
+                            continue
                         values[field.name] = sorted(
                             str(pk) for pk in getattr(row, field.name).values_list("pk", flat=True)
                         )

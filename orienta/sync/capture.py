@@ -150,7 +150,7 @@ def _after_save(
         values = row_values(instance, names)
     elif stored is not None:
         current = row_values(instance)
-        values = {k: v for k, v in current.items() if row_values_equal(stored.get(k), v) is False}
+        values = {k: v for k, v in current.items() if not row_values_equal(stored.get(k), v)}
     else:
         values = row_values(instance)
     for name in rule.exclude:
@@ -218,7 +218,7 @@ def _journal_m2m(row: models.Model, through: Any) -> None:
         return
     assert rule is not None
     for field in row._meta.many_to_many:
-        if field.remote_field.through is through:
+        if field.remote_field.through is through and field.name not in rule.exclude:
             values = sorted(str(pk) for pk in getattr(row, field.name).values_list("pk", flat=True))
             write(
                 row=row,

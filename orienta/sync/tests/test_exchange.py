@@ -193,3 +193,13 @@ def test_a_delete_concurrent_with_an_edit_is_a_conflict(client, node, persons, u
     )
     assert body["acks"][0]["status"] == "conflict"
     assert Person.objects.get(pk=person.pk).deleted_at is None
+
+
+def test_the_openapi_document_describes_the_exchange(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    exchange = paths["/api/v1/sync/exchange"]["post"]
+    body = exchange["requestBody"]["content"]["application/json"]["schema"]
+    assert {"protocol", "schema", "batch", "cursor", "changes"} <= set(body["properties"])
+    assert "zstd" in exchange["description"]
+    assert {"200", "401", "403", "426"} <= set(exchange["responses"])
+    assert "/api/v1/sync/enrol" in paths

@@ -77,3 +77,22 @@ def test_a_change_rolled_back_leaves_no_journal_row(world, users, persons):
 def test_the_counters_of_codes_are_not_journaled(world, users, persons):
     site_changes = Change.objects.filter(model="core.Site", op="update")
     assert not any("person_seq" in c.fields for c in site_changes)
+
+
+def test_the_node_task_waits_longer_after_each_failure(clock):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from orienta.sync.models import NodeState
+    from orienta.sync.tasks import next_attempt
+
+    now = timezone.now()
+    state = NodeState(failures=0, last_attempt_at=now)
+    assert next_attempt(state) is None
+    state.failures = 1
+    assert next_attempt(state) == now + timedelta(minutes=15)
+    state.failures = 3
+    assert next_attempt(state) == now + timedelta(hours=1)
+    state.failures = 12
+    assert next_attempt(state) == now + timedelta(hours=4)
