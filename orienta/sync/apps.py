@@ -13,4 +13,5 @@ class SyncConfig(AppConfig):
         from orienta.sync import capture, services
 
         capture.connect()
+        capture.install_bulk_writer()
         services.install_code_allocator()

@@ -251,3 +251,13 @@ def journal_rows(rows: "models.QuerySet[Any]", fields: list[str]) -> int:
         )
         count += 1
     return count
+
+
+def _bulk_writer(model: type[models.Model], pks: list[Any], fields: list[str]) -> None:
+    journal_rows(model._base_manager.filter(pk__in=pks), fields)
+
+
+def install_bulk_writer() -> None:
+    from orienta.lib import journal
+
+    journal.set_writer(_bulk_writer)

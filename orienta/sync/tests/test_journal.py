@@ -96,3 +96,28 @@ def test_the_node_task_waits_longer_after_each_failure(clock):
     assert next_attempt(state) == now + timedelta(hours=1)
     state.failures = 12
     assert next_attempt(state) == now + timedelta(hours=4)
+
+
+def test_a_merge_journals_the_cases_it_moves(world, users, persons):
+    """A bulk update (the cases following the surviving record) is journaled too."""
+    from orienta.cases.services import case_open
+    from orienta.people.services import person_merge, person_register
+
+    site, agent = world["sites"]["td"], users["agent_td"]
+    twin = person_register(
+        site=site,
+        by=agent,
+        data={
+            "given_name": "Achta",
+            "family_name": "Mahamat",
+            "sex": "female",
+            "migration_status": "national",
+            "documents": [],
+        },
+    )
+    case = case_open(person=twin, by=agent)
+    survivor = persons["person_td"]
+    person_merge(survivor=survivor, merged=twin, by=users["manager_td"])
+    last = journal(case)[-1]
+    assert last.fields["person_id"] == str(survivor.pk)
+    assert last.version == case.version + 1
