@@ -17,7 +17,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 
@@ -93,12 +93,29 @@ def write(
     """Journal one change of `row` (the signals' writer, and `journal_rows`)."""
     node = is_node()
     state = NodeState.objects.filter(pk=1).values("cursor").first() if node else None
+    base_seq = (state["cursor"] if state else 0) if node else None
+    # Inside the caller's transaction (a service's), no savepoint: the counter stays
+    # locked until it commits; a save made outside any transaction gets its own.
+    with transaction.atomic(savepoint=False):
+        return _write(row, rule, op, fields, base_version, author, node, base_seq)
+
+
+def _write(
+    row: models.Model,
+    rule: Rule,
+    op: str,
+    fields: dict[str, Any],
+    base_version: int,
+    author: Any,
+    node: bool,
+    base_seq: int | None,
+) -> Change:
     return Change.objects.create(
         model=row._meta.label,
         record=str(row.pk),
         op=op,
         base_version=base_version,
-        base_seq=(state["cursor"] if state else 0) if node else None,
+        base_seq=base_seq,
         version=getattr(row, "version", 0) or 0,
         fields=fields,
         author=author,

@@ -11,6 +11,7 @@ from typing import Any
 
 import zstandard
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.utils.duration import duration_iso_string
 
 # The protocol's version, and the schema of the synced models: bump SCHEMA when a synced model
@@ -23,6 +24,8 @@ MIN_BATCH_BYTES = 4_000
 
 
 def encode_value(value: Any) -> Any:
+    if isinstance(value, FieldFile):
+        return value.name or ""  # the file's name (the file itself is not sent yet)
     if isinstance(value, datetime | date | dtime):
         return value.isoformat()
     if isinstance(value, uuid.UUID | Decimal):

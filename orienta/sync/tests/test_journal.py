@@ -121,3 +121,12 @@ def test_a_merge_journals_the_cases_it_moves(world, users, persons):
     last = journal(case)[-1]
     assert last.fields["person_id"] == str(survivor.pk)
     assert last.version == case.version + 1
+
+
+def test_a_file_field_travels_as_its_name():
+    from orienta.fund.models import Payment
+    from orienta.sync.wire import encode_value
+
+    payment = Payment(receipt="fund/receipts/2026/03/r.jpg")
+    assert encode_value(payment.receipt) == "fund/receipts/2026/03/r.jpg"
+    assert encode_value(Payment().receipt) == ""
