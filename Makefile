@@ -41,6 +41,17 @@ run: install compilemessages var
 # deploy/gunicorn.conf.py on 127.0.0.1:$(PORT), hashed and compressed static files, migrations
 # applied, no demo mode; refuses to start without SECRET_KEY. Plain HTTP is redirected to HTTPS
 # (as behind a TLS proxy); SERVE_LOCAL_HTTP=1 to try it in a browser here. docs/deploy.md.
+# A site node beside `make run` (SYNC.md), on its own SQLite file: `make node PORT=8100`, and
+# the first time `CODE=…` from `manage.py sync_node_create --site TD-NDJ1` on the central server.
+CENTRAL ?= http://127.0.0.1:8000
+NODE_ENV = ORIENTA_NODE=1 ORIENTA_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/var/node-$(PORT).sqlite3
+.PHONY: node
+node: install compilemessages var
+	$(NODE_ENV) $(PY) manage.py migrate --no-input -v 0
+	@if [ -n "$(CODE)" ]; then $(NODE_ENV) $(PY) manage.py sync_enrol --central $(CENTRAL) --code $(CODE) && $(NODE_ENV) $(PY) manage.py sync; fi
+	$(NODE_ENV) $(PY) manage.py sync_status
+	$(NODE_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
 serve: install compilemessages var
 	PORT=$(PORT) SERVE_LOCAL_HTTP=$(SERVE_LOCAL_HTTP) deploy/serve
 

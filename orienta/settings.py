@@ -20,6 +20,8 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEMO = env_bool("ORIENTA_DEMO")
+# A site node (SYNC.md): the same code on its own database, syncing with the central server.
+ORIENTA_NODE = env_bool("ORIENTA_NODE")
 DEBUG = env_bool("DEBUG", default=False)
 INSECURE_DEFAULT_KEY = "orienta-demo-insecure-key-do-not-use-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -67,6 +69,8 @@ INSTALLED_APPS = [
     "orienta.reporting",
     # Integrations: webhooks to partner systems (referral and case events), DHIS2 pushes.
     "orienta.webhooks",
+    # Offline sites: the change journal, node enrolment and the exchange with site nodes.
+    "orienta.sync",
     # Project level, above the domain apps: the demonstration data and its commands.
     "orienta.demo",
 ]

@@ -4,6 +4,7 @@ which persons lists show by their initials (see `orienta.people.hooks`)."""
 from orienta.cases import queries
 from orienta.cases.models import Case
 from orienta.cases.services import case_scrub_for_erasure
+from orienta.lib import journal
 
 # The section of the data-subject export these records fill.
 EXPORT_KEY = "cases"
@@ -47,7 +48,9 @@ def erase(ids: list, *, by) -> None:
 
 def merge(*, survivor, merged, by) -> None:
     """The cases of a merged record follow the survivor."""
-    Case.objects.filter(person=merged).update(person=survivor, **Case.touched(by=by))
+    moving = list(Case.objects.filter(person=merged).values_list("pk", flat=True))
+    Case.objects.filter(pk__in=moving).update(person=survivor, **Case.touched(by=by))
+    journal.rows_updated(Case, moving, ["person", *Case.TOUCHED_FIELDS])
 
 
 def masked_person_ids(user, ids) -> set:

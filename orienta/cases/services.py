@@ -35,6 +35,7 @@ from orienta.core.scoping import personal_site_filter, writable_sites
 from orienta.core.services import StaleEdit, event_log
 from orienta.core.types import AnyUser
 from orienta.frontdesk.models import Visit
+from orienta.lib import codes
 from orienta.lib.errors import Refused
 from orienta.people.models import Household, Person
 
@@ -78,6 +79,8 @@ def site_case_settings(site: Site) -> CaseSettings:
 
 def case_next_code(site: Site) -> str:
     """TD-NDJ1-C-000123: the site's code and a per-site counter (locked for the transaction)."""
+    if (allocate := codes.allocator()) is not None:  # a site node numbers its own codes
+        return allocate(site=site, kind="case")
     with transaction.atomic():
         site_case_settings(site)
         locked = CaseSettings.objects.select_for_update().get(site=site)

@@ -218,6 +218,26 @@ def configures_dhis2(user: AnyUser | None) -> TypeGuard[User]:
     return _has_role(user, INTEGRATION_MANAGER_ROLES)
 
 
+# Offline sites (sync)
+
+
+def manages_nodes(user: AnyUser | None) -> TypeGuard[User]:
+    """Enrolling and revoking site nodes at the central server: an administrator."""
+    return is_administrator(user)
+
+
+def reads_sync_status(user: AnyUser | None) -> TypeGuard[User]:
+    """The sync status page (outbox, last sync, conflicts): a site's staff, its country's
+    coordinator, administrators."""
+    return can_record(user) or coordinates_country(user) or is_administrator(user)
+
+
+def resolves_sync_conflicts(user: AnyUser | None) -> TypeGuard[User]:
+    """Choosing the value kept when a field was changed on both sides: site managers (their
+    sites) and coordinators (their country)."""
+    return is_site_manager(user) or coordinates_country(user)
+
+
 # Accounts
 # =============================================================================================
 
@@ -274,6 +294,9 @@ TEMPLATE_PREDICATES: dict[str, Callable[[AnyUser | None], bool]] = {
         sets_results_figures,
         manages_webhooks,
         pushes_dhis2,
+        manages_nodes,
+        reads_sync_status,
+        resolves_sync_conflicts,
     )
 }
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from orienta.core.models import ApiToken, Event, Site, User
 from orienta.core.signals import event_committed, send_event_committed
 from orienta.core.types import AnyUser
+from orienta.lib import codes
 from orienta.lib.errors import Refused
 
 
@@ -53,6 +54,8 @@ def site_next_code(*, site: Site, kind: str) -> str:
 
     The counter row is locked for the transaction, so two registrations never share a code.
     """
+    if (allocate := codes.allocator()) is not None:  # a site node numbers its own codes
+        return allocate(site=site, kind=kind)
     field = {"person": "person_seq", "household": "household_seq"}[kind]
     with transaction.atomic():
         locked = Site.objects.select_for_update().get(pk=site.pk)

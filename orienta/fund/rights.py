@@ -4,6 +4,7 @@ written about the person goes."""
 
 from orienta.fund.models import FundRequest
 from orienta.fund.services import request_texts_clear
+from orienta.lib import journal
 
 # The section of the data-subject export these records fill.
 EXPORT_KEY = "fund_requests"
@@ -40,4 +41,6 @@ def erase(ids: list, *, by) -> None:
 
 def merge(*, survivor, merged, by) -> None:
     """The fund requests of a merged record follow the survivor."""
-    FundRequest.objects.filter(person=merged).update(person=survivor, **FundRequest.touched(by=by))
+    moving = list(FundRequest.objects.filter(person=merged).values_list("pk", flat=True))
+    FundRequest.objects.filter(pk__in=moving).update(person=survivor, **FundRequest.touched(by=by))
+    journal.rows_updated(FundRequest, moving, ["person", *FundRequest.TOUCHED_FIELDS])

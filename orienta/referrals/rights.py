@@ -1,6 +1,7 @@
 """What the registry's data-subject export, erasure and merge do with a person's referrals
 (see `orienta.people.hooks`)."""
 
+from orienta.lib import journal
 from orienta.referrals.models import Referral
 from orienta.referrals.services import referrals_anonymise_for_persons
 
@@ -45,4 +46,6 @@ def erase(ids: list, *, by) -> None:
 
 def merge(*, survivor, merged, by) -> None:
     """The referrals of a merged record follow the survivor."""
-    Referral.objects.filter(person=merged).update(person=survivor, **Referral.touched(by=by))
+    moving = list(Referral.objects.filter(person=merged).values_list("pk", flat=True))
+    Referral.objects.filter(pk__in=moving).update(person=survivor, **Referral.touched(by=by))
+    journal.rows_updated(Referral, moving, ["person", *Referral.TOUCHED_FIELDS])

@@ -20,6 +20,7 @@ from orienta.core.services import event_log
 from orienta.core.types import AnyUser
 from orienta.directory.models import Service
 from orienta.frontdesk.models import Visit
+from orienta.lib import journal
 from orienta.lib.errors import Refused
 from orienta.people.models import Person
 from orienta.people.queries import person_may_be_shared
@@ -304,10 +305,22 @@ def referral_cancel(*, referral: Referral, by: User | None, note: str = "") -> R
     if not can_record(by):
         raise PermissionDenied(_("Only the site's staff can cancel a referral."))
     moved = _move(referral, to_status=Status.CANCELLED, by=by, actor=Actor.USER, note=note)
-    ReferralLink.objects.filter(referral=referral, revoked_at__isnull=True).update(
+    _links_revoke(referral, by=by)
+    return moved
+
+
+def _links_revoke(referral: Referral, *, by: User | None) -> int:
+    """Revoke the referral's live links (journaled for sync: a bulk update sends no signal)."""
+    live = list(
+        ReferralLink.objects.filter(referral=referral, revoked_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    count = ReferralLink.objects.filter(pk__in=live).update(
         revoked_at=timezone.now(), revoked_by=by
     )
-    return moved
+    journal.rows_updated(ReferralLink, live, ["revoked_at", "revoked_by"])
+    return count
 
 
 def referral_expire(
@@ -370,9 +383,7 @@ def link_for(*, referral: Referral, by: AnyUser | None) -> ReferralLink:
 def link_revoke(*, referral: Referral, by: User) -> int:
     """Revoke every link of the referral; the next slip printed carries a new one."""
     with transaction.atomic():
-        count = ReferralLink.objects.filter(referral=referral, revoked_at__isnull=True).update(
-            revoked_at=timezone.now(), revoked_by=by
-        )
+        count = _links_revoke(referral, by=by)
         if count:
             _record(referral, verb="link_revoke", actor=Actor.USER, user=by)
     return count
@@ -411,10 +422,19 @@ def referral_anonymise(*, referral: Referral) -> None:
             anonymised_at=now,
             updated_at=now,
         )
-        ReferralEvent.objects.filter(referral=referral).exclude(note="").update(note="")
-        ReferralLink.objects.filter(referral=referral, revoked_at__isnull=True).update(
-            revoked_at=now
+        journal.rows_updated(
+            Referral,
+            [referral.pk],
+            ["reason", "outcome_note", "consent_override_reason", "anonymised_at", "updated_at"],
         )
+        noted = list(
+            ReferralEvent.objects.filter(referral=referral)
+            .exclude(note="")
+            .values_list("pk", flat=True)
+        )
+        ReferralEvent.objects.filter(pk__in=noted).update(note="")
+        journal.rows_updated(ReferralEvent, noted, ["note"])
+        _links_revoke(referral, by=None)
         event_log(actor=None, verb="referral_anonymise", obj=referral, site=referral.site)
 
 

@@ -1,0 +1,3 @@
+"""How this app's models sync with site nodes (the `sync` hook: orienta/sync/classification.py)."""
+
+SYNC = {"UserSession": "local"}

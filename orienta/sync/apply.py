@@ -1,0 +1,273 @@
+"""Applying changes received from the other side.
+
+At the central server (`apply_pushed`): a node's change is checked against the node's site,
+merged field by field against the server's changes the node had not seen (the three-way merge:
+the changes journaled after the node's `base_seq` by anyone else), applied, journaled with its
+own change id and a sequence number, and acknowledged. A field both sides changed keeps the
+server's value and becomes a `Conflict` for a supervisor; so does any concurrent change of an
+identity field, and a deletion (tombstone) concurrent with an edit.
+
+At a node (`apply_pulled`): the central server's order is authoritative, so each pulled change
+is applied as it comes; one that cannot be is kept in `Quarantine` with its error.
+"""
+
+from typing import Any
+
+from django.apps import apps
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from orienta.sync import capture
+from orienta.sync.classification import BOOKKEEPING, Rule, rules
+from orienta.sync.models import Ack, Change, Conflict, Node, Op, Quarantine, Receipt
+from orienta.sync.wire import clock, decode_values, encode_value
+
+TOMBSTONE = "deleted_at"
+
+
+class Rejected(Exception):
+    """A change that cannot be applied; its message is the reason sent back to the node."""
+
+
+def _model(label: str) -> type[models.Model]:
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError) as exc:
+        raise Rejected(f"unknown model {label}") from exc
+
+
+def _set_values(row: models.Model, concrete: dict[str, Any]) -> None:
+    for name, value in concrete.items():
+        setattr(row, name, value)
+
+
+def _set_many(row: models.Model, many: dict[str, list[str]]) -> None:
+    for name, pks in many.items():
+        getattr(row, name).set(pks)
+
+
+# The central server
+# =============================================================================================
+
+
+def apply_pushed(node: Node, change: dict[str, Any]) -> dict[str, Any]:
+    """Apply one change pushed by `node`; its acknowledgement (stored: asked again, the same)."""
+    change_id = change["id"]
+    known = Receipt.objects.filter(change_id=change_id).first()
+    if known is not None:
+        return _ack(change_id, known.ack, known.reason)
+    clock.observe(int(change.get("hlc") or 0))
+    try:
+        with transaction.atomic(), capture.applying():
+            status, reason = _apply_pushed(node, change)
+    except (Rejected, IntegrityError, ValueError, TypeError, KeyError) as exc:
+        status, reason = Ack.REJECTED, str(exc)[:500] or type(exc).__name__
+    Receipt.objects.create(change_id=change_id, node=node, ack=status, reason=reason)
+    return _ack(change_id, status, reason)
+
+
+def _ack(change_id: str, status: str, reason: str = "") -> dict[str, Any]:
+    ack = {"id": str(change_id), "status": str(status)}
+    if reason:
+        ack["reason"] = reason
+    return ack
+
+
+def _apply_pushed(node: Node, change: dict[str, Any]) -> tuple[str, str]:
+    label = change["model"]
+    model = _model(label)
+    rule = rules().get(label)
+    if rule is None or rule.kind != "site":
+        raise Rejected(f"{label} is not changed at site nodes")
+    pk = model._meta.pk.to_python(change["record"])
+    row = model._base_manager.select_for_update().filter(pk=pk).first()
+    concrete, many, _unknown = decode_values(model, change.get("fields") or {})
+    op = change["op"]
+    if op == Op.DELETE:
+        if row is None:
+            return Ack.APPLIED, ""
+        _check_site(row, rule, node)
+        row.delete()
+        _journal(node, change, row, rule, {}, version=getattr(row, "version", 0))
+        return Ack.APPLIED, ""
+    if row is None:
+        if op != Op.CREATE:
+            raise Rejected("the record does not exist at the central server")
+        row = model(**concrete)
+        _check_site(row, rule, node)
+        row.save(force_insert=True)
+        _set_many(row, many)
+        _journal(node, change, row, rule, change.get("fields") or {})
+        _after_apply(rule, row)
+        return Ack.APPLIED, ""
+    _check_site(row, rule, node)
+    return _merge(node, change, row, rule, concrete, many)
+
+
+def _check_site(row: models.Model, rule: Rule, node: Node) -> None:
+    if str(capture.site_of(row, rule)) != str(node.site_id):
+        raise Rejected("the record belongs to another site")
+
+
+def _concurrent_fields(node: Node, change: dict[str, Any]) -> set[str]:
+    """The fields the server changed that the node had not seen when it made `change`."""
+    fields: set[str] = set()
+    seen = (
+        Change.objects.filter(
+            model=change["model"], record=str(change["record"]), seq__gt=change.get("base_seq") or 0
+        )
+        .exclude(origin=node.pk)
+        .values_list("fields", "op")
+    )
+    for values, op in seen:
+        fields.update(values)
+        if op == Op.DELETE:
+            fields.add(TOMBSTONE)
+    return fields - BOOKKEEPING
+
+
+def _merge(
+    node: Node,
+    change: dict[str, Any],
+    row: models.Model,
+    rule: Rule,
+    concrete: dict[str, Any],
+    many: dict[str, list[str]],
+) -> tuple[str, str]:
+    theirs = _concurrent_fields(node, change)
+    mine = (set(concrete) | set(many)) - BOOKKEEPING
+    clash = {name for name in mine & theirs if _differs(row, name, concrete, many)}
+    if rule.identity & mine and rule.identity & theirs:
+        clash |= rule.identity & mine
+    if (TOMBSTONE in mine or TOMBSTONE in theirs) and mine and theirs:
+        clash |= mine  # a deletion concurrent with an edit: the server's state holds
+    raw = change.get("fields") or {}
+    for name in sorted(clash):
+        Conflict.objects.create(
+            site_id=node.site_id,
+            node=node,
+            change_id=change["id"],
+            model=change["model"],
+            record=str(change["record"]),
+            field=name,
+            server_value=_current(row, name),
+            node_value=raw.get(name),
+            node_author=change.get("author"),
+        )
+    applied_concrete = {k: v for k, v in concrete.items() if k not in clash}
+    applied_many = {k: v for k, v in many.items() if k not in clash}
+    if not set(applied_concrete) - BOOKKEEPING and not applied_many:
+        status = Ack.CONFLICT if clash else Ack.APPLIED
+        return status, ""
+    applied_concrete.pop("version", None)
+    _set_values(row, applied_concrete)
+    names = list(applied_concrete)
+    if hasattr(row, "version"):
+        row.version += 1
+        names.append("version")
+    if names:
+        row.save(update_fields=names)
+    _set_many(row, applied_many)
+    sent = {k: v for k, v in raw.items() if k not in clash}
+    _journal(node, change, row, rule, sent)
+    _after_apply(rule, row)
+    if clash:
+        return Ack.CONFLICT, ""
+    return (Ack.MERGED if theirs else Ack.APPLIED), ""
+
+
+def _differs(row: models.Model, name: str, concrete: dict[str, Any], many: dict[str, Any]) -> bool:
+    if name in many:
+        return sorted(many[name]) != _current(row, name)
+    return encode_value(getattr(row, name, None)) != encode_value(concrete.get(name))
+
+
+def _current(row: models.Model, name: str) -> Any:
+    if name in {f.name for f in row._meta.many_to_many}:
+        return sorted(str(pk) for pk in getattr(row, name).values_list("pk", flat=True))
+    return encode_value(getattr(row, name, None))
+
+
+def _journal(
+    node: Node,
+    change: dict[str, Any],
+    row: models.Model,
+    rule: Rule,
+    fields: dict[str, Any],
+    *,
+    version: int | None = None,
+) -> None:
+    Change.objects.create(
+        change_id=change["id"],
+        model=change["model"],
+        record=str(change["record"]),
+        op=change["op"],
+        base_version=change.get("base_version") or 0,
+        version=version if version is not None else (getattr(row, "version", 0) or 0),
+        fields=fields,
+        author=change.get("author"),
+        hlc=int(change.get("hlc") or clock.now()),
+        at=(parse_datetime(change["at"]) if change.get("at") else None) or timezone.now(),
+        site_id=capture.site_of(row, rule),
+        shared=False,
+        seq=capture.next_seq(),
+        origin=node.pk,
+    )
+
+
+def _after_apply(rule: Rule, row: models.Model) -> None:
+    if rule.after_apply is not None:
+        rule.after_apply(row)
+
+
+# A node
+# =============================================================================================
+
+
+def apply_pulled(change: dict[str, Any]) -> bool:
+    """Apply one change pulled from the central server; False if it went to quarantine."""
+    clock.observe(int(change.get("hlc") or 0))
+    try:
+        with transaction.atomic(), capture.applying():
+            _apply_pulled(change)
+    except Exception as exc:  # noqa: BLE001 - whatever failed, the change is kept, not lost
+        Quarantine.objects.update_or_create(
+            seq=change["seq"], defaults={"change": change, "error": f"{type(exc).__name__}: {exc}"}
+        )
+        return False
+    return True
+
+
+def _apply_pulled(change: dict[str, Any]) -> None:
+    label = change["model"]
+    model = _model(label)
+    rule = rules().get(label)
+    if rule is None or not rule.synced:
+        raise Rejected(f"{label} is not synced")
+    pk = model._meta.pk.to_python(change["record"])
+    row = model._base_manager.filter(pk=pk).first()
+    if change["op"] == Op.DELETE:
+        if row is not None:
+            row.delete()
+        return
+    concrete, many, _unknown = decode_values(model, change.get("fields") or {})
+    version = change.get("version") or 0
+    if row is None:
+        if change["op"] != Op.CREATE:
+            raise Rejected("the record is not at this node")
+        row = model(**concrete)
+        if hasattr(row, "version") and version:
+            row.version = version
+        row.save(force_insert=True)
+    else:
+        concrete.pop("version", None)
+        _set_values(row, concrete)
+        names = list(concrete)
+        if hasattr(row, "version") and version > row.version:
+            row.version = version
+            names.append("version")
+        if names:
+            row.save(update_fields=names)
+    _set_many(row, many)
+    _after_apply(rule, row)

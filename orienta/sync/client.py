@@ -1,0 +1,255 @@
+"""The node's side: enrolment, and the exchanges that push its outbox and pull its partition.
+
+A sync is a loop of round trips until nothing remains either way. Each round trip sends one
+batch (cut at the compressed size the last answers allowed) and the cursor; the answer's
+acknowledgements, pulled changes and new cursor are committed together. A batch is tied to its
+rows before it leaves, so after a cut connection the same batch (same id) is sent again and the
+central server answers what it stored the first time: nothing is applied twice, nothing lost.
+"""
+
+import json
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from orienta.lib.ids import uuid7
+from orienta.sync import capture, classification
+from orienta.sync.apply import apply_pulled
+from orienta.sync.models import Change, NodeState
+from orienta.sync.wire import BATCH_BYTES, MIN_BATCH_BYTES, PROTOCOL, SCHEMA, compress, decompress
+
+APP_VERSION = f"{PROTOCOL}.{SCHEMA}"
+TIMEOUT = 60
+ROUNDS = 10_000
+
+
+class SyncError(Exception):
+    """The exchange did not complete; what was committed stays, the rest is sent again."""
+
+
+class Stopped(SyncError):
+    """The central server revoked this node."""
+
+
+@dataclass
+class Outcome:
+    pushed: int = 0
+    pulled: int = 0
+    rounds: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    quarantined: int = 0
+
+
+def _post(url: str, body: bytes, *, headers: dict[str, str]) -> tuple[int, bytes, dict[str, str]]:
+    request = urllib.request.Request(url, data=body, method="POST", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
+            return response.status, response.read(), dict(response.headers)
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read(), dict(exc.headers)
+    except (OSError, urllib.error.URLError) as exc:
+        raise SyncError(f"no answer from the central server: {exc}") from exc
+
+
+def _json(status: int, body: bytes, headers: dict[str, str]) -> Any:
+    try:
+        if headers.get("Content-Encoding", headers.get("content-encoding", "")) == "zstd":
+            return decompress(body)
+        return json.loads(body or b"{}")
+    except ValueError as exc:
+        raise SyncError(f"unreadable answer (HTTP {status})") from exc
+
+
+def enrol(*, central: str, code: str) -> NodeState:
+    """Register this node at the central server with a one-time code; keep its credential."""
+    if NodeState.objects.exists():
+        raise SyncError("this node is already enrolled")
+    if _holds_site_records():
+        raise SyncError("this database already holds records: enrol a node on an empty database")
+    url = central.rstrip("/") + "/api/v1/sync/enrol"
+    body = json.dumps({"code": code, "app_version": APP_VERSION}).encode()
+    status, raw, headers = _post(url, body, headers={"Content-Type": "application/json"})
+    answer = _json(status, raw, headers)
+    if status != 200:
+        raise SyncError(answer.get("detail") or f"HTTP {status}")
+    with transaction.atomic():
+        _clear_reference()
+        return NodeState.objects.create(
+            pk=1,
+            central_url=central.rstrip("/"),
+            node_id=answer["node"],
+            number=answer["number"],
+            site_id=answer["site"],
+            site_code=answer["site_code"],
+            token=answer["token"],
+        )
+
+
+def _holds_site_records() -> bool:
+    return any(
+        model._base_manager.exists()
+        for model in classification.synced_models()
+        if (rule := classification.rule_for(model)) is not None and rule.kind == "site"
+    )
+
+
+def _clear_reference() -> None:
+    """The rows `migrate` seeded here (countries, themes) are replaced by the central server's,
+    which have their own ids: the first pull brings them all."""
+    with capture.applying():
+        for model in reversed(classification.synced_models()):
+            rule = classification.rule_for(model)
+            if rule is not None and rule.kind == "reference":
+                model._base_manager.all().delete()
+
+
+def outbox() -> "Any":
+    return Change.objects.filter(ack="").order_by("id")
+
+
+def _batch(state: NodeState, max_bytes: int) -> tuple[str | None, list[Change]]:
+    """The batch to send: the one sent and not answered, or a new one up to `max_bytes`."""
+    pending = list(outbox().exclude(batch=None)[:5000])
+    if pending:
+        batch_id = pending[0].batch
+        return str(batch_id), [c for c in pending if c.batch == batch_id]
+    rows = list(outbox()[:500])
+    if not rows:
+        return None, []
+    chosen: list[Change] = []
+    for row in rows:
+        chosen.append(row)
+        if len(chosen) % 10 == 0 and len(compress([_message(c) for c in chosen])) > max_bytes:
+            chosen = chosen[:-10] or chosen[:1]
+            break
+    batch_id = uuid7()
+    Change.objects.filter(pk__in=[c.pk for c in chosen]).update(batch=batch_id)
+    for c in chosen:
+        c.batch = batch_id
+    return str(batch_id), chosen
+
+
+def _message(change: Change) -> dict[str, Any]:
+    message: dict[str, Any] = {
+        "id": str(change.change_id),
+        "model": change.model,
+        "record": change.record,
+        "op": change.op,
+        "base_version": change.base_version,
+        "base_seq": change.base_seq or 0,
+        "fields": change.fields,
+        "hlc": change.hlc,
+        "at": change.at.isoformat(),
+    }
+    if change.author:
+        message["author"] = str(change.author)
+    return message
+
+
+def round_trip(
+    state: NodeState, *, max_bytes: int = BATCH_BYTES, cut: Any = None
+) -> tuple[Outcome, bool]:
+    """One request and its answer, committed. Returns what it did and whether more remains.
+    `cut(step)` lets the tests cut the link at a step ("before" sending, "after" the server
+    answered and before the answer is read)."""
+    batch_id, rows = _batch(state, max_bytes)
+    message = {
+        "protocol": PROTOCOL,
+        "schema": SCHEMA,
+        "node": str(state.node_id),
+        "batch": batch_id,
+        "cursor": state.cursor,
+        "changes": [_message(c) for c in rows],
+        "backlog": outbox().count(),
+        "app_version": APP_VERSION,
+        "max_bytes": max_bytes,
+    }
+    if cut:
+        cut("before")
+    status, raw, headers = _post(
+        state.central_url + "/api/v1/sync/exchange",
+        compress(message),
+        headers={
+            "Content-Type": "application/json",
+            "Content-Encoding": "zstd",
+            "Authorization": f"Node {state.token}",
+        },
+    )
+    if cut:
+        cut("after")
+    answer = _json(status, raw, headers)
+    if status == 403 and answer.get("stop"):
+        NodeState.objects.filter(pk=1).update(stopped=True, wipe=bool(answer.get("wipe")))
+        raise Stopped(answer.get("detail") or "revoked")
+    if status != 200:
+        raise SyncError(answer.get("detail") or f"HTTP {status}")
+    return _commit(state, rows, answer)
+
+
+def _commit(state: NodeState, rows: list[Change], answer: dict[str, Any]) -> tuple[Outcome, bool]:
+    outcome = Outcome(pushed=len(rows), rounds=1)
+    by_id = {str(c.change_id): c for c in rows}
+    with transaction.atomic():
+        for ack in answer.get("acks", []):
+            row = by_id.get(ack["id"])
+            if row is None:
+                continue
+            Change.objects.filter(pk=row.pk).update(ack=ack["status"], reason=ack.get("reason", ""))
+            outcome.conflicts += ack["status"] == "conflict"
+            outcome.rejected += ack["status"] == "rejected"
+        for change in answer.get("changes", []):
+            outcome.pulled += 1
+            outcome.quarantined += not apply_pulled(change)
+        state.cursor = max(state.cursor, int(answer["cursor"]))
+        state.save(update_fields=["cursor"])
+    more = bool(answer.get("more")) or outbox().exists()
+    return outcome, more
+
+
+ATTEMPTS = 3
+
+
+def sync(*, max_bytes: int = BATCH_BYTES, cut: Any = None) -> Outcome:
+    """Push and pull until nothing remains; raises SyncError when it could not complete.
+
+    A failed round trip is tried again with batches half the size (the changes of the batch
+    that failed may be in a smaller one: the central server answers each change id once)."""
+    state = NodeState.objects.filter(pk=1).first()
+    if state is None:
+        raise SyncError("this node is not enrolled (manage.py sync_enrol)")
+    if state.stopped:
+        raise Stopped("the central server revoked this node")
+    total = Outcome()
+    NodeState.objects.filter(pk=1).update(last_attempt_at=timezone.now())
+    failures = 0
+    try:
+        for _ in range(ROUNDS):
+            try:
+                outcome, more = round_trip(state, max_bytes=max_bytes, cut=cut)
+            except Stopped:
+                raise
+            except SyncError:
+                failures += 1
+                if failures >= ATTEMPTS:
+                    raise
+                max_bytes = max(MIN_BATCH_BYTES, max_bytes // 2)
+                outbox().exclude(batch=None).update(batch=None)
+                continue
+            for name in ("pushed", "pulled", "rounds", "conflicts", "rejected", "quarantined"):
+                setattr(total, name, getattr(total, name) + getattr(outcome, name))
+            if not more:
+                break
+        else:
+            raise SyncError("too many round trips")
+    except SyncError as exc:
+        NodeState.objects.filter(pk=1).update(
+            last_error=str(exc)[:500], failures=state.failures + 1
+        )
+        raise
+    NodeState.objects.filter(pk=1).update(last_success_at=timezone.now(), last_error="", failures=0)
+    return total

@@ -1,0 +1,117 @@
+"""The central server's side of an exchange: a node's batch in, acknowledgements and the changes
+of its partition out (SYNC.md §4–5)."""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from orienta.sync.apply import apply_pushed
+from orienta.sync.models import Batch, Change, Counter, Node
+from orienta.sync.wire import BATCH_BYTES, MIN_BATCH_BYTES, PROTOCOL, SCHEMA, compress
+
+# A pull never carries more rows than this, whatever their size.
+PULL_ROWS = 2000
+# The compressed size is checked every this many rows while a pull is filled.
+CHECK_EVERY = 25
+
+
+class Upgrade(Exception):
+    """The node speaks a protocol or schema this server no longer accepts."""
+
+
+def check_versions(protocol: int, schema: int) -> None:
+    if protocol != PROTOCOL or schema not in (SCHEMA, SCHEMA - 1):
+        raise Upgrade(f"protocol {PROTOCOL} and schema {SCHEMA - 1} or {SCHEMA} are accepted")
+
+
+def exchange(*, node: Node, message: dict[str, Any]) -> dict[str, Any]:
+    """One round trip: apply the batch (once, whatever the number of times it is sent), then
+    answer the changes since the node's cursor."""
+    check_versions(message["protocol"], message["schema"])
+    acks = _push(node, message)
+    limit = max(MIN_BATCH_BYTES, min(int(message.get("max_bytes") or BATCH_BYTES), 1_000_000))
+    changes, cursor, more = pull(node=node, cursor=int(message.get("cursor") or 0), max_bytes=limit)
+    return {
+        "protocol": PROTOCOL,
+        "schema": SCHEMA,
+        "acks": acks,
+        "changes": changes,
+        "cursor": cursor,
+        "more": more,
+    }
+
+
+def _push(node: Node, message: dict[str, Any]) -> list[dict[str, Any]]:
+    batch_id = message.get("batch")
+    with transaction.atomic():
+        # One exchange of a node at a time: a batch sent twice at once waits for the first.
+        locked = Node.objects.select_for_update().get(pk=node.pk)
+        stored = Batch.objects.filter(pk=batch_id).first() if batch_id else None
+        if stored is not None and stored.node_id == locked.pk:
+            acks = stored.acks
+        elif stored is not None:
+            acks = [
+                {"id": c["id"], "status": "rejected", "reason": "batch id already used"}
+                for c in message.get("changes", [])
+            ]
+        else:
+            acks = [apply_pushed(locked, change) for change in message.get("changes", [])]
+            if batch_id:
+                Batch.objects.create(id=batch_id, node=locked, acks=acks)
+        locked.last_contact_at = timezone.now()
+        locked.backlog = max(0, int(message.get("backlog") or 0))
+        locked.app_version = str(message.get("app_version") or "")[:20]
+        locked.save(update_fields=["last_contact_at", "backlog", "app_version"])
+    return acks
+
+
+def horizon() -> int:
+    """The last sequence number committed (changes up to it are all visible)."""
+    return Counter.objects.filter(name="seq").values_list("value", flat=True).first() or 0
+
+
+def pull(*, node: Node, cursor: int, max_bytes: int) -> tuple[list[dict[str, Any]], int, bool]:
+    """The changes of the node's partition after `cursor`, at most `max_bytes` compressed; the
+    next cursor; whether more remain. The node's own changes are not sent back."""
+    top = horizon()
+    rows = list(
+        Change.objects.filter(
+            Q(site_id=node.site_id) | Q(shared=True), seq__gt=cursor, seq__lte=top
+        )
+        .exclude(origin=node.pk)
+        .order_by("seq")[: PULL_ROWS + 1]
+    )
+    more = len(rows) > PULL_ROWS
+    rows = rows[:PULL_ROWS]
+    out: list[dict[str, Any]] = []
+    for i, row in enumerate(rows, 1):
+        out.append(_message(row))
+        if i % CHECK_EVERY == 0 and len(compress(out)) > max_bytes:
+            out = out[: max(i - CHECK_EVERY, 1)]
+            more = True
+            break
+    if not out:
+        return [], max(cursor, top), False
+    if len(out) < len(rows):
+        more = True
+    last = out[-1]["seq"]
+    return out, (last if more else max(last, top)), more
+
+
+def _message(row: Change) -> dict[str, Any]:
+    message = {
+        "seq": row.seq,
+        "id": str(row.change_id),
+        "model": row.model,
+        "record": row.record,
+        "op": row.op,
+        "version": row.version,
+        "fields": row.fields,
+        "hlc": row.hlc,
+        "at": row.at.isoformat(),
+    }
+    if row.author:
+        message["author"] = str(row.author)
+    return message

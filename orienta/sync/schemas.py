@@ -1,0 +1,78 @@
+"""What the sync API reads and writes (the exchange's body is this JSON compressed with zstd)."""
+
+from typing import Any
+from uuid import UUID
+
+from ninja import Field, Schema
+
+
+class EnrolIn(Schema):
+    code: str = Field(max_length=40, description="The one-time code printed by sync_node_create.")
+    app_version: str = Field("", max_length=20)
+
+
+class EnrolOut(Schema):
+    node: UUID
+    number: int = Field(description="The node's part of the codes it makes (N1, N2…).")
+    site: UUID
+    site_code: str
+    token: str = Field(description="The node's credential: `Authorization: Node <token>`.")
+
+
+class ChangeIn(Schema):
+    id: UUID = Field(description="The change id, unique: a change sent again is applied once.")
+    model: str = Field(max_length=60, description="app_label.Model")
+    record: str = Field(max_length=64)
+    op: str = Field(description="create, update or delete")
+    base_version: int = 0
+    base_seq: int = Field(0, description="The node's cursor when the change was made.")
+    fields: dict[str, Any] = Field(default_factory=dict, description="Changed fields only.")
+    author: UUID | None = None
+    hlc: int = Field(description="Hybrid logical clock stamp.")
+    at: str
+
+
+class ExchangeIn(Schema):
+    protocol: int
+    schema_: int = Field(alias="schema")
+    node: UUID
+    batch: UUID | None = Field(None, description="Unique per batch: sent again, same answer.")
+    cursor: int = Field(0, description="The last sequence number pulled.")
+    changes: list[ChangeIn] = Field(default_factory=list, max_length=5000)
+    backlog: int = 0
+    app_version: str = ""
+    max_bytes: int = Field(48_000, description="The compressed size the answer's pull may reach.")
+
+
+class AckOut(Schema):
+    id: UUID
+    status: str = Field(description="applied, merged, conflict or rejected")
+    reason: str = ""
+
+
+class PulledOut(Schema):
+    seq: int
+    id: UUID
+    model: str
+    record: str
+    op: str
+    version: int
+    fields: dict[str, Any]
+    hlc: int
+    at: str
+    author: UUID | None = None
+
+
+class ExchangeOut(Schema):
+    protocol: int
+    schema_: int = Field(alias="schema")
+    acks: list[AckOut]
+    changes: list[PulledOut]
+    cursor: int
+    more: bool
+
+
+class StopOut(Schema):
+    detail: str
+    stop: bool
+    wipe: bool
