@@ -48,6 +48,8 @@ THIRD_PARTY: dict[str, str] = {
     "axes.AccessAttemptExpiration": "local",
     "axes.AccessFailureLog": "local",
     "axes.AccessLog": "local",
+    # The task queue: each instance runs its own work.
+    "django_tasks_database.DBTaskResult": "local",
 }
 
 # Fields that say who changed a row and when: sent with each change, never a conflict.
