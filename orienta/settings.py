@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "orienta.outreach",
     # Results: reads every app above through the indicators they declare.
     "orienta.reporting",
+    # Field-form imports (KoboToolbox, ODK): creates records through the services above.
+    "orienta.imports",
     # Project level, above the domain apps: the demonstration data and its commands.
     "orienta.demo",
 ]

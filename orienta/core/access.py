@@ -188,6 +188,22 @@ def sets_results_figures(user: AnyUser | None) -> TypeGuard[User]:
     return _has_role(user, RESULTS_SETTER_ROLES)
 
 
+# Field-form imports (KoboToolbox, ODK)
+# =============================================================================================
+
+
+def imports_field_forms(user: AnyUser | None) -> TypeGuard[User]:
+    """Importing a field form's export at one's own sites: site staff (the services refuse
+    anyone else); which records each role may import is `orienta.imports.access`."""
+    return can_record(user)
+
+
+def reads_import_log(user: AnyUser | None) -> TypeGuard[User]:
+    """The log of imports (who, when, which file, counts, errors): site staff (their sites) and
+    coordinators (their country's sites)."""
+    return _has_role(user, PERSONAL_DATA_ROLES)
+
+
 # Accounts
 # =============================================================================================
 
@@ -240,6 +256,8 @@ TEMPLATE_PREDICATES: dict[str, Callable[[AnyUser | None], bool]] = {
         reads_provider_statements,
         reads_results,
         sets_results_figures,
+        imports_field_forms,
+        reads_import_log,
     )
 }
 
