@@ -96,7 +96,7 @@ def _instruments(run: Any) -> list[tuple[str, str]] | None:
     return [(str(i.pk), str(i)) for i in current_instruments(run.site)]
 
 
-@login_required
+@_require(imports_field_forms)
 def mapping(request: AuthedRequest, pk: UUID) -> HttpResponse:
     """Which column of the form fills each of Orienta's fields."""
     run = queries.run_to_continue_for(request.user, pk)
@@ -173,7 +173,7 @@ def _headings(kind: str) -> list[str]:
     return headings[kind]
 
 
-@login_required
+@_require(imports_field_forms)
 def check(request: AuthedRequest, pk: UUID) -> HttpResponse:
     """The dry run: what the import would write, the errors by line and column, and the
     look-alikes of the registry to decide on."""
@@ -189,7 +189,7 @@ def check(request: AuthedRequest, pk: UUID) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@_require(imports_field_forms)
 def execute(request: AuthedRequest, pk: UUID) -> HttpResponse:
     """The import, with the user's decision for each look-alike: all or nothing."""
     run = queries.run_to_continue_for(request.user, pk)
