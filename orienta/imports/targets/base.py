@@ -235,8 +235,11 @@ def person_resolve(
                     row.table,
                     row.line,
                     "",
-                    _("Say whether %(name)s is one of the persons listed or a new person.")
-                    % {"name": alike.name},
+                    # No name here: the log keeps the errors, and erasure cannot reach them.
+                    _(
+                        "Say whether the person of this line is one of the persons listed "
+                        "or a new person."
+                    ),
                 )
             )
             return None

@@ -95,7 +95,8 @@ def test_odk_households_import_with_members_then_a_second_import_writes_nothing(
     assert report.lookalikes[0].candidates[0][0] == persons["person_td"]
     undecided = services.import_check(run=run, by=manager, decisions={})
     assert not undecided.imported
-    assert "Achta Mahamat" in undecided.problems[0].message
+    assert (undecided.problems[0].line, undecided.problems[0].table) == (2, "household_survey.csv")
+    assert "Say whether the person of this line" in undecided.problems[0].message
     before = _counts()
     key = report.lookalikes[0].key
     done = services.import_check(run=run, by=manager, decisions={key: str(persons["person_td"].pk)})
