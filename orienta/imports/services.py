@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,7 @@ from orienta.imports.models import FormMapping, ImportedSubmission, ImportRun, R
 from orienta.imports.targets import TARGETS
 from orienta.imports.targets.base import Context, LookAlike, Prepared, Problem
 from orienta.lib.errors import Refused
+from orienta.people.models import Person
 
 PREVIEW_ROWS = 20
 MAX_PROBLEMS = 500
@@ -249,6 +250,11 @@ def _write_all(ctx: Context, run: ImportRun, ready: list[Prepared], counts: Coun
                 )
             )
             continue
+        except IntegrityError:  # the same submission imported by someone else meanwhile
+            ctx.problems.append(
+                Problem(row.table, row.line, "", _("This submission was imported meanwhile."))
+            )
+            continue
         except (Refused, ValidationError, ValueError) as exc:
             ctx.refusal(row, exc)
             continue
@@ -341,3 +347,48 @@ def import_runs_expire(*, now: Any, by: User | None = None) -> int:
         run.save(update_fields=["content", "status", *run.touch(by=by)])
         done += 1
     return done
+
+
+# The data subject's rights (see `orienta.imports.rights`)
+# =============================================================================================
+
+
+def _mentions(person_ids: list[Any]) -> list[ImportedSubmission]:
+    """The submissions that created or linked one of these persons (at their sites)."""
+    wanted = {str(pk) for pk in person_ids}
+    sites = Person.objects.filter(pk__in=person_ids).values("site_id")
+    rows = ImportedSubmission.objects.filter(site__in=sites).select_related("run")
+    return [
+        row
+        for row in rows.order_by("created_at", "pk")
+        if any(item.get("type") == "person" and item.get("id") in wanted for item in row.created)
+    ]
+
+
+def submissions_of(person_ids: list[Any]) -> list[ImportedSubmission]:
+    return _mentions(person_ids)
+
+
+@transaction.atomic
+def import_files_drop(*, person_ids: list[Any], by: User | None) -> int:
+    """A person's erasure: the files still waiting at their sites (which may name them) are
+    dropped; the logs keep no name (their errors name lines and columns)."""
+    sites = Person.objects.filter(pk__in=person_ids).values("site_id")
+    dropped = 0
+    waiting = ImportRun.objects.select_for_update().filter(site__in=sites, content__isnull=False)
+    for run in waiting.order_by("pk"):
+        run.content = None
+        run.status = RunStatus.EXPIRED
+        run.save(update_fields=["content", "status", *run.touch(by=by)])
+        dropped += 1
+    return dropped
+
+
+@transaction.atomic
+def submissions_follow(*, survivor: Any, merged: Any, by: User) -> None:
+    """A merge: the submissions that created or linked the merged record name the survivor."""
+    for row in _mentions([merged.pk]):
+        for item in row.created:
+            if item.get("type") == "person" and item.get("id") == str(merged.pk):
+                item["id"], item["code"] = str(survivor.pk), survivor.code
+        row.save(update_fields=["created", *row.touch(by=by)])

@@ -231,3 +231,49 @@ def test_an_agent_may_not_import_sessions(world, users):
 
     with pytest.raises(PermissionDenied):
         _upload(world["sites"]["td"], users["agent_td"], "sessions", "S.xlsx", kobo_xlsx(True))
+
+
+def test_rights_export_merge_and_erasure(world, users, persons):
+    from orienta.imports import rights
+    from orienta.people.services import person_merge
+
+    manager, site = users["manager_td"], world["sites"]["td"]
+    run = _odk(site, manager, fixed=True)
+    key = services.import_check(run=run, by=manager).lookalikes[0].key
+    assert services.import_check(run=run, by=manager, decisions={key: "new"}).imported
+    achta = persons["person_td"]
+    twin = Person.objects.exclude(pk=achta.pk).get(given_name="Achta")
+    [entry] = rights.export([twin.pk])
+    assert entry["line"] == 2 and entry["records"][0]["code"] == twin.code
+    person_merge(survivor=achta, merged=twin, by=manager)
+    [entry] = rights.export([achta.pk])
+    assert entry["records"][0]["code"] == achta.code
+    waiting = _upload(site, manager, "persons", "household_survey.zip", odk_zip(True))
+    rights.erase([achta.pk], by=manager)
+    waiting.refresh_from_db()
+    assert waiting.content is None and waiting.status == RunStatus.EXPIRED
+
+
+def test_a_submission_imported_by_someone_else_meanwhile_refuses_the_file(
+    world, users, persons, monkeypatch
+):
+    agent, site = users["agent_td"], world["sites"]["td"]
+    run = _map(_upload(site, agent, "visits", "Visites.csv", kobo_csv(True)), agent)
+    other = _map(_upload(site, agent, "visits", "Visites.csv", kobo_csv(True)), agent)
+    prepare = services._prepare_all
+
+    def raced(ctx, run_, export, counts):
+        ready = prepare(ctx, run_, export, counts)
+        ImportedSubmission.objects.create(
+            site=site, run=other, kind="visits", instance_id=ready[2].submission.instance_id, line=4
+        )
+        return ready
+
+    monkeypatch.setattr(services, "_prepare_all", raced)
+    report = services.import_check(
+        run=run, by=agent, decisions=_decide_all_new(services.import_check(run=other, by=agent))
+    )
+    assert [(p.line, p.message) for p in report.problems] == [
+        (4, "This submission was imported meanwhile.")
+    ]
+    assert not report.imported and Visit.objects.count() == 0
