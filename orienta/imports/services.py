@@ -171,6 +171,7 @@ class Report:
     """What a dry run or an import found."""
 
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     preview: list[tuple[int, str, list[str]]] = field(default_factory=list)
     lookalikes: list[LookAlike] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
@@ -281,6 +282,7 @@ def import_check(*, run: ImportRun, by: User, decisions: dict[str, str] | None =
                 for p in ready[:PREVIEW_ROWS]
             ]
             report.lookalikes = [a for p in ready for a in p.lookalikes]
+            report.warnings = ctx.warnings
             counts["ready"] = len(ready)
             _write_all(ctx, run, ready, counts)
             report.problems = sorted(

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -13,10 +14,10 @@ from orienta.core.models import Site, User
 from orienta.imports.readers import Row, Submission
 from orienta.imports.values import BadValue, read_date, read_int, read_sex
 from orienta.people.forms import PersonForm
-from orienta.people.matching import MatchResult
+from orienta.people.matching import MATCH_THRESHOLD, Identity, MatchResult, compare
 from orienta.people.models import MigrationStatus, Person
 from orienta.people.queries import person_candidates
-from orienta.people.services import person_open_existing, person_register
+from orienta.people.services import identity_of, person_open_existing, person_register
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -92,6 +93,9 @@ class Context:
     # The user's choice for each look-alike ("new" or a person's id); None in a dry run.
     decisions: dict[str, str] | None = None
     problems: list[Problem] = field(default_factory=list)
+    # Persons of the file that resemble an earlier one of the same file (shown, not refused).
+    warnings: list[Problem] = field(default_factory=list)
+    named: list[tuple[Row, Identity]] = field(default_factory=list)
 
     @property
     def final(self) -> bool:
@@ -211,12 +215,27 @@ def person_data(
 
 
 def look_alike(ctx: Context, row: Row, data: dict[str, Any]) -> LookAlike | None:
-    """The persons of the registry the user may see who resemble this one, if any."""
+    """The persons of the registry the user may see who resemble this one, if any; a person
+    resembling an earlier one of the file is noted in `ctx.warnings`."""
+    _same_file(ctx, row, data)
     found = person_candidates(ctx.user, data)
     if not found:
         return None
     name = f"{data['given_name']} {data['family_name']}"
     return LookAlike(f"{row.table}:{row.line}", row.table, row.line, name, found)
+
+
+def _same_file(ctx: Context, row: Row, data: dict[str, Any]) -> None:
+    ident, today = identity_of(data), timezone.localdate()
+    for earlier, other in ctx.named:
+        if compare(ident, other, today=today).score >= MATCH_THRESHOLD:
+            message = _(
+                "This person resembles the one of %(table)s, line %(line)s: both will be "
+                "registered unless one of the lines is removed."
+            ) % {"table": earlier.table, "line": earlier.line}
+            ctx.warnings.append(Problem(row.table, row.line, "", message))
+            break
+    ctx.named.append((row, ident))
 
 
 def person_resolve(

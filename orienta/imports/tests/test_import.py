@@ -277,3 +277,12 @@ def test_a_submission_imported_by_someone_else_meanwhile_refuses_the_file(
         (4, "This submission was imported meanwhile.")
     ]
     assert not report.imported and Visit.objects.count() == 0
+
+
+def test_a_person_twice_in_the_file_is_shown(world, users, persons):
+    agent, site = users["agent_td"], world["sites"]["td"]
+    data = kobo_csv(True).replace(b";Halim\xc3\xa9;Ahmat;female;41;", b";Brahim;Youssouf;male;24;")
+    run = _map(_upload(site, agent, "visits", "Visites.csv", data), agent)
+    report = services.import_check(run=run, by=agent)
+    assert [(w.line, w.table) for w in report.warnings] == [(7, "Visites.csv")]
+    assert "line 4" in report.warnings[0].message
