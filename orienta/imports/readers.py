@@ -34,7 +34,10 @@ from django.utils.translation import gettext as _
 from orienta.imports.models import Source
 from orienta.lib import tabular
 
-MAX_LINES = 5_000  # in all the tables of a file
+MAX_LINES = 2_000  # in all the tables of a file
+# Each submission is checked and written twice (the dry run, then the import) within a request:
+# a few hundred fit in the server's time limit (see docs/imports.md).
+MAX_SUBMISSIONS = 300
 MAX_COLUMNS = 600
 MAX_UNZIPPED = 40 * 1024 * 1024
 MAX_FILES = 30
@@ -253,6 +256,11 @@ def read_kobo_xlsx(raw: bytes, name: str) -> Export:
 
 
 def _submissions(export: Export, children_of: Callable[[Row], list[Row]]) -> None:
+    if len(export.main.rows) > MAX_SUBMISSIONS:
+        raise Unreadable(
+            _("The file holds more than %(max)s submissions: split it into smaller exports.")
+            % {"max": MAX_SUBMISSIONS}
+        )
     for row in export.main.rows:
         export.submissions.append(Submission(row, instance_id(row), list(children_of(row))))
 

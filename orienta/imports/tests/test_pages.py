@@ -120,9 +120,12 @@ def test_a_zip_that_unpacks_to_gigabytes_is_refused(client, users):
 
 def test_too_many_lines_are_refused(client, users):
     client.force_login(users["agent_td"])
-    data = "_uuid;date\n" + "".join(f"u{n};2026-03-01\n" for n in range(5_100))
+    data = "_uuid;date\n" + "".join(f"u{n};2026-03-01\n" for n in range(2_100))
     response = _upload(client, "visits", "big.csv", data.encode())
-    assert response.status_code == 422 and "more than 5,000 lines" in response.text
+    assert response.status_code == 422 and "more than 2,000 lines" in response.text
+    data = "_uuid;date\n" + "".join(f"u{n};2026-03-01\n" for n in range(301))
+    response = _upload(client, "visits", "big.csv", data.encode())
+    assert response.status_code == 422 and "more than 300 submissions" in response.text
 
 
 def test_an_agent_cannot_choose_to_import_assessments(client, users):
