@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "orienta.webhooks",
     # Offline sites: the change journal, node enrolment and the exchange with site nodes.
     "orienta.sync",
+    # Field-form imports (KoboToolbox, ODK): creates records through the services above.
+    "orienta.imports",
     # Project level, above the domain apps: the demonstration data and its commands.
     "orienta.demo",
 ]
@@ -350,6 +352,8 @@ SECURE_CSP = {
 }
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# The largest field-form export (KoboToolbox, ODK) `/imports/` accepts.
+ORIENTA_IMPORT_MAX_BYTES = int(os.environ.get("ORIENTA_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 
 # API tokens live this long after issue.
 API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", "12"))

@@ -15,6 +15,7 @@ from orienta.core.tests import test_access_matrix as core
 from orienta.directory.tests import access as directory
 from orienta.families.tests import access as families
 from orienta.fund.tests import access as fund
+from orienta.imports.tests import access as imports
 from orienta.outreach.tests import access as outreach
 from orienta.referrals.tests import access as referrals
 from orienta.referrals.tests.test_access import expect as referrals_expect
@@ -65,6 +66,7 @@ def pages() -> list[Page]:
         (families, lambda kind: lambda role, target: families.expect(kind, role, target)),
         (outreach, lambda kind: lambda role, target: outreach.expect(kind, role, target)),
         (webhooks, lambda kind: lambda role, target: webhooks.expect(kind, role, target)),
+        (imports, lambda kind: lambda role, target: imports.expect(kind, role, target)),
     )
     for module, expectation in matrices:
         no_object = getattr(module, "NO_OBJECT", set())
@@ -89,6 +91,7 @@ def scope(world, users, persons, directory_objects, svcs, fund_td, fund_mz) -> d
     from orienta.families.tests.test_access import objects as family_objects
     from orienta.fund.tests.factories import make_fund_request
     from orienta.fund.tests.test_access import _paid
+    from orienta.imports.tests.test_access import objects as import_objects
     from orienta.outreach.tests.test_access import objects as outreach_objects
     from orienta.referrals.services import link_for
     from orienta.referrals.tests.factories import make_referral
@@ -134,4 +137,7 @@ def scope(world, users, persons, directory_objects, svcs, fund_td, fund_mz) -> d
         objects[where] |= webhook_objects(
             world[site], users[f"coordinator_{site}"], "https://93.184.215.14"
         )
+        # An import uploaded by the "in" scope's manager, the "out" scope's agent.
+        uploader = users["manager_td" if where == "in" else "agent_mz"]
+        objects[where] |= import_objects(world["sites"][site], uploader)
     return objects

@@ -219,6 +219,7 @@ def configures_dhis2(user: AnyUser | None) -> TypeGuard[User]:
 
 
 # Offline sites (sync)
+# =============================================================================================
 
 
 def manages_nodes(user: AnyUser | None) -> TypeGuard[User]:
@@ -236,6 +237,22 @@ def resolves_sync_conflicts(user: AnyUser | None) -> TypeGuard[User]:
     """Choosing the value kept when a field was changed on both sides: site managers (their
     sites) and coordinators (their country)."""
     return is_site_manager(user) or coordinates_country(user)
+
+
+# Field-form imports (KoboToolbox, ODK)
+# =============================================================================================
+
+
+def imports_field_forms(user: AnyUser | None) -> TypeGuard[User]:
+    """Importing a field form's export at one's own sites: site staff (the services refuse
+    anyone else); which records each role may import is `orienta.imports.access`."""
+    return can_record(user)
+
+
+def reads_import_log(user: AnyUser | None) -> TypeGuard[User]:
+    """The log of imports (who, when, which file, counts, errors): site staff (their sites) and
+    coordinators (their country's sites)."""
+    return _has_role(user, PERSONAL_DATA_ROLES)
 
 
 # Accounts
@@ -297,6 +314,8 @@ TEMPLATE_PREDICATES: dict[str, Callable[[AnyUser | None], bool]] = {
         manages_nodes,
         reads_sync_status,
         resolves_sync_conflicts,
+        imports_field_forms,
+        reads_import_log,
     )
 }
 

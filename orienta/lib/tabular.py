@@ -9,6 +9,8 @@ amount stays a number. Any other value is written as its text, neutralised the s
 
 - `Sheet`: an XLSX workbook of one sheet, filled row by row (`append`), then `to_bytes()`;
 - `csv_writer(out)`: a `csv.writer` whose rows are neutralised;
+- `xlsx_sheets(raw, max_rows=…)`: the sheets of an XLSX file read as values, never formulas
+  (for importers of other systems' exports: KoboToolbox);
 - `restore(text)`: the inverse of the neutralising, for importers of Orienta's own files
   (the HSDS exchange): exactly one leading apostrophe is removed, and only where one was
   added. A text that already starts with apostrophes before a formula character gets one more,
@@ -26,7 +28,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import IO, Any
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
@@ -123,3 +125,39 @@ class CsvWriter:
 
 def csv_writer(out: IO[str], **kwargs: Any) -> CsvWriter:
     return CsvWriter(out, **kwargs)
+
+
+# Reading XLSX
+# =============================================================================================
+
+
+class TooManyRows(ValueError):
+    """A sheet holds more rows than the reader was allowed to read."""
+
+
+def xlsx_sheets(raw: bytes, *, max_rows: int) -> list[tuple[str, list[list[object]]]]:
+    """Every sheet of an XLSX file as (title, rows of cell values), in the workbook's order.
+
+    Cells are read as the values last computed (a formula's text is never returned), empty
+    trailing rows are dropped. More than `max_rows` rows in all raises TooManyRows; a file that
+    is not an XLSX workbook raises ValueError. The caller bounds the file's unzipped size first
+    (an XLSX file is a zip archive)."""
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise ValueError(str(exc)) from None
+    sheets, total = [], 0
+    try:
+        for sheet in book.worksheets:
+            rows: list[list[object]] = []
+            for values in sheet.iter_rows(values_only=True):
+                total += 1
+                if total > max_rows:
+                    raise TooManyRows(max_rows)
+                rows.append(list(values))
+            while rows and all(v in (None, "") for v in rows[-1]):
+                rows.pop()
+            sheets.append((str(sheet.title), rows))
+    finally:
+        book.close()
+    return sheets

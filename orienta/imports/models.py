@@ -1,0 +1,133 @@
+"""Imports of field-form exports (KoboToolbox, ODK Central): the mapping remembered per form,
+each import with its log, and each submission imported with what it created.
+
+An `ImportRun` is one file uploaded at a site: while it is being mapped and checked it keeps the
+file (`content`), which is dropped once the import is done (or by `tasks.py` after a day); what
+stays is the log: who, when, the file's name, the counts and the errors. An
+`ImportedSubmission` is one submission of a form (its `instanceID`) imported at a site as one
+kind of record: a second import of the same export finds it and writes nothing for it.
+"""
+
+from typing import Self
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from orienta.core.access import reads_import_log
+from orienta.core.models import BaseModel, Site
+from orienta.core.scoping import site_filter
+from orienta.core.types import AnyUser
+
+
+class Kind(models.TextChoices):
+    PERSONS = "persons", _("Persons and households")
+    VISITS = "visits", _("Visits")
+    SESSIONS = "sessions", _("Awareness sessions")
+    ASSESSMENTS = "assessments", _("Vulnerability assessments")
+
+
+class Source(models.TextChoices):
+    KOBO_CSV = "kobo_csv", _("KoboToolbox, CSV")
+    KOBO_XLSX = "kobo_xlsx", _("KoboToolbox, XLSX")
+    ODK_CSV = "odk_csv", _("ODK Central, CSV")
+    ODK_ZIP = "odk_zip", _("ODK Central, zip with repeat groups")
+
+
+class RunStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("To map")
+    CHECKED = "checked", _("Checked, not imported")
+    FAILED = "failed", _("Refused: errors")
+    IMPORTED = "imported", _("Imported")
+    EXPIRED = "expired", _("Abandoned")
+
+
+class RunQuerySet(models.QuerySet["ImportRun"]):
+    def visible_to(self, user: AnyUser | None) -> Self:
+        """The imports of the sites in scope, for the roles that read the import log (site
+        staff their sites, coordinators their country; see `orienta.imports.access`)."""
+        if not reads_import_log(user):
+            return self.none()
+        return self.filter(site_filter(user, "site__"), deleted_at__isnull=True)
+
+
+class FormMapping(BaseModel):
+    """How a form's fields (by XLSForm name) fill one kind of record at a site, remembered for
+    the next export of the same form."""
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    form_key = models.CharField(_("form"), max_length=120)
+    kind = models.CharField(_("what it creates"), max_length=12, choices=Kind.choices)
+    fields = models.JSONField(_("fields"), default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "form_key", "kind"], name="one_mapping_per_form_and_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form_key} → {self.kind}"
+
+
+class ImportRun(BaseModel):
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="+", verbose_name=_("site")
+    )
+    kind = models.CharField(_("what it creates"), max_length=12, choices=Kind.choices)
+    source = models.CharField(_("format"), max_length=12, choices=Source.choices)
+    file_name = models.CharField(_("file"), max_length=200)
+    form_key = models.CharField(_("form"), max_length=120)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.UPLOADED
+    )
+    content = models.BinaryField(_("file content"), null=True, editable=False)
+    mapping = models.JSONField(_("fields"), default=dict)
+    # Choices made for the whole file (the instrument of an assessment import).
+    options = models.JSONField(default=dict)
+    counts = models.JSONField(_("counts"), default=dict)
+    errors = models.JSONField(_("errors"), default=list)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+
+    objects = RunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        indexes = [models.Index(fields=["site", "created_at"], name="import_run_site_date")]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class ImportedSubmission(BaseModel):
+    """One submission imported, and the records it created or linked (`created`: a list of
+    `{"type": "person", "id": …, "code": …, "linked": bool}`)."""
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="submissions")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    instance_id = models.CharField(_("submission"), max_length=120)
+    line = models.PositiveIntegerField(_("line"))
+    created = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["line"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "kind", "instance_id"], name="submission_imported_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.instance_id
