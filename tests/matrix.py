@@ -16,6 +16,7 @@ from orienta.directory.tests import access as directory
 from orienta.families.tests import access as families
 from orienta.fund.tests import access as fund
 from orienta.outreach.tests import access as outreach
+from orienta.partners.tests import access as partners
 from orienta.referrals.tests import access as referrals
 from orienta.referrals.tests.test_access import expect as referrals_expect
 from orienta.reporting.tests import access_logframe as logframe
@@ -69,6 +70,12 @@ def pages() -> list[Page]:
         for name, (kind, method, build) in module.ROUTES.items():
             if method == "get":
                 found.append(Page(name, build, expectation(kind), name in no_object))
+    # Partner CSOs: their objects under "partners" (their names would clash with others').
+    for name, (kind, method, build) in partners.ROUTES.items():
+        if method == "get":
+            path = (lambda b: lambda o: b(o["partners"]))(build)
+            page_expect = (lambda k: lambda role, target: partners.expect(k, role, target))(kind)
+            found.append(Page(name, path, page_expect, name in partners.NO_OBJECT))
     return sorted(found, key=lambda p: p.name)
 
 
@@ -88,6 +95,7 @@ def scope(world, users, persons, directory_objects, svcs, fund_td, fund_mz) -> d
     from orienta.fund.tests.factories import make_fund_request
     from orienta.fund.tests.test_access import _paid
     from orienta.outreach.tests.test_access import objects as outreach_objects
+    from orienta.partners.tests.factories import make_records as partner_records
     from orienta.referrals.services import link_for
     from orienta.referrals.tests.factories import make_referral
     from orienta.reporting.tests.logframe_fixtures import make_hand_value, make_logframe
@@ -127,4 +135,7 @@ def scope(world, users, persons, directory_objects, svcs, fund_td, fund_mz) -> d
             for k, v in outreach_objects(world["sites"][site], agent, person).items()
             if k != "site"
         }
+        objects[where]["partners"] = partner_records(
+            world["sites"][site].organisation, users[f"coordinator_{site}"]
+        )
     return objects

@@ -109,10 +109,10 @@ ACTIONS = {
 def _pdf(title: str, name: str) -> bytes:
     pdf = FPDF()
     pdf.add_page()
-    pdf.set_font("Helvetica", size=16)
-    pdf.multi_cell(0, 10, text=title)
-    pdf.set_font("Helvetica", size=12)
-    pdf.multi_cell(0, 8, text=name)
+    for text, size in ((title, 16), (name, 12)):
+        pdf.set_font("Helvetica", size=size)  # a core font: Latin-1 only
+        latin = text.replace("\u2019", "'").encode("latin-1", "replace").decode("latin-1")
+        pdf.multi_cell(0, size / 2 + 2, text=latin, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
@@ -144,7 +144,6 @@ def build(ctx) -> None:
                 None,
             )
             _cso(ctx, organisation, editor, own or editor, tool, n, today, language)
-        ctx.counts.setdefault(code, {})["partner CSOs"] = len(csos[:3])
 
 
 def _cso(ctx, organisation: Organisation, editor, own, tool, n: int, today: date, language: str):

@@ -191,7 +191,15 @@ class Tool(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} (v{self.revision})"
+        return f"{self.title} (v{self.revision})"
+
+    @property
+    def title(self) -> str:
+        """The name in the reader's language when the definition gives it, else `name`."""
+        try:
+            return self.parsed().name or self.name
+        except oca.DefinitionError:
+            return self.name
 
     def parsed(self) -> oca.Definition:
         cached: oca.Definition | None = getattr(self, "_parsed", None)

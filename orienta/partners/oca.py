@@ -3,7 +3,8 @@ database here).
 
 A tool version keeps its definition as JSON, never changed once saved:
 
-    {"stages": [{"code": "nascent", "label": {"fr": "…", "pt": "…", "en": "…"}, "from": 1},
+    {"label": {"fr": "…", "pt": "…", "en": "…"},
+     "stages": [{"code": "nascent", "label": {"fr": "…", "pt": "…", "en": "…"}, "from": 1},
                 {"code": "emerging", "label": {…}, "from": 1.75}, …],
      "areas": [{"code": "governance", "label": {…},
                 "statements": [{"code": "gov_board", "label": {…}}, …]}, …]}
@@ -22,7 +23,7 @@ Averages are shown rounded to two decimals (half up); stages are read from the e
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
@@ -92,6 +93,12 @@ class Area:
 class Definition:
     stages: tuple[Stage, ...]
     areas: tuple[Area, ...]
+    label: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The tool's name in the current language ("" when the definition gives none)."""
+        return label_of(self.label)
 
     def statements(self) -> list[tuple[Area, Statement]]:
         return [(a, s) for a in self.areas for s in a.statements]
@@ -230,7 +237,7 @@ def parse(raw: Any) -> Definition:
         areas.append(Area(code, _label(item), _statements(item.get("statements"), code)))
     _unique([a.code for a in areas], "areas")
     _unique([s.code for a in areas for s in a.statements], "statements")
-    return Definition(stages=_stages(raw.get("stages")), areas=tuple(areas))
+    return Definition(stages=_stages(raw.get("stages")), areas=tuple(areas), label=_label(raw))
 
 
 # Scoring

@@ -5,13 +5,18 @@ areas of three statements each, four development stages. M&E edits it into later
 from typing import Any
 
 CODE = "oca"
-NAME = "Évaluation des capacités organisationnelles (OCA)"
+NAME = "OCA"
 
 
 def _l(fr: str, pt: str, en: str) -> dict[str, str]:
     return {"fr": fr, "pt": pt, "en": en}
 
 
+LABEL = _l(
+    "Évaluation des capacités organisationnelles",
+    "Avaliação da capacidade organizacional",
+    "Organisational capacity assessment",
+)
 STAGES = [
     {"code": "nascent", "label": _l("Naissante", "Nascente", "Nascent"), "from": 1},
     {"code": "emerging", "label": _l("Émergente", "Emergente", "Emerging"), "from": "1.75"},
@@ -307,6 +312,7 @@ AREAS: list[tuple[str, dict[str, str], list[tuple[str, dict[str, str]]]]] = [
 
 def definition() -> dict[str, Any]:
     return {
+        "label": LABEL,
         "stages": STAGES,
         "areas": [
             {
