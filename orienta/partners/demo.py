@@ -51,8 +51,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "sensibilização comunitária.",
         "contact": ("Secretário executivo", "Tesoureira"),
         "statutes": "Estatutos da associação",
-        "justification": "Verificado em sessão com a direcção e o pessoal.",
-        "evidence": "Actas e registos consultados.",
+        "justification": "Verificado em sessão com a direção e o pessoal.",
+        "evidence": "Atas e registos consultados.",
         "purpose": "Reforçar o atendimento e a orientação no BIOSP",
         "conditions": "Relatório narrativo do primeiro semestre aprovado",
         "facilitator": "Equipa de reforço de capacidades, ESSOR",
@@ -89,7 +89,7 @@ ACTIONS = {
     "programme": (
         "coaching",
         "Planifier les activités de l’année",
-        "Planificar as actividades do ano",
+        "Planificar as atividades do ano",
     ),
     "me": (
         "equipment",
@@ -99,10 +99,10 @@ ACTIONS = {
     "resources": (
         "subgrant",
         "Financer la rédaction d’une demande de fonds",
-        "Financiar a redacção de uma proposta",
+        "Financiar a redação de uma proposta",
     ),
     "networking": ("training", "Former au plaidoyer local", "Formar em advocacia local"),
-    "gender": ("coaching", "Adopter une politique genre", "Adoptar uma política de género"),
+    "gender": ("coaching", "Adopter une politique genre", "Adotar uma política de género"),
 }
 
 

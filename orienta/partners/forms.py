@@ -174,7 +174,7 @@ class AssessmentForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    area = forms.ChoiceField(label=_("Area"))
+    area = forms.ChoiceField(label=_("Capacity area"))
     description = _text(_("Action"), 300)
     support = forms.ChoiceField(label=_("Type of support"), choices=SupportType.choices)
     responsible = _text(_("Responsible"), 120)
