@@ -36,12 +36,15 @@ def _sign_in(page, live_server, user):
     )
 
 
-def _assess(page, statements, score, better=()):
+def _assess(page, statements, score, better=(), shot=None):
     page.locator("#capacity a.button").click()
     page.wait_for_url(re.compile(r"/assess/$"))
     for code in statements:
         page.check(f"input[name=s_{code}][value='{4 if code in better else score}']")
     page.fill("#id_participants", "6")
+    if shot is not None:
+        shot("00-assessment-form")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.locator("form.stack button[type=submit]").click()
     page.wait_for_url(re.compile(r"/partners/[0-9a-f-]+/#capacity$"))
 
@@ -62,7 +65,7 @@ def test_assess_a_cso_twice_and_compare_on_the_radar(
     expect(page.locator("h1")).to_contain_text("Association Tchad Solidarité")
 
     # 2. A first assessment, by consensus: everything started (2).
-    _assess(page, statements, 2)
+    _assess(page, statements, 2, shot=shot)
     radar = page.locator("#capacity svg.radar")
     expect(radar.locator("polygon.series")).to_have_count(1)
     shot("01-first-assessment")
