@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "orienta.families",
     # Community work: sessions, fairs, trainings (counts feed the results below).
     "orienta.outreach",
+    # Partner CSOs: profiles, capacity assessments, plans, sub-grants, funding applications.
+    "orienta.partners",
     # Results: reads every app above through the indicators they declare.
     "orienta.reporting",
     # Integrations: webhooks to partner systems (referral and case events), DHIS2 pushes.

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("orienta.fund.urls")),
     path("", include("orienta.families.urls")),
     path("", include("orienta.outreach.urls")),
+    path("", include("orienta.partners.urls")),
     path("", include("orienta.reporting.urls")),
     path("", include("orienta.reporting.logframe_urls")),
     path("", include("orienta.webhooks.urls")),

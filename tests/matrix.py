@@ -17,6 +17,7 @@ from orienta.families.tests import access as families
 from orienta.fund.tests import access as fund
 from orienta.imports.tests import access as imports
 from orienta.outreach.tests import access as outreach
+from orienta.partners.tests import access as partners
 from orienta.referrals.tests import access as referrals
 from orienta.referrals.tests.test_access import expect as referrals_expect
 from orienta.reporting.tests import access_logframe as logframe
@@ -73,6 +74,12 @@ def pages() -> list[Page]:
         for name, (kind, method, build) in module.ROUTES.items():
             if method == "get":
                 found.append(Page(name, build, expectation(kind), name in no_object))
+    # Partner CSOs: their objects under "partners" (their names would clash with others').
+    for name, (kind, method, build) in partners.ROUTES.items():
+        if method == "get":
+            path = (lambda b: lambda o: b(o["partners"]))(build)
+            page_expect = (lambda k: lambda role, target: partners.expect(k, role, target))(kind)
+            found.append(Page(name, path, page_expect, name in partners.NO_OBJECT))
     return sorted(found, key=lambda p: p.name)
 
 
@@ -93,6 +100,7 @@ def scope(world, users, persons, directory_objects, svcs, fund_td, fund_mz) -> d
     from orienta.fund.tests.test_access import _paid
     from orienta.imports.tests.test_access import objects as import_objects
     from orienta.outreach.tests.test_access import objects as outreach_objects
+    from orienta.partners.tests.factories import make_records as partner_records
     from orienta.referrals.services import link_for
     from orienta.referrals.tests.factories import make_referral
     from orienta.reporting.tests.logframe_fixtures import make_hand_value, make_logframe
@@ -140,4 +148,7 @@ def scope(world, users, persons, directory_objects, svcs, fund_td, fund_mz) -> d
         # An import uploaded by the "in" scope's manager, the "out" scope's agent.
         uploader = users["manager_td" if where == "in" else "agent_mz"]
         objects[where] |= import_objects(world["sites"][site], uploader)
+        objects[where]["partners"] = partner_records(
+            world["sites"][site].organisation, users[f"coordinator_{site}"]
+        )
     return objects

@@ -15,6 +15,7 @@ from orienta.frontdesk.api import router as frontdesk_router
 from orienta.fund.api import router as fund_router
 from orienta.lib.api import errors
 from orienta.outreach.api import router as outreach_router
+from orienta.partners.api import router as partners_router
 from orienta.people.api import router as people_router
 from orienta.referrals.api import router as referrals_router
 from orienta.reporting.api import router as reporting_router
@@ -84,6 +85,7 @@ api.add_router("", referrals_router)
 api.add_router("", fund_router)
 api.add_router("", families_router)
 api.add_router("", outreach_router)
+api.add_router("", partners_router)
 api.add_router("", reporting_router)
 api.add_router("", dhis2_router)
 api.add_router("", sync_router)

@@ -54,6 +54,8 @@ CHANNEL = "channel"
 OUTCOME = "outcome"
 HOUSEHOLD_SIZE = "household_size"
 VULNERABILITY = "vulnerability"
+# The areas of the partner CSOs' capacity assessment (governance, finance…).
+OCA_AREA = "oca_area"
 DIMENSIONS = (
     SEX,
     AGE_BAND,
@@ -66,6 +68,7 @@ DIMENSIONS = (
     OUTCOME,
     HOUSEHOLD_SIZE,
     VULNERABILITY,
+    OCA_AREA,
 )
 
 # The value of a dimension the record does not tell (no date of birth, WG questions not asked).

@@ -1,0 +1,66 @@
+"""Writes of the partners app, by subdomain: `profiles` (registration, profile, contacts,
+documents), `capacity` (the OCA tool, assessments, the capacity-development plan) and `funding`
+(sub-grants, their tranches and reports, funding applications). The names are re-exported here,
+so `orienta.partners.services.<name>` is the one address the views, the API and the demo use."""
+
+from orienta.partners.services.capacity import (
+    ToolUnchanged,
+    action_add,
+    action_set_status,
+    assessment_record,
+    current_tool,
+    plan_areas,
+    tool_revise,
+    tool_seed,
+)
+from orienta.partners.services.funding import (
+    ApplicationData,
+    application_create,
+    application_update,
+    grant_create,
+    report_add,
+    report_receive,
+    tranche_add,
+    tranche_release,
+)
+from orienta.partners.services.profiles import (
+    PartnerRefused,
+    ProfileData,
+    check_editor,
+    contact_add,
+    contact_remove,
+    cso_register,
+    document_add,
+    org_today,
+    profile_of,
+    profile_save,
+)
+
+__all__ = [
+    "ApplicationData",
+    "PartnerRefused",
+    "ProfileData",
+    "ToolUnchanged",
+    "action_add",
+    "action_set_status",
+    "application_create",
+    "application_update",
+    "assessment_record",
+    "check_editor",
+    "contact_add",
+    "contact_remove",
+    "cso_register",
+    "current_tool",
+    "document_add",
+    "grant_create",
+    "org_today",
+    "plan_areas",
+    "profile_of",
+    "profile_save",
+    "report_add",
+    "report_receive",
+    "tool_revise",
+    "tool_seed",
+    "tranche_add",
+    "tranche_release",
+]
