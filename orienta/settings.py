@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "orienta.families",
     # Community work: sessions, fairs, trainings (counts feed the results below).
     "orienta.outreach",
+    # Civil society networks: the resource centre, the GTPS, the diagnostics.
+    "orienta.networks",
     # Results: reads every app above through the indicators they declare.
     "orienta.reporting",
     # Project level, above the domain apps: the demonstration data and its commands.

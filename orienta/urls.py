@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("orienta.fund.urls")),
     path("", include("orienta.families.urls")),
     path("", include("orienta.outreach.urls")),
+    path("", include("orienta.networks.urls")),
     path("", include("orienta.reporting.urls")),
     path("", include("orienta.reporting.logframe_urls")),
     path("api/v1/", api.urls),
