@@ -174,6 +174,9 @@ def expect(kind: str, role: str, target: str, api: bool = False):
         return "login"
     if kind in ("list", "balances"):
         return "ok"
+    if role == "cso_td" and kind not in ("new", "create"):
+        # A partner CSO's staff use no fund: refused pages, and no request found by the API.
+        return 404 if api and kind in ("read", "decide", "pay", "cancel") else 403
     if kind == "fund":
         return 403 if role == "provider_user" else "ok"
     if kind == "approver":
