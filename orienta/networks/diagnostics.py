@@ -288,6 +288,8 @@ def threshold() -> int:
 class Figure:
     n: int
     hidden: bool = False
+    # Where it stands in its table (the engine's tie-break between equal figures).
+    key: tuple[str, ...] = ()
 
     @property
     def value(self) -> int | None:
@@ -323,7 +325,8 @@ def protect(cells: dict[tuple[str, ...], Figure], total: Figure, limit: int) -> 
     """Primary then secondary suppression of a one- or two-way table, in place, as the
     results engine's `protect` does."""
     total.hidden = 0 < total.n < limit
-    for figure in cells.values():
+    for key, figure in cells.items():
+        figure.key = key
         figure.hidden = 0 < figure.n < limit or (total.hidden and figure.n > 0)
     keys = list(cells)
     ways = len(keys[0]) if keys else 0
@@ -352,13 +355,13 @@ def _protect_line(
     candidates = [f for f in line if not f.hidden and f.n > 0]
     if candidates:
 
-        def cost(figure: Figure) -> tuple[int, int]:
+        def cost(figure: Figure) -> tuple[int, int, tuple[str, ...]]:
             lonely = any(
                 not any(f.hidden for f in other)
                 for other, _total in lines
                 if other is not line and any(f is figure for f in other)
             )
-            return (int(lonely), figure.n)
+            return (int(lonely), figure.n, figure.key)
 
         min(candidates, key=cost).hidden = True
         return True

@@ -13,7 +13,6 @@ Writing is `manages_networks(user, country_id)`: the country's coordinator, M&E,
 """
 
 from collections.abc import Sequence
-from typing import TypeGuard
 from uuid import UUID
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -22,12 +21,13 @@ from orienta.core.access import (
     can_record,
     coordinates_country,
     is_active_user,
+    is_cso_staff,
     manages_networks,
     reads_aggregates_only,
     reads_networks,
     reads_resource_centre,
 )
-from orienta.core.models import Country, Organisation, User
+from orienta.core.models import Country, Organisation
 from orienta.core.types import AnyUser
 from orienta.lib.errors import OutOfScope
 from orienta.networks.models import (
@@ -41,12 +41,6 @@ from orienta.networks.models import (
     Support,
     SupportParticipant,
 )
-
-
-def is_cso_staff(user: AnyUser | None) -> TypeGuard[User]:
-    """A partner CSO's staff account (the role arrives with the partners' work)."""
-    return is_active_user(user) and user.role == "cso"
-
 
 # The longest list a page or an export shows.
 LIMIT = 200
