@@ -15,6 +15,7 @@ from orienta.core.tests import test_access_matrix as core
 from orienta.directory.tests import access as directory
 from orienta.families.tests import access as families
 from orienta.fund.tests import access as fund
+from orienta.networks.tests import access as networks
 from orienta.outreach.tests import access as outreach
 from orienta.referrals.tests import access as referrals
 from orienta.referrals.tests.test_access import expect as referrals_expect
@@ -63,6 +64,7 @@ def pages() -> list[Page]:
         (logframe, lambda kind: lambda role, target: logframe.expect(kind, role, target)),
         (families, lambda kind: lambda role, target: families.expect(kind, role, target)),
         (outreach, lambda kind: lambda role, target: outreach.expect(kind, role, target)),
+        (networks, lambda kind: lambda role, target: networks.expect(kind, role, target)),
     )
     for module, expectation in matrices:
         no_object = getattr(module, "NO_OBJECT", set())
@@ -87,6 +89,7 @@ def scope(world, users, persons, directory_objects, svcs, fund_td, fund_mz) -> d
     from orienta.families.tests.test_access import objects as family_objects
     from orienta.fund.tests.factories import make_fund_request
     from orienta.fund.tests.test_access import _paid
+    from orienta.networks.tests.test_access import objects as network_objects
     from orienta.outreach.tests.test_access import objects as outreach_objects
     from orienta.referrals.services import link_for
     from orienta.referrals.tests.factories import make_referral
@@ -127,4 +130,7 @@ def scope(world, users, persons, directory_objects, svcs, fund_td, fund_mz) -> d
             for k, v in outreach_objects(world["sites"][site], agent, person).items()
             if k != "site"
         }
+        # The networks' GTPS, library, support and diagnostic of the country.
+        coordinator, cso = users[f"coordinator_{site}"], world[f"org_{site}"]
+        objects[where] |= network_objects(coordinator, world[site], cso, world[f"area_{site}"])
     return objects

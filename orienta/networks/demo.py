@@ -77,25 +77,25 @@ TEXT: dict[str, dict[str, Any]] = {
         "l'accès aux documents d'état civil reste le premier obstacle cité.",
     },
     "pt": {
-        "group": "Grupo de Trabalho de Protecção Social — {country}",
-        "mandate": "Coordenar os actores da protecção social e acompanhar a estratégia "
+        "group": "Grupo de Trabalho de Proteção Social — {country}",
+        "mandate": "Coordenar os atores da proteção social e acompanhar a estratégia "
         "nacional de segurança social básica.",
         "private": ("Carlos Nhantumbo", "Associação Comercial"),
-        "agenda": "1. Mapeamento dos serviços sociais\n2. Plano de acção 2026\n3. Diversos",
-        "minutes": "Os membros reviram o mapeamento dos serviços e o plano de acção.",
-        "decisions": "Actualizar o directório de serviços; preparar uma acção de advocacia "
+        "agenda": "1. Mapeamento dos serviços sociais\n2. Plano de ação 2026\n3. Diversos",
+        "minutes": "Os membros reviram o mapeamento dos serviços e o plano de ação.",
+        "decisions": "Atualizar o diretório de serviços; preparar uma ação de advocacia "
         "sobre o registo de nascimento gratuito.",
-        "next_agenda": "Balanço da advocacia e seguimento do plano de acção",
+        "next_agenda": "Balanço da advocacia e seguimento do plano de ação",
         "actions": [
-            ("Actualizar o mapeamento dos serviços sociais", "done"),
+            ("Atualizar o mapeamento dos serviços sociais", "done"),
             ("Advocacia pelo registo de nascimento gratuito", "in_progress"),
-            ("Oficina de validação do plano de acção", "planned"),
+            ("Oficina de validação do plano de ação", "planned"),
         ],
         "policy": "Estratégia Nacional de Segurança Social Básica",
         "documents": [
             ("Guia de governação associativa", "guide", "governance"),
             ("Modelo de relatório financeiro", "template", "finance"),
-            ("Política de protecção contra abusos", "policy", "social_protection"),
+            ("Política de proteção contra abusos", "policy", "social_protection"),
         ],
         "training": ("Gestão financeira das associações", "Ana Cossa, formadora"),
         "participants": [("Rosa Tembe", "female"), ("João Mucavele", "male")],

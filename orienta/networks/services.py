@@ -395,11 +395,8 @@ def action_update(
             raise BadInput(_("Choose the action's status."))
         if status != locked.status and status not in MOVES[ActionStatus(locked.status)]:
             raise NetworksRefused(
-                _("An action %(status)s cannot become %(new)s.")
-                % {
-                    "status": locked.get_status_display().lower(),
-                    "new": ActionStatus(status).label.lower(),
-                }
+                _("This action is closed (%(status)s): its status can no longer change.")
+                % {"status": locked.get_status_display()}
             )
         if status == locked.status and not note.strip():
             raise BadInput(_("Change the status or write a note."))

@@ -109,6 +109,8 @@ def resources(request: AuthedRequest) -> HttpResponse:
         "kinds": DocumentKind.choices,
         "supports": list(queries.supports(request.user)[:50]),
         "manager": manages_networks(request.user),
+        "reads_gtps": queries.reads_gtps(request.user),
+        "reads_diagnostics": reads_networks(request.user),
     }
     return render(request, "networks/resources.html", context)
 

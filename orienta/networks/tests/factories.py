@@ -57,7 +57,7 @@ def make_meeting(by, group, members, *, held=True):
             meeting=meeting,
             held_on=meeting.on,
             attendees=members,
-            minutes="Compte rendu",
+            minutes="Tour de table des membres.",
             decisions="Plaidoyer pour l'état civil",
             by=by,
         )
