@@ -10,7 +10,6 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from orienta.conftest import force_login_verified
-
 from orienta.networks.models import Action, ActionStatus, Group, Meeting, MeetingStatus
 
 pytestmark = [
