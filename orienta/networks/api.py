@@ -18,16 +18,16 @@ from orienta.lib.api.pagination import PageMapped, Pages
 from orienta.networks import queries, services
 from orienta.networks.models import Action, Group, Meeting
 from orienta.networks.schemas import (
-    ActionFilters,
-    ActionIn,
-    ActionOut,
-    ActionStepIn,
-    GroupFilter,
-    GroupFilters,
-    GroupIn,
-    GroupOut,
-    MeetingIn,
-    MeetingOut,
+    GtpsActionFilters,
+    GtpsActionIn,
+    GtpsActionOut,
+    GtpsActionStepIn,
+    GtpsGroupFilter,
+    GtpsGroupFilters,
+    GtpsGroupIn,
+    GtpsGroupOut,
+    GtpsMeetingIn,
+    GtpsMeetingOut,
 )
 
 router = Router(tags=["networks"])
@@ -117,9 +117,9 @@ def _page(queryset: Any, out: Any) -> PageMapped:
 # =============================================================================================
 
 
-@router.get("/networks/groups", response=list[GroupOut], summary="GTPS groups in scope")
+@router.get("/networks/groups", response=list[GtpsGroupOut], summary="GTPS groups in scope")
 @paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-def group_list(request: ApiRequest, filters: Query[GroupFilters]) -> PageMapped:
+def group_list(request: ApiRequest, filters: Query[GtpsGroupFilters]) -> PageMapped:
     _reader(request)
     found = queries.groups(request.auth).order_by("name", "pk")
     if filters.country:
@@ -128,9 +128,9 @@ def group_list(request: ApiRequest, filters: Query[GroupFilters]) -> PageMapped:
 
 
 @router.post(
-    "/networks/groups", response={201: GroupOut}, summary="Create a GTPS group of a country"
+    "/networks/groups", response={201: GtpsGroupOut}, summary="Create a GTPS group of a country"
 )
-def group_create(request: ApiRequest, payload: GroupIn) -> tuple[int, dict[str, Any]]:
+def group_create(request: ApiRequest, payload: GtpsGroupIn) -> tuple[int, dict[str, Any]]:
     _manager(request)
     country = queries.countries_managed(request.auth).filter(code=payload.country.upper()).first()
     if country is None:
@@ -153,7 +153,7 @@ def group_create(request: ApiRequest, payload: GroupIn) -> tuple[int, dict[str, 
     return 201, _group_out(queries.group_for(request.auth, group.pk))
 
 
-@router.get("/networks/groups/{group_id}", response=GroupOut, summary="A GTPS group")
+@router.get("/networks/groups/{group_id}", response=GtpsGroupOut, summary="A GTPS group")
 def group_read(request: ApiRequest, group_id: UUID) -> dict[str, Any]:
     _reader(request)
     return _group_out(queries.group_for(request.auth, group_id))
@@ -171,9 +171,9 @@ def _group_in(request: ApiRequest, group_id: UUID) -> Group:
 # =============================================================================================
 
 
-@router.get("/networks/meetings", response=list[MeetingOut], summary="GTPS meetings in scope")
+@router.get("/networks/meetings", response=list[GtpsMeetingOut], summary="GTPS meetings in scope")
 @paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-def meeting_list(request: ApiRequest, filters: Query[GroupFilter]) -> PageMapped:
+def meeting_list(request: ApiRequest, filters: Query[GtpsGroupFilter]) -> PageMapped:
     _reader(request)
     found = queries.meetings(request.auth).prefetch_related("attendees").order_by("-on", "pk")
     if filters.group:
@@ -181,8 +181,8 @@ def meeting_list(request: ApiRequest, filters: Query[GroupFilter]) -> PageMapped
     return _page(found, _meeting_out)
 
 
-@router.post("/networks/meetings", response={201: MeetingOut}, summary="Plan a GTPS meeting")
-def meeting_create(request: ApiRequest, payload: MeetingIn) -> tuple[int, dict[str, Any]]:
+@router.post("/networks/meetings", response={201: GtpsMeetingOut}, summary="Plan a GTPS meeting")
+def meeting_create(request: ApiRequest, payload: GtpsMeetingIn) -> tuple[int, dict[str, Any]]:
     _manager(request)
     group = _group_in(request, payload.group)
     meeting = _saving(
@@ -194,7 +194,7 @@ def meeting_create(request: ApiRequest, payload: MeetingIn) -> tuple[int, dict[s
     return 201, _meeting_out(meeting)
 
 
-@router.get("/networks/meetings/{meeting_id}", response=MeetingOut, summary="A GTPS meeting")
+@router.get("/networks/meetings/{meeting_id}", response=GtpsMeetingOut, summary="A GTPS meeting")
 def meeting_read(request: ApiRequest, meeting_id: UUID) -> dict[str, Any]:
     _reader(request)
     return _meeting_out(queries.meeting_for(request.auth, meeting_id))
@@ -204,9 +204,9 @@ def meeting_read(request: ApiRequest, meeting_id: UUID) -> dict[str, Any]:
 # =============================================================================================
 
 
-@router.get("/networks/actions", response=list[ActionOut], summary="GTPS actions in scope")
+@router.get("/networks/actions", response=list[GtpsActionOut], summary="GTPS actions in scope")
 @paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-def action_list(request: ApiRequest, filters: Query[ActionFilters]) -> PageMapped:
+def action_list(request: ApiRequest, filters: Query[GtpsActionFilters]) -> PageMapped:
     _reader(request)
     found = queries.actions(request.auth).prefetch_related("updates").order_by("deadline", "pk")
     if filters.group:
@@ -216,8 +216,8 @@ def action_list(request: ApiRequest, filters: Query[ActionFilters]) -> PageMappe
     return _page(found, _action_out)
 
 
-@router.post("/networks/actions", response={201: ActionOut}, summary="Add an action to a plan")
-def action_create(request: ApiRequest, payload: ActionIn) -> tuple[int, dict[str, Any]]:
+@router.post("/networks/actions", response={201: GtpsActionOut}, summary="Add an action to a plan")
+def action_create(request: ApiRequest, payload: GtpsActionIn) -> tuple[int, dict[str, Any]]:
     _manager(request)
     group = _group_in(request, payload.group)
     lead = None
@@ -242,7 +242,7 @@ def action_create(request: ApiRequest, payload: ActionIn) -> tuple[int, dict[str
 
 
 @router.get(
-    "/networks/actions/{action_id}", response=ActionOut, summary="An action and its history"
+    "/networks/actions/{action_id}", response=GtpsActionOut, summary="An action and its history"
 )
 def action_read(request: ApiRequest, action_id: UUID) -> dict[str, Any]:
     _reader(request)
@@ -251,10 +251,10 @@ def action_read(request: ApiRequest, action_id: UUID) -> dict[str, Any]:
 
 @router.post(
     "/networks/actions/{action_id}/updates",
-    response=ActionOut,
+    response=GtpsActionOut,
     summary="Record an action's progress (a new status, a note)",
 )
-def action_step(request: ApiRequest, action_id: UUID, payload: ActionStepIn) -> dict[str, Any]:
+def action_step(request: ApiRequest, action_id: UUID, payload: GtpsActionStepIn) -> dict[str, Any]:
     _reader(request)
     found = queries.action_for(request.auth, action_id)
     if not manages_networks(request.auth, found.group.country_id):

@@ -14,7 +14,7 @@ def _one_of(choices: Any) -> str:
     return "One of: " + ", ".join(str(v) for v in choices.values) + "."
 
 
-class MemberOut(Schema):
+class GtpsMemberOut(Schema):
     id: UUID
     organisation: UUID | None
     organisation_name: str
@@ -23,28 +23,28 @@ class MemberOut(Schema):
     position: str
 
 
-class GroupOut(Schema):
+class GtpsGroupOut(Schema):
     id: UUID
     country: str
     area: str | None = Field(description="The region's code; null: the whole country.")
     name: str
     mandate: str
-    members: list[MemberOut]
+    members: list[GtpsMemberOut]
     version: int
 
 
-class GroupIn(Schema):
+class GtpsGroupIn(Schema):
     country: str = Field(description="A country code (TD, MZ, GW) the caller manages.")
     area: str | None = Field(None, description="A region (level 1 area) code of the country.")
     name: NameText = Field(max_length=200)
     mandate: str = ""
 
 
-class GroupFilters(Schema):
+class GtpsGroupFilters(Schema):
     country: str | None = Field(None, description="A country code.")
 
 
-class MeetingOut(Schema):
+class GtpsMeetingOut(Schema):
     id: UUID
     group: UUID
     on: date
@@ -56,27 +56,27 @@ class MeetingOut(Schema):
     version: int
 
 
-class MeetingIn(Schema):
+class GtpsMeetingIn(Schema):
     group: UUID
     on: date
     agenda: str = Field(min_length=1)
 
 
-class GroupFilter(Schema):
+class GtpsGroupFilter(Schema):
     group: UUID | None = Field(None, description="The id of a group.")
 
 
-class ActionFilters(GroupFilter):
+class GtpsActionFilters(GtpsGroupFilter):
     status: str | None = Field(None, description=_one_of(ActionStatus))
 
 
-class StepOut(Schema):
+class GtpsStepOut(Schema):
     status: str
     on: date
     note: str
 
 
-class ActionOut(Schema):
+class GtpsActionOut(Schema):
     id: UUID
     group: UUID
     meeting: UUID | None
@@ -87,11 +87,11 @@ class ActionOut(Schema):
     status: str = Field(description=_one_of(ActionStatus))
     status_on: date
     policy: str
-    history: list[StepOut]
+    history: list[GtpsStepOut]
     version: int
 
 
-class ActionIn(Schema):
+class GtpsActionIn(Schema):
     group: UUID
     title: NameText = Field(max_length=300)
     deadline: date
@@ -100,7 +100,7 @@ class ActionIn(Schema):
     meeting: UUID | None = Field(None, description="The meeting (of the group) it comes from.")
 
 
-class ActionStepIn(Schema):
+class GtpsActionStepIn(Schema):
     status: str = Field(description=_one_of(ActionStatus))
     on: date
     note: str = ""
