@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "orienta.outreach",
     # Partner CSOs: profiles, capacity assessments, plans, sub-grants, funding applications.
     "orienta.partners",
+    # Civil society networks: the resource centre, the GTPS, the diagnostics.
+    "orienta.networks",
     # Results: reads every app above through the indicators they declare.
     "orienta.reporting",
     # Integrations: webhooks to partner systems (referral and case events), DHIS2 pushes.

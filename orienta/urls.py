@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("orienta.families.urls")),
     path("", include("orienta.outreach.urls")),
     path("", include("orienta.partners.urls")),
+    path("", include("orienta.networks.urls")),
     path("", include("orienta.reporting.urls")),
     path("", include("orienta.reporting.logframe_urls")),
     path("", include("orienta.webhooks.urls")),

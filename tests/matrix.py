@@ -16,6 +16,7 @@ from orienta.directory.tests import access as directory
 from orienta.families.tests import access as families
 from orienta.fund.tests import access as fund
 from orienta.imports.tests import access as imports
+from orienta.networks.tests import access as networks
 from orienta.outreach.tests import access as outreach
 from orienta.partners.tests import access as partners
 from orienta.referrals.tests import access as referrals
@@ -68,6 +69,7 @@ def pages() -> list[Page]:
         (outreach, lambda kind: lambda role, target: outreach.expect(kind, role, target)),
         (webhooks, lambda kind: lambda role, target: webhooks.expect(kind, role, target)),
         (imports, lambda kind: lambda role, target: imports.expect(kind, role, target)),
+        (networks, lambda kind: lambda role, target: networks.expect(kind, role, target)),
     )
     for module, expectation in matrices:
         no_object = getattr(module, "NO_OBJECT", set())
@@ -99,6 +101,7 @@ def scope(world, users, persons, directory_objects, svcs, fund_td, fund_mz) -> d
     from orienta.fund.tests.factories import make_fund_request
     from orienta.fund.tests.test_access import _paid
     from orienta.imports.tests.test_access import objects as import_objects
+    from orienta.networks.tests.test_access import objects as network_objects
     from orienta.outreach.tests.test_access import objects as outreach_objects
     from orienta.partners.tests.factories import make_records as partner_records
     from orienta.referrals.services import link_for
@@ -151,4 +154,7 @@ def scope(world, users, persons, directory_objects, svcs, fund_td, fund_mz) -> d
         objects[where]["partners"] = partner_records(
             world["sites"][site].organisation, users[f"coordinator_{site}"]
         )
+        # The networks' GTPS, library, support and diagnostic of the country.
+        coordinator, cso = users[f"coordinator_{site}"], world[f"org_{site}"]
+        objects[where] |= network_objects(coordinator, world[site], cso, world[f"area_{site}"])
     return objects

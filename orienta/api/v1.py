@@ -14,6 +14,7 @@ from orienta.families.api import router as families_router
 from orienta.frontdesk.api import router as frontdesk_router
 from orienta.fund.api import router as fund_router
 from orienta.lib.api import errors
+from orienta.networks.api import router as networks_router
 from orienta.outreach.api import router as outreach_router
 from orienta.partners.api import router as partners_router
 from orienta.people.api import router as people_router
@@ -86,6 +87,7 @@ api.add_router("", fund_router)
 api.add_router("", families_router)
 api.add_router("", outreach_router)
 api.add_router("", partners_router)
+api.add_router("", networks_router)
 api.add_router("", reporting_router)
 api.add_router("", dhis2_router)
 api.add_router("", sync_router)

@@ -255,6 +255,27 @@ def reads_import_log(user: AnyUser | None) -> TypeGuard[User]:
     return _has_role(user, PERSONAL_DATA_ROLES)
 
 
+# Civil society networks: the resource centre, the GTPS, the diagnostics
+# =============================================================================================
+
+
+def manages_networks(user: AnyUser | None, country_id: UUID | None = None) -> TypeGuard[User]:
+    """Managing the GTPS, the resource centre and the diagnostics: a country's coordinator
+    (of the country `country_id` when it is given), M&E and administrators (every country)."""
+    return reads_aggregates_only(user) or coordinates_country(user, country_id)
+
+
+def reads_resource_centre(user: AnyUser | None) -> TypeGuard[User]:
+    """The resource centre (library and support to CSOs): every account but a provider's."""
+    return is_active_user(user) and not is_provider(user)
+
+
+def reads_networks(user: AnyUser | None) -> TypeGuard[User]:
+    """The GTPS and the diagnostics of one's country: site staff, coordinators, M&E and
+    administrators (a CSO's staff reads only the groups its organisation is a member of)."""
+    return can_record(user) or manages_networks(user)
+
+
 # Accounts
 # =============================================================================================
 

@@ -161,3 +161,27 @@ def xlsx_sheets(raw: bytes, *, max_rows: int) -> list[tuple[str, list[list[objec
     finally:
         book.close()
     return sheets
+
+
+def read_xlsx(raw: bytes, *, max_rows: int = 100_000) -> list[list[object]]:
+    """The rows of the first sheet of an XLSX file, as values (formulas are read as the text
+    of the formula, never computed). ValueError when the file is not a workbook."""
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise ValueError(str(exc)) from None
+    try:
+        sheet = book.worksheets[0]
+        rows: list[list[object]] = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append(list(row))
+            if len(rows) > max_rows:
+                break
+        return rows
+    finally:
+        book.close()

@@ -191,6 +191,18 @@ def _outreach_xlsx(login, users, made) -> list[bytes]:
     return [response.content]
 
 
+def _gtps_xlsx(login, users, made) -> list[bytes]:
+    from orienta.networks.tests.factories import make_action, make_group
+
+    group, _member, _contact = make_group(
+        users["coordinator_td"], users["coordinator_td"].country, made["provider"]
+    )
+    make_action(users["coordinator_td"], group, title=SERVICE_NAME)
+    response = login(users["coordinator_td"]).get("/gtps/export.xlsx")
+    assert response.status_code == 200
+    return [response.content]
+
+
 # Every function that writes a spreadsheet or CSV (found in the source below), and how this test
 # makes the file it writes.
 EXPORTS = {
@@ -201,6 +213,7 @@ EXPORTS = {
     "orienta.reporting.exports.table_csv": ("csv", _results("csv")),
     "orienta.families.exports.assessments_xlsx": ("xlsx", _assessments_xlsx),
     "orienta.outreach.exports.activities_xlsx": ("xlsx", _outreach_xlsx),
+    "orienta.networks.exports.gtps_xlsx": ("xlsx", _gtps_xlsx),
 }
 
 

@@ -1,0 +1,110 @@
+"""The GTPS through the API: the same services and refusals as the pages."""
+
+import pytest
+
+from orienta.core.services import api_token_issue
+from orienta.networks.models import Action, Group
+from orienta.networks.tests.factories import make_action, make_group, make_meeting
+
+API = "/api/v1/networks"
+
+
+@pytest.fixture
+def call(client):
+    def make(user, method, path, data=None):
+        token, _row = api_token_issue(user=user)
+        kwargs = {"content_type": "application/json", "data": data} if data is not None else {}
+        return getattr(client, method)(path, HTTP_AUTHORIZATION=f"Bearer {token}", **kwargs)
+
+    return make
+
+
+def test_a_group_is_created_with_its_region_and_read_back(call, users, world):
+    response = call(
+        users["coordinator_td"],
+        "post",
+        f"{API}/groups",
+        {"country": "td", "area": "TD-ND", "name": "GTPS de N'Djamena"},
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["country"], body["area"], body["members"]) == ("TD", "TD-ND", [])
+    assert Group.objects.get().name == "GTPS de N'Djamena"
+    read = call(users["cso_td"], "get", f"{API}/groups/{body['id']}")
+    assert read.status_code == 404  # its organisation is not a member
+
+
+def test_a_region_of_another_country_is_a_422_and_nothing_is_saved(call, users):
+    response = call(
+        users["coordinator_td"],
+        "post",
+        f"{API}/groups",
+        {"country": "TD", "area": "MZ-MPM", "name": "X"},
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "area"]
+    assert not Group.objects.exists()
+
+
+def test_an_action_is_added_and_tracked_with_its_history(call, users, world):
+    by = users["coordinator_td"]
+    group, member, _c = make_group(by, world["td"], world["org_td"])
+    meeting = make_meeting(by, group, [member])
+    created = call(
+        by,
+        "post",
+        f"{API}/actions",
+        {
+            "group": str(group.pk),
+            "title": "Plaidoyer",
+            "deadline": "2026-06-30",
+            "lead": str(world["org_td"].pk),
+            "meeting": str(meeting.pk),
+        },
+    )
+    assert created.status_code == 201, created.json()
+    action_id = created.json()["id"]
+    step = call(
+        by,
+        "post",
+        f"{API}/actions/{action_id}/updates",
+        {"status": "done", "on": "2026-03-11", "note": "Accepté", "version": 1},
+    )
+    assert step.status_code == 200, step.json()
+    assert [s["status"] for s in step.json()["history"]] == ["planned", "done"]
+    again = call(
+        by, "post", f"{API}/actions/{action_id}/updates", {"status": "planned", "on": "2026-03-11"}
+    )
+    assert again.status_code == 409
+    assert Action.objects.get().status == "done"
+
+
+def test_a_lead_of_another_country_is_refused(call, users, world):
+    by = users["coordinator_td"]
+    group, _m, _c = make_group(by, world["td"], world["org_td"])
+    response = call(
+        by,
+        "post",
+        f"{API}/actions",
+        {
+            "group": str(group.pk),
+            "title": "X",
+            "deadline": "2026-06-30",
+            "lead": str(world["org_mz"].pk),
+        },
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "lead"]
+
+
+def test_lists_hold_the_members_present_and_only_the_callers_countries(call, users, world):
+    td, mz = users["coordinator_td"], users["coordinator_mz"]
+    group, member, _c = make_group(td, world["td"], world["org_td"])
+    meeting = make_meeting(td, group, [member])
+    make_action(td, group)
+    other, _m, _c = make_group(mz, world["mz"], world["org_mz"])
+    make_meeting(mz, other, [])
+    meetings = call(users["agent_td"], "get", f"{API}/meetings").json()["items"]
+    assert [(m["id"], m["present"]) for m in meetings] == [(str(meeting.pk), [str(member.pk)])]
+    assert call(users["agent_td"], "get", f"{API}/actions").json()["count"] == 1
+    assert call(users["provider_user"], "get", f"{API}/groups").status_code == 403
