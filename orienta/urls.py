@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("orienta.outreach.urls")),
     path("", include("orienta.reporting.urls")),
     path("", include("orienta.reporting.logframe_urls")),
+    path("", include("orienta.sms.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<rest>.*)$", errors.unknown_path, name="api_unknown"),
     path("admin/", admin.site.urls),

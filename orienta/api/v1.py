@@ -19,6 +19,7 @@ from orienta.people.api import router as people_router
 from orienta.referrals.api import router as referrals_router
 from orienta.reporting.api import router as reporting_router
 from orienta.reporting.dhis2_api import router as dhis2_router
+from orienta.sms.api import router as sms_router
 
 DESCRIPTION = """
 The API of Orienta, for integrations and synchronisation. It reads and writes through the same
@@ -85,3 +86,4 @@ api.add_router("", families_router)
 api.add_router("", outreach_router)
 api.add_router("", reporting_router)
 api.add_router("", dhis2_router)
+api.add_router("", sms_router)
