@@ -19,6 +19,7 @@ from orienta.outreach.tests import access as outreach
 from orienta.referrals.tests import access as referrals
 from orienta.referrals.tests.test_access import expect as referrals_expect
 from orienta.reporting.tests import access_logframe as logframe
+from orienta.sms.tests import access as sms
 
 ROLES = [
     "anonymous",
@@ -63,6 +64,7 @@ def pages() -> list[Page]:
         (logframe, lambda kind: lambda role, target: logframe.expect(kind, role, target)),
         (families, lambda kind: lambda role, target: families.expect(kind, role, target)),
         (outreach, lambda kind: lambda role, target: outreach.expect(kind, role, target)),
+        (sms, lambda kind: lambda role, target: sms.expect(kind, role, target)),
     )
     for module, expectation in matrices:
         no_object = getattr(module, "NO_OBJECT", set())

@@ -10,6 +10,7 @@ from typing import Self
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from orienta.core.access import coordinates_country, manages_sites, reads_sms_log
 from orienta.core.models import BaseModel, Country, Site
@@ -19,8 +20,8 @@ from orienta.lib.ids import uuid7
 
 
 class Direction(models.TextChoices):
-    OUT = "out", _("Sent")
-    IN = "in", _("Received")
+    OUT = "out", _("Outgoing")
+    IN = "in", _("Incoming")
 
 
 class Purpose(models.TextChoices):
@@ -36,12 +37,12 @@ class Status(models.TextChoices):
     QUEUED = "queued", _("Queued")
     SENDING = "sending", _("Sending")
     RETRY = "retry", _("Waiting for a new attempt")
-    SENT = "sent", _("Sent")
+    SENT = "sent", pgettext_lazy("an SMS", "Sent")
     DELIVERED = "delivered", _("Delivered")
     UNDELIVERED = "undelivered", _("Not delivered")
     FAILED = "failed", _("Failed")
     BLOCKED = "blocked", _("Not sent: the number opted out")
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("an SMS", "Received")
 
 
 # Statuses from which the sending task still has something to do.

@@ -24,12 +24,13 @@ from orienta.core.models import Country, Site
 from orienta.lib.phones import InvalidPhone, to_e164
 from orienta.people.models import Person
 from orienta.referrals.models import Referral
-from orienta.sms.gateways import GatewayError, SendResult, StatusReport, get_backend
+from orienta.sms.gateways import BaseBackend, GatewayError, SendResult, StatusReport, get_backend
 from orienta.sms.models import (
     FINAL_STATUSES,
     PENDING_STATUSES,
     Direction,
     OptOut,
+    Purpose,
     SmsMessage,
     Status,
 )
@@ -102,11 +103,12 @@ def sms_queue(
     language: str = "",
     key: str | None = None,
     force: bool = False,
+    enqueue: bool = True,
 ) -> SmsMessage | None:
-    """Queue one message to `phone` and hand it to the task queue. With `key`, a message
-    about the same thing is queued once only: None when it already was. A number that opted
-    out gets nothing (the message is kept as blocked), unless `force` (the confirmation of
-    the opt-out itself)."""
+    """Queue one message to `phone` and hand it to the task queue (unless not `enqueue`: the
+    caller attempts it itself, as the demo does). With `key`, a message about the same thing
+    is queued once only: None when it already was. A number that opted out gets nothing (the
+    message is kept as blocked), unless `force` (the confirmation of the opt-out itself)."""
     phone = normalise_phone(phone)
     if not phone or not body.strip():
         raise ValueError("a message needs a number and a text")
@@ -132,7 +134,7 @@ def sms_queue(
             )
     except IntegrityError:  # the same key, queued meanwhile by another process
         return None
-    if not blocked:
+    if enqueue and not blocked:
         _enqueue(message)
     return message
 
@@ -173,17 +175,19 @@ def callback_url() -> str:
     return f"{base}/api/v1/sms/status" + (f"?secret={secret}" if secret else "")
 
 
-def sms_attempt(message_id: str | UUID, now: datetime | None = None) -> str:
-    """One attempt at sending the message; returns its status afterwards ("" when there was
-    nothing to do)."""
+def sms_attempt(
+    message_id: str | UUID, now: datetime | None = None, backend: BaseBackend | None = None
+) -> str:
+    """One attempt at sending the message through `backend` (the configured gateway by
+    default); returns its status afterwards ("" when there was nothing to do)."""
     now = now or timezone.now()
     message = _claim(message_id, now)
     if message is None:
         return ""
-    if is_opted_out(message.phone) and message.purpose != "opt_out":
+    if is_opted_out(message.phone) and message.purpose != Purpose.OPT_OUT:
         SmsMessage.objects.filter(pk=message.pk).update(status=Status.BLOCKED, updated_at=now)
         return Status.BLOCKED
-    backend = get_backend()
+    backend = backend or get_backend()
     try:
         result = backend.send(
             to=message.phone,
