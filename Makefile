@@ -32,6 +32,9 @@ var:
 run: install compilemessages var
 	ORIENTA_DEMO=1 $(PY) manage.py migrate --no-input -v 0
 	ORIENTA_DEMO=1 $(PY) manage.py load_demo
+	@# The task queue's worker beside the server (messages, webhooks), stopped with it.
+	ORIENTA_DEMO=1 $(PY) manage.py db_worker -v 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	ORIENTA_DEMO=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The production configuration on this machine (deploy/serve): gunicorn with

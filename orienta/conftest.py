@@ -219,6 +219,8 @@ def world(db):
         "area_td2": ndj5,
         "area_mz": maputo,
         "provider_org": provider_org,
+        "org_td": org_td,
+        "org_mz": org_mz,
         "sites": sites,
     }
 
@@ -280,6 +282,7 @@ def users(world):
         "me_hq": _user("me_hq", Role.ME),
         "admin_user": _user("admin_user", Role.ADMIN),
         "provider_user": _user("provider_user", Role.PROVIDER, organisation=world["provider_org"]),
+        "cso_td": _user("cso_td", Role.CSO, organisation=world["org_td"]),
     }
 
 

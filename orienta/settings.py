@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    # The task queue's table (TASK_BACKEND below).
+    "django_tasks_db",
     "orienta.core",
     "orienta.accounts",
     "orienta.people",
@@ -209,6 +211,31 @@ else:
     raise ImproperlyConfigured(
         f"CACHE_BACKEND is {CACHE_BACKEND!r}: use 'file' (the default, in CACHE_DIR) or "
         "'database' (after `manage.py createcachetable`)."
+    )
+
+# Work a request hands off (SMS, webhooks, DHIS2 pushes) goes through Django's task framework
+# (`django.tasks`): "database" queues it in a table of the primary database, run by
+# `manage.py db_worker` (deploy/systemd/orienta-worker.service; `make run` starts one);
+# "immediate" runs it at once, inside the request (the tests).
+TASK_BACKEND = (
+    os.environ.get("TASK_BACKEND", "immediate" if "pytest" in sys.modules else "database")
+    .strip()
+    .lower()
+)
+if TASK_BACKEND == "database":
+    TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default"],
+            "OPTIONS": {"id_function": "uuid6.uuid7"},
+        }
+    }
+elif TASK_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+else:
+    raise ImproperlyConfigured(
+        f"TASK_BACKEND is {TASK_BACKEND!r}: use 'database' (the queue, run by "
+        "`manage.py db_worker`) or 'immediate' (at once, in the request)."
     )
 
 STATIC_URL = "/static/"

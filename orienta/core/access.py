@@ -75,6 +75,12 @@ def is_provider(user: AnyUser | None) -> TypeGuard[User]:
     return _has_role(user, frozenset({Role.PROVIDER}))
 
 
+def is_cso_staff(user: AnyUser | None) -> TypeGuard[User]:
+    """A partner CSO's staff member: their organisation's profile, capacity and funding, the
+    resource centre; no person's record, no site."""
+    return _has_role(user, frozenset({Role.CSO})) and user.organisation_id is not None
+
+
 def is_headquarters(user: AnyUser | None) -> TypeGuard[User]:
     """M&E / headquarters: the whole programme's figures."""
     return _has_role(user, frozenset({Role.ME}))
@@ -217,6 +223,7 @@ ROLE_REACH: dict[str, str] = {
     Role.ME: "everywhere",
     Role.ADMIN: "everywhere",
     Role.PROVIDER: "organisation",
+    Role.CSO: "organisation",
 }
 
 
@@ -242,6 +249,7 @@ TEMPLATE_PREDICATES: dict[str, Callable[[AnyUser | None], bool]] = {
         coordinates_country,
         is_administrator,
         is_provider,
+        is_cso_staff,
         is_headquarters,
         reads_aggregates_only,
         can_read_persons,

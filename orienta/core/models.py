@@ -218,6 +218,7 @@ class Role(models.TextChoices):
     ME = "me", _("M&E / headquarters")
     PROVIDER = "provider", _("Service provider")
     ADMIN = "admin", _("Administrator")
+    CSO = "cso", _("Partner CSO staff")
 
 
 class User(AbstractUser):
@@ -262,6 +263,12 @@ class User(AbstractUser):
             raise ValidationError({"country": _("A country coordinator needs a country.")})
         if self.role == Role.PROVIDER and not self.organisation_id:
             raise ValidationError({"organisation": _("A provider needs an organisation.")})
+        if self.role == Role.CSO and (
+            self.organisation is None or self.organisation.kind != Organisation.Kind.CSO
+        ):
+            raise ValidationError(
+                {"organisation": _("A partner CSO's staff member needs their CSO.")}
+            )
 
     @property
     def works_at_sites(self) -> bool:

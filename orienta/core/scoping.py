@@ -7,7 +7,8 @@ the access helpers (`get_*_for`) that raise Http404 when an object is out of sco
 - country coordinator: every site of their country;
 - M&E / headquarters and administrator: every site, but no personal records — they work on
   configuration and aggregates, and do not read who came or why;
-- provider: no site and no personal record (they will see only referrals addressed to them).
+- provider: no site and no personal record (they will see only referrals addressed to them);
+- partner CSO staff: no site and no personal record (their organisation's own work only).
 """
 
 from typing import Any, Protocol, Self, TypeVar
@@ -20,6 +21,7 @@ from orienta.core.access import (
     can_record,
     coordinates_country,
     is_active_user,
+    is_cso_staff,
     is_provider,
     is_site_manager,
     reads_aggregates_only,
@@ -81,7 +83,7 @@ def organisation_filter(user: AnyUser | None, prefix: str = "") -> Q:
         return Q(pk__in=[])
     if reads_aggregates_only(user):
         return Q()
-    if is_provider(user):
+    if is_provider(user) or is_cso_staff(user):
         return Q(**{f"{prefix}pk": user.organisation_id})
     if coordinates_country(user):
         return Q(**{f"{prefix}country_id": user.country_id})

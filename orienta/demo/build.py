@@ -36,6 +36,7 @@ from orienta.core.models import Area, Country, Event, Organisation, Role, Site, 
 from orienta.demo.data import (
     ACCOUNTS,
     AREAS,
+    CSO_ORGANISATIONS,
     DOCUMENT_RATES,
     DUPLICATES,
     EMAIL_DOMAIN,
@@ -202,6 +203,8 @@ def _account_organisation(
         return ctx.organisations[essor]
     if role == Role.PROVIDER:
         return ctx.organisations[PROVIDER_ORGANISATIONS[username]]
+    if role == Role.CSO:
+        return ctx.organisations[CSO_ORGANISATIONS[username]]
     return None
 
 

@@ -1017,6 +1017,7 @@ ACCOUNTS = [
     ("agent-gw", Role.AGENT, "Fatumata", "Embaló", "GW-BIS1", "GW"),
     ("agent-gw2", Role.AGENT, "Sadjo", "Baldé", "GW-GAB1", "GW"),
     ("provider-td", Role.PROVIDER, "Mariam", "Djibrine", "", "TD"),
+    ("cso-td", Role.CSO, "Khadidja", "Hissein", "", "TD"),
     ("me-hq", Role.ME, "Claire", "Morel", "", ""),
     ("admin", Role.ADMIN, "Julien", "Fabre", "", ""),
 ]
@@ -1024,6 +1025,10 @@ ACCOUNTS = [
 
 # A provider's account sees only the referrals addressed to its organisation's services.
 PROVIDER_ORGANISATIONS = {"provider-td": "cs-chagoua"}
+
+# A partner CSO's staff account works on its own organisation: Association Tchad Solidarité,
+# which runs the BIOSP Chagoua (TD-NDJ1).
+CSO_ORGANISATIONS = {"cso-td": "ats"}
 
 
 # =============================================================================================

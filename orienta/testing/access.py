@@ -30,6 +30,7 @@ ROLES = [
     "me_hq",
     "admin_user",
     "provider_user",
+    "cso_td",
 ]
 # "in" objects belong to site TD-NDJ1 (Chad), "out" objects to MZ-MPM1 (Mozambique).
 TARGETS = ("in", "out")

@@ -37,6 +37,7 @@ ACCOUNTS = {  # username: role, sites, country
     "agent-gw": (Role.AGENT, {"GW-BIS1"}, "GW"),
     "agent-gw2": (Role.AGENT, {"GW-GAB1"}, "GW"),
     "provider-td": (Role.PROVIDER, set(), "TD"),
+    "cso-td": (Role.CSO, set(), "TD"),
     "me-hq": (Role.ME, set(), None),
     "admin": (Role.ADMIN, set(), None),
 }

@@ -145,6 +145,11 @@ def _expect_read(kind, role, target, api):
     return "ok" if role in allowed else 403
 
 
+def _expect_cso(kind, api):
+    """A partner CSO's staff use no fund: refused pages, and no request found by the API."""
+    return 404 if api and kind in ("read", "decide", "pay", "cancel") else 403
+
+
 def _expect_site(role, target):
     if role == "provider_user":
         return 403
@@ -174,20 +179,22 @@ def expect(kind: str, role: str, target: str, api: bool = False):
         return "login"
     if kind in ("list", "balances"):
         return "ok"
-    if kind == "fund":
-        return 403 if role == "provider_user" else "ok"
-    if kind == "approver":
-        return "ok" if role in {"manager_td", "coordinator_td", "coordinator_mz"} else 403
-    if kind == "coordinator":
-        return "ok" if role in {"coordinator_td", "coordinator_mz"} else 403
-    if kind == "statements":
-        return 403 if role.startswith("agent") else "ok"
-    if kind == "statement":
-        return _expect_statement(role, target)
-    if kind == "site":
-        return _expect_site(role, target)
-    if kind in ("new", "create"):
-        return _expect_new(role, target, create=kind == "create")
+    if role == "cso_td" and kind not in ("new", "create"):
+        return _expect_cso(kind, api)
+    by_role = {
+        "fund": lambda: 403 if role == "provider_user" else "ok",
+        "approver": lambda: (
+            "ok" if role in {"manager_td", "coordinator_td", "coordinator_mz"} else 403
+        ),
+        "coordinator": lambda: "ok" if role in {"coordinator_td", "coordinator_mz"} else 403,
+        "statements": lambda: 403 if role.startswith("agent") else "ok",
+        "statement": lambda: _expect_statement(role, target),
+        "site": lambda: _expect_site(role, target),
+        "new": lambda: _expect_new(role, target),
+        "create": lambda: _expect_new(role, target, create=True),
+    }
+    if kind in by_role:
+        return by_role[kind]()
     return _expect_read(kind, role, target, api)
 
 

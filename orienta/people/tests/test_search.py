@@ -1,5 +1,6 @@
 """The search box: the most relevant persons first, a typo forgiven, the scope and the log kept."""
 
+import pytest
 from django.urls import reverse
 
 from orienta.audit.models import AccessLogEntry
@@ -92,3 +93,32 @@ def test_the_search_lists_close_names_in_scope_only_and_is_logged(login, world, 
     assert [p.pk for p in page.context["page"].object_list] == [mine.pk]
     entry = AccessLogEntry.objects.filter(action="search").latest("seq")
     assert entry.query == "Mohamed Abakar" and entry.results == 1
+
+
+def test_the_name_search_can_read_the_trigram_indexes_on_postgresql(world, users, persons):
+    """The search's `icontains` on each name is the expression the trigram indexes cover
+    (migration people 0007), and PostgreSQL answers that expression from them (sequential
+    scans priced out: the test's table is too small to need them). A change of the query's form
+    (unaccent, another lookup) or of the indexes fails here."""
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram indexes are PostgreSQL's; SQLite scans the site's persons")
+    search_sql = str(person_search(users["agent_td"], "Achta Mahamat").query)
+    indexes = {
+        "given_name": "person_given_name_trgm",
+        "family_name": "person_family_name_trgm",
+        "other_names": "person_other_names_trgm",
+    }
+    for column, index in indexes.items():
+        assert f'UPPER("people_person"."{column}"::text) LIKE UPPER(' in search_sql
+        sql, params = (
+            Person._base_manager.filter(**{f"{column}__icontains": "chta"})
+            .values("pk")
+            .query.sql_with_params()
+        )
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert index in plan, plan

@@ -64,7 +64,7 @@ EXPORTS = {"logframe:export_xlsx", "logframe:export_csv", "logframe:report_pdf"}
 
 READERS = {"in": {"manager_td", "coordinator_td", "me_hq"}, "out": {"coordinator_mz", "me_hq"}}
 SETTERS = {"in": {"coordinator_td", "me_hq"}, "out": {"coordinator_mz", "me_hq"}}
-REFUSED = {"agent_td", "agent_td2", "agent_mz", "admin_user", "provider_user"}
+REFUSED = {"agent_td", "agent_td2", "agent_mz", "admin_user", "provider_user", "cso_td"}
 
 
 def expect(kind: str, role: str, target: str, api: bool = False):

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0007_names_and_codes_refuse_bidi_controls'),
-        ('people', '0007_person_sms_consent_and_language'),
+        ('people', '0008_person_sms_consent_and_language'),
         ('referrals', '0003_actor_provider_by_sms'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

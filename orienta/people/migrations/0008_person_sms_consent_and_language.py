@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0006_names_and_codes_refuse_bidi_controls'),
+        ('people', '0007_name_trigram_indexes'),
     ]
 
     operations = [
