@@ -140,6 +140,10 @@ def sms_queue(
 
 
 def _enqueue(message: SmsMessage, run_after: datetime | None = None) -> None:
+    _enqueue_id(message.pk, run_after)
+
+
+def _enqueue_id(pk: UUID, run_after: datetime | None = None) -> None:
     # The task module imports this one: imported here, when the first message is queued.
     from orienta.sms.tasks import send_message
 
@@ -148,7 +152,7 @@ def _enqueue(message: SmsMessage, run_after: datetime | None = None) -> None:
         if not default_task_backend.supports_defer:
             return  # the scheduled sweep (`tasks.run`) enqueues it when it is due
         task = send_message.using(run_after=run_after)
-    task.enqueue(str(message.pk))
+    task.enqueue(str(pk))
 
 
 def _claim(message_id: str | UUID, now: datetime) -> SmsMessage | None:
@@ -240,21 +244,25 @@ def _failed(message: SmsMessage, exc: GatewayError, backend: str, now: datetime)
 
 
 def sms_retry_due(now: datetime) -> int:
-    """Hand the messages due for a new attempt to the queue (for queues that cannot defer a
-    task), and those a worker lost while sending; returns how many."""
-    SmsMessage.objects.filter(
-        status=Status.SENDING, updated_at__lt=now - STUCK_AFTER, direction=Direction.OUT
-    ).update(status=Status.RETRY, next_attempt_at=now)
-    due = SmsMessage.objects.filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
-        status__in=PENDING_STATUSES,
-        direction=Direction.OUT,
-    ).order_by("created_at")[:500]
-    count = 0
-    for message in due:
-        _enqueue(message)
-        count += 1
-    return count
+    """Hand to the queue the messages a worker lost while sending and, when the queue cannot
+    defer a task (it then waits for this sweep), those due for a new attempt; returns how
+    many. A queue that defers already holds each retry at its time."""
+    stuck = list(
+        SmsMessage.objects.filter(
+            status=Status.SENDING, updated_at__lt=now - STUCK_AFTER, direction=Direction.OUT
+        ).values_list("pk", flat=True)[:500]
+    )
+    SmsMessage.objects.filter(pk__in=stuck).update(status=Status.RETRY, next_attempt_at=now)
+    due = set(stuck)
+    if not default_task_backend.supports_defer:
+        due |= set(
+            SmsMessage.objects.filter(
+                status=Status.RETRY, next_attempt_at__lte=now, direction=Direction.OUT
+            ).values_list("pk", flat=True)[:500]
+        )
+    for pk in sorted(due):
+        _enqueue_id(pk)
+    return len(due)
 
 
 # Statuses a delivery report may set, and those it may not undo (a late "sent" after

@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from orienta.cases.services import case_followup_plan
 from orienta.cases.tests.factories import make_case
@@ -141,7 +142,12 @@ def test_a_message_queued_before_the_opt_out_is_not_sent(gateway, users, persons
     settings.SMS_BACKEND = "orienta.sms.tests.test_sending.NeverCalled"
     person = opt_in(persons["person_td"], users["agent_td"])
     SmsMessage.objects.create(
-        direction="out", purpose=Purpose.OTHER, phone=person.phone, body="x", status="retry"
+        direction="out",
+        purpose=Purpose.OTHER,
+        phone=person.phone,
+        body="x",
+        status="retry",
+        next_attempt_at=timezone.now(),
     )
     OptOut.objects.create(phone=person.phone, at=person.created_at, keyword="STOP")
     tasks.run()
@@ -230,3 +236,16 @@ def test_segments():
 def test_a_message_needs_a_number():
     with pytest.raises(ValueError):
         sms_queue(phone="", body="x", purpose=Purpose.OTHER)
+
+
+def test_a_message_a_worker_lost_while_sending_is_sent_again(gateway, users, persons, clock):
+    person = opt_in(persons["person_td"], users["agent_td"])
+    message = SmsMessage.objects.create(
+        direction="out", purpose=Purpose.OTHER, phone=person.phone, body="x", status="sending"
+    )
+    tasks.run()
+    assert gateway.requests == []  # it may still be on its way
+    clock.shift(timedelta(minutes=11))
+    tasks.run()
+    message.refresh_from_db()
+    assert message.status == Status.SENT and len(gateway.requests) == 1
