@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "orienta.sync",
     # Field-form imports (KoboToolbox, ODK): creates records through the services above.
     "orienta.imports",
+    # SMS to beneficiaries and providers, through a pluggable gateway.
+    "orienta.sms",
     # Project level, above the domain apps: the demonstration data and its commands.
     "orienta.demo",
 ]
@@ -263,6 +265,24 @@ ORIENTA_AGE_BANDS = os.environ.get("ORIENTA_AGE_BANDS", "0-14,15-24,25-35,36-59,
 # Results' figures are kept this many seconds in the cache the workers share (0: computed on
 # every request); the scheduled tasks compute the most opened dashboards ahead.
 ORIENTA_RESULTS_CACHE_SECONDS = int(os.environ.get("ORIENTA_RESULTS_CACHE_SECONDS", "1200"))
+# SMS (orienta/sms, docs/deploy.md): the gateway class, its account, the secret its callbacks
+# carry, and the price of one SMS per country for the gateways that do not report theirs.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "orienta.sms.gateways.ConsoleBackend")
+SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
+SMS_HTTP_AUTH_HEADER = os.environ.get("SMS_HTTP_AUTH_HEADER", "Authorization")
+SMS_HTTP_AUTH_VALUE = os.environ.get("SMS_HTTP_AUTH_VALUE", "")
+SMS_TWILIO_ACCOUNT_SID = os.environ.get("SMS_TWILIO_ACCOUNT_SID", "")
+SMS_TWILIO_AUTH_TOKEN = os.environ.get("SMS_TWILIO_AUTH_TOKEN", "")
+SMS_TWILIO_FROM = os.environ.get("SMS_TWILIO_FROM", "")
+SMS_TWILIO_API_URL = os.environ.get("SMS_TWILIO_API_URL", "")
+SMS_INBOUND_SECRET = os.environ.get("SMS_INBOUND_SECRET", "")
+SMS_MAX_ATTEMPTS = int(os.environ.get("SMS_MAX_ATTEMPTS", "5"))
+SMS_COST_PER_SEGMENT = dict(
+    pair.strip().split("=", 1)
+    for pair in os.environ.get("SMS_COST_PER_SEGMENT", "").split(",")
+    if "=" in pair
+)
+SMS_COST_CURRENCY = os.environ.get("SMS_COST_CURRENCY", "USD")
 STATICFILES_DIRS = [BASE_DIR / "orienta" / "static"]
 WHITENOISE_USE_FINDERS = True
 STORAGES = {

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("orienta.webhooks.urls")),
     path("", include("orienta.sync.urls")),
     path("", include("orienta.imports.urls")),
+    path("", include("orienta.sms.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<rest>.*)$", errors.unknown_path, name="api_unknown"),
     path("admin/", admin.site.urls),

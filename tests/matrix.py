@@ -22,6 +22,7 @@ from orienta.partners.tests import access as partners
 from orienta.referrals.tests import access as referrals
 from orienta.referrals.tests.test_access import expect as referrals_expect
 from orienta.reporting.tests import access_logframe as logframe
+from orienta.sms.tests import access as sms
 from orienta.webhooks.tests import access as webhooks
 
 ROLES = [
@@ -70,6 +71,7 @@ def pages() -> list[Page]:
         (webhooks, lambda kind: lambda role, target: webhooks.expect(kind, role, target)),
         (imports, lambda kind: lambda role, target: imports.expect(kind, role, target)),
         (networks, lambda kind: lambda role, target: networks.expect(kind, role, target)),
+        (sms, lambda kind: lambda role, target: sms.expect(kind, role, target)),
     )
     for module, expectation in matrices:
         no_object = getattr(module, "NO_OBJECT", set())

@@ -21,6 +21,7 @@ from orienta.people.api import router as people_router
 from orienta.referrals.api import router as referrals_router
 from orienta.reporting.api import router as reporting_router
 from orienta.reporting.dhis2_api import router as dhis2_router
+from orienta.sms.api import router as sms_router
 from orienta.sync.api import router as sync_router
 
 DESCRIPTION = """
@@ -91,3 +92,4 @@ api.add_router("", networks_router)
 api.add_router("", reporting_router)
 api.add_router("", dhis2_router)
 api.add_router("", sync_router)
+api.add_router("", sms_router)

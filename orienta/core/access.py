@@ -32,6 +32,8 @@ STATEMENT_READER_ROLES = frozenset(
 )
 RESULTS_READER_ROLES = frozenset({Role.MANAGER, Role.COORDINATOR, Role.ME})
 RESULTS_SETTER_ROLES = frozenset({Role.COORDINATOR, Role.ME})
+SMS_LOG_ROLES = frozenset({Role.MANAGER, Role.COORDINATOR, Role.ME, Role.ADMIN})
+SMS_TEXT_ROLES = frozenset({Role.MANAGER, Role.COORDINATOR})
 TWO_FACTOR_ROLES = frozenset({Role.MANAGER, Role.COORDINATOR, Role.ME, Role.ADMIN})
 INTEGRATION_MANAGER_ROLES = frozenset({Role.COORDINATOR, Role.ADMIN})
 DHIS2_PUSHER_ROLES = frozenset({Role.COORDINATOR, Role.ME, Role.ADMIN})
@@ -276,6 +278,22 @@ def reads_networks(user: AnyUser | None) -> TypeGuard[User]:
     return can_record(user) or manages_networks(user)
 
 
+# SMS
+# =============================================================================================
+
+
+def reads_sms_log(user: AnyUser | None) -> TypeGuard[User]:
+    """The SMS log and its costs: site managers (their sites), coordinators (their country),
+    M&E and administrators (every country, numbers masked and no message text)."""
+    return _has_role(user, SMS_LOG_ROLES)
+
+
+def reads_sms_text(user: AnyUser | None) -> TypeGuard[User]:
+    """The full numbers and the text of the messages in the SMS log: the roles that read
+    personal records (site managers, coordinators), never M&E nor administrators."""
+    return _has_role(user, SMS_TEXT_ROLES)
+
+
 # Accounts
 # =============================================================================================
 
@@ -337,6 +355,7 @@ TEMPLATE_PREDICATES: dict[str, Callable[[AnyUser | None], bool]] = {
         resolves_sync_conflicts,
         imports_field_forms,
         reads_import_log,
+        reads_sms_log,
     )
 }
 

@@ -114,6 +114,8 @@ class PersonForm(forms.ModelForm):
             "occupation",
             "consent_processing",
             "consent_sharing",
+            "consent_sms",
+            "language",
         ]
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}), "area": QuickSelect}
         error_messages = {
@@ -227,6 +229,14 @@ class RegistrationForm(PersonForm):
         _(
             "A referral sends the service chosen the data it needs. Needed only when the "
             "person gives consent to the processing."
+        ),
+        required=False,
+    )
+    consent_sms = _consent_field(
+        _("SMS messages"),
+        _(
+            "Their referral codes and reminders of appointments, sent by SMS to their phone, "
+            "in the language chosen below."
         ),
         required=False,
     )

@@ -141,6 +141,16 @@ class Person(BaseModel):
     consent_sharing = models.BooleanField(
         _("consents to sharing with referral partners"), default=False
     )
+    # SMS to the person (referral codes, reminders): asked like the other consents; a STOP
+    # sent by the person is honoured by the SMS app whatever this says.
+    consent_sms = models.BooleanField(_("agrees to receive SMS messages"), default=False)
+    language = models.CharField(
+        _("language of messages"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Leave empty to use the language of the site's country."),
+    )
     consent_date = models.DateField(_("date of consent"), null=True, blank=True)
     consent_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -336,6 +346,7 @@ class PersonMerge(models.Model):
 class ConsentPurpose(models.TextChoices):
     PROCESSING = "processing", _("Processing of the data")
     SHARING = "sharing", _("Sharing with referral partners")
+    SMS = "sms", _("SMS messages")
 
 
 class ConsentAnswer(models.TextChoices):
@@ -350,6 +361,7 @@ class ConsentAnswer(models.TextChoices):
 CONSENT_FIELDS: dict[str, str] = {
     ConsentPurpose.PROCESSING: "consent_processing",
     ConsentPurpose.SHARING: "consent_sharing",
+    ConsentPurpose.SMS: "consent_sms",
 }
 
 

@@ -83,6 +83,10 @@ class PersonIn(Schema):
     occupation: str = ""
     consent_processing: bool = False
     consent_sharing: bool = False
+    consent_sms: bool = False
+    language: str = Field(
+        "", description="Language of the SMS messages: fr, pt or en; empty: the site's country's."
+    )
 
 
 ANSWERED = (
@@ -109,6 +113,10 @@ class PersonCreateIn(PersonIn):
         ConsentAnswer.NOT_ASKED.value,
         description="Consent to sharing with referral partners; given only with the consent "
         "to processing. " + ANSWERED,
+    )
+    consent_sms: str | bool = Field(  # type: ignore[assignment]
+        ConsentAnswer.NOT_ASKED.value,
+        description="Agreement to receive SMS messages (referral codes, reminders). " + ANSWERED,
     )
 
 

@@ -118,7 +118,7 @@ def _apply(person: Person, data: dict[str, Any], by: User) -> list[str]:
         if getattr(person, field) != value:
             setattr(person, field, value)
             changed.append(field)
-    if {"consent_processing", "consent_sharing"} & set(changed):
+    if set(CONSENT_FIELDS.values()) & set(changed):
         person.consent_date = timezone.localdate()
         person.consent_recorded_by = by
         changed += ["consent_date", "consent_recorded_by"]

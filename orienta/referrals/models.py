@@ -78,6 +78,7 @@ class Actor(models.TextChoices):
     USER = "user", _("Orienta user")
     PROVIDER_LINK = "provider_link", _("Provider, through the link")
     PROVIDER_ACCOUNT = "provider_account", _("Provider, with an account")
+    PROVIDER_SMS = "provider_sms", _("Provider, by SMS")
     SYSTEM = "system", _("Orienta (automatic)")
 
 
