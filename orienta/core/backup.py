@@ -55,6 +55,11 @@ WRITTEN_BY_MIGRATE = {
     "auth.permission",
     "core.country",
     "core.theme",
+    # The capacity assessment tool's first version (partners 0002).
+    "partners.tool",
+    # The sync journal of the rows above, and its counter.
+    "sync.change",
+    "sync.counter",
 }
 # Models that moved to another app since a backup may have been made: old label -> new label.
 MOVED_MODELS = {"frontdesk.theme": "core.theme"}
@@ -350,7 +355,8 @@ def _clear_written_by_migrate(using: str) -> None:
             model = apps.get_model(label)
         except LookupError:
             continue
-        model._base_manager.using(using).all().delete()
+        # Raw: no signals, so nothing is journaled for the sync (the backup brings the journal).
+        model._base_manager.using(using).all()._raw_delete(using)
 
 
 def _reset_sequences(using: str) -> None:

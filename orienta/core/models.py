@@ -60,6 +60,12 @@ class BaseModel(models.Model):
         self.updated_by = _author(by)
         return list(self.TOUCHED_FIELDS)
 
+    def next_version(self) -> list[str]:
+        """One more version, the stamp left as it is: a change received from another instance
+        (the sync) brings its own. Returns the field it set."""
+        self.version += 1
+        return ["version"]
+
     @staticmethod
     def touched(*, by: "AnyUser | None", at: datetime | None = None) -> dict[str, Any]:
         """The same marks for a `QuerySet.update()` of many rows (a merge moving them)."""

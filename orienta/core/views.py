@@ -9,7 +9,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from orienta.core import page_panels as panels
-from orienta.core.access import can_record, coordinates_country, is_headquarters, is_provider
+from orienta.core.access import (
+    can_record,
+    coordinates_country,
+    is_cso_staff,
+    is_headquarters,
+    is_provider,
+)
 from orienta.core.queries import site_for, site_list
 from orienta.core.types import AuthedRequest
 
@@ -31,6 +37,8 @@ def home(request: AuthedRequest) -> HttpResponse:
         return redirect("cases:worklist")
     if is_provider(request.user):  # a partner's account: the referrals addressed to it
         return redirect("referrals:provider_list")
+    if is_cso_staff(request.user):  # a partner CSO's staff: their organisation's page
+        return redirect("partners:detail", pk=request.user.organisation_id)
     if coordinates_country(request.user) or is_headquarters(request.user):  # the results
         return redirect("reporting:dashboard")
     return redirect("core:sites")

@@ -17,6 +17,7 @@ from orienta.core.access import (
     can_record,
     coordinates_country,
     is_active_user,
+    is_cso_staff,
     is_headquarters,
     is_provider,
     reads_aggregates_only,
@@ -35,7 +36,8 @@ def edits_instruments(user: AnyUser | None) -> TypeGuard[User]:
 
 
 def reads_instruments(user: AnyUser | None) -> TypeGuard[User]:
-    return is_active_user(user) and not is_provider(user)
+    """The programme's staff; not a provider's or a partner CSO's accounts."""
+    return is_active_user(user) and not (is_provider(user) or is_cso_staff(user))
 
 
 def exports_assessments(user: AnyUser | None) -> TypeGuard[User]:

@@ -18,6 +18,7 @@ from orienta.core.access import reads_import_log
 from orienta.core.models import BaseModel, Site
 from orienta.core.scoping import site_filter
 from orienta.core.types import AnyUser
+from orienta.lib.text import no_bidi_controls
 
 
 class Kind(models.TextChoices):
@@ -77,7 +78,7 @@ class ImportRun(BaseModel):
     )
     kind = models.CharField(_("what it creates"), max_length=12, choices=Kind.choices)
     source = models.CharField(_("format"), max_length=12, choices=Source.choices)
-    file_name = models.CharField(_("file"), max_length=200)
+    file_name = models.CharField(_("file"), max_length=200, validators=[no_bidi_controls])
     form_key = models.CharField(_("form"), max_length=120)
     status = models.CharField(
         _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.UPLOADED

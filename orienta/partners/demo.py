@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 from django.core.files.uploadedfile import SimpleUploadedFile
 from fpdf import FPDF
 
-from orienta.core.models import Organisation, Role
+from orienta.core.access import is_cso_staff
+from orienta.core.models import Organisation
 from orienta.partners import services
 from orienta.partners.models import Assessment, LegalStatus
 
@@ -139,7 +140,7 @@ def build(ctx) -> None:
                 (
                     u
                     for u in ctx.users.values()
-                    if u.role == Role.CSO and u.organisation_id == organisation.pk
+                    if is_cso_staff(u) and u.organisation_id == organisation.pk
                 ),
                 None,
             )

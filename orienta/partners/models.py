@@ -141,7 +141,7 @@ class Document(BaseModel):
     kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
     dated_on = models.DateField(_("date"), null=True, blank=True)
     file = models.FileField(_("file"), upload_to="partners/documents/%Y/%m/", max_length=200)
-    file_name = models.CharField(_("file name"), max_length=120)
+    file_name = models.CharField(_("file name"), max_length=120, validators=[no_bidi_controls])
     size = models.PositiveIntegerField(_("size"), default=0)
 
     objects = PartnerQuerySet.as_manager()

@@ -26,6 +26,7 @@ from orienta.audit.services import access_log_scrub
 from orienta.core.access import coordinates_country
 from orienta.core.models import Event, User
 from orienta.core.services import StaleEdit, event_log
+from orienta.lib.plugins import hooks
 from orienta.people.hooks import app_rights
 from orienta.people.models import (
     CONSENT_FIELDS,
@@ -461,6 +462,7 @@ def _erase_group(root: Person, *, by: User | None, reason: str) -> Person:
     if not todo:
         return Person.objects.get(pk=root.pk)
     identities = {p.pk: identity_strings(p) for p in todo}
+    births = {p.pk: p.birth_date for p in todo}
     old_codes = {p.pk: p.code for p in todo}
     now = timezone.now()
     for p in todo:
@@ -473,6 +475,13 @@ def _erase_group(root: Person, *, by: User | None, reason: str) -> Person:
     _scrub_linked_records(ids, redact, by, now)
     for _key, module in app_rights():
         module.erase(ids, by=by)
+    # Copies kept elsewhere (the sync journal): the identity strings, and the exact birth
+    # dates replaced by the kept ones (a date field must stay a date).
+    copies = replacements | {
+        str(births[p.pk]): str(p.birth_date) for p in todo if births[p.pk] and p.birth_date
+    }
+    for scrub in hooks("rights", "scrub"):
+        scrub(set(copies), _redactor(copies))
     access_log_scrub(set(replacements))
     event_log(
         actor=by,

@@ -18,6 +18,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from orienta.core.models import BaseModel
 from orienta.sync import capture
 from orienta.sync.classification import BOOKKEEPING, Rule, rules
 from orienta.sync.models import Ack, Change, Conflict, Node, Op, Quarantine, Receipt
@@ -163,9 +164,8 @@ def _merge(
     applied_concrete.pop("version", None)
     _set_values(row, applied_concrete)
     names = list(applied_concrete)
-    if hasattr(row, "version"):
-        row.version += 1
-        names.append("version")
+    if isinstance(row, BaseModel):
+        names += row.next_version()
     if names:
         row.save(update_fields=names)
     _set_many(row, applied_many)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orienta.lib.ids import uuid7
+from orienta.lib.text import no_bidi_controls
 
 
 class Op(models.TextChoices):
@@ -74,7 +75,7 @@ class Counter(models.Model):
     """Central server: the last sequence number given (one row, locked while a change is
     numbered, so numbers are visible in the order they are committed)."""
 
-    name = models.CharField(max_length=20, primary_key=True)
+    name = models.CharField(max_length=20, primary_key=True, validators=[no_bidi_controls])
     value = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
@@ -178,7 +179,7 @@ class NodeState(models.Model):
     node_id = models.UUIDField()
     number = models.PositiveSmallIntegerField()
     site_id = models.UUIDField()
-    site_code = models.CharField(max_length=12)
+    site_code = models.CharField(max_length=12, validators=[no_bidi_controls])
     token = models.CharField(max_length=128)
     cursor = models.BigIntegerField(default=0)
     enrolled_at = models.DateTimeField(default=timezone.now)

@@ -91,7 +91,7 @@ def push_for(user: AnyUser | None, pk: UUID) -> Dhis2Push:
 
 
 def country_for(user: AnyUser | None, code: str) -> Country:
-    found = countries_for(user).filter(code=code.upper()[:2]).first()
+    found = countries_for(user).filter(code=code.upper()).first() if len(code) == 2 else None
     if found is None:
         raise OutOfScope("core.country", None)
     return found

@@ -15,6 +15,7 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -103,6 +104,11 @@ def test_the_api_answers_as_its_document_says(schema, agent_headers, mode):
         method, path = label.split(" ", 1)
         try:
             _run(schema[path][method], mode, agent_headers)
+        except Unsatisfiable:
+            # An operation that documents nothing to get wrong (no parameter, a body read as
+            # the caller sends it: the SMS gateway's callbacks) has no invalid request.
+            if mode != "negative":
+                raise
         except (Exception, BaseExceptionGroup) as exc:  # all tried, all listed
             failures.append(f"{label}:\n    {_summary(exc)}")
     assert not failures, f"{len(failures)} operations failed:\n" + "\n".join(failures)

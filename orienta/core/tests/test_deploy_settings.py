@@ -136,9 +136,12 @@ ROUTING = """
 from django.db import connections
 from orienta.core.models import Country
 from orienta.lib.replica import replica_reads
+from orienta.sync.models import Change, Counter
 for alias in ("default", "replica"):
     with connections[alias].schema_editor() as editor:
         editor.create_model(Country)
+        for journal in (Change, Counter):  # a write is journaled for the sync
+            editor.create_model(journal)
 row = dict(id="0190f1a2-0000-7000-8000-000000000001", currency="XAF", language="fr",
            timezone="Africa/Ndjamena", phone_prefix="+235")  # the same row on both, as replicated
 Country.objects.using("default").create(code="TD", name_fr="Tchad", name_pt="-", name_en="-",

@@ -17,3 +17,10 @@ from django.urls import reverse
 def test_each_role_lands_on_its_first_page(login, users, role, landing):
     response = login(users[role]).get(reverse("core:home"))
     assert response.status_code == 302 and response["Location"] == reverse(landing)
+
+
+def test_a_partner_csos_staff_lands_on_their_organisations_page(login, users, world):
+    response = login(users["cso_td"]).get(reverse("core:home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("partners:detail", args=[world["org_td"].pk])
+    assert login(users["cso_td"]).get(response["Location"]).status_code == 200

@@ -203,6 +203,25 @@ def _gtps_xlsx(login, users, made) -> list[bytes]:
     return [response.content]
 
 
+def _partners_xlsx(login, users, made) -> list[bytes]:
+    from orienta.partners.tests.factories import make_records
+
+    if "partners" in made:  # the three exports are made once
+        return made["partners"]
+    organisation = users["cso_td"].organisation
+    organisation.name = SERVICE_NAME
+    organisation.save(update_fields=["name"])
+    make_records(organisation, users["coordinator_td"])
+    client = login(users["coordinator_td"])
+    files = []
+    for kind in ("csos", "assessments", "grants"):
+        response = client.get(f"/partners/export/{kind}.xlsx")
+        assert response.status_code == 200, kind
+        files.append(response.content)
+    made["partners"] = files
+    return files
+
+
 # Every function that writes a spreadsheet or CSV (found in the source below), and how this test
 # makes the file it writes.
 EXPORTS = {
@@ -214,6 +233,9 @@ EXPORTS = {
     "orienta.families.exports.assessments_xlsx": ("xlsx", _assessments_xlsx),
     "orienta.outreach.exports.activities_xlsx": ("xlsx", _outreach_xlsx),
     "orienta.networks.exports.gtps_xlsx": ("xlsx", _gtps_xlsx),
+    "orienta.partners.exports.csos_xlsx": ("xlsx", _partners_xlsx),
+    "orienta.partners.exports.assessments_xlsx": ("xlsx", _partners_xlsx),
+    "orienta.partners.exports.grants_xlsx": ("xlsx", _partners_xlsx),
 }
 
 

@@ -14,7 +14,7 @@ API = "/api/v1"
 ROLES = matrix.ROLES
 SITE_STAFF = {"agent_td", "agent_td2", "manager_td", "agent_mz"}
 WORKERS = {"in": {"agent_td", "manager_td"}, "out": {"agent_mz"}}
-INSTRUMENT_READERS = set(ROLES) - {"anonymous", "provider_user"}
+INSTRUMENT_READERS = set(ROLES) - {"anonymous", "provider_user", "cso_td"}
 EDITORS = {"me_hq", "admin_user"}
 EXPORTERS = {"manager_td", "coordinator_td", "coordinator_mz", "me_hq"}
 
