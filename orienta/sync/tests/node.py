@@ -9,9 +9,11 @@ what `migrate` gives minus the seeded rows (enrolment replaces those with the ce
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -21,10 +23,36 @@ ROOT = Path(__file__).resolve().parents[3]
 KEEP = {"django_migrations", "sqlite_sequence"}
 
 
+_MIGRATED: list[Path] = []
+
+
+def _sqlite_schema(path: Path) -> None:
+    """The schema on SQLite at `path`: a copy of the test database's when it is SQLite; when
+    the central server runs on PostgreSQL, an SQLite database migrated once (about a minute)
+    and copied for each node."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM INTO %s", [str(path)])
+        return
+    if not _MIGRATED:
+        template = Path(tempfile.mkdtemp()) / "node-schema.sqlite3"
+        env = os.environ | {"DATABASE_URL": f"sqlite:///{template}", "ORIENTA_DEMO": "0"}
+        env.pop("DATABASE_REPLICA_URL", None)
+        env.setdefault("SECRET_KEY", "node-test-secret")
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            timeout=600,
+        )
+        _MIGRATED.append(template)
+    shutil.copyfile(_MIGRATED[0], path)
+
+
 def empty_database(path: Path) -> None:
     """A copy of the test database's schema at `path`, without any row."""
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM INTO %s", [str(path)])
+    _sqlite_schema(path)
     db = sqlite3.connect(path)
     db.execute("PRAGMA foreign_keys = OFF")
     tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
