@@ -26,7 +26,7 @@ from orienta.audit.services import access_log_scrub
 from orienta.core.access import coordinates_country
 from orienta.core.models import Event, User
 from orienta.core.services import StaleEdit, event_log
-from orienta.lib.plugins import hooks
+from orienta.lib.plugins import app_modules
 from orienta.people.hooks import app_rights
 from orienta.people.models import (
     CONSENT_FIELDS,
@@ -464,6 +464,10 @@ def _erase_group(root: Person, *, by: User | None, reason: str) -> Person:
     identities = {p.pk: identity_strings(p) for p in todo}
     births = {p.pk: p.birth_date for p in todo}
     old_codes = {p.pk: p.code for p in todo}
+    # Apps that keep copies elsewhere (the sync journal) mark where they stand before anything
+    # changes, and are asked to scrub them at the end.
+    keepers = [(m, m.mark() if hasattr(m, "mark") else None) for m in app_modules("rights")]
+    keepers = [(m, since) for m, since in keepers if hasattr(m, "scrub")]
     now = timezone.now()
     for p in todo:
         _scrub_person(p, by, now)
@@ -480,8 +484,8 @@ def _erase_group(root: Person, *, by: User | None, reason: str) -> Person:
     copies = replacements | {
         str(births[p.pk]): str(p.birth_date) for p in todo if births[p.pk] and p.birth_date
     }
-    for scrub in hooks("rights", "scrub"):
-        scrub(set(copies), _redactor(copies))
+    for module, since in keepers:
+        module.scrub(set(copies), _redactor(copies), since=since)
     access_log_scrub(set(replacements))
     event_log(
         actor=by,

@@ -150,6 +150,12 @@ def _every_text_in_the_database() -> str:
                 for value in row:
                     if isinstance(value, str):
                         chunks.append(value)
+                        if value[:1] in "{[":  # JSON kept as text (SQLite): read as written
+                            try:
+                                decoded = json.loads(value)
+                            except ValueError:
+                                continue
+                            chunks.append(json.dumps(decoded, ensure_ascii=False))
                     elif isinstance(value, dict | list):
                         chunks.append(json.dumps(value, ensure_ascii=False))
     return "\n".join(chunks)
