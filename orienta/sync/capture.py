@@ -17,7 +17,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 
@@ -58,10 +58,19 @@ def connect() -> None:
 def next_seq() -> int:
     """The next global sequence number (central server). The counter row stays locked until
     the transaction commits, so a puller never sees number n+1 before number n."""
-    counter, _ = Counter.objects.select_for_update().get_or_create(name="seq")
-    counter.value += 1
-    counter.save(update_fields=["value"])
-    return counter.value
+    # One statement per change (the journal is written with every save): the increment takes
+    # the row's lock and returns the new value.
+    table = connection.ops.quote_name(Counter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET value = value + 1 WHERE name = %s RETURNING value",
+            ["seq"],
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        return int(row[0])
+    Counter.objects.get_or_create(name="seq")  # the first change ever numbered
+    return next_seq()
 
 
 def _journaled(rule: Rule | None) -> bool:
