@@ -85,6 +85,17 @@ ROUTES = {
     "networks:resources": ("library", "get", lambda o: "/resources/?q=guide&language=fr"),
     "networks:document_new": ("manager", "get", lambda o: "/resources/documents/new/"),
     "networks:support_new": ("manager", "get", lambda o: "/resources/support/new/"),
+    "networks:document_edit": (
+        "library:write",
+        "get",
+        lambda o: f"/resources/documents/{o['document'].pk}/edit/",
+    ),
+    # Removals are made on records of their own, so that the other routes still find theirs.
+    "networks:document_remove": (
+        "library:write",
+        "post",
+        lambda o: f"/resources/documents/{o['spare_document'].pk}/remove/",
+    ),
     "networks:document_file": (
         "library:read",
         "get",
@@ -101,6 +112,22 @@ ROUTES = {
     "networks:group_new": ("manager", "get", lambda o: "/gtps/new/"),
     "networks:group": ("gtps:read", "get", lambda o: f"/gtps/{o['group'].pk}/"),
     "networks:member_add": ("gtps:write", "post", lambda o: f"/gtps/{o['group'].pk}/members/"),
+    "networks:group_edit": ("gtps:write", "get", lambda o: f"/gtps/{o['group'].pk}/edit/"),
+    "networks:group_remove": (
+        "gtps:write",
+        "post",
+        lambda o: f"/gtps/{o['spare_group'].pk}/remove/",
+    ),
+    "networks:member_edit": (
+        "gtps:write",
+        "get",
+        lambda o: f"/gtps/members/{o['member'].pk}/edit/",
+    ),
+    "networks:member_remove": (
+        "gtps:write",
+        "post",
+        lambda o: f"/gtps/members/{o['spare_member'].pk}/remove/",
+    ),
     "networks:meeting_new": (
         "gtps:write",
         "get",
