@@ -5,6 +5,7 @@ from orienta.networks import views
 app_name = "networks"
 urlpatterns = [
     path("resources/", views.resources, name="resources"),
+    path("resources/export.xlsx", views.resources_export, name="resources_export"),
     path("resources/documents/new/", views.document_new, name="document_new"),
     path("resources/documents/<uuid:pk>/file", views.document_file, name="document_file"),
     path("resources/documents/<uuid:pk>/edit/", views.document_edit, name="document_edit"),
@@ -36,6 +37,7 @@ urlpatterns = [
     path("diagnostics/<uuid:pk>/", views.study, name="study"),
     path("diagnostics/<uuid:pk>/import/", views.study_import, name="study_import"),
     path("diagnostics/<uuid:pk>/publish/", views.study_publish, name="study_publish"),
+    path("diagnostics/<uuid:pk>/tables.xlsx", views.study_export, name="study_export"),
     path("diagnostics/<uuid:pk>/report/", views.study_report, name="study_report"),
     path("diagnostics/<uuid:pk>/report.pdf", views.study_report_file, name="study_report_file"),
 ]

@@ -148,6 +148,19 @@ def resources(request: AuthedRequest) -> HttpResponse:
     return render(request, "networks/resources.html", context)
 
 
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@_library
+def resources_export(request: AuthedRequest) -> HttpResponse:
+    """The library and the support given to CSOs, as the user reads them, as XLSX."""
+    return _xlsx(exports.resources_xlsx(request.user), "resource-centre.xlsx")
+
+
 @_manager
 def document_new(request: AuthedRequest) -> HttpResponse:
     everywhere = queries.user_country_ids(request.user) is None
@@ -763,6 +776,13 @@ def study_publish(request: AuthedRequest, pk: UUID) -> HttpResponse:
     else:
         return redirect("networks:study_report", found.pk)
     return redirect("networks:study", found.pk)
+
+
+@_diagnostics
+def study_export(request: AuthedRequest, pk: UUID) -> HttpResponse:
+    """The diagnostic's computed tables as XLSX, small counts hidden as on its page."""
+    found = queries.study_for(request.user, pk)
+    return _xlsx(exports.study_xlsx(found), f"diagnostic-{found.pk}.xlsx")
 
 
 @_diagnostics

@@ -84,6 +84,7 @@ def _pk(name, suffix=""):
 ROUTES = {
     "networks:resources": ("library", "get", lambda o: "/resources/?q=guide&language=fr"),
     "networks:document_new": ("manager", "get", lambda o: "/resources/documents/new/"),
+    "networks:resources_export": ("library", "get", lambda o: "/resources/export.xlsx"),
     "networks:support_new": ("manager", "get", lambda o: "/resources/support/new/"),
     "networks:document_edit": (
         "library:write",
@@ -158,6 +159,11 @@ ROUTES = {
         "diagnostics:write",
         "post",
         lambda o: f"/diagnostics/{o['study'].pk}/publish/",
+    ),
+    "networks:study_export": (
+        "diagnostics:read",
+        "get",
+        lambda o: f"/diagnostics/{o['study'].pk}/tables.xlsx",
     ),
     "networks:study_report": (
         "diagnostics:read",
