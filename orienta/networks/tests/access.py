@@ -191,6 +191,17 @@ API_ROUTES = {
         lambda o: f"{API}/networks/groups/{o['group'].pk}",
         None,
     ),
+    "PUT /api/v1/networks/groups/{group_id}": (
+        "gtps:step",
+        lambda o: f"{API}/networks/groups/{o['group'].pk}",
+        lambda o: {"name": f"GTPS {o['country'].code}", "mandate": "Coordination"},
+    ),
+    # The removal is made on a group of its own, so that the other routes still find theirs.
+    "DELETE /api/v1/networks/groups/{group_id}": (
+        "gtps:step",
+        lambda o: f"{API}/networks/groups/{o['spare_group'].pk}",
+        None,
+    ),
     "GET /api/v1/networks/meetings": ("gtps_list", lambda o: f"{API}/networks/meetings", None),
     "POST /api/v1/networks/meetings": (
         "gtps:create",
