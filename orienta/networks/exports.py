@@ -154,7 +154,8 @@ def _participants(
         support__in=[s.pk for s in supports], deleted_at__isnull=True
     ).select_related("organisation")
     if is_cso_staff(user):
-        found = found.filter(organisation_id=user.organisation_id)
+        # is_cso_staff holds only with an organisation; an account without one sees nobody.
+        found = found.filter(organisation_id=user.organisation_id or UUID(int=0))
     by_support: dict[UUID, list[SupportParticipant]] = defaultdict(list)
     for p in found.order_by("created_at"):
         by_support[p.support_id].append(p)
