@@ -7,10 +7,12 @@ such text is written with a leading apostrophe, so that it is shown as the text 
 evaluated. Numbers, dates, times, booleans and empty cells are written as they are: a negative
 amount stays a number. Any other value is written as its text, neutralised the same way.
 
-- `Sheet`: an XLSX workbook of one sheet, filled row by row (`append`), then `to_bytes()`;
+- `Sheet`: an XLSX workbook filled row by row (`append`), sheet after sheet (`add`), then
+  `to_bytes()`;
 - `csv_writer(out)`: a `csv.writer` whose rows are neutralised;
-- `xlsx_sheets(raw, max_rows=…)`: the sheets of an XLSX file read as values, never formulas
-  (for importers of other systems' exports: KoboToolbox);
+- `xlsx_sheets(raw, max_rows=…)`: the one reader of uploaded XLSX files: the sheets read as
+  values, never formulas, bounded in rows and in unpacked size (the field-form imports of
+  KoboToolbox, the diagnostics' collected data);
 - `restore(text)`: the inverse of the neutralising, for importers of Orienta's own files
   (the HSDS exchange): exactly one leading apostrophe is removed, and only where one was
   added. A text that already starts with apostrophes before a formula character gets one more,
@@ -23,6 +25,7 @@ Nothing else in Orienta imports `openpyxl` or calls `csv.writer` to write a file
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -70,8 +73,13 @@ def restore(text: str) -> str:
 # =============================================================================================
 
 
+def _title(title: object) -> str:
+    return TITLE_FORBIDDEN.sub(" ", str(title or "")).strip()[:TITLE_MAX]
+
+
 class Sheet:
-    """An XLSX workbook of one sheet, written row by row with every cell neutralised.
+    """An XLSX workbook, written row by row with every cell neutralised; `add` starts another
+    sheet.
 
     The cells that hold text are stored as text (openpyxl would otherwise store a text
     starting with "=" as a formula); characters that XLSX cannot hold are left out.
@@ -82,7 +90,13 @@ class Sheet:
         sheet = self.book.active
         assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet
         self.sheet = sheet
-        self.sheet.title = TITLE_FORBIDDEN.sub(" ", str(title or "")).strip()[:TITLE_MAX] or "1"
+        self.sheet.title = _title(title) or "1"
+
+    def add(self, title: str) -> None:
+        """Start another sheet of the workbook, titled `title`: the rows appended from now on
+        go there."""
+        sheet = self.book.create_sheet(_title(title) or None)
+        self.sheet = sheet
 
     def append(
         self, values: Iterable[object] = (), *, bold: bool = False, size: float | None = None
@@ -135,20 +149,48 @@ class TooManyRows(ValueError):
     """A sheet holds more rows than the reader was allowed to read."""
 
 
-def xlsx_sheets(raw: bytes, *, max_rows: int) -> list[tuple[str, list[list[object]]]]:
-    """Every sheet of an XLSX file as (title, rows of cell values), in the workbook's order.
+class TooLarge(ValueError):
+    """The workbook would unpack to more than the reader was allowed to unpack."""
 
-    Cells are read as the values last computed (a formula's text is never returned), empty
-    trailing rows are dropped. More than `max_rows` rows in all raises TooManyRows; a file that
-    is not an XLSX workbook raises ValueError. The caller bounds the file's unzipped size first
-    (an XLSX file is a zip archive)."""
+
+# An XLSX file is a zip archive: what it may unpack to, and how many parts it may hold.
+MAX_UNZIPPED = 40 * 1024 * 1024
+MAX_PARTS = 300
+
+
+def _check_package(raw: bytes, max_unzipped: int) -> None:
+    try:
+        members = zipfile.ZipFile(io.BytesIO(raw)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ValueError(str(exc)) from None
+    if len(members) > MAX_PARTS or sum(m.file_size for m in members) > max_unzipped:
+        raise TooLarge(max_unzipped)
+
+
+def xlsx_sheets(
+    raw: bytes,
+    *,
+    max_rows: int,
+    max_sheets: int | None = None,
+    max_unzipped: int = MAX_UNZIPPED,
+) -> list[tuple[str, list[list[object]]]]:
+    """The sheets of an XLSX file (the first `max_sheets`, or all) as (title, rows of cell
+    values), in the workbook's order: the one reader of uploaded workbooks (the field-form
+    imports, the diagnostics' collected data).
+
+    Cells are read as the values the spreadsheet program last computed: a formula's text is
+    never returned, nor computed here. Empty trailing rows are dropped. More than `max_rows`
+    rows in all raises TooManyRows; a file that would unpack to more than `max_unzipped` bytes
+    raises TooLarge (a zip bomb is refused before anything is unpacked); a file that is not an
+    XLSX workbook raises ValueError (TooManyRows and TooLarge are ValueErrors too)."""
+    _check_package(raw, max_unzipped)
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise ValueError(str(exc)) from None
     sheets, total = [], 0
     try:
-        for sheet in book.worksheets:
+        for sheet in book.worksheets[:max_sheets]:
             rows: list[list[object]] = []
             for values in sheet.iter_rows(values_only=True):
                 total += 1
@@ -161,27 +203,3 @@ def xlsx_sheets(raw: bytes, *, max_rows: int) -> list[tuple[str, list[list[objec
     finally:
         book.close()
     return sheets
-
-
-def read_xlsx(raw: bytes, *, max_rows: int = 100_000) -> list[list[object]]:
-    """The rows of the first sheet of an XLSX file, as values (formulas are read as the text
-    of the formula, never computed). ValueError when the file is not a workbook."""
-    import zipfile
-
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise ValueError(str(exc)) from None
-    try:
-        sheet = book.worksheets[0]
-        rows: list[list[object]] = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append(list(row))
-            if len(rows) > max_rows:
-                break
-        return rows
-    finally:
-        book.close()

@@ -22,12 +22,14 @@ from orienta.networks.schemas import (
     GtpsActionIn,
     GtpsActionOut,
     GtpsActionStepIn,
+    GtpsGroupChangeIn,
     GtpsGroupFilter,
     GtpsGroupFilters,
     GtpsGroupIn,
     GtpsGroupOut,
     GtpsMeetingIn,
     GtpsMeetingOut,
+    GtpsRemoveIn,
 )
 
 router = Router(tags=["networks"])
@@ -157,6 +159,53 @@ def group_create(request: ApiRequest, payload: GtpsGroupIn) -> tuple[int, dict[s
 def group_read(request: ApiRequest, group_id: UUID) -> dict[str, Any]:
     _reader(request)
     return _group_out(queries.group_for(request.auth, group_id))
+
+
+def _managed_group(request: ApiRequest, group_id: UUID) -> Group:
+    """The group named in the path: 404 out of scope, 403 for a reader who may not change it."""
+    _reader(request)
+    found = queries.group_for(request.auth, group_id)
+    if not manages_networks(request.auth, found.country_id):
+        raise PermissionDenied
+    return found
+
+
+@router.put("/networks/groups/{group_id}", response=GtpsGroupOut, summary="Change a GTPS group")
+def group_change(request: ApiRequest, group_id: UUID, payload: GtpsGroupChangeIn) -> dict[str, Any]:
+    """Its name, region and mandate (its country stays), of the version read."""
+    found = _managed_group(request, group_id)
+    area = None
+    if payload.area:
+        area = Area.objects.filter(code=payload.area, country_id=found.country_id, level=1).first()
+        if area is None:
+            raise field_error(
+                "area", gettext("No region of the country has this code."), "invalid_choice"
+            )
+    _saving(
+        "name",
+        lambda: services.group_edit(
+            group=found,
+            area=area,
+            name=payload.name,
+            mandate=payload.mandate,
+            version=payload.version,
+            by=request.auth,
+        ),
+    )
+    return _group_out(queries.group_for(request.auth, group_id))
+
+
+@router.delete(
+    "/networks/groups/{group_id}",
+    response={204: None},
+    summary="Remove a GTPS group with its members, meetings and actions",
+)
+def group_delete(
+    request: ApiRequest, group_id: UUID, filters: Query[GtpsRemoveIn]
+) -> tuple[int, None]:
+    found = _managed_group(request, group_id)
+    services.group_remove(group=found, version=filters.version, by=request.auth)
+    return 204, None
 
 
 def _group_in(request: ApiRequest, group_id: UUID) -> Group:

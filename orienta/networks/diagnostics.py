@@ -32,10 +32,12 @@ from django.utils.translation import gettext as _
 
 from orienta.core.models import Area
 from orienta.lib.indicators import UNKNOWN, AgeBands
-from orienta.lib.tabular import read_xlsx
+from orienta.lib.tabular import TooLarge, TooManyRows, xlsx_sheets
 from orienta.networks.models import Sex, Study
 
 MAX_LINES = 20_000
+# What an XLSX file (a zip archive) may unpack to.
+MAX_UNZIPPED = 40 * 1024 * 1024
 MAX_ERRORS = 50
 MAX_ANSWERS = 60
 MAX_ANSWER_LENGTH = 500
@@ -105,13 +107,24 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def _too_many() -> str:
+    return _("The file holds more than %(n)s lines.") % {"n": MAX_LINES}
+
+
 def _rows(raw: bytes, name: str) -> list[list[object]]:
     """The file's rows; ValueError with a translated message when it cannot be read."""
     if name.lower().endswith(".xlsx") or raw.startswith(b"PK\x03\x04"):
         try:
-            return read_xlsx(raw, max_rows=MAX_LINES + 1)
+            sheets = xlsx_sheets(
+                raw, max_rows=MAX_LINES + 1, max_sheets=1, max_unzipped=MAX_UNZIPPED
+            )
+        except TooManyRows:
+            raise ValueError(_too_many()) from None
+        except TooLarge:
+            raise ValueError(_("The file is too large once unpacked.")) from None
         except ValueError:
             raise ValueError(_("This file is not a workbook that can be read (XLSX).")) from None
+        return sheets[0][1] if sheets else []
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -258,7 +271,7 @@ def read_responses(study: Study, raw: bytes, name: str) -> Reading:
         reading.fail(str(exc))
         return reading
     if len(rows) > MAX_LINES + 1:
-        reading.fail(_("The file holds more than %(n)s lines.") % {"n": MAX_LINES})
+        reading.fail(_too_many())
         return reading
     if not rows or not any(v not in (None, "") for v in rows[0]):
         reading.fail(_("Line 1 must name the columns."))

@@ -1,12 +1,20 @@
-"""The GTPS as a spreadsheet: one sheet of groups, meetings and actions, as the user may read
-them. Members are organisations and named contacts, never persons of the registry; every cell
-goes through `tabular` (a name typed as a formula is written as text)."""
+"""The networks as spreadsheets, as the user may read them: the GTPS (groups, meetings and
+actions), the resource centre (library, support given to CSOs and its attendance) and a
+diagnostic's computed tables. Members are organisations and named contacts, never persons of
+the registry; every cell goes through `tabular` (a name typed as a formula is written as
+text)."""
+
+from collections import defaultdict
+from uuid import UUID
 
 from django.utils.translation import gettext as _
 
+from orienta.core.access import coordinates_country, is_cso_staff
 from orienta.core.types import AnyUser
 from orienta.lib.tabular import Sheet
 from orienta.networks import queries
+from orienta.networks.diagnostics import study_tables
+from orienta.networks.models import Sex, Study, Support, SupportParticipant
 
 
 def gtps_xlsx(user: AnyUser | None) -> bytes:
@@ -65,4 +73,131 @@ def gtps_xlsx(user: AnyUser | None) -> bytes:
                 action.policy,
             ]
         )
+    return sheet.to_bytes()
+
+
+# The resource centre
+# =============================================================================================
+
+
+def attendance_names(user: AnyUser | None) -> bool:
+    """Who gets the names of those who attended (CSO staff, persons): the coordinators (their
+    country) and a CSO's staff (its own people). M&E, administrators and site staff get the
+    counts by sex only."""
+    return coordinates_country(user) or is_cso_staff(user)
+
+
+def resources_xlsx(user: AnyUser | None) -> bytes:
+    """The library, the support given to CSOs with attendance by sex, and (for those who may
+    read them) the names of those who attended."""
+    sheet = Sheet(title=_("Library"))
+    sheet.append(
+        [_("Title"), _("Kind"), _("Theme"), _("Language"), _("Country"), _("Size (bytes)")],
+        bold=True,
+    )
+    for d in queries.documents(user).order_by("title")[: queries.LIMIT * 5]:
+        sheet.append(
+            [
+                d.title,
+                d.get_kind_display(),
+                d.get_theme_display(),
+                d.get_language_display(),
+                d.country.code if d.country else _("Every country"),
+                d.size,
+            ]
+        )
+    supports = list(queries.supports(user).prefetch_related("organisations")[: queries.LIMIT * 5])
+    participants = _participants(user, supports)
+    sheet.add(_("Support given to CSOs"))
+    sheet.append(
+        [
+            _("Country"),
+            _("Date"),
+            _("Kind"),
+            _("Topic"),
+            _("Theme"),
+            _("Facilitator"),
+            _("Organisations supported"),
+            _("Women"),
+            _("Men"),
+            _("Participants"),
+        ],
+        bold=True,
+    )
+    for s in supports:
+        present = participants.get(s.pk, [])
+        women = sum(1 for p in present if p.sex == Sex.FEMALE)
+        sheet.append(
+            [
+                s.country.code,
+                s.on,
+                s.get_kind_display(),
+                s.topic,
+                s.get_theme_display(),
+                s.facilitator,
+                "; ".join(sorted(o.name for o in s.organisations.all())),
+                women,
+                len(present) - women,
+                len(present),
+            ]
+        )
+    if attendance_names(user):
+        _attendance(sheet, user, supports, participants)
+    return sheet.to_bytes()
+
+
+def _participants(
+    user: AnyUser | None, supports: list[Support]
+) -> dict[UUID, list[SupportParticipant]]:
+    """The participants of each support; a CSO's staff counts and sees its own people only."""
+    found = SupportParticipant.objects.filter(
+        support__in=[s.pk for s in supports], deleted_at__isnull=True
+    ).select_related("organisation")
+    if is_cso_staff(user):
+        # is_cso_staff holds only with an organisation; an account without one sees nobody.
+        found = found.filter(organisation_id=user.organisation_id or UUID(int=0))
+    by_support: dict[UUID, list[SupportParticipant]] = defaultdict(list)
+    for p in found.order_by("created_at"):
+        by_support[p.support_id].append(p)
+    return by_support
+
+
+def _attendance(
+    sheet: Sheet,
+    user: AnyUser | None,
+    supports: list[Support],
+    participants: dict[UUID, list[SupportParticipant]],
+) -> None:
+    sheet.add(_("Attendance"))
+    sheet.append(
+        [_("Date"), _("Topic"), _("Name"), _("Sex"), _("Organisation"), _("Position")], bold=True
+    )
+    for s in supports:
+        for p in participants.get(s.pk, []):
+            sheet.append(
+                [s.on, s.topic, p.name, p.get_sex_display(), p.organisation.name, p.position]
+            )
+
+
+# Diagnostics
+# =============================================================================================
+
+
+def study_xlsx(study: Study) -> bytes:
+    """A diagnostic's computed tables (by area, sex and age band), small counts left empty as
+    on the page; the study's title, country, area and period on top."""
+    sheet = Sheet(title=_("Diagnostic"))
+    sheet.append([study.title], bold=True, size=13)
+    sheet.append([_("Country"), study.country.code])
+    sheet.append([_("Area studied"), study.area.name if study.area else ""])
+    sheet.append([_("Period"), study.starts_on, study.ends_on])
+    sheet.append([_("Status"), study.get_status_display()])
+    sheet.append([_("Empty cells are hidden because they rest on too few respondents.")])
+    for table in study_tables(study):
+        sheet.append([])
+        sheet.append([table.title], bold=True)
+        sheet.append(["", *[label for _c, label in table.columns], _("Total")], bold=True)
+        for label, figures, total in table.body:
+            sheet.append([label, *[f.value for f in figures], total.value])
+        sheet.append([_("Total"), *[f.value for f in table.footer], table.total.value], bold=True)
     return sheet.to_bytes()

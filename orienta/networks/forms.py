@@ -65,6 +65,33 @@ class DocumentForm(CountryForm):
         return document_check(upload)
 
 
+class DocumentEditForm(forms.Form):
+    """A document of the library changed: its description, and its file when a new one is
+    given; its country stays."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    theme = forms.ChoiceField(label=_("Theme"), choices=ResourceTheme.choices)
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    description = forms.CharField(label=_("Description"), widget=TEXT, required=False)
+    file = forms.FileField(
+        label=_("New file"),
+        required=False,
+        help_text=_("Leave empty to keep the present file."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_file(self) -> UploadedFile[bytes] | None:
+        upload = self.cleaned_data.get("file")
+        return document_check(upload) if upload else None
+
+
+class RemoveForm(forms.Form):
+    """A removal, of the version the page showed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
 class SupportForm(CountryForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=SupportKind.choices)
     topic = forms.CharField(label=_("Topic"), max_length=200)
@@ -118,6 +145,24 @@ class GroupForm(CountryForm):
         )
 
 
+class GroupEditForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    area = forms.ModelChoiceField(
+        queryset=Area.objects.none(),
+        label=_("Region"),
+        required=False,
+        help_text=_("Leave empty for a group of the whole country."),
+    )
+    mandate = forms.CharField(label=_("Mandate"), widget=TEXT, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, country: Country, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self.fields, "area").queryset = Area.objects.filter(
+            country=country, level=1
+        ).order_by("name")
+
+
 class MemberForm(forms.Form):
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), label=_("Organisation"), required=False
@@ -125,6 +170,7 @@ class MemberForm(forms.Form):
     name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
     position = forms.CharField(label=_("Position"), max_length=120, required=False)
     sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

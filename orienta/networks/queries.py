@@ -191,6 +191,18 @@ def members_of(group: Group) -> list[Member]:
     return list(group.members.filter(deleted_at__isnull=True).select_related("organisation"))
 
 
+def member_for(user: AnyUser | None, pk: UUID | str) -> Member:
+    found = (
+        Member.objects.filter(group__in=groups(user).values("pk"), deleted_at__isnull=True)
+        .select_related("group", "group__country", "organisation")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise OutOfScope("gtps_member", pk)
+    return found
+
+
 def meetings(user: AnyUser | None) -> QuerySet[Meeting]:
     return Meeting.objects.filter(
         group__in=groups(user).values("pk"), deleted_at__isnull=True

@@ -40,6 +40,21 @@ class GtpsGroupIn(Schema):
     mandate: str = ""
 
 
+class GtpsGroupChangeIn(Schema):
+    area: str | None = Field(None, description="A region (level 1 area) code of its country.")
+    name: NameText = Field(max_length=200)
+    mandate: str = ""
+    version: int | None = Field(
+        None, description="The version read; a group changed since is refused (409)."
+    )
+
+
+class GtpsRemoveIn(Schema):
+    version: int | None = Field(
+        None, description="The version read; a group changed since is refused (409)."
+    )
+
+
 class GtpsGroupFilters(Schema):
     country: str | None = Field(None, description="A country code.")
 

@@ -71,9 +71,31 @@ def _manager(user: AnyUser | None, country_id: UUID) -> User:
     return user
 
 
-def _version(row: Action | Meeting | Study, version: int | None) -> None:
+def _version(
+    row: Action | Meeting | Study | Document | Group | Member, version: int | None
+) -> None:
     if version is not None and version != row.version:
         raise StaleEdit()
+
+
+def _locked[M: (Document, Group, Member)](row: M, version: int | None) -> M:
+    """The row locked for the change, checked against the version the form was loaded with; a
+    row removed meanwhile is refused."""
+    locked = type(row).objects.select_for_update().get(pk=row.pk)
+    if locked.deleted_at is not None:
+        raise NetworksRefused(_("This record was removed meanwhile; nothing was saved."))
+    _version(locked, version)
+    return locked
+
+
+def _document_manager(user: AnyUser | None, document: Document) -> User:
+    """A country's document: its managers; a document of every country: M&E and
+    administrators (a coordinator manages their own country's only)."""
+    if document.country_id is not None:
+        return _manager(user, document.country_id)
+    if not reads_aggregates_only(user):
+        raise PermissionDenied
+    return user
 
 
 def _text(*values: str) -> None:
@@ -149,6 +171,48 @@ def document_add(
         document.save()
         event_log(actor=user, verb="document_added", obj=document)
     return document
+
+
+def document_edit(
+    *,
+    document: Document,
+    data: DocumentInput,
+    file: UploadedFile[bytes] | None = None,
+    version: int | None = None,
+    by: AnyUser | None,
+) -> Document:
+    """The document's title, kind, theme, language and description; its file replaced when
+    `file` is given (already checked by `files.document_check`). Its country stays."""
+    user = _document_manager(by, document)
+    _text(data.title)
+    title = _required(data.title, _("Give the document a title."))
+    with transaction.atomic():
+        locked = _locked(document, version)
+        locked.title = title
+        locked.kind = data.kind
+        locked.theme = data.theme
+        locked.language = data.language
+        locked.description = data.description.strip()
+        fields = ["title", "kind", "theme", "language", "description"]
+        if file is not None:
+            locked.file = file
+            locked.content_type = file.content_type or ""
+            locked.size = file.size or 0
+            fields += ["file", "content_type", "size"]
+        locked.full_clean(exclude=["file"])
+        locked.save(update_fields=[*fields, *locked.touch(by=user)])
+        event_log(actor=user, verb="document_edited", obj=locked)
+    return locked
+
+
+def document_remove(*, document: Document, version: int | None = None, by: AnyUser | None) -> None:
+    """The document leaves the library (a tombstone: the row stays, marked removed)."""
+    user = _document_manager(by, document)
+    with transaction.atomic():
+        locked = _locked(document, version)
+        locked.deleted_at = timezone.now()
+        locked.save(update_fields=["deleted_at", *locked.touch(by=user)])
+        event_log(actor=user, verb="document_removed", obj=locked)
 
 
 @dataclass
@@ -248,6 +312,50 @@ def group_create(
     return group
 
 
+def group_edit(
+    *,
+    group: Group,
+    area: Area | None,
+    name: str,
+    mandate: str = "",
+    version: int | None = None,
+    by: AnyUser | None,
+) -> Group:
+    """The group's name, region and mandate; its country stays."""
+    user = _manager(by, group.country_id)
+    _text(name)
+    name = _required(name, _("Give the group a name."))
+    if area is not None and area.country_id != group.country_id:
+        raise BadInput(_("The region must be in the group's country."))
+    with transaction.atomic():
+        locked = _locked(group, version)
+        locked.name, locked.area, locked.mandate = name, area, mandate.strip()
+        locked.save(update_fields=["name", "area", "mandate", *locked.touch(by=user)])
+        event_log(actor=user, verb="group_edited", obj=locked)
+    return locked
+
+
+def group_remove(*, group: Group, version: int | None = None, by: AnyUser | None) -> None:
+    """The group is removed with its members, meetings and actions (tombstones, in one
+    transaction): its meetings and actions no longer count in the results."""
+    user = _manager(by, group.country_id)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _locked(group, version)
+        children: list[Member | Meeting | Action | ActionUpdate] = [
+            *locked.members.filter(deleted_at__isnull=True),
+            *locked.meetings.filter(deleted_at__isnull=True),
+            *locked.actions.filter(deleted_at__isnull=True),
+            *ActionUpdate.objects.filter(action__group=locked, deleted_at__isnull=True),
+        ]
+        for child in children:
+            child.deleted_at = now
+            child.save(update_fields=["deleted_at", *child.touch(by=user, at=now)])
+        locked.deleted_at = now
+        locked.save(update_fields=["deleted_at", *locked.touch(by=user, at=now)])
+        event_log(actor=user, verb="group_removed", obj=locked, data={"records": len(children)})
+
+
 def member_add(
     *,
     group: Group,
@@ -280,6 +388,46 @@ def member_add(
         member.save()
         group.save(update_fields=group.touch(by=user))
     return member
+
+
+def member_edit(
+    *,
+    member: Member,
+    organisation: Organisation | None,
+    name: str,
+    sector: str,
+    position: str = "",
+    version: int | None = None,
+    by: AnyUser | None,
+) -> Member:
+    user = _manager(by, member.group.country_id)
+    _text(name, position)
+    if organisation is None and not name.strip():
+        raise BadInput(_("Give the member's organisation or name."))
+    if organisation is not None:
+        _organisations([organisation], member.group.country_id)
+    if sector not in Sector.values:
+        raise BadInput(_("Choose the member's sector."))
+    with transaction.atomic():
+        locked = _locked(member, version)
+        locked.organisation, locked.name = organisation, name.strip()
+        locked.sector, locked.position = sector, position.strip()
+        fields = ["organisation", "name", "sector", "position"]
+        locked.save(update_fields=[*fields, *locked.touch(by=user)])
+        event_log(actor=user, verb="member_edited", obj=locked)
+    return locked
+
+
+def member_remove(*, member: Member, version: int | None = None, by: AnyUser | None) -> None:
+    """The member leaves the group (a tombstone); the meetings it attended keep it present."""
+    user = _manager(by, member.group.country_id)
+    with transaction.atomic():
+        locked = _locked(member, version)
+        locked.deleted_at = timezone.now()
+        locked.save(update_fields=["deleted_at", *locked.touch(by=user)])
+        group = Group.objects.select_for_update().get(pk=locked.group_id)
+        group.save(update_fields=group.touch(by=user))
+        event_log(actor=user, verb="member_removed", obj=locked)
 
 
 def meeting_plan(*, group: Group, on: date, agenda: str, by: AnyUser | None) -> Meeting:

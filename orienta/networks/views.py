@@ -15,11 +15,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from orienta.core.access import manages_networks, reads_networks, reads_resource_centre
+from orienta.core.access import (
+    manages_networks,
+    reads_aggregates_only,
+    reads_networks,
+    reads_resource_centre,
+)
 from orienta.core.types import AnyUser, AuthedRequest
 from orienta.lib.errors import OutOfScope, Refused
 from orienta.networks import exports, queries, services
@@ -27,7 +33,9 @@ from orienta.networks.diagnostics import study_tables
 from orienta.networks.forms import (
     ActionForm,
     ActionUpdateForm,
+    DocumentEditForm,
     DocumentForm,
+    GroupEditForm,
     GroupForm,
     ImportForm,
     MeetingForm,
@@ -35,11 +43,13 @@ from orienta.networks.forms import (
     MemberForm,
     ParticipantForm,
     PublishForm,
+    RemoveForm,
     StudyForm,
     SupportForm,
 )
 from orienta.networks.models import (
     ActionStatus,
+    Document,
     DocumentKind,
     Language,
     MeetingStatus,
@@ -78,6 +88,27 @@ def _manages(request: AuthedRequest, country_id: UUID) -> None:
         raise PermissionDenied
 
 
+def _manages_document(user: AnyUser | None, document: Document) -> bool:
+    """A country's document: its managers; a document of every country: M&E and
+    administrators."""
+    if document.country_id is None:
+        return reads_aggregates_only(user)
+    return manages_networks(user, document.country_id)
+
+
+def _removal(request: AuthedRequest, remove: Callable[..., None], done: str, **target: Any) -> bool:
+    """Run a removal of the version the page showed; True when it is done."""
+    form = RemoveForm(request.POST)
+    version = form.cleaned_data["version"] if form.is_valid() else None
+    try:
+        remove(**target, version=version, by=request.user)
+    except Refused as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, done)
+    return True
+
+
 def _download(file: Any, content_type: str, name: str) -> FileResponse:
     response = FileResponse(file.open("rb"), content_type=content_type, as_attachment=True)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -101,6 +132,8 @@ def resources(request: AuthedRequest) -> HttpResponse:
         "kind": get.get("kind", "") if get.get("kind") in DocumentKind.values else "",
     }
     documents = list(queries.documents(request.user, **chosen)[: queries.LIMIT])
+    for document in documents:
+        document.editable = _manages_document(request.user, document)  # type: ignore[attr-defined]
     context = {
         "documents": documents,
         "chosen": chosen,
@@ -113,6 +146,19 @@ def resources(request: AuthedRequest) -> HttpResponse:
         "reads_diagnostics": reads_networks(request.user),
     }
     return render(request, "networks/resources.html", context)
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@_library
+def resources_export(request: AuthedRequest) -> HttpResponse:
+    """The library and the support given to CSOs, as the user reads them, as XLSX."""
+    return _xlsx(exports.resources_xlsx(request.user), "resource-centre.xlsx")
 
 
 @_manager
@@ -156,6 +202,56 @@ def document_file(request: AuthedRequest, pk: UUID) -> FileResponse:
     document = queries.document_for(request.user, pk)
     extension = document.file.name.rsplit(".", 1)[-1] if document.file.name else "bin"
     return _download(document.file, document.content_type, f"document-{document.pk}.{extension}")
+
+
+@_manager
+def document_edit(request: AuthedRequest, pk: UUID) -> HttpResponse:
+    found = queries.document_for(request.user, pk)
+    if not _manages_document(request.user, found):
+        raise PermissionDenied
+    initial = {name: getattr(found, name) for name in ("title", "kind", "theme", "language")}
+    initial |= {"description": found.description, "version": found.version}
+    form = DocumentEditForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.document_edit(
+                document=found,
+                data=DocumentInput(
+                    data["title"],
+                    data["kind"],
+                    data["theme"],
+                    data["language"],
+                    data["description"],
+                ),
+                file=data["file"],
+                version=data["version"],
+                by=request.user,
+            )
+        except Refused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The document is saved."))
+            return redirect("networks:resources")
+    context = _form(form, _("Change the document"), "resources") | {
+        "remove_url": reverse("networks:document_remove", args=[found.pk]),
+        "remove_label": _("Remove the document from the library"),
+        "version": found.version,
+    }
+    status = 422 if request.method == "POST" else 200
+    return render(request, "networks/form.html", context, status=status)
+
+
+@require_POST
+@_manager
+def document_remove(request: AuthedRequest, pk: UUID) -> HttpResponse:
+    found = queries.document_for(request.user, pk)
+    if not _manages_document(request.user, found):
+        raise PermissionDenied
+    done = _("The document is removed from the library.")
+    if _removal(request, services.document_remove, done, document=found):
+        return redirect("networks:resources")
+    return redirect("networks:document_edit", found.pk)
 
 
 @_manager
@@ -285,6 +381,109 @@ def group(request: AuthedRequest, pk: UUID) -> HttpResponse:
         "today": timezone.localdate(),
     }
     return render(request, "networks/group.html", context)
+
+
+@_manager
+def group_edit(request: AuthedRequest, pk: UUID) -> HttpResponse:
+    found = queries.group_for(request.user, pk)
+    _manages(request, found.country_id)
+    initial = {
+        "name": found.name,
+        "area": found.area,
+        "mandate": found.mandate,
+        "version": found.version,
+    }
+    form = GroupEditForm(request.POST or None, initial=initial, country=found.country)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.group_edit(
+                group=found,
+                area=data["area"],
+                name=data["name"],
+                mandate=data["mandate"],
+                version=data["version"],
+                by=request.user,
+            )
+        except Refused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The working group is saved."))
+            return redirect("networks:group", found.pk)
+    context = _form(form, _("Change the working group"), "gtps", group=found) | {
+        "remove_url": reverse("networks:group_remove", args=[found.pk]),
+        "remove_label": _("Remove the working group"),
+        "remove_warning": _(
+            "Its members, meetings and actions are removed with it, and no longer count in "
+            "the results."
+        ),
+        "version": found.version,
+    }
+    status = 422 if request.method == "POST" else 200
+    return render(request, "networks/form.html", context, status=status)
+
+
+@require_POST
+@_manager
+def group_remove(request: AuthedRequest, pk: UUID) -> HttpResponse:
+    found = queries.group_for(request.user, pk)
+    _manages(request, found.country_id)
+    done = _("The working group is removed.")
+    if _removal(request, services.group_remove, done, group=found):
+        return redirect("networks:gtps")
+    return redirect("networks:group_edit", found.pk)
+
+
+@_manager
+def member_edit(request: AuthedRequest, pk: UUID) -> HttpResponse:
+    found = queries.member_for(request.user, pk)
+    group = found.group
+    _manages(request, group.country_id)
+    organisations = queries.organisations_for(request.user, group.country_id)
+    initial = {
+        "organisation": found.organisation,
+        "name": found.name,
+        "position": found.position,
+        "sector": found.sector,
+        "version": found.version,
+    }
+    form = MemberForm(request.POST or None, initial=initial, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.member_edit(
+                member=found,
+                organisation=data["organisation"],
+                name=data["name"],
+                sector=data["sector"],
+                position=data["position"],
+                version=data["version"],
+                by=request.user,
+            )
+        except Refused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The member is saved."))
+            return redirect("networks:group", group.pk)
+    title = _("Change a member of %(group)s") % {"group": group.name}
+    context = _form(form, title, "gtps", group=group) | {
+        "remove_url": reverse("networks:member_remove", args=[found.pk]),
+        "remove_label": _("Remove this member from the group"),
+        "version": found.version,
+    }
+    status = 422 if request.method == "POST" else 200
+    return render(request, "networks/form.html", context, status=status)
+
+
+@require_POST
+@_manager
+def member_remove(request: AuthedRequest, pk: UUID) -> HttpResponse:
+    found = queries.member_for(request.user, pk)
+    _manages(request, found.group.country_id)
+    done = _("The member is removed from the group.")
+    if _removal(request, services.member_remove, done, member=found):
+        return redirect("networks:group", found.group_id)
+    return redirect("networks:member_edit", found.pk)
 
 
 @require_POST
@@ -577,6 +776,13 @@ def study_publish(request: AuthedRequest, pk: UUID) -> HttpResponse:
     else:
         return redirect("networks:study_report", found.pk)
     return redirect("networks:study", found.pk)
+
+
+@_diagnostics
+def study_export(request: AuthedRequest, pk: UUID) -> HttpResponse:
+    """The diagnostic's computed tables as XLSX, small counts hidden as on its page."""
+    found = queries.study_for(request.user, pk)
+    return _xlsx(exports.study_xlsx(found), f"diagnostic-{found.pk}.xlsx")
 
 
 @_diagnostics

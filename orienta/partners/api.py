@@ -21,8 +21,9 @@ from orienta.partners.access import (
     reads_partners,
     registers_partners,
 )
-from orienta.partners.models import Assessment, Grant, Profile
+from orienta.partners.models import Application, Assessment, Grant, PlanAction, Profile
 from orienta.partners.schemas import (
+    ApplicationOut,
     AssessmentIn,
     AssessmentOut,
     CsoFilter,
@@ -30,9 +31,12 @@ from orienta.partners.schemas import (
     GrantOut,
     OrganisationIn,
     OrganisationOut,
+    PlanActionOut,
+    application_out,
     assessment_out,
     grant_out,
     organisation_out,
+    plan_action_out,
 )
 
 router = Router(tags=["partners"])
@@ -208,3 +212,49 @@ def grant_create(request: ApiRequest, payload: GrantIn) -> tuple[int, dict[str, 
         by=request.auth,
     )
     return 201, grant_out(Grant.objects.get(pk=made.pk))
+
+
+# Funding applications and capacity-development plans: read only (the pages write them)
+# =============================================================================================
+
+
+@router.get("/partners/applications", response=list[ApplicationOut], summary="Funding applications")
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def application_list(request: ApiRequest, filters: Query[CsoFilter]) -> PageMapped:
+    """The funding applications of the CSOs in scope, the latest first."""
+    _reader(request)
+    found = _filtered(request, Application.objects.visible_to(request.auth), filters.organisation)
+    found = found.order_by("-created_at")
+    return PageMapped(found, found.count(), lambda items: [application_out(a) for a in items])
+
+
+@router.get(
+    "/partners/applications/{uuid:application_id}",
+    response={200: ApplicationOut, 403: Detail, 404: Detail},
+    summary="Read a funding application",
+)
+def application_read(request: ApiRequest, application_id: UUID) -> dict[str, Any]:
+    _reader(request)
+    return application_out(queries.application_for(request.auth, application_id))
+
+
+@router.get(
+    "/partners/actions", response=list[PlanActionOut], summary="Capacity-development plan actions"
+)
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def plan_action_list(request: ApiRequest, filters: Query[CsoFilter]) -> PageMapped:
+    """The actions of the capacity-development plans of the CSOs in scope, by due date."""
+    _reader(request)
+    found = _filtered(request, PlanAction.objects.visible_to(request.auth), filters.organisation)
+    found = found.order_by("due_on", "created_at")
+    return PageMapped(found, found.count(), lambda items: [plan_action_out(a) for a in items])
+
+
+@router.get(
+    "/partners/actions/{uuid:action_id}",
+    response={200: PlanActionOut, 403: Detail, 404: Detail},
+    summary="Read a capacity-development plan action",
+)
+def plan_action_read(request: ApiRequest, action_id: UUID) -> dict[str, Any]:
+    _reader(request)
+    return plan_action_out(queries.action_for(request.auth, action_id))

@@ -1,15 +1,24 @@
-"""The CSOs, their assessments and their grants as spreadsheets, for the user's scope. Every
-cell goes through the formula-safe writer (a name typed as "=HYPERLINK(…)" stays text)."""
+"""The CSOs (with their contacts), their assessments, capacity-development plans, grants and
+funding applications as spreadsheets, for the user's scope. Every cell goes through the
+formula-safe writer (a name typed as "=HYPERLINK(…)" stays text).
+
+Contacts (names, phones, emails of a CSO's people) go to those who work with the CSO: its own
+staff (their organisation only, as the scope gives) and the coordinators (their country's
+CSOs). M&E and administrators read the figures, not whom to call: their file has no contacts
+sheet."""
 
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from uuid import UUID
 
 from django.utils.translation import gettext as _
 
+from orienta.core.access import coordinates_country, is_cso_staff
+from orienta.core.models import Organisation
 from orienta.core.types import AnyUser
 from orienta.lib.tabular import Sheet
-from orienta.partners import queries
-from orienta.partners.models import Grant, Profile
+from orienta.partners import queries, services
+from orienta.partners.models import Application, Contact, Grant, PlanAction, Profile
 
 MAX_ROWS = 5000
 
@@ -56,7 +65,25 @@ def csos_xlsx(user: AnyUser) -> bytes:
                 "; ".join(f"{amount} {currency}" for currency, amount in funds.get(o.pk, [])),
             ]
         )
+    if reads_contacts(user):
+        _contacts(sheet, rows)
     return sheet.to_bytes()
+
+
+def reads_contacts(user: AnyUser) -> bool:
+    """Who gets the CSOs' contacts in the export (the module's docstring says why)."""
+    return is_cso_staff(user) or coordinates_country(user)
+
+
+def _contacts(sheet: Sheet, organisations: list[Organisation]) -> None:
+    names = {o.pk: o.name for o in organisations}
+    found = Contact.objects.filter(organisation__in=list(names), deleted_at__isnull=True).order_by(
+        "organisation__name", "name"
+    )
+    sheet.add(_("Contacts"))
+    sheet.append([_("CSO"), _("Name"), _("Position"), _("Phone"), _("Email")], bold=True)
+    for c in found[:MAX_ROWS]:
+        sheet.append([names[c.organisation_id], c.name, c.position, c.phone, c.email])
 
 
 def assessments_xlsx(user: AnyUser) -> bytes:
@@ -140,8 +167,109 @@ def grants_xlsx(user: AnyUser) -> bytes:
     return sheet.to_bytes()
 
 
+def applications_xlsx(user: AnyUser) -> bytes:
+    """The funding applications, and their totals per CSO and per year (what was requested in
+    the year it was submitted, what was obtained in the year of the donor's decision)."""
+    found = Application.objects.visible_to(user).select_related("organisation__country")
+    rows: list[Application] = list(found.order_by("organisation__name", "-created_at")[:MAX_ROWS])
+    sheet = Sheet(_("Funding applications"))
+    sheet.append(
+        [
+            _("Country"),
+            _("CSO"),
+            _("Donor"),
+            _("Call for proposals"),
+            _("Amount requested"),
+            _("Currency"),
+            _("Stage"),
+            _("Submitted on"),
+            _("Decided on"),
+            _("Amount obtained"),
+        ],
+        bold=True,
+    )
+    by_cso: dict[UUID, list[Application]] = {}
+    for a in rows:
+        by_cso.setdefault(a.organisation_id, []).append(a)
+        sheet.append(
+            [
+                a.organisation.country.code,
+                a.organisation.name,
+                a.donor,
+                a.call,
+                a.amount_requested,
+                a.currency,
+                a.get_stage_display(),
+                a.submitted_on,
+                a.decided_on,
+                a.amount_obtained,
+            ]
+        )
+    sheet.add(_("Totals per CSO and year"))
+    sheet.append(
+        [
+            _("CSO"),
+            _("Year"),
+            _("Currency"),
+            _("Applications submitted"),
+            _("Amount requested"),
+            _("Applications won"),
+            _("Amount obtained"),
+        ],
+        bold=True,
+    )
+    for items in by_cso.values():
+        for t in queries.application_totals(items):
+            name = items[0].organisation.name
+            sheet.append([name, t.year, t.currency, t.submitted, t.requested, t.won, t.obtained])
+    return sheet.to_bytes()
+
+
+def actions_xlsx(user: AnyUser) -> bytes:
+    """The actions of the CSOs' capacity-development plans."""
+    found = PlanAction.objects.visible_to(user).select_related(
+        "organisation__country", "assessment__tool"
+    )
+    rows: list[PlanAction] = list(found.order_by("organisation__name", "due_on")[:MAX_ROWS])
+    current = services.current_tool()
+    sheet = Sheet(_("Capacity-development plans"))
+    sheet.append(
+        [
+            _("Country"),
+            _("CSO"),
+            _("Area"),
+            _("Action"),
+            _("Type of support"),
+            _("Responsible"),
+            _("Due on"),
+            _("Status"),
+            _("Done on"),
+        ],
+        bold=True,
+    )
+    for a in rows:
+        tool = a.assessment.tool if a.assessment else current
+        area = next((x for x in tool.parsed().areas if x.code == a.area), None) if tool else None
+        sheet.append(
+            [
+                a.organisation.country.code,
+                a.organisation.name,
+                area.name if area else a.area,
+                a.description,
+                a.get_support_display(),
+                a.responsible,
+                a.due_on,
+                a.get_status_display(),
+                a.done_on,
+            ]
+        )
+    return sheet.to_bytes()
+
+
 WRITERS: dict[str, Callable[[AnyUser], bytes]] = {
     "csos": csos_xlsx,
     "assessments": assessments_xlsx,
     "grants": grants_xlsx,
+    "applications": applications_xlsx,
+    "actions": actions_xlsx,
 }

@@ -9,7 +9,16 @@ from ninja import Field, Schema
 
 from orienta.core.models import Organisation
 from orienta.lib.text import NameText
-from orienta.partners.models import Assessment, Grant, Profile, Stage
+from orienta.partners.models import (
+    ActionStatus,
+    Application,
+    Assessment,
+    Grant,
+    PlanAction,
+    Profile,
+    Stage,
+    SupportType,
+)
 
 
 def _one_of(choices: Any) -> str:
@@ -189,3 +198,63 @@ class CsoFilter(Schema):
 
 
 STAGES = _one_of(Stage)
+
+
+class ApplicationOut(Schema):
+    id: UUID
+    organisation: UUID
+    donor: str
+    call: str
+    amount_requested: Decimal
+    currency: str
+    stage: str = Field(description=STAGES)
+    submitted_on: date | None
+    decided_on: date | None
+    amount_obtained: Decimal | None
+    version: int
+
+
+def application_out(application: Application) -> dict[str, Any]:
+    return {
+        "id": application.pk,
+        "organisation": application.organisation_id,
+        "donor": application.donor,
+        "call": application.call,
+        "amount_requested": application.amount_requested,
+        "currency": application.currency,
+        "stage": application.stage,
+        "submitted_on": application.submitted_on,
+        "decided_on": application.decided_on,
+        "amount_obtained": application.amount_obtained,
+        "version": application.version,
+    }
+
+
+class PlanActionOut(Schema):
+    id: UUID
+    organisation: UUID
+    assessment: UUID | None = Field(description="The assessment the action follows.")
+    area: str = Field(description="The code of an area of the assessment tool.")
+    description: str
+    support: str = Field(description=_one_of(SupportType))
+    responsible: str
+    due_on: date
+    status: str = Field(description=_one_of(ActionStatus))
+    done_on: date | None
+    version: int
+
+
+def plan_action_out(action: PlanAction) -> dict[str, Any]:
+    return {
+        "id": action.pk,
+        "organisation": action.organisation_id,
+        "assessment": action.assessment_id,
+        "area": action.area,
+        "description": action.description,
+        "support": action.support,
+        "responsible": action.responsible,
+        "due_on": action.due_on,
+        "status": action.status,
+        "done_on": action.done_on,
+        "version": action.version,
+    }

@@ -211,15 +211,48 @@ def _partners_xlsx(login, users, made) -> list[bytes]:
     organisation = users["cso_td"].organisation
     organisation.name = SERVICE_NAME
     organisation.save(update_fields=["name"])
+    from orienta.partners.services import contact_add
+
     make_records(organisation, users["coordinator_td"])
+    contact_add(organisation=organisation, name=CONTACT, phone=PHONE, by=users["coordinator_td"])
     client = login(users["coordinator_td"])
     files = []
-    for kind in ("csos", "assessments", "grants"):
+    for kind in ("csos", "assessments", "grants", "applications", "actions"):
         response = client.get(f"/partners/export/{kind}.xlsx")
         assert response.status_code == 200, kind
         files.append(response.content)
     made["partners"] = files
     return files
+
+
+def _resources_xlsx(login, users, made) -> list[bytes]:
+    from orienta.networks.services import support_participant_add
+    from orienta.networks.tests.factories import make_document, make_support
+
+    by = users["coordinator_td"]
+    organisation = users["cso_td"].organisation
+    make_document(by, by.country, title=ORG_NAME)
+    support = make_support(by, by.country, [organisation], topic=SERVICE_NAME)
+    support_participant_add(
+        support=support, name=GIVEN, sex="male", organisation=organisation, position=FAMILY, by=by
+    )
+    response = login(by).get("/resources/export.xlsx")
+    assert response.status_code == 200
+    return [response.content]
+
+
+def _study_xlsx(login, users, made) -> list[bytes]:
+    from orienta.core.models import Area
+    from orienta.networks.tests.factories import make_study
+
+    by = users["coordinator_td"]
+    area = Area.objects.filter(country=by.country).first()
+    study = make_study(by, by.country, area)
+    study.title = SERVICE_NAME
+    study.save(update_fields=["title"])
+    response = login(by).get(f"/diagnostics/{study.pk}/tables.xlsx")
+    assert response.status_code == 200
+    return [response.content]
 
 
 # Every function that writes a spreadsheet or CSV (found in the source below), and how this test
@@ -236,6 +269,10 @@ EXPORTS = {
     "orienta.partners.exports.csos_xlsx": ("xlsx", _partners_xlsx),
     "orienta.partners.exports.assessments_xlsx": ("xlsx", _partners_xlsx),
     "orienta.partners.exports.grants_xlsx": ("xlsx", _partners_xlsx),
+    "orienta.partners.exports.applications_xlsx": ("xlsx", _partners_xlsx),
+    "orienta.partners.exports.actions_xlsx": ("xlsx", _partners_xlsx),
+    "orienta.networks.exports.resources_xlsx": ("xlsx", _resources_xlsx),
+    "orienta.networks.exports.study_xlsx": ("xlsx", _study_xlsx),
 }
 
 

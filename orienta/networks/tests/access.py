@@ -84,7 +84,19 @@ def _pk(name, suffix=""):
 ROUTES = {
     "networks:resources": ("library", "get", lambda o: "/resources/?q=guide&language=fr"),
     "networks:document_new": ("manager", "get", lambda o: "/resources/documents/new/"),
+    "networks:resources_export": ("library", "get", lambda o: "/resources/export.xlsx"),
     "networks:support_new": ("manager", "get", lambda o: "/resources/support/new/"),
+    "networks:document_edit": (
+        "library:write",
+        "get",
+        lambda o: f"/resources/documents/{o['document'].pk}/edit/",
+    ),
+    # Removals are made on records of their own, so that the other routes still find theirs.
+    "networks:document_remove": (
+        "library:write",
+        "post",
+        lambda o: f"/resources/documents/{o['spare_document'].pk}/remove/",
+    ),
     "networks:document_file": (
         "library:read",
         "get",
@@ -101,6 +113,22 @@ ROUTES = {
     "networks:group_new": ("manager", "get", lambda o: "/gtps/new/"),
     "networks:group": ("gtps:read", "get", lambda o: f"/gtps/{o['group'].pk}/"),
     "networks:member_add": ("gtps:write", "post", lambda o: f"/gtps/{o['group'].pk}/members/"),
+    "networks:group_edit": ("gtps:write", "get", lambda o: f"/gtps/{o['group'].pk}/edit/"),
+    "networks:group_remove": (
+        "gtps:write",
+        "post",
+        lambda o: f"/gtps/{o['spare_group'].pk}/remove/",
+    ),
+    "networks:member_edit": (
+        "gtps:write",
+        "get",
+        lambda o: f"/gtps/members/{o['member'].pk}/edit/",
+    ),
+    "networks:member_remove": (
+        "gtps:write",
+        "post",
+        lambda o: f"/gtps/members/{o['spare_member'].pk}/remove/",
+    ),
     "networks:meeting_new": (
         "gtps:write",
         "get",
@@ -132,6 +160,11 @@ ROUTES = {
         "post",
         lambda o: f"/diagnostics/{o['study'].pk}/publish/",
     ),
+    "networks:study_export": (
+        "diagnostics:read",
+        "get",
+        lambda o: f"/diagnostics/{o['study'].pk}/tables.xlsx",
+    ),
     "networks:study_report": (
         "diagnostics:read",
         "get",
@@ -156,6 +189,17 @@ API_ROUTES = {
     "GET /api/v1/networks/groups/{group_id}": (
         "gtps:read",
         lambda o: f"{API}/networks/groups/{o['group'].pk}",
+        None,
+    ),
+    "PUT /api/v1/networks/groups/{group_id}": (
+        "gtps:step",
+        lambda o: f"{API}/networks/groups/{o['group'].pk}",
+        lambda o: {"name": f"GTPS {o['country'].code}", "mandate": "Coordination"},
+    ),
+    # The removal is made on a group of its own, so that the other routes still find theirs.
+    "DELETE /api/v1/networks/groups/{group_id}": (
+        "gtps:step",
+        lambda o: f"{API}/networks/groups/{o['spare_group'].pk}",
         None,
     ),
     "GET /api/v1/networks/meetings": ("gtps_list", lambda o: f"{API}/networks/meetings", None),

@@ -108,3 +108,23 @@ def test_lists_hold_the_members_present_and_only_the_callers_countries(call, use
     assert [(m["id"], m["present"]) for m in meetings] == [(str(meeting.pk), [str(member.pk)])]
     assert call(users["agent_td"], "get", f"{API}/actions").json()["count"] == 1
     assert call(users["provider_user"], "get", f"{API}/groups").status_code == 403
+
+
+def test_a_group_is_changed_of_the_version_read_then_removed(call, users, world):
+    by = users["coordinator_td"]
+    group, _member, _contact = make_group(by, world["td"], world["org_td"])
+    path = f"{API}/groups/{group.pk}"
+    changed = call(by, "put", path, {"name": "GTPS national", "area": "TD-ND", "version": 3})
+    assert changed.status_code == 200, changed.json()
+    assert (changed.json()["name"], changed.json()["area"]) == ("GTPS national", "TD-ND")
+    stale = call(by, "put", path, {"name": "Ancien", "version": 3})
+    assert stale.status_code == 409
+    wrong = call(by, "put", path, {"name": "GTPS", "area": "MZ-MPM", "version": 4})
+    assert wrong.status_code == 422
+    assert call(users["cso_td"], "put", path, {"name": "Piraté"}).status_code == 403
+    assert call(users["cso_td"], "delete", path).status_code == 403
+    assert call(users["coordinator_mz"], "delete", path).status_code == 404
+    assert Group.objects.get(pk=group.pk).name == "GTPS national"
+    assert call(by, "delete", f"{path}?version=4").status_code == 204
+    assert call(by, "get", path).status_code == 404
+    assert Group.objects.get(pk=group.pk).deleted_at is not None

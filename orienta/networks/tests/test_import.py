@@ -140,3 +140,42 @@ def test_the_page_lists_the_errors_with_their_lines_and_saves_nothing(client, st
     response = client.post(f"/diagnostics/{study.pk}/import/", {"file": good}, follow=True)
     assert "12 lines imported." in response.text
     assert study.responses.count() == 12
+
+
+def _workbook(*rows):
+    sheet = Sheet("data")
+    sheet.append(["area", "sex", "age", "date"])
+    for row in rows:
+        sheet.append(row)
+    return sheet.to_bytes()
+
+
+def test_an_xlsx_file_of_too_many_lines_is_refused_whole(study, users, monkeypatch):
+    from orienta.networks import diagnostics
+
+    monkeypatch.setattr(diagnostics, "MAX_LINES", 3)
+    raw = _workbook(*[["TD-ND", "female", 30, DAY]] * 4)
+    with pytest.raises(ImportRefused) as refused:
+        study_import(study=study, raw=raw, name="d.xlsx", by=users["coordinator_td"])
+    assert refused.value.errors == ["The file holds more than 3 lines."]
+    assert not study.responses.exists()
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused_before_it_is_read(study, users, monkeypatch):
+    from orienta.networks import diagnostics
+
+    monkeypatch.setattr(diagnostics, "MAX_UNZIPPED", 1000)
+    raw = _workbook(["TD-ND", "female", 30, DAY])
+    with pytest.raises(ImportRefused) as refused:
+        study_import(study=study, raw=raw, name="d.xlsx", by=users["coordinator_td"])
+    assert refused.value.errors == ["The file is too large once unpacked."]
+
+
+def test_only_the_first_sheet_of_a_workbook_is_read(study, users):
+    sheet = Sheet("data")
+    sheet.append(["area", "sex", "age", "date"])
+    sheet.append(["TD-ND", "female", 30, DAY])
+    sheet.add("notes")
+    sheet.append(["anything", "at", "all"])
+    study_import(study=study, raw=sheet.to_bytes(), name="d.xlsx", by=users["coordinator_td"])
+    assert study.responses.count() == 1

@@ -165,4 +165,20 @@ API_ROUTES = {
         None,
     ),
     "POST /api/v1/partners/grants": ("create", lambda o: f"{API}/partners/grants", _grant),
+    "GET /api/v1/partners/applications": (
+        "list",
+        lambda o: f"{API}/partners/applications",
+        None,
+    ),
+    "GET /api/v1/partners/applications/{application_id}": (
+        "read",
+        lambda o: f"{API}/partners/applications/{o['application'].pk}",
+        None,
+    ),
+    "GET /api/v1/partners/actions": ("list", lambda o: f"{API}/partners/actions", None),
+    "GET /api/v1/partners/actions/{action_id}": (
+        "read",
+        lambda o: f"{API}/partners/actions/{o['action'].pk}",
+        None,
+    ),
 }

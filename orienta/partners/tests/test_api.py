@@ -79,3 +79,20 @@ def test_a_coordinator_registers_a_cso_of_their_country(client, users, world):
     )
     assert response.status_code == 201
     assert response.json()["country"] == "TD"  # the coordinator's own, whatever is asked
+
+
+def test_applications_and_plan_actions_are_read_in_scope_only(client, users, cso_td, cso_mz):
+    own = make_records(cso_td, users["coordinator_td"])
+    other = make_records(cso_mz, users["coordinator_mz"])
+    headers = api_headers(users, "cso_td")
+    listed = client.get(f"{API}/applications", **headers).json()["items"]
+    assert [a["id"] for a in listed] == [str(own["application"].pk)]
+    assert listed[0]["donor"] == "Union européenne" and listed[0]["stage"] == "idea"
+    actions = client.get(f"{API}/actions?organisation={cso_td.pk}", **headers).json()["items"]
+    assert [(a["area"], a["support"], a["status"]) for a in actions] == [
+        ("finance", "training", "planned")
+    ]
+    assert client.get(f"{API}/actions/{other['action'].pk}", **headers).status_code == 404
+    assert client.get(f"{API}/applications/{other['application'].pk}", **headers).status_code == 404
+    agent = api_headers(users, "agent_td")
+    assert client.get(f"{API}/applications", **agent).status_code == 403
