@@ -29,6 +29,7 @@ def twilio(settings, world):
         settings.SMS_TWILIO_AUTH_TOKEN = "token-xyz"
         settings.SMS_TWILIO_FROM = "ORIENTA"
         settings.SMS_INBOUND_SECRET = SECRET
+        settings.ORIENTA_PUBLIC_URL = "https://orienta.example.org"
         yield fake
 
 

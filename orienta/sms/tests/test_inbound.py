@@ -204,16 +204,20 @@ def test_no_secret_configured_refuses_everything(gateway, client, referral, sett
 
 
 def test_twilio_callbacks(twilio, client, referral, users, persons):
-    response = client.post(
-        f"/api/v1/sms/inbound?secret={SECRET}",
+    from orienta.sms.tests.test_twilio_signature import signed_post
+
+    response = signed_post(
+        client,
+        "/api/v1/sms/inbound",
         {"From": PROVIDER_PHONE, "Body": f"{referral.code} SERVI", "MessageSid": "SM1"},
     )
     assert response.json()["action"] == "confirmed"
     tasks.run()
     reply = SmsMessage.objects.get(direction="out")
     assert reply.external_id.startswith("SM")
-    status = client.post(
-        f"/api/v1/sms/status?secret={SECRET}",
+    status = signed_post(
+        client,
+        "/api/v1/sms/status",
         {"MessageSid": reply.external_id, "MessageStatus": "delivered"},
     )
     assert status.json() == {"updated": True}
