@@ -5,6 +5,7 @@ HTTP gateway keeps its shared secret, and a Twilio signature means nothing to it
 import json
 
 import pytest
+from django.test import TestCase
 
 from orienta.audit.models import AccessLogEntry
 from orienta.directory.tests.factories import make_service
@@ -24,7 +25,8 @@ PROVIDER_PHONE = "+23566999001"
 def signed_post(client, path, params, *, token=TOKEN, url=None, **extra):
     """Post a form as Twilio does: signed with the auth token over the public URL called."""
     signature = TwilioBackend.signature(token, url or PUBLIC + path, params)
-    return client.post(path, params, HTTP_X_TWILIO_SIGNATURE=signature, **extra)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the request commits
+        return client.post(path, params, HTTP_X_TWILIO_SIGNATURE=signature, **extra)
 
 
 @pytest.fixture
