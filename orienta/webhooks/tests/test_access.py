@@ -84,7 +84,7 @@ def test_a_coordinator_cannot_change_another_countrys_subscription(client, users
     for action in ("disable", "test", "secret"):
         assert client.post(f"/webhooks/{theirs.pk}/{action}/").status_code == 404
     theirs.refresh_from_db()
-    assert theirs.active and theirs.name == "Partenaire MZ" and theirs.deliveries.count() == 0
+    assert theirs.active and theirs.name == "Partenaire MZ" and theirs.deliveries.count() == 1
     # Nor make one for another country, nor one for an organisation of another country.
     made = client.post(
         "/webhooks/new/",

@@ -11,7 +11,19 @@ from django.core.exceptions import ValidationError
 from orienta.reporting.logframe_services import FigureScope, hand_value_correct, hand_value_record
 from orienta.reporting.models import Dhis2DataElement, Dhis2OrgUnit, LogframeIndicator
 from orienta.reporting.tests.logframe_fixtures import make_logframe
-from orienta.webhooks.tests.test_dhis2 import _push, connected  # noqa: F401 (a fixture)
+from orienta.webhooks import dhis2
+from orienta.webhooks.tests.test_dhis2 import _push
+
+
+@pytest.fixture
+def connected(world, users, fake_dhis2):
+    return dhis2.connection_save(
+        country=world["td"],
+        by=users["coordinator_td"],
+        url=fake_dhis2.url + "/",
+        auth="token",
+        secret="d2pat_good",
+    )
 
 
 @pytest.fixture
