@@ -13,6 +13,7 @@ from orienta.directory.api import router as directory_router
 from orienta.families.api import router as families_router
 from orienta.frontdesk.api import router as frontdesk_router
 from orienta.fund.api import router as fund_router
+from orienta.imports.api import router as imports_router
 from orienta.lib.api import errors
 from orienta.networks.api import router as networks_router
 from orienta.outreach.api import router as outreach_router
@@ -23,6 +24,7 @@ from orienta.reporting.api import router as reporting_router
 from orienta.reporting.dhis2_api import router as dhis2_router
 from orienta.sms.api import router as sms_router
 from orienta.sync.api import router as sync_router
+from orienta.webhooks.api import router as webhooks_router
 
 DESCRIPTION = """
 The API of Orienta, for integrations and synchronisation. It reads and writes through the same
@@ -93,3 +95,5 @@ api.add_router("", reporting_router)
 api.add_router("", dhis2_router)
 api.add_router("", sync_router)
 api.add_router("", sms_router)
+api.add_router("", imports_router)
+api.add_router("", webhooks_router)

@@ -8,6 +8,13 @@ sites' — with small counts suppressed, as in every export. The body is DHIS2's
 `attributeOptionCombo` where the mapping has one, values as text); what could not be sent is
 listed apart (`Dhis2Set.unmapped`, `Dhis2Set.suppressed`), since DHIS2 takes no other field in
 the body: the API puts those in response headers.
+
+The logframe's indicators entered by hand (`LogframeIndicator` with no computed indicator) are
+sent too when a mapping names their code (their total only: they have no dimensions): the
+current value entered for exactly the period, at the country's level and at each mapped site's
+(a corrected value is replaced by its correction). A count of persons from 1 to the threshold
+is suppressed like a computed one. A hand-entered indicator with a value for the period but no
+mapping is listed in `unmapped`.
 """
 
 from dataclasses import dataclass, field
@@ -19,7 +26,7 @@ from orienta.lib import indicators
 from orienta.lib.indicators import Period, Scope
 from orienta.reporting import engine
 from orienta.reporting.exports import threshold
-from orienta.reporting.models import Dhis2DataElement, Dhis2OrgUnit
+from orienta.reporting.models import Dhis2DataElement, Dhis2OrgUnit, HandValue, LogframeIndicator
 
 
 @dataclass
@@ -71,6 +78,7 @@ def data_value_set(period: Period, country: Country) -> Dhis2Set:
     mapped_codes = {m.indicator_code for m in mappings}
     out.unmapped.extend(f"indicator:{code}" for code in sorted(known - mapped_codes))
     units = _org_units(country, out)
+    _hand_entered(period, country, units, mappings, known, out)
     tables: dict[tuple[str, tuple[str, ...], Scope], Any] = {}
     for mapping in mappings:
         if mapping.indicator_code not in known:
@@ -117,3 +125,60 @@ def _figure(table: Any, key: dict[str, str]) -> tuple[int | Decimal | None, bool
         if {k: str(v) for k, v in cell.key.items()} == key:
             return cell.value, bool(cell.suppressed)
     return None, False
+
+
+def _hand_entered(
+    period: Period,
+    country: Country,
+    units: list[tuple[str, Scope, str]],
+    mappings: list[Dhis2DataElement],
+    computed: set[str],
+    out: Dhis2Set,
+) -> None:
+    """The values entered by hand for the period (see the module's doc)."""
+    hand = {
+        i.code: i
+        for i in LogframeIndicator.objects.filter(indicator_code="", deleted_at__isnull=True)
+        if i.code not in computed
+    }
+    current = {
+        (row.indicator_id, row.site.code if row.site else None): row
+        for row in HandValue.objects.filter(
+            indicator__in=hand.values(),
+            period=period.code,
+            country=country,
+            corrected_by__isnull=True,
+            deleted_at__isnull=True,
+        )
+        .select_related("site")
+        .order_by("created_at")  # the latest of two current rows wins (never expected)
+    }
+    mapped = {m.indicator_code for m in mappings if not m.key()}
+    valued = {pk for pk, _site in current}
+    out.unmapped.extend(
+        f"indicator:{code}"
+        for code, indicator in sorted(hand.items())
+        if code not in mapped and indicator.pk in valued
+    )
+    limit = threshold()
+    for mapping in mappings:
+        indicator = hand.get(mapping.indicator_code)
+        if indicator is None or mapping.key():
+            continue
+        for org_unit, scope, label in units:
+            row = current.get((indicator.pk, scope.site))
+            if row is None:
+                continue
+            if indicator.unit == "persons" and 0 < row.value < limit:
+                out.suppressed.append(f"{mapping.indicator_code}[]@{label}")
+                continue
+            item = {
+                "dataElement": mapping.data_element,
+                "period": period.dhis2,
+                "orgUnit": org_unit,
+                "categoryOptionCombo": mapping.category_option_combo,
+                "value": _text(row.value),
+            }
+            if mapping.attribute_option_combo:
+                item["attributeOptionCombo"] = mapping.attribute_option_combo
+            out.data_values.append(item)

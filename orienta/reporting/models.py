@@ -381,8 +381,26 @@ class Dhis2DataElement(BaseModel):
         try:
             indicator = indicators.get(self.indicator_code)
         except LookupError:
+            # Or the code of a logframe indicator entered by hand: its total only.
+            if LogframeIndicator.objects.filter(
+                code=self.indicator_code, indicator_code="", deleted_at__isnull=True
+            ).exists():
+                if self.dimensions:
+                    raise ValidationError(
+                        {
+                            "dimensions": _(
+                                "An indicator entered by hand is sent as its total: leave "
+                                "the dimension values empty."
+                            )
+                        }
+                    ) from None
+                return
             raise ValidationError(
-                {"indicator_code": _("No computed indicator has this code.")}
+                {
+                    "indicator_code": _(
+                        "No computed indicator, nor any indicator entered by hand, has this code."
+                    )
+                }
             ) from None
         unknown = set(self.key()) - set(indicator.dimensions)
         if unknown:

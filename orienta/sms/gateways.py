@@ -22,6 +22,8 @@ gateway's callbacks.
 """
 
 import base64
+import hashlib
+import hmac
 import json
 import logging
 import sys
@@ -242,6 +244,29 @@ class TwilioBackend(BaseBackend):
             cost=_amount(data.get("price")),
             currency=str(data.get("price_unit") or "")[:3].upper(),
         )
+
+    @staticmethod
+    def signature(token: str, url: str, params: Mapping[str, str]) -> str:
+        """Twilio's request signature: HMAC-SHA1, keyed by the auth token, of the URL it
+        called (with its query) followed by each posted parameter's name and value, sorted by
+        name; base64."""
+        data = url + "".join(f"{name}{params[name]}" for name in sorted(params))
+        digest = hmac.new(token.encode(), data.encode(), hashlib.sha1).digest()
+        return base64.b64encode(digest).decode()
+
+    def verify(self, *, url: str, params: Mapping[str, str], body: bytes, given: str) -> bool:
+        """Whether `given` (the header X-Twilio-Signature) is Twilio's signature of this
+        callback. A form is signed with its parameters; a JSON body is signed through the URL's
+        `bodySHA256`, which must then be the body's SHA-256."""
+        if not (self.token and given):
+            return False
+        if not params and body:
+            query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+            digest = (query.get("bodySHA256") or [""])[0]
+            if not hmac.compare_digest(digest, hashlib.sha256(body).hexdigest()):
+                return False
+        expected = self.signature(self.token, url, params)
+        return hmac.compare_digest(expected.encode(), given.encode())
 
     def parse_inbound(self, data: Mapping[str, Any]) -> Inbound:
         return Inbound(

@@ -1,11 +1,15 @@
 """What Orienta sends by SMS, and to whom: the referral's code and the service's address, and
 reminders of follow-up appointments, each in the person's language.
 
-The scheduled sweep (`tasks.run`, every 15 minutes) finds what is due and queues it: the
-referrals sent in the last two days whose person agreed to SMS, and the follow-ups planned for
-tomorrow at the person's site (sent during the site's daytime). A message about one thing is
-queued once (its key), so running the sweep twice, or late, sends nothing twice. The referrals
-and cases apps know nothing of this one (ADR 6).
+A message is queued as soon as what it is about is committed: core's `event_committed` (the
+event log's entries, after their transaction commits; ADR 6: the referrals and cases apps know
+nothing of this one) brings a referral sent (its code) and a follow-up planned (its reminder,
+when it is for tomorrow and it is daytime at the site), and the message is handed to the task
+queue at once (`services.sms_queue`). The scheduled sweep (`tasks.run`, every 15 minutes) is the
+catch-up: the referrals sent in the last two days whose person agreed to SMS since, a change
+committed while the receiver failed, and the follow-ups planned for tomorrow at the person's
+site (sent during the site's daytime). A message about one thing is queued once (its key), so
+the receiver and the sweep, or the sweep run twice or late, never send anything twice.
 
 Discretion (survivors of violence, children at risk): the phone may be shared, or read by the
 person the survivor fled. Nothing is sent about a referral or an appointment that could reveal
@@ -19,6 +23,8 @@ not sent STOP.
 """
 
 from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q
@@ -27,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from orienta.cases.models import ContactKind, FollowUp, FollowUpStatus
 from orienta.cases.models import Status as CaseStatus
-from orienta.core.models import Site
+from orienta.core.models import Event, Site
 from orienta.people.models import Person
 from orienta.referrals.models import OPEN_STATUSES, Referral
 from orienta.sms.models import Purpose, SmsMessage
@@ -109,10 +115,13 @@ def referral_text(referral: Referral, language: str) -> str:
         return text % values
 
 
-def queue_referral_codes(now: datetime) -> int:
-    """Queue the code of each recent open referral whose person may receive SMS."""
+def queue_referral_codes(now: datetime, referral_id: UUID | None = None) -> int:
+    """Queue the code of each recent open referral (or only this one) whose person may
+    receive SMS."""
+    only = Q(pk=referral_id) if referral_id is not None else Q()
     found = (
         Referral.objects.filter(
+            only,
             opted_in("person__"),
             status__in=OPEN_STATUSES,
             sent_at__gte=now - REFERRAL_WINDOW,
@@ -173,16 +182,22 @@ def reminder_text(followup: FollowUp, language: str) -> str:
         return text % values
 
 
-def queue_reminders(now: datetime) -> int:
-    """Queue tomorrow's appointments' reminders at the sites where it is daytime now."""
+def queue_reminders(now: datetime, case_id: UUID | None = None) -> int:
+    """Queue tomorrow's appointments' reminders (or only this case's) at the sites where it is
+    daytime now."""
     count = 0
-    for site in Site.objects.filter(deleted_at__isnull=True).select_related("country"):
+    only = Q(case_id=case_id) if case_id is not None else Q()
+    sites = Site.objects.filter(deleted_at__isnull=True).select_related("country")
+    if case_id is not None:
+        sites = sites.filter(pk__in=FollowUp.objects.filter(only).values("site_id"))
+    for site in sites:
         local = timezone.localtime(now, ZoneInfo(site.timezone))
         if not DAY_STARTS <= local.hour < DAY_ENDS:
             continue
         tomorrow = local.date() + timedelta(days=1)
         due = (
             FollowUp.objects.filter(
+                only,
                 opted_in("case__person__"),
                 site=site,
                 status=FollowUpStatus.PLANNED,
@@ -209,3 +224,12 @@ def queue_reminders(now: datetime) -> int:
             )
             count += queued is not None
     return count
+
+
+def on_event_committed(sender: Any, event: Event, **kwargs: Any) -> None:
+    """core.signals.event_committed's receiver (connected in apps.py): the message a committed
+    change calls for, queued and handed to the task queue now rather than at the next sweep."""
+    if event.object_type == "referrals.referral" and event.verb == "referral_send":
+        queue_referral_codes(timezone.now(), referral_id=event.object_id)
+    elif event.object_type == "cases.case" and event.verb == "case.followup_planned":
+        queue_reminders(timezone.now(), case_id=event.object_id)

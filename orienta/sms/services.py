@@ -2,16 +2,20 @@
 backoff), record the gateway's delivery reports, and the opt-outs.
 
 Messages are queued inside the caller's transaction and handed to the task queue
-(`orienta.sms.tasks.send_message`) there too: with the database-backed queue the task's row
-commits or rolls back with the message's, so no message is lost or sent for a change that was
-undone; a page never waits for the gateway. A message is attempted at most
-`SMS_MAX_ATTEMPTS` times, after waits that grow (`BACKOFF`); a number that sent STOP is never
-written to again (the message is kept, `blocked`, so the log shows it).
+(`orienta.sms.tasks.send_message`) once that transaction commits (`transaction.on_commit`):
+nothing is sent for a change that was rolled back, and nothing before the change is saved.
+With the database-backed queue (production) the request only writes the task's row and a
+worker sends it, so a page never waits for the gateway. A message whose hand-over was lost (the
+process stopped between the commit and the queue) is handed over by the scheduled sweep
+(`sms_retry_due`), which is also the retry path when the queue cannot defer a task. A message
+is attempted at most `SMS_MAX_ATTEMPTS` times, after waits that grow (`BACKOFF`); a number that
+sent STOP is never written to again (the message is kept, `blocked`, so the log shows it).
 """
 
 import logging
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from uuid import UUID
 
 from django.conf import settings
@@ -41,6 +45,8 @@ logger = logging.getLogger(__name__)
 BACKOFF = (60, 300, 1800, 7200)
 # A message still "sending" this long after its attempt began was lost by a worker: retried.
 STUCK_AFTER = timedelta(minutes=10)
+# A message still "queued" this long after it was made was never handed to the queue.
+ORPHAN_AFTER = timedelta(minutes=5)
 # Characters of the GSM 03.38 alphabet: a message of these alone fits 160 per SMS, else 70.
 GSM_CHARS = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -135,7 +141,7 @@ def sms_queue(
     except IntegrityError:  # the same key, queued meanwhile by another process
         return None
     if enqueue and not blocked:
-        _enqueue(message)
+        transaction.on_commit(partial(_enqueue_id, message.pk))
     return message
 
 
@@ -244,9 +250,10 @@ def _failed(message: SmsMessage, exc: GatewayError, backend: str, now: datetime)
 
 
 def sms_retry_due(now: datetime) -> int:
-    """Hand to the queue the messages a worker lost while sending and, when the queue cannot
-    defer a task (it then waits for this sweep), those due for a new attempt; returns how
-    many. A queue that defers already holds each retry at its time."""
+    """Hand to the queue the messages a worker lost while sending, those queued whose hand-over
+    to the queue was lost (`ORPHAN_AFTER`) and, when the queue cannot defer a task (it then
+    waits for this sweep), those due for a new attempt; returns how many. A queue that defers
+    already holds each retry at its time. A message handed over twice is sent once (`_claim`)."""
     stuck = list(
         SmsMessage.objects.filter(
             status=Status.SENDING, updated_at__lt=now - STUCK_AFTER, direction=Direction.OUT
@@ -254,6 +261,11 @@ def sms_retry_due(now: datetime) -> int:
     )
     SmsMessage.objects.filter(pk__in=stuck).update(status=Status.RETRY, next_attempt_at=now)
     due = set(stuck)
+    due |= set(
+        SmsMessage.objects.filter(
+            status=Status.QUEUED, created_at__lt=now - ORPHAN_AFTER, direction=Direction.OUT
+        ).values_list("pk", flat=True)[:500]
+    )
     if not default_task_backend.supports_defer:
         due |= set(
             SmsMessage.objects.filter(

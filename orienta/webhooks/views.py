@@ -12,6 +12,7 @@ from functools import wraps
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -60,6 +61,7 @@ def index(request: AuthedRequest) -> HttpResponse:
         "deliveries": queries.deliveries(request.user),
         "disabled": queries.disabled_after_failures(request.user),
         "pushes_dhis2": pushes_dhis2(request.user),
+        "demo": settings.DEMO,
     }
     return render(request, "webhooks/index.html", context)
 
@@ -108,7 +110,11 @@ def subscription(request: AuthedRequest, pk: UUID) -> HttpResponse:
     secret = request.session.pop(_secret_key(found), None)
     if secret:
         return render(request, "webhooks/secret.html", {"subscription": found, "secret": secret})
-    context = {"subscription": found, "deliveries": queries.deliveries(request.user, found)}
+    context = {
+        "subscription": found,
+        "deliveries": queries.deliveries(request.user, found),
+        "demo": settings.DEMO,
+    }
     return render(request, "webhooks/subscription.html", context)
 
 

@@ -8,7 +8,9 @@
   administrators and providers never (403); a coordinator reads the log but uploads nothing;
 - one import of the log: site staff of its site, the coordinator of its country;
 - mapping, dry run and import: the person who uploaded the file alone (another site staff
-  member gets a 404; a role that never imports, a 403).
+  member gets a 404; a role that never imports, a 403);
+- the API's read-only log (`GET /api/v1/imports`, `GET /api/v1/imports/{id}`): as the log's
+  pages (the list shows only the imports in scope; anonymous callers get 401).
 """
 
 from orienta.testing import access as matrix
@@ -46,4 +48,8 @@ ROUTES = {
     "imports:execute": ("author", "post", lambda o: f"/imports/{o['run'].pk}/import/"),
 }
 NO_OBJECT = {"imports:index"}
-API_ROUTES: dict = {}
+API = "/api/v1"
+API_ROUTES = {
+    "GET /api/v1/imports": ("log", lambda o: f"{API}/imports"),
+    "GET /api/v1/imports/{import_id}": ("read", lambda o: f"{API}/imports/{o['run'].pk}"),
+}

@@ -60,3 +60,29 @@ def test_a_coordinator_reads_the_log_but_uploads_nothing(client, users, scope):
 def test_every_page_has_unique_html_ids(client, users, scope):
     failures = pages_with_repeated_ids(client, users, access.ROUTES, scope["in"])
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("role", access.ROLES)
+def test_api_access(client, users, scope, role):
+    def check(route, target, response, before):
+        kind = access.API_ROUTES[route][0]
+        matrix.check_status(response, access.expect(kind, role, target, api=True), api=True)
+        matrix.check_refusal_logged(response, role, before)
+        if route == "GET /api/v1/imports" and response.status_code == 200:
+            listed = {item["id"] for item in response.json()["items"]}
+            for where in ("in", "out"):
+                shown = str(scope[where]["run"].pk) in listed
+                assert shown == (role in access.READS[where]), f"{where} listed: {shown}"
+
+    matrix.check_api(client, users, role, scope, access.API_ROUTES, check)
+
+
+def test_the_api_reads_an_import_as_its_page_does(client, users, scope):
+    run = scope["in"]["run"]
+    headers = matrix.api_headers(users, "manager_td")
+    data = client.get(f"/api/v1/imports/{run.pk}", **headers).json()
+    assert data["site"] == "TD-NDJ1" and data["kind"] == "visits"
+    assert data["status"] == run.status and data["uploaded_by"] == "manager_td"
+    assert data["counts"] == run.counts
+    assert data["errors"] == len(data["error_list"]) == len(run.errors)
+    assert all({"table", "line", "column", "message"} <= set(e) for e in data["error_list"])

@@ -29,6 +29,7 @@ def twilio(settings, world):
         settings.SMS_TWILIO_AUTH_TOKEN = "token-xyz"
         settings.SMS_TWILIO_FROM = "ORIENTA"
         settings.SMS_INBOUND_SECRET = SECRET
+        settings.ORIENTA_PUBLIC_URL = "https://orienta.example.org"
         yield fake
 
 
@@ -40,3 +41,14 @@ def opt_in(person, by, language=""):
         type(person).objects.filter(pk=person.pk).update(language=language)
     person.refresh_from_db()
     return person
+
+
+def sweep(now=None):
+    """The scheduled sweep as cron runs it, outside any transaction: what it queues is handed
+    to the queue (the tests' immediate one sends it) when its transaction commits."""
+    from django.test import TestCase
+
+    from orienta.sms import tasks
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return tasks.run(now)

@@ -10,7 +10,7 @@ from orienta.people.models import ConsentEvent, Person
 from orienta.referrals.tests.factories import make_referral
 from orienta.sms import tasks
 from orienta.sms.models import SmsMessage, Status
-from orienta.sms.tests.conftest import opt_in
+from orienta.sms.tests.conftest import opt_in, sweep
 
 
 def test_registration_asks_for_sms_and_the_language(login, users, world):
@@ -68,7 +68,7 @@ def test_a_queue_that_can_wait_gets_the_retry_at_its_time(gateway, users, person
     person = opt_in(persons["person_td"], users["agent_td"])
     make_referral(person, make_service(person.site.organisation), users["agent_td"])
     gateway.answers = [(503, {})]
-    tasks.run()
+    sweep()
     [first] = backend.results
     tasks.send_message.call(*first.args)  # the worker runs it: the gateway is busy
     message = SmsMessage.objects.get()

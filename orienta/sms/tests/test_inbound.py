@@ -5,6 +5,7 @@ the gateway's secret is required."""
 import json
 
 import pytest
+from django.test import TestCase
 
 from orienta.audit.models import AccessLogEntry
 from orienta.core.models import Organisation
@@ -12,10 +13,9 @@ from orienta.directory.models import Contact
 from orienta.directory.tests.factories import make_service
 from orienta.referrals.models import Actor, Referral, ReferralEvent, Status
 from orienta.referrals.tests.factories import make_referral
-from orienta.sms import tasks
 from orienta.sms.models import OptOut, Purpose, SmsMessage
 from orienta.sms.models import Status as SmsStatus
-from orienta.sms.tests.conftest import SECRET, opt_in
+from orienta.sms.tests.conftest import SECRET, opt_in, sweep
 
 PROVIDER_PHONE = "+23566999001"
 CONTACT_PHONE = "+23566999002"
@@ -36,13 +36,15 @@ def referral(service, users, persons):
 
 
 def receive(client, sender, text, *, secret=SECRET, message_id=""):
+    """The gateway posts a message; the request commits (its reply is then handed over)."""
     body = {"from": sender, "text": text, "id": message_id}
-    return client.post(
-        "/api/v1/sms/inbound",
-        data=json.dumps(body),
-        content_type="application/json",
-        HTTP_X_ORIENTA_SMS_SECRET=secret,
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            "/api/v1/sms/inbound",
+            data=json.dumps(body),
+            content_type="application/json",
+            HTTP_X_ORIENTA_SMS_SECRET=secret,
+        )
 
 
 def replies(phone):
@@ -123,7 +125,7 @@ def test_an_unknown_code_gets_a_clear_reply_and_changes_nothing(gateway, client,
     assert (ReferralEvent.objects.count(), Referral.objects.get().version) == before
     [reply] = replies(PROVIDER_PHONE)
     assert "ZZZ-ZZZ" in reply and "não é conhecido" in reply  # the word was Portuguese
-    tasks.run()
+    sweep()
     assert gateway.requests[-1]["body"]["text"] == reply
 
 
@@ -156,7 +158,7 @@ def test_stop_is_honoured_for_every_later_message(gateway, client, users, person
     assert OptOut.objects.filter(phone=person.phone).exists()
     assert len(gateway.requests) == 1  # the confirmation of the opt-out, once
     make_referral(person, service, users["agent_td"])
-    tasks.run()
+    sweep()
     assert len(gateway.requests) == 1
     assert SmsMessage.objects.get(purpose=Purpose.REFERRAL_CODE).status == SmsStatus.BLOCKED
 
@@ -204,16 +206,20 @@ def test_no_secret_configured_refuses_everything(gateway, client, referral, sett
 
 
 def test_twilio_callbacks(twilio, client, referral, users, persons):
-    response = client.post(
-        f"/api/v1/sms/inbound?secret={SECRET}",
+    from orienta.sms.tests.test_twilio_signature import signed_post
+
+    response = signed_post(
+        client,
+        "/api/v1/sms/inbound",
         {"From": PROVIDER_PHONE, "Body": f"{referral.code} SERVI", "MessageSid": "SM1"},
     )
     assert response.json()["action"] == "confirmed"
-    tasks.run()
+    sweep()
     reply = SmsMessage.objects.get(direction="out")
     assert reply.external_id.startswith("SM")
-    status = client.post(
-        f"/api/v1/sms/status?secret={SECRET}",
+    status = signed_post(
+        client,
+        "/api/v1/sms/status",
         {"MessageSid": reply.external_id, "MessageStatus": "delivered"},
     )
     assert status.json() == {"updated": True}

@@ -14,10 +14,10 @@ from orienta.cases.tests.factories import make_case
 from orienta.core.models import Theme
 from orienta.directory.tests.factories import make_service
 from orienta.referrals.tests.factories import make_referral
-from orienta.sms import gateways, tasks
+from orienta.sms import gateways
 from orienta.sms.models import OptOut, Purpose, SmsMessage, Status
 from orienta.sms.services import segments, sms_queue, sms_status_update
-from orienta.sms.tests.conftest import opt_in
+from orienta.sms.tests.conftest import opt_in, sweep
 from orienta.testing.clock import MORNING
 
 
@@ -32,7 +32,7 @@ def test_a_referral_sends_its_code_and_address_in_the_persons_language(
     person = opt_in(persons["person_td"], users["agent_td"], language="en")
     referral = make_referral(person, service, users["agent_td"])
 
-    assert tasks.run().startswith("sms: 1 referral codes")
+    assert sweep().startswith("sms: 1 referral codes")
 
     [request] = gateway.requests
     assert request["headers"]["X-Api-Key"] == "key-123"
@@ -47,20 +47,20 @@ def test_a_referral_sends_its_code_and_address_in_the_persons_language(
     assert message.cost == Decimal("0.0400") and message.cost_currency == "USD"
     # The sweep again, or later: nothing is sent twice.
     clock.shift(timedelta(minutes=15))
-    tasks.run()
+    sweep()
     assert len(gateway.requests) == 1
 
 
 def test_the_sites_language_when_the_person_chose_none(gateway, users, persons, service):
     person = opt_in(persons["person_td"], users["agent_td"])
     make_referral(person, service, users["agent_td"])
-    tasks.run()
+    sweep()
     assert "votre orientation" in gateway.requests[0]["body"]["text"]
 
 
 def test_nothing_is_sent_without_the_persons_agreement(gateway, users, persons, service):
     make_referral(persons["person_td"], service, users["agent_td"])
-    tasks.run()
+    sweep()
     assert gateway.requests == []
     assert not SmsMessage.objects.exists()
 
@@ -70,15 +70,15 @@ def test_a_failed_attempt_is_retried_after_a_wait(gateway, users, persons, servi
     make_referral(person, service, users["agent_td"])
     gateway.answers = [(503, {"error": "busy"})]
 
-    tasks.run()
+    sweep()
     message = SmsMessage.objects.get()
     assert message.status == Status.RETRY and message.attempts == 1
     assert "503" in message.last_error
-    tasks.run()  # not due yet: no new attempt
+    sweep()  # not due yet: no new attempt
     assert len(gateway.requests) == 1
 
     clock.shift(timedelta(minutes=2))
-    tasks.run()
+    sweep()
     message.refresh_from_db()
     assert len(gateway.requests) == 2
     assert message.status == Status.SENT and message.attempts == 2
@@ -88,9 +88,9 @@ def test_a_refused_message_is_not_retried(gateway, users, persons, service, cloc
     person = opt_in(persons["person_td"], users["agent_td"])
     make_referral(person, service, users["agent_td"])
     gateway.answers = [(400, {"error": "invalid number"})]
-    tasks.run()
+    sweep()
     clock.shift(timedelta(hours=3))
-    tasks.run()
+    sweep()
     assert len(gateway.requests) == 1
     assert SmsMessage.objects.get().status == Status.FAILED
 
@@ -100,11 +100,11 @@ def test_attempts_stop_after_the_last_one(gateway, users, persons, service, cloc
     person = opt_in(persons["person_td"], users["agent_td"])
     make_referral(person, service, users["agent_td"])
     gateway.answers = [(503, {}), (503, {}), (503, {})]
-    tasks.run()
+    sweep()
     clock.shift(timedelta(minutes=2))
-    tasks.run()
+    sweep()
     clock.shift(timedelta(hours=3))
-    tasks.run()
+    sweep()
     assert len(gateway.requests) == 2
     assert SmsMessage.objects.get().status == Status.FAILED
 
@@ -112,7 +112,7 @@ def test_attempts_stop_after_the_last_one(gateway, users, persons, service, cloc
 def test_the_delivery_report_updates_the_message(gateway, client, users, persons, service):
     person = opt_in(persons["person_td"], users["agent_td"])
     make_referral(person, service, users["agent_td"])
-    tasks.run()
+    sweep()
     report = {"id": "gw-1", "status": "delivered", "cost": "0.0350", "currency": "usd"}
     response = client.post(
         "/api/v1/sms/status?secret=s3cret-of-the-gateway",
@@ -133,7 +133,7 @@ def test_a_number_that_opted_out_gets_nothing_more(gateway, users, persons, serv
     person = opt_in(persons["person_td"], users["agent_td"])
     OptOut.objects.create(phone=person.phone, at=person.created_at, keyword="STOP")
     make_referral(person, service, users["agent_td"])
-    tasks.run()
+    sweep()
     assert gateway.requests == []
     assert SmsMessage.objects.get().status == Status.BLOCKED
 
@@ -150,7 +150,7 @@ def test_a_message_queued_before_the_opt_out_is_not_sent(gateway, users, persons
         next_attempt_at=timezone.now(),
     )
     OptOut.objects.create(phone=person.phone, at=person.created_at, keyword="STOP")
-    tasks.run()
+    sweep()
     assert SmsMessage.objects.get().status == Status.BLOCKED
 
 
@@ -168,7 +168,7 @@ def test_nothing_is_sent_about_a_referral_that_could_reveal_violence(
         world["provider_org"], name="Centre d’écoute", themes=[Theme.objects.get(code=theme)]
     )
     make_referral(person, shelter, users["agent_td"])
-    tasks.run()
+    sweep()
     assert gateway.requests == []
 
 
@@ -176,7 +176,7 @@ def test_nothing_is_sent_about_a_sensitive_case(gateway, users, persons, service
     person = opt_in(persons["person_td"], users["agent_td"])
     case = make_case(person, users["agent_td"], sensitive=True)
     make_referral(person, service, users["agent_td"], case=case)
-    tasks.run()
+    sweep()
     assert gateway.requests == []
 
 
@@ -186,17 +186,17 @@ def test_a_reminder_the_day_before_a_follow_up(gateway, users, persons, clock):
     followup = case_followup_plan(
         case=case, by=users["agent_mz"], kind="office", due_on=MORNING.date() + timedelta(2)
     )
-    tasks.run()
+    sweep()
     assert gateway.requests == []  # not tomorrow yet
     clock.shift(timedelta(days=1))
-    tasks.run()
+    sweep()
     [request] = gateway.requests
     assert request["body"]["to"] == "+258841234567"
     assert "lembrete" in request["body"]["text"].lower()  # Mozambique's language
     assert "13 de março de 2026" in request["body"]["text"].lower()
     message = SmsMessage.objects.get()
     assert message.purpose == Purpose.REMINDER and message.key.startswith(f"followup:{followup.pk}")
-    tasks.run()
+    sweep()
     assert len(gateway.requests) == 1
 
 
@@ -206,7 +206,7 @@ def test_no_reminder_at_night(gateway, users, persons, clock):
     today = MORNING.date()
     case_followup_plan(case=case, by=users["agent_mz"], kind="phone", due_on=today + timedelta(1))
     clock.shift(timedelta(hours=14))  # 00:30 in Maputo
-    tasks.run()
+    sweep()
     assert gateway.requests == []
 
 
@@ -214,7 +214,7 @@ def test_twilio_shape(twilio, users, persons, service, settings):
     settings.SMS_COST_PER_SEGMENT = {"TD": "0.0900"}
     person = opt_in(persons["person_td"], users["agent_td"])
     make_referral(person, service, users["agent_td"])
-    tasks.run()
+    sweep()
     [request] = twilio.requests
     account = "AC0123456789abcdef0123456789abcdef"
     assert request["path"] == f"/2010-04-01/Accounts/{account}/Messages.json"
@@ -243,9 +243,9 @@ def test_a_message_a_worker_lost_while_sending_is_sent_again(gateway, users, per
     message = SmsMessage.objects.create(
         direction="out", purpose=Purpose.OTHER, phone=person.phone, body="x", status="sending"
     )
-    tasks.run()
+    sweep()
     assert gateway.requests == []  # it may still be on its way
     clock.shift(timedelta(minutes=11))
-    tasks.run()
+    sweep()
     message.refresh_from_db()
     assert message.status == Status.SENT and len(gateway.requests) == 1

@@ -9,7 +9,9 @@ elsewhere than the sign-in page, 409, 422), "login", 403 or 404.
   aggregates, not the partners' configuration; site staff and providers have no part in it;
 - DHIS2 (push, the summaries): M&E and administrators every country's, coordinators their
   country's; the instance's address and credentials: administrators and the coordinators (their
-  country); everyone else 403.
+  country); everyone else 403;
+- the API's delivery log (`GET /api/v1/webhooks/deliveries`): as the webhooks' pages — the
+  list holds only the deliveries of the subscriptions in scope; anonymous callers get 401.
 """
 
 from orienta.testing import access as matrix
@@ -68,4 +70,6 @@ ROUTES = {
 
 NO_OBJECT = {"webhooks:index", "webhooks:new", "webhooks:dhis2", "webhooks:dhis2_push"}
 
-API_ROUTES: dict = {}
+API_ROUTES = {
+    "GET /api/v1/webhooks/deliveries": ("manage_list", lambda o: "/api/v1/webhooks/deliveries"),
+}

@@ -9,7 +9,7 @@ from orienta.core.tests.test_access_matrix import _walk
 from orienta.lib.indicators import Period
 from orienta.testing import access as matrix
 from orienta.webhooks import dhis2, services
-from orienta.webhooks.models import Subscription
+from orienta.webhooks.models import Delivery, DeliveryStatus, Subscription
 from orienta.webhooks.tests import access
 
 
@@ -30,7 +30,17 @@ def objects(country, coordinator, url):
         country=country, by=coordinator, url=url, auth="token", secret=f"d2pat_{country.code}"
     )
     push = dhis2.push_request(country=country, period=Period.parse("2026-02"), by=coordinator)
-    return {"subscription": subscription, "push": push, "country": country}
+    delivery = Delivery.objects.create(
+        subscription=subscription,
+        event="referral.sent",
+        payload={},
+        status=DeliveryStatus.FAILED,
+        attempts=6,
+        response_code=503,
+        error="The server answered %(status)s.",
+        error_params={"status": 503},
+    )
+    return {"subscription": subscription, "push": push, "country": country, "delivery": delivery}
 
 
 @pytest.fixture
@@ -74,7 +84,7 @@ def test_a_coordinator_cannot_change_another_countrys_subscription(client, users
     for action in ("disable", "test", "secret"):
         assert client.post(f"/webhooks/{theirs.pk}/{action}/").status_code == 404
     theirs.refresh_from_db()
-    assert theirs.active and theirs.name == "Partenaire MZ" and theirs.deliveries.count() == 0
+    assert theirs.active and theirs.name == "Partenaire MZ" and theirs.deliveries.count() == 1
     # Nor make one for another country, nor one for an organisation of another country.
     made = client.post(
         "/webhooks/new/",
@@ -106,3 +116,35 @@ def test_a_coordinator_cannot_push_nor_configure_another_country(client, users, 
 def test_every_page_has_unique_html_ids(client, users, scope):
     failures = pages_with_repeated_ids(client, users, access.ROUTES, scope["in"])
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("role", access.ROLES)
+def test_api_access(client, users, scope, role):
+    def check(route, target, response, before):
+        kind = access.API_ROUTES[route][0]
+        matrix.check_status(response, access.expect(kind, role, target, api=True), api=True)
+        matrix.check_refusal_logged(response, role, before)
+        if response.status_code == 200:
+            listed = {item["id"] for item in response.json()["items"]}
+            for where in ("in", "out"):
+                shown = str(scope[where]["delivery"].pk) in listed
+                sees = role == "admin_user" or access.COUNTRY_OF[where] == role
+                assert shown == sees, f"{where} listed: {shown}"
+
+    matrix.check_api(client, users, role, scope, access.API_ROUTES, check)
+
+
+def test_the_delivery_log_in_the_api_says_what_went_wrong_in_the_callers_language(
+    client, users, scope
+):
+    headers = matrix.api_headers(users, "coordinator_td")
+    url = "/api/v1/webhooks/deliveries?status=failed"
+    [item] = client.get(url, HTTP_ACCEPT_LANGUAGE="fr", **headers).json()["items"]
+    assert item["subscription"] == str(scope["in"]["subscription"].pk)
+    assert (item["status"], item["attempts"], item["response_code"]) == ("failed", 6, 503)
+    assert item["country"] == "TD" and "503" in item["error"]
+    assert "The server answered" not in item["error"]  # in French
+    assert item["next_attempt_at"] is None
+    theirs = scope["out"]["subscription"].pk
+    other = client.get(f"/api/v1/webhooks/deliveries?subscription={theirs}", **headers)
+    assert other.json() == {"items": [], "count": 0}
