@@ -14,7 +14,6 @@ orienta/testing/clock.py) with its own MEDIA_ROOT and cache; `demo_data` is the 
 loaded once for the tests that read it (orienta/testing/shared.py).
 """
 
-import copy
 import datetime
 from importlib import import_module
 from io import StringIO
@@ -171,21 +170,8 @@ def pytest_runtest_teardown(item, nextitem):
 
 
 @pytest.fixture
-def _shared_data_open(request, django_db_setup, django_db_blocker):
-    """The data set the test reads, loaded unless it is loaded (see `_django_db_helper`)."""
-    data = shared.reading(request.node)
-    if data is not None:
-        data.open(django_db_blocker)
-
-
-@pytest.fixture
-def _django_db_helper(_shared_data_open, _django_db_helper):
-    """pytest-django's per-test transaction (`db`), begun on top of the data set the test
-    reads: the data set is loaded first, so the test's writes roll back and it stays."""
-    yield
-
-
-def _world() -> dict:
+def world(db):
+    _seed_again()
     td, mz = Country.objects.get(code="TD"), Country.objects.get(code="MZ")
     ndj = Area.objects.create(country=td, level=1, code="TD-ND", name="N'Djamena")
     ndj5 = Area.objects.create(
@@ -283,7 +269,8 @@ def client():
     return VerifiedLoginClient()
 
 
-def _users(world: dict) -> dict:
+@pytest.fixture
+def users(world):
     s = world["sites"]
     return {
         "agent_td": _user("agent_td", Role.AGENT, sites=[s["td"]]),
@@ -297,43 +284,6 @@ def _users(world: dict) -> dict:
         "provider_user": _user("provider_user", Role.PROVIDER, organisation=world["provider_org"]),
         "cso_td": _user("cso_td", Role.CSO, organisation=world["org_td"]),
     }
-
-
-def _reads_base(item) -> bool:
-    """The tests that read the named people and places shared by every test, unless they
-    run outside the per-test transaction or read another data set (the demo)."""
-    names = getattr(item, "fixturenames", ())
-    if "world" not in names and "users" not in names:
-        return False
-    if shared.transactional(item):
-        return False
-    return not any(data.read_by(item) for data in shared.ALL if data is not BASE)
-
-
-def _load_base() -> dict:
-    world = _world()
-    return {"world": world, "users": _users(world)}
-
-
-# The named places and users, made once for all the tests that read them (most tests): each
-# test gets its own copies of the instances, and its writes are rolled back.
-BASE = shared.SharedData("base", _load_base, reads=_reads_base)
-
-
-@pytest.fixture
-def world(request, db):
-    if BASE.read_by(request.node):
-        assert BASE.is_open
-        return copy.deepcopy(BASE.value["world"])
-    _seed_again()
-    return _world()
-
-
-@pytest.fixture
-def users(request, world):
-    if BASE.read_by(request.node):
-        return copy.deepcopy(BASE.value["users"])
-    return _users(world)
 
 
 @pytest.fixture

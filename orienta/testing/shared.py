@@ -47,18 +47,10 @@ ALL: list["SharedData"] = []
 class SharedData:
     """A data set loaded in a transaction held open while consecutive tests read it."""
 
-    def __init__(
-        self,
-        name: str,
-        load: Callable[[], Any],
-        *,
-        settings_: dict | None = None,
-        reads: Callable[[Any], bool] | None = None,
-    ):
+    def __init__(self, name: str, load: Callable[[], Any], *, settings_: dict | None = None):
         self.name = name
         self.session_fixture = f"_{name}"
         self.load = load
-        self.reads = reads
         self.settings = settings_ or {}
         self.value: Any = None
         self.loads = 0
@@ -71,8 +63,6 @@ class SharedData:
         return self._atomic is not None
 
     def read_by(self, item) -> bool:
-        if self.reads is not None:
-            return self.reads(item)
         return self.session_fixture in getattr(item, "fixturenames", ())
 
     def session(self, blocker: DjangoDbBlocker) -> Iterator["SharedData"]:
@@ -128,22 +118,6 @@ class SharedData:
         with self.blocker.unblock():
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
-
-
-def transactional(item) -> bool:
-    """Whether a test runs outside the per-test transaction (pytest-django's transactional
-    database, a live server): it can read no data set held in a transaction."""
-    names = getattr(item, "fixturenames", ())
-    if {"transactional_db", "live_server", "django_db_reset_sequences"} & set(names):
-        return True
-    marker = item.get_closest_marker("django_db") if hasattr(item, "get_closest_marker") else None
-    if marker is None:
-        return False
-    return bool(
-        marker.kwargs.get("transaction")
-        or marker.kwargs.get("reset_sequences")
-        or (marker.args and marker.args[0])
-    )
 
 
 def reading(item) -> "SharedData | None":
