@@ -31,6 +31,14 @@ class Rejected(Exception):
     """A change that cannot be applied; its message is the reason sent back to the node."""
 
 
+class NotYet(Exception):
+    """A change of a record the central server does not hold yet (its creation comes in a batch
+    still on its way): answered `pending`, not stored, so the node sends it again."""
+
+
+PENDING = "pending"
+
+
 def _model(label: str) -> type[models.Model]:
     try:
         return apps.get_model(label)
@@ -62,6 +70,8 @@ def apply_pushed(node: Node, change: dict[str, Any]) -> dict[str, Any]:
     try:
         with transaction.atomic(), capture.applying():
             status, reason = _apply_pushed(node, change)
+    except NotYet as exc:
+        return _ack(change_id, PENDING, str(exc))
     except (Rejected, IntegrityError, ValueError, TypeError, KeyError) as exc:
         status, reason = Ack.REJECTED, str(exc)[:500] or type(exc).__name__
     Receipt.objects.create(change_id=change_id, node=node, ack=status, reason=reason)
@@ -97,7 +107,9 @@ def _apply_pushed(node: Node, change: dict[str, Any]) -> tuple[str, str]:
         return Ack.APPLIED, ""
     if row is None:
         if op != Op.CREATE:
-            raise Rejected("the record does not exist at the central server")
+            if Change.objects.filter(model=label, record=str(pk), op=Op.DELETE).exists():
+                raise Rejected("the record was deleted at the central server")
+            raise NotYet("the record is not at the central server yet")
         row = model(**concrete)
         _check_site(row, rule, node)
         row.save(force_insert=True)

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from orienta.lib.ids import uuid7
 from orienta.sync import capture, classification, integrity
-from orienta.sync.apply import apply_pulled
+from orienta.sync.apply import PENDING, apply_pulled
 from orienta.sync.models import Change, NodeState
 from orienta.sync.wire import (
     BATCH_BYTES,
@@ -58,6 +58,7 @@ class Outcome:
     conflicts: int = 0
     rejected: int = 0
     quarantined: int = 0
+    pending: int = 0
 
 
 def _post(url: str, body: bytes, *, headers: dict[str, str]) -> tuple[int, bytes, dict[str, str]]:
@@ -231,6 +232,10 @@ def _commit(
             row = by_id.get(ack["id"])
             if row is None:
                 continue
+            if ack["status"] == PENDING:  # sent again in a later batch
+                Change.objects.filter(pk=row.pk).update(batch=None)
+                outcome.pending += 1
+                continue
             Change.objects.filter(pk=row.pk).update(ack=ack["status"], reason=ack.get("reason", ""))
             outcome.conflicts += ack["status"] == "conflict"
             outcome.rejected += ack["status"] == "rejected"
@@ -241,9 +246,10 @@ def _commit(
                 continue  # pulled already (an answer received twice)
             outcome.pulled += 1
             outcome.quarantined += not apply_pulled(change)
+            state.hlc = max(state.hlc, int(change.get("hlc") or 0))
         state.cursor = max(state.cursor, int(answer["cursor"]))
         _keep_terms(state, answer)
-        state.save(update_fields=["cursor", "allowance", "allowance_currency", "code_block"])
+        state.save(update_fields=["cursor", "allowance", "allowance_currency", "code_block", "hlc"])
     more = bool(answer.get("more")) or outbox().exists()
     return outcome, more
 
@@ -425,6 +431,8 @@ def _rounds(state: NodeState, *, max_bytes: int, cut: Any) -> Outcome:
             continue
         for name in ("pushed", "pulled", "rounds", "conflicts", "rejected", "quarantined"):
             setattr(total, name, getattr(total, name) + getattr(outcome, name))
+        if outcome.pending and outcome.pending == outcome.pushed and not outcome.pulled:
+            raise SyncError("changes wait for a record the central server does not hold yet")
         if not more:
             return total
     raise SyncError("too many round trips")

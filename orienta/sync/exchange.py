@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from orienta.sync import integrity
 from orienta.sync.allowance import allowance_now
-from orienta.sync.apply import apply_pushed
+from orienta.sync.apply import PENDING, apply_pushed
 from orienta.sync.models import Batch, Change, Counter, Node
 from orienta.sync.services import free_block
 from orienta.sync.wire import BATCH_BYTES, MIN_BATCH_BYTES, PROTOCOL, SCHEMA, compress
@@ -93,7 +93,7 @@ def _push(node: Node, message: dict[str, Any]) -> list[dict[str, Any]]:
         locked = Node.objects.select_for_update().get(pk=node.pk)
         stored = Batch.objects.filter(pk=batch_id).first() if batch_id else None
         if stored is not None and stored.node_id == locked.pk:
-            acks = stored.acks
+            acks = _retry_pending(locked, stored, message)
         elif stored is not None:
             acks = [
                 {"id": c["id"], "status": "rejected", "reason": "batch id already used"}
@@ -107,6 +107,23 @@ def _push(node: Node, message: dict[str, Any]) -> list[dict[str, Any]]:
         locked.backlog = max(0, int(message.get("backlog") or 0))
         locked.app_version = str(message.get("app_version") or "")[:20]
         locked.save(update_fields=["last_contact_at", "backlog", "app_version"])
+    return acks
+
+
+def _retry_pending(node: Node, stored: Batch, message: dict[str, Any]) -> list[dict[str, Any]]:
+    """The stored answer of a batch sent again; its changes that were pending (their record's
+    creation had not arrived: batches reordered) are tried again."""
+    if all(ack["status"] != PENDING for ack in stored.acks):
+        return list(stored.acks)
+    sent = {str(c["id"]): c for c in message.get("changes", [])}
+    acks = [
+        apply_pushed(node, sent[ack["id"]])
+        if ack["status"] == PENDING and ack["id"] in sent
+        else ack
+        for ack in stored.acks
+    ]
+    stored.acks = acks
+    stored.save(update_fields=["acks"])
     return acks
 
 

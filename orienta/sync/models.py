@@ -217,6 +217,9 @@ class NodeState(models.Model):
     repaired = models.JSONField(default=list, blank=True)
     # When it erased its site's data on the central server's order.
     wiped_at = models.DateTimeField(null=True, blank=True)
+    # The highest clock stamp received from the central server: a node restarted with its
+    # clock hours late still stamps its next changes after it.
+    hlc = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.site_code}-N{self.number}"

@@ -168,3 +168,26 @@ def conflict_lines(rows: list[Conflict]) -> list[ConflictLine]:
         record = str(getattr(row, "code", "") or model._meta.verbose_name)
         lines.append(ConflictLine(conflict=conflict, what=what, record=record))
     return lines
+
+
+def model_names(labels: list[str]) -> list[str]:
+    """The names of synced models, as people read them (the label of one no longer known)."""
+    from django.apps import apps
+
+    names = []
+    for label in labels:
+        try:
+            names.append(str(apps.get_model(label)._meta.verbose_name_plural))
+        except (LookupError, ValueError):
+            names.append(label)
+    return names
+
+
+@dataclass
+class NodeLine:
+    node: Node
+    mismatch: list[str]
+
+
+def node_lines() -> list[NodeLine]:
+    return [NodeLine(node=node, mismatch=model_names(node.mismatch)) for node in nodes()]

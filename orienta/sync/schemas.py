@@ -61,7 +61,10 @@ class ExchangeIn(Schema):
 
 class AckOut(Schema):
     id: UUID
-    status: str = Field(description="applied, merged, conflict or rejected")
+    status: str = Field(
+        description="applied, merged, conflict, rejected, or pending (the record's creation has "
+        "not arrived yet: send the change again)"
+    )
     reason: str = ""
 
 
