@@ -57,7 +57,12 @@ def enrol(request: HttpRequest, payload: EnrolIn) -> Any:
     """Enrol a node with a one-time code from `manage.py sync_node_create`."""
     node, token = services.node_enrol(code=payload.code, app_version=payload.app_version)
     return EnrolOut(
-        node=node.pk, number=node.number, site=node.site_id, site_code=node.site.code, token=token
+        node=node.pk,
+        number=node.number,
+        site=node.site_id,
+        site_code=node.site.code,
+        token=token,
+        code_block=node.code_block,
     )
 
 

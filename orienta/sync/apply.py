@@ -147,7 +147,8 @@ def _refuse_spending(
         if isinstance(row, BaseModel):
             row.save(update_fields=row.next_version())
         values = {name: _current(row, name) for name in names}
-        _journal_server(change["model"], row, rule, Op.UPDATE, values | {"version": row.version})
+        values["version"] = getattr(row, "version", 0)
+        _journal_server(change["model"], row, rule, Op.UPDATE, values)
     else:  # the commitment: it never existed here; the node takes it out of its ledger
         _journal_server(
             change["model"],

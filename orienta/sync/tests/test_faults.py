@@ -133,7 +133,7 @@ def test_no_check_is_answered_while_changes_remain_to_pull(client, node, world):
 
 
 def test_a_nodes_allowance_is_kept_aside_from_the_central_servers_approvals(
-    client, node, world, users, persons
+    client, node, world, users, persons, in_english
 ):
     fund, _period = make_fund(
         world["td"],
@@ -150,13 +150,9 @@ def test_a_nodes_allowance_is_kept_aside_from_the_central_servers_approvals(
     assert (body["allowance"], body["currency"]) == ("3000.00", "XAF")
     # The central server approves up to what the node does not hold.
     person = persons["person_td"]
-    big = make_fund_request(
-        person, users["agent_td"], amount=7000, provider=world["provider_org"]
-    )
+    big = make_fund_request(person, users["agent_td"], amount=7000, provider=world["provider_org"])
     request_approve(fund_request=big, by=users["coordinator_td"])
-    more = make_fund_request(
-        person, users["agent_td"], amount=500, provider=world["provider_org"]
-    )
+    more = make_fund_request(person, users["agent_td"], amount=500, provider=world["provider_org"])
     with pytest.raises(FundRefused, match="kept for the site's offline nodes"):
         request_approve(fund_request=more, by=users["coordinator_td"])
     account = big.account
