@@ -8,6 +8,11 @@ node's part in the code (`TD-NDJ1-N1-00012`), so codes made offline never collid
 
 from collections.abc import Callable
 
+# Referral references are random (K7M-3QX). Those starting with this letter are made by site
+# nodes only, in the block of two letters each node is given: the central server never starts
+# one with it, so a reference made offline never collides.
+NODE_REFERRAL_MARK = "Z"
+
 Allocator = Callable[..., str]
 _allocator: list[Allocator] = []
 

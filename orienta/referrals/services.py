@@ -20,7 +20,7 @@ from orienta.core.services import event_log
 from orienta.core.types import AnyUser
 from orienta.directory.models import Service
 from orienta.frontdesk.models import Visit
-from orienta.lib import journal
+from orienta.lib import codes, journal
 from orienta.lib.errors import Refused
 from orienta.people.models import Person
 from orienta.people.queries import person_may_be_shared
@@ -54,10 +54,14 @@ class ConsentMissing(ValidationError):
     """The person has not agreed to share their data with partners, and nobody overrode it."""
 
 
-def new_code() -> str:
-    """A random reference such as K7M-3QX, unused so far."""
+def new_code(site: Site | None = None) -> str:
+    """A random reference such as K7M-3QX, unused so far (at a site node: from its block)."""
+    if (allocate := codes.allocator()) is not None:
+        return allocate(site=site, kind="referral")
+    first = CODE_ALPHABET.replace(codes.NODE_REFERRAL_MARK, "")
     for _try in range(50):
-        raw = "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+        raw = secrets.choice(first)
+        raw += "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH - 1))
         code = f"{raw[:3]}-{raw[3:]}"
         if not Referral.objects.filter(code=code).exists():
             return code
@@ -170,7 +174,7 @@ def referral_send(
             action=action,
             visit=visit,
             site=site,
-            code=new_code(),
+            code=new_code(site),
             urgency=urgency,
             reason=reason.strip(),
             shared_fields=shared,

@@ -2,7 +2,8 @@
 
 Nodes do not sign in as users: `POST /sync/enrol` trades a one-time code for the node's token,
 sent on every exchange as `Authorization: Node <token>`. A revoked node is answered 403 with
-`"stop": true` (and `"wipe": true` when an administrator ordered its data erased).
+`"stop": true` (and `"wipe": true` when an administrator ordered its data erased; the node erases
+it and says so in its next message, `"wiped": true`).
 """
 
 import json
@@ -56,7 +57,12 @@ def enrol(request: HttpRequest, payload: EnrolIn) -> Any:
     """Enrol a node with a one-time code from `manage.py sync_node_create`."""
     node, token = services.node_enrol(code=payload.code, app_version=payload.app_version)
     return EnrolOut(
-        node=node.pk, number=node.number, site=node.site_id, site_code=node.site.code, token=token
+        node=node.pk,
+        number=node.number,
+        site=node.site_id,
+        site_code=node.site.code,
+        token=token,
+        code_block=node.code_block,
     )
 
 
@@ -79,9 +85,6 @@ def exchange(request: HttpRequest) -> HttpResponse:
     node = services.node_authenticate(token)
     if node is None:
         return JsonResponse({"detail": "unknown node"}, status=401)
-    if node.revoked_at is not None:
-        detail = "This node was revoked: stop syncing."
-        return JsonResponse({"detail": detail, "stop": True, "wipe": node.wipe}, status=403)
     try:
         if request.headers.get("Content-Encoding") == "zstd":
             raw = decompress(request.body)
@@ -89,9 +92,15 @@ def exchange(request: HttpRequest) -> HttpResponse:
             raw = json.loads(request.body)
         message = ExchangeIn.model_validate(raw)
     except (ValueError, ValidationError) as exc:
+        if node.revoked_at is not None:
+            return _stop(node)
         return JsonResponse({"detail": f"unreadable batch: {str(exc)[:200]}"}, status=422)
     if str(message.node) != str(node.pk):
         return JsonResponse({"detail": "unknown node"}, status=401)
+    if node.revoked_at is not None:
+        if message.wiped and node.wipe:
+            services.node_wiped(node=node)
+        return _stop(node)
     data = message.model_dump(by_alias=True, mode="json")
     try:
         answer = server.exchange(node=node, message=data)
@@ -100,3 +109,8 @@ def exchange(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(compress(answer), content_type="application/json")
     response["Content-Encoding"] = "zstd"
     return response
+
+
+def _stop(node: Any) -> JsonResponse:
+    detail = "This node was revoked: stop syncing."
+    return JsonResponse({"detail": detail, "stop": True, "wipe": node.wipe}, status=403)

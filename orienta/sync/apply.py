@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from orienta.core.models import BaseModel
-from orienta.sync import capture
+from orienta.sync import allowance, capture
 from orienta.sync.classification import BOOKKEEPING, Rule, rules
 from orienta.sync.models import Ack, Change, Conflict, Node, Op, Quarantine, Receipt
 from orienta.sync.wire import clock, decode_values, encode_value
@@ -29,6 +29,14 @@ TOMBSTONE = "deleted_at"
 
 class Rejected(Exception):
     """A change that cannot be applied; its message is the reason sent back to the node."""
+
+
+class NotYet(Exception):
+    """A change of a record the central server does not hold yet (its creation comes in a batch
+    still on its way): answered `pending`, not stored, so the node sends it again."""
+
+
+PENDING = "pending"
 
 
 def _model(label: str) -> type[models.Model]:
@@ -62,6 +70,8 @@ def apply_pushed(node: Node, change: dict[str, Any]) -> dict[str, Any]:
     try:
         with transaction.atomic(), capture.applying():
             status, reason = _apply_pushed(node, change)
+    except NotYet as exc:
+        return _ack(change_id, PENDING, str(exc))
     except (Rejected, IntegrityError, ValueError, TypeError, KeyError) as exc:
         status, reason = Ack.REJECTED, str(exc)[:500] or type(exc).__name__
     Receipt.objects.create(change_id=change_id, node=node, ack=status, reason=reason)
@@ -85,6 +95,9 @@ def _apply_pushed(node: Node, change: dict[str, Any]) -> tuple[str, str]:
     row = model._base_manager.select_for_update().filter(pk=pk).first()
     concrete, many, _unknown = decode_values(model, change.get("fields") or {})
     op = change["op"]
+    if label in SPENDING and (reason := allowance.refused_approval(node, change, row)):
+        _check_site(row or model(**concrete), rule, node)
+        return _refuse_spending(node, change, row, rule, reason)
     if op == Op.DELETE:
         if row is None:
             return Ack.APPLIED, ""
@@ -94,7 +107,9 @@ def _apply_pushed(node: Node, change: dict[str, Any]) -> tuple[str, str]:
         return Ack.APPLIED, ""
     if row is None:
         if op != Op.CREATE:
-            raise Rejected("the record does not exist at the central server")
+            if Change.objects.filter(model=label, record=str(pk), op=Op.DELETE).exists():
+                raise Rejected("the record was deleted at the central server")
+            raise NotYet("the record is not at the central server yet")
         row = model(**concrete)
         _check_site(row, rule, node)
         row.save(force_insert=True)
@@ -104,6 +119,70 @@ def _apply_pushed(node: Node, change: dict[str, Any]) -> tuple[str, str]:
         return Ack.APPLIED, ""
     _check_site(row, rule, node)
     return _merge(node, change, row, rule, concrete, many)
+
+
+SPENDING = {"fund.FundRequest", "fund.LedgerEntry"}
+
+
+def _refuse_spending(
+    node: Node, change: dict[str, Any], row: models.Model | None, rule: Rule, reason: str
+) -> tuple[str, str]:
+    """An approval made offline that the site's fund cannot cover: the request stays as the
+    central server has it (a conflict a supervisor sees; the node pulls the request back), and
+    a commitment of it is taken back from the node. Nothing is spent."""
+    if row is not None:  # the request: its status stays, and is sent back to the node
+        raw = change.get("fields") or {}
+        Conflict.objects.create(
+            site_id=node.site_id,
+            node=node,
+            change_id=change["id"],
+            model=change["model"],
+            record=str(change["record"]),
+            field="status",
+            server_value=_current(row, "status"),
+            node_value=raw.get("status"),
+            node_author=change.get("author"),
+        )
+        names = [n for n in raw if n not in BOOKKEEPING and hasattr(row, n)]
+        if isinstance(row, BaseModel):
+            row.save(update_fields=row.next_version())
+        values = {name: _current(row, name) for name in names}
+        values["version"] = getattr(row, "version", 0)
+        _journal_server(change["model"], row, rule, Op.UPDATE, values)
+    else:  # the commitment: it never existed here; the node takes it out of its ledger
+        _journal_server(
+            change["model"],
+            None,
+            rule,
+            Op.DELETE,
+            {},
+            record=change["record"],
+            site_id=node.site_id,
+        )
+    return Ack.CONFLICT, reason
+
+
+def _journal_server(
+    label: str,
+    row: models.Model | None,
+    rule: Rule,
+    op: str,
+    fields: dict[str, Any],
+    *,
+    record: str = "",
+    site_id: Any = None,
+) -> None:
+    """A change made by the central server itself while applying a node's (sent to the node)."""
+    Change.objects.create(
+        model=label,
+        record=str(row.pk) if row is not None else record,
+        op=op,
+        version=(getattr(row, "version", 0) or 0) if row is not None else 0,
+        fields=fields,
+        hlc=clock.now(),
+        site_id=capture.site_of(row, rule) if row is not None else site_id,
+        seq=capture.next_seq(),
+    )
 
 
 def _check_site(row: models.Model, rule: Rule, node: Node) -> None:
@@ -249,7 +328,9 @@ def _apply_pulled(change: dict[str, Any]) -> None:
     row = model._base_manager.filter(pk=pk).first()
     if change["op"] == Op.DELETE:
         if row is not None:
-            row.delete()
+            # The queryset's delete: a row the central server never kept (a commitment it
+            # refused) leaves even an append-only model.
+            model._base_manager.filter(pk=pk).delete()
         return
     concrete, many, _unknown = decode_values(model, change.get("fields") or {})
     version = change.get("version") or 0

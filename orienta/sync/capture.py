@@ -119,6 +119,8 @@ def _write(
     node: bool,
     base_seq: int | None,
 ) -> Change:
+    if node and not clock.seeded:
+        _seed_clock()
     return Change.objects.create(
         model=row._meta.label,
         record=str(row.pk),
@@ -134,6 +136,17 @@ def _write(
         shared=rule.kind == "reference",
         seq=None if node else next_seq(),
     )
+
+
+def _seed_clock() -> None:
+    """Once per process at a node: the clock moves past every stamp it made or received
+    before (a laptop restarted with its clock hours late keeps the order)."""
+    from django.db.models import Max
+
+    made = Change.objects.aggregate(top=Max("hlc"))["top"] or 0
+    received = NodeState.objects.filter(pk=1).values_list("hlc", flat=True).first() or 0
+    clock.observe(max(made, received))
+    clock.seeded = True
 
 
 def _author(row: models.Model) -> Any:

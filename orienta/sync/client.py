@@ -11,16 +11,27 @@ import json
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.apps import apps
+from django.db import connection, transaction
 from django.utils import timezone
 
 from orienta.lib.ids import uuid7
-from orienta.sync import capture, classification
-from orienta.sync.apply import apply_pulled
+from orienta.sync import capture, classification, integrity
+from orienta.sync.apply import PENDING, apply_pulled
 from orienta.sync.models import Change, NodeState
-from orienta.sync.wire import BATCH_BYTES, MIN_BATCH_BYTES, PROTOCOL, SCHEMA, compress, decompress
+from orienta.sync.wire import (
+    BATCH_BYTES,
+    MIN_BATCH_BYTES,
+    PROTOCOL,
+    SCHEMA,
+    compress,
+    decode_values,
+    decompress,
+)
 
 APP_VERSION = f"{PROTOCOL}.{SCHEMA}"
 TIMEOUT = 60
@@ -35,6 +46,10 @@ class Stopped(SyncError):
     """The central server revoked this node."""
 
 
+class Wiped(Stopped):
+    """The central server revoked this node and ordered its data erased: it is."""
+
+
 @dataclass
 class Outcome:
     pushed: int = 0
@@ -43,6 +58,7 @@ class Outcome:
     conflicts: int = 0
     rejected: int = 0
     quarantined: int = 0
+    pending: int = 0
 
 
 def _post(url: str, body: bytes, *, headers: dict[str, str]) -> tuple[int, bytes, dict[str, str]]:
@@ -87,6 +103,7 @@ def enrol(*, central: str, code: str) -> NodeState:
             site_id=answer["site"],
             site_code=answer["site_code"],
             token=answer["token"],
+            code_block=answer.get("code_block"),
         )
 
 
@@ -152,13 +169,18 @@ def _message(change: Change) -> dict[str, Any]:
 
 
 def round_trip(
-    state: NodeState, *, max_bytes: int = BATCH_BYTES, cut: Any = None
+    state: NodeState,
+    *,
+    max_bytes: int = BATCH_BYTES,
+    cut: Any = None,
+    extra: dict[str, Any] | None = None,
+    seen: Any = None,
 ) -> tuple[Outcome, bool]:
     """One request and its answer, committed. Returns what it did and whether more remains.
     `cut(step)` lets the tests cut the link at a step ("before" sending, "after" the server
-    answered and before the answer is read)."""
-    batch_id, rows = _batch(state, max_bytes)
-    message = {
+    answered and before the answer is read, "pull" in the middle of applying a pull)."""
+    batch_id, rows = (None, []) if extra else _batch(state, max_bytes)
+    message = (extra or {}) | {
         "protocol": PROTOCOL,
         "schema": SCHEMA,
         "node": str(state.node_id),
@@ -185,13 +207,24 @@ def round_trip(
     answer = _json(status, raw, headers)
     if status == 403 and answer.get("stop"):
         NodeState.objects.filter(pk=1).update(stopped=True, wipe=bool(answer.get("wipe")))
+        if answer.get("wipe"):
+            wipe(state)
+            raise Wiped("the central server revoked this node; its data is erased, as ordered")
         raise Stopped(answer.get("detail") or "revoked")
     if status != 200:
         raise SyncError(answer.get("detail") or f"HTTP {status}")
-    return _commit(state, rows, answer)
+    done = _commit(state, rows, answer, cut=cut)
+    if seen:
+        seen(answer)
+    return done
 
 
-def _commit(state: NodeState, rows: list[Change], answer: dict[str, Any]) -> tuple[Outcome, bool]:
+def _commit(
+    state: NodeState, rows: list[Change], answer: dict[str, Any], *, cut: Any = None
+) -> tuple[Outcome, bool]:
+    """The answer, committed at once: acknowledgements, pulled changes, cursor and what the
+    central server said of the node (its allowance, its block of references). A failure in the
+    middle (a cut, a crash) leaves nothing of it: the same pull comes again from the cursor."""
     outcome = Outcome(pushed=len(rows), rounds=1)
     by_id = {str(c.change_id): c for c in rows}
     with transaction.atomic():
@@ -199,53 +232,176 @@ def _commit(state: NodeState, rows: list[Change], answer: dict[str, Any]) -> tup
             row = by_id.get(ack["id"])
             if row is None:
                 continue
+            if ack["status"] == PENDING:  # sent again in a later batch
+                Change.objects.filter(pk=row.pk).update(batch=None)
+                outcome.pending += 1
+                continue
             Change.objects.filter(pk=row.pk).update(ack=ack["status"], reason=ack.get("reason", ""))
             outcome.conflicts += ack["status"] == "conflict"
             outcome.rejected += ack["status"] == "rejected"
-        for change in answer.get("changes", []):
+        for i, change in enumerate(answer.get("changes", [])):
+            if cut and i == len(answer["changes"]) // 2:
+                cut("pull")
+            if change["seq"] <= state.cursor:
+                continue  # pulled already (an answer received twice)
             outcome.pulled += 1
             outcome.quarantined += not apply_pulled(change)
+            state.hlc = max(state.hlc, int(change.get("hlc") or 0))
         state.cursor = max(state.cursor, int(answer["cursor"]))
-        state.save(update_fields=["cursor"])
+        _keep_terms(state, answer)
+        state.save(update_fields=["cursor", "allowance", "allowance_currency", "code_block", "hlc"])
     more = bool(answer.get("more")) or outbox().exists()
     return outcome, more
+
+
+def _keep_terms(state: NodeState, answer: dict[str, Any]) -> None:
+    amount = answer.get("allowance")
+    state.allowance = Decimal(amount) if amount not in (None, "") else None
+    state.allowance_currency = str(answer.get("currency") or "")[:3]
+    if answer.get("code_block") is not None:
+        state.code_block = int(answer["code_block"])
+
+
+def wipe(state: NodeState) -> None:
+    """Erase this node's data on the central server's order (a stolen or lost laptop): every
+    row of every table but this node's own state, in one transaction; then say so to the
+    central server. The node no longer syncs, and nobody can sign in to it."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    keep = {NodeState, ContentType, Permission}
+    with transaction.atomic(), capture.applying():
+        for model in apps.get_models(include_auto_created=True):
+            if model in keep or model._meta.proxy or not model._meta.managed:
+                continue
+            model._base_manager.all()._raw_delete(connection.alias)
+        NodeState.objects.filter(pk=1).update(
+            stopped=True, wipe=True, wiped_at=timezone.now(), allowance=None, counters={}
+        )
+    message = {
+        "protocol": PROTOCOL,
+        "schema": SCHEMA,
+        "node": str(state.node_id),
+        "wiped": True,
+    }
+    try:
+        _post(
+            state.central_url + "/api/v1/sync/exchange",
+            compress(message),
+            headers={
+                "Content-Type": "application/json",
+                "Content-Encoding": "zstd",
+                "Authorization": f"Node {state.token}",
+            },
+        )
+    except SyncError:
+        pass  # the erasure is done; the central server learns it at the next contact
+    else:
+        NodeState.objects.filter(pk=1).update(token="")
+
+
+# The integrity check
+# =============================================================================================
+
+CHECK_EVERY = timedelta(hours=6)
+
+
+def check_due(state: NodeState) -> bool:
+    return state.checked_at is None or state.checked_at < timezone.now() - CHECK_EVERY
+
+
+def check(state: NodeState, *, cut: Any = None) -> list[str]:
+    """Compare the node's partition with the central server's (counts and hashes of (id,
+    version) per model); pull each model that differs again in full. Returns the models that
+    still differ after the repair ([] when all agree)."""
+    differing = _compare(state, cut=cut)
+    if differing is None:
+        return []  # something arrived meanwhile: checked at the next sync
+    repaired = []
+    for label in differing:
+        repair(state, label, cut=cut)
+        repaired.append(label)
+    remaining = _compare(state, cut=cut) if repaired else []
+    NodeState.objects.filter(pk=1).update(
+        checked_at=timezone.now(), mismatch=remaining or [], repaired=repaired
+    )
+    return remaining or []
+
+
+def _compare(state: NodeState, *, cut: Any = None) -> list[str] | None:
+    answer = _exchange_once(state, {"check": integrity.partition_digest(state.site_id)}, cut=cut)
+    return answer.get("mismatch")
+
+
+def _exchange_once(state: NodeState, extra: dict[str, Any], *, cut: Any = None) -> dict[str, Any]:
+    """One round trip carrying `extra` (no batch); its pulled changes committed as usual."""
+    captured: dict[str, Any] = {}
+
+    def keep(answer: dict[str, Any]) -> None:
+        captured.update(answer)
+
+    round_trip(state, cut=cut, extra=extra, seen=keep)
+    return captured
+
+
+def repair(state: NodeState, label: str, *, cut: Any = None) -> int:
+    """Pull every row of the site's `label` again; remove those the central server does not
+    hold. Returns how many rows were written."""
+    model = apps.get_model(label)
+    rule = classification.rule_for(model)
+    assert rule is not None
+    after, ids, written = "", set(), 0
+    while True:
+        answer = _exchange_once(state, {"repair": {"model": label, "after": after}}, cut=cut)
+        rows = answer.get("repair_rows") or []
+        with transaction.atomic(), capture.applying():
+            for row in rows:
+                _overwrite(model, row)
+                ids.add(row["record"])
+                written += 1
+        if not rows or not answer.get("repair_more"):
+            break
+        after = rows[-1]["record"]
+    with transaction.atomic(), capture.applying():
+        extra = integrity.rows_of(model, rule, state.site_id).exclude(pk__in=ids)
+        extra.delete()
+    return written
+
+
+def _overwrite(model: Any, row: dict[str, Any]) -> None:
+    concrete, many, _unknown = decode_values(model, row["fields"])
+    pk = model._meta.pk.to_python(row["record"])
+    if model._base_manager.filter(pk=pk).exists():
+        concrete.pop(model._meta.pk.attname, None)
+        model._base_manager.filter(pk=pk).update(**concrete)
+        instance = model._base_manager.get(pk=pk)
+    else:
+        instance = model(**concrete)
+        instance.save(force_insert=True)
+    for name, pks in many.items():
+        getattr(instance, name).set(pks)
 
 
 ATTEMPTS = 3
 
 
-def sync(*, max_bytes: int = BATCH_BYTES, cut: Any = None) -> Outcome:
-    """Push and pull until nothing remains; raises SyncError when it could not complete.
-
-    A failed round trip is tried again with batches half the size (the changes of the batch
-    that failed may be in a smaller one: the central server answers each change id once)."""
+def sync(*, max_bytes: int = BATCH_BYTES, cut: Any = None, force_check: bool = False) -> Outcome:
+    """Push and pull until nothing remains, then check the partition when it is due; raises
+    SyncError when it could not complete."""
     state = NodeState.objects.filter(pk=1).first()
     if state is None:
         raise SyncError("this node is not enrolled (manage.py sync_enrol)")
+    if state.wiped_at is not None:
+        raise Wiped("the central server revoked this node; its data was erased, as ordered")
     if state.stopped:
+        # Revoked: it sends nothing more, but asks whether a wipe was ordered since.
+        round_trip(state, extra={"changes": []})
         raise Stopped("the central server revoked this node")
-    total = Outcome()
     NodeState.objects.filter(pk=1).update(last_attempt_at=timezone.now())
-    failures = 0
     try:
-        for _ in range(ROUNDS):
-            try:
-                outcome, more = round_trip(state, max_bytes=max_bytes, cut=cut)
-            except Stopped:
-                raise
-            except SyncError:
-                failures += 1
-                if failures >= ATTEMPTS:
-                    raise
-                max_bytes = max(MIN_BATCH_BYTES, max_bytes // 2)
-                outbox().exclude(batch=None).update(batch=None)
-                continue
-            for name in ("pushed", "pulled", "rounds", "conflicts", "rejected", "quarantined"):
-                setattr(total, name, getattr(total, name) + getattr(outcome, name))
-            if not more:
-                break
-        else:
-            raise SyncError("too many round trips")
+        total = _rounds(state, max_bytes=max_bytes, cut=cut)
+        if force_check or check_due(state):
+            check(state, cut=cut)
     except SyncError as exc:
         NodeState.objects.filter(pk=1).update(
             last_error=str(exc)[:500], failures=state.failures + 1
@@ -253,3 +409,30 @@ def sync(*, max_bytes: int = BATCH_BYTES, cut: Any = None) -> Outcome:
         raise
     NodeState.objects.filter(pk=1).update(last_success_at=timezone.now(), last_error="", failures=0)
     return total
+
+
+def _rounds(state: NodeState, *, max_bytes: int, cut: Any) -> Outcome:
+    """Round trips until nothing remains. A failed one is tried again with batches half the
+    size (the changes of the batch that failed may be in a smaller one: the central server
+    answers each change id once)."""
+    total = Outcome()
+    failures = 0
+    for _ in range(ROUNDS):
+        try:
+            outcome, more = round_trip(state, max_bytes=max_bytes, cut=cut)
+        except Stopped:
+            raise
+        except SyncError:
+            failures += 1
+            if failures >= ATTEMPTS:
+                raise
+            max_bytes = max(MIN_BATCH_BYTES, max_bytes // 2)
+            outbox().exclude(batch=None).update(batch=None)
+            continue
+        for name in ("pushed", "pulled", "rounds", "conflicts", "rejected", "quarantined"):
+            setattr(total, name, getattr(total, name) + getattr(outcome, name))
+        if outcome.pending and outcome.pending == outcome.pushed and not outcome.pulled:
+            raise SyncError("changes wait for a record the central server does not hold yet")
+        if not more:
+            return total
+    raise SyncError("too many round trips")

@@ -3,12 +3,16 @@ of its partition out (SYNC.md §4–5)."""
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from orienta.sync.apply import apply_pushed
+from orienta.sync import integrity
+from orienta.sync.allowance import allowance_now
+from orienta.sync.apply import PENDING, apply_pushed
 from orienta.sync.models import Batch, Change, Counter, Node
+from orienta.sync.services import free_block
 from orienta.sync.wire import BATCH_BYTES, MIN_BATCH_BYTES, PROTOCOL, SCHEMA, compress
 
 # A pull never carries more rows than this, whatever their size.
@@ -33,14 +37,53 @@ def exchange(*, node: Node, message: dict[str, Any]) -> dict[str, Any]:
     acks = _push(node, message)
     limit = max(MIN_BATCH_BYTES, min(int(message.get("max_bytes") or BATCH_BYTES), 1_000_000))
     changes, cursor, more = pull(node=node, cursor=int(message.get("cursor") or 0), max_bytes=limit)
-    return {
+    amount, currency = allowance_now(node)
+    answer = {
         "protocol": PROTOCOL,
         "schema": SCHEMA,
         "acks": acks,
         "changes": changes,
         "cursor": cursor,
         "more": more,
+        "allowance": amount,
+        "currency": currency,
+        "code_block": _code_block(node),
     }
+    if message.get("check") is not None and not changes and not message.get("changes"):
+        answer["mismatch"] = _check(node, message["check"])
+    if message.get("repair"):
+        rows, repair_more = _repair(node, message["repair"])
+        answer |= {"repair_rows": rows, "repair_more": repair_more}
+    return answer
+
+
+def _code_block(node: Node) -> int | None:
+    """The node's block of referral references (given now to a node enrolled before blocks)."""
+    if node.code_block is None and node.revoked_at is None:
+        with transaction.atomic():
+            locked = Node.objects.select_for_update().get(pk=node.pk)
+            if locked.code_block is None:
+                locked.code_block = free_block()
+                locked.save(update_fields=["code_block"])
+            node.code_block = locked.code_block
+    return node.code_block
+
+
+def _check(node: Node, theirs: dict[str, Any]) -> list[str]:
+    """Compare the node's counts and hashes with the central server's (the node is up to date:
+    nothing pushed, nothing pulled in this round trip); kept for the page of nodes."""
+    differing = integrity.mismatched(node.site_id, theirs)
+    Node.objects.filter(pk=node.pk).update(checked_at=timezone.now(), mismatch=differing)
+    return differing
+
+
+def _repair(node: Node, repair: dict[str, Any]) -> tuple[list[dict[str, Any]], bool]:
+    try:
+        return integrity.rows_page(
+            node.site_id, str(repair.get("model") or ""), str(repair.get("after") or "")
+        )
+    except (LookupError, ValueError, ValidationError):
+        return [], False
 
 
 def _push(node: Node, message: dict[str, Any]) -> list[dict[str, Any]]:
@@ -50,7 +93,7 @@ def _push(node: Node, message: dict[str, Any]) -> list[dict[str, Any]]:
         locked = Node.objects.select_for_update().get(pk=node.pk)
         stored = Batch.objects.filter(pk=batch_id).first() if batch_id else None
         if stored is not None and stored.node_id == locked.pk:
-            acks = stored.acks
+            acks = _retry_pending(locked, stored, message)
         elif stored is not None:
             acks = [
                 {"id": c["id"], "status": "rejected", "reason": "batch id already used"}
@@ -64,6 +107,23 @@ def _push(node: Node, message: dict[str, Any]) -> list[dict[str, Any]]:
         locked.backlog = max(0, int(message.get("backlog") or 0))
         locked.app_version = str(message.get("app_version") or "")[:20]
         locked.save(update_fields=["last_contact_at", "backlog", "app_version"])
+    return acks
+
+
+def _retry_pending(node: Node, stored: Batch, message: dict[str, Any]) -> list[dict[str, Any]]:
+    """The stored answer of a batch sent again; its changes that were pending (their record's
+    creation had not arrived: batches reordered) are tried again."""
+    if all(ack["status"] != PENDING for ack in stored.acks):
+        return list(stored.acks)
+    sent = {str(c["id"]): c for c in message.get("changes", [])}
+    acks = [
+        apply_pushed(node, sent[ack["id"]])
+        if ack["status"] == PENDING and ack["id"] in sent
+        else ack
+        for ack in stored.acks
+    ]
+    stored.acks = acks
+    stored.save(update_fields=["acks"])
     return acks
 
 

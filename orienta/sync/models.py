@@ -107,6 +107,18 @@ class Node(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     wipe = models.BooleanField(default=False)
+    # When the node was last told to erase its data, and when it confirmed it did.
+    wiped_at = models.DateTimeField(null=True, blank=True)
+    # The node's block of referral codes (Z + two letters of it), unique among all nodes.
+    code_block = models.PositiveSmallIntegerField(null=True, blank=True, unique=True)
+    # What the node may approve from its site's fund while offline, in the fund's currency;
+    # the central server keeps it aside from its own approvals (None: nothing, it waits).
+    allowance = models.DecimalField(
+        _("offline allowance"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    # The last integrity check: when, and the models whose count or hash differed.
+    checked_at = models.DateTimeField(null=True, blank=True)
+    mismatch = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["site__code", "number"]
@@ -192,6 +204,22 @@ class NodeState(models.Model):
     wipe = models.BooleanField(default=False)
     # The node's own counters of readable codes ({"person": 12, "case": 3…}): never the site's.
     counters = models.JSONField(default=dict)
+    # Its block of referral codes, given by the central server at enrolment.
+    code_block = models.PositiveSmallIntegerField(null=True, blank=True)
+    # What it may approve from the site's fund until it syncs again, as the central server said
+    # at the last exchange (None: nothing), in `allowance_currency`.
+    allowance = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    allowance_currency = models.CharField(max_length=3, blank=True)
+    # The last integrity check: when, and the models whose count or hash differed from the
+    # central server's (each then pulled again in full).
+    checked_at = models.DateTimeField(null=True, blank=True)
+    mismatch = models.JSONField(default=list, blank=True)
+    repaired = models.JSONField(default=list, blank=True)
+    # When it erased its site's data on the central server's order.
+    wiped_at = models.DateTimeField(null=True, blank=True)
+    # The highest clock stamp received from the central server: a node restarted with its
+    # clock hours late still stamps its next changes after it.
+    hlc = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.site_code}-N{self.number}"

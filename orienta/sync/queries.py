@@ -2,12 +2,14 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from orienta.core.models import User
 from orienta.sync import capture
+from orienta.sync.allowance import node_remaining
 from orienta.sync.models import Change, Conflict, Node, NodeState, Quarantine
 from orienta.sync.services import conflicts_visible_to
 
@@ -22,6 +24,7 @@ class NodeStatus:
     conflicts: int
     quarantined: int
     last_success_at: datetime | None
+    allowance_left: Decimal | None = None
 
 
 def node_status() -> NodeStatus:
@@ -38,6 +41,7 @@ def node_status() -> NodeStatus:
         conflicts=acks["conflicts"],
         quarantined=Quarantine.objects.count(),
         last_success_at=state.last_success_at if state else None,
+        allowance_left=node_remaining(state) if state else None,
     )
 
 
@@ -70,11 +74,14 @@ def status_lines() -> list[tuple[str, Any]]:
                 if node.revoked_at
                 else ("enrolled" if node.enrolled_at else "code issued")
             )
+            if node.wipe:
+                state += ", wiped" if node.wiped_at else ", wipe ordered"
             lines.append(
                 (
                     f"{node.site.code}-N{node.number}",
                     f"{state}, last contact {node.last_contact_at or '-'}, backlog {node.backlog}, "
-                    f"version {node.app_version or '-'}",
+                    f"version {node.app_version or '-'}, allowance {node.allowance or '-'}, "
+                    f"check {_check_line(node.checked_at, node.mismatch)}",
                 )
             )
         lines.append(("open conflicts", Conflict.objects.filter(resolved_at__isnull=True).count()))
@@ -93,7 +100,28 @@ def status_lines() -> list[tuple[str, Any]]:
         ("rejected", status.rejected),
         ("quarantined", status.quarantined),
         ("stopped", "yes (revoked)" if status.state.stopped else "no"),
+        (
+            "wiped",
+            f"yes, data erased at {status.state.wiped_at:%Y-%m-%d %H:%M} UTC"
+            if status.state.wiped_at
+            else "no",
+        ),
+        (
+            "allowance",
+            f"{status.allowance_left} {status.state.allowance_currency} left to approve offline"
+            if status.allowance_left is not None
+            else "none (approvals wait for the link)",
+        ),
+        ("last check", _check_line(status.state.checked_at, status.state.mismatch)),
     ]
+
+
+def _check_line(at: datetime | None, mismatch: list[str]) -> str:
+    if at is None:
+        return "never"
+    if mismatch:
+        return f"{at:%Y-%m-%d %H:%M} UTC, differs: {', '.join(mismatch)}"
+    return f"{at:%Y-%m-%d %H:%M} UTC, counts and hashes agree"
 
 
 @dataclass
@@ -140,3 +168,26 @@ def conflict_lines(rows: list[Conflict]) -> list[ConflictLine]:
         record = str(getattr(row, "code", "") or model._meta.verbose_name)
         lines.append(ConflictLine(conflict=conflict, what=what, record=record))
     return lines
+
+
+def model_names(labels: list[str]) -> list[str]:
+    """The names of synced models, as people read them (the label of one no longer known)."""
+    from django.apps import apps
+
+    names = []
+    for label in labels:
+        try:
+            names.append(str(apps.get_model(label)._meta.verbose_name_plural))
+        except (LookupError, ValueError):
+            names.append(label)
+    return names
+
+
+@dataclass
+class NodeLine:
+    node: Node
+    mismatch: list[str]
+
+
+def node_lines() -> list[NodeLine]:
+    return [NodeLine(node=node, mismatch=model_names(node.mismatch)) for node in nodes()]

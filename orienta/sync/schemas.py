@@ -17,6 +17,9 @@ class EnrolOut(Schema):
     site: UUID
     site_code: str
     token: str = Field(description="The node's credential: `Authorization: Node <token>`.")
+    code_block: int | None = Field(
+        None, description="The node's block of referral references (Z and two letters)."
+    )
 
 
 class ChangeIn(Schema):
@@ -42,11 +45,26 @@ class ExchangeIn(Schema):
     backlog: int = 0
     app_version: str = ""
     max_bytes: int = Field(48_000, description="The compressed size the answer's pull may reach.")
+    check: dict[str, list[Any]] | None = Field(
+        None,
+        description="Every few syncs, once nothing remains to pull: per synced model of the "
+        "node's partition, [count, hash of the (id, version) pairs]; the answer's `mismatch` "
+        "names the models that differ at the central server.",
+    )
+    wiped: bool = Field(False, description="The node erased its data on the server's order.")
+    repair: dict[str, str] | None = Field(
+        None,
+        description='A model to pull again in full after a mismatch: {"model": label, '
+        '"after": the last id received}.',
+    )
 
 
 class AckOut(Schema):
     id: UUID
-    status: str = Field(description="applied, merged, conflict or rejected")
+    status: str = Field(
+        description="applied, merged, conflict, rejected, or pending (the record's creation has "
+        "not arrived yet: send the change again)"
+    )
     reason: str = ""
 
 
@@ -70,6 +88,18 @@ class ExchangeOut(Schema):
     changes: list[PulledOut]
     cursor: int
     more: bool
+    allowance: str | None = Field(
+        None, description="What the node may approve from its site's fund until it syncs again."
+    )
+    currency: str = ""
+    code_block: int | None = None
+    mismatch: list[str] | None = Field(
+        None, description="The models whose count or hash differ (when a check was sent)."
+    )
+    repair_rows: list[dict[str, Any]] | None = Field(
+        None, description="The rows of the model asked in `repair`, whole, by id."
+    )
+    repair_more: bool = False
 
 
 class StopOut(Schema):

@@ -4,8 +4,10 @@ and the node's own code counter."""
 import hashlib
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
@@ -14,7 +16,11 @@ from django.utils.translation import gettext as _
 from orienta.core.access import manages_nodes, resolves_sync_conflicts
 from orienta.core.models import Site, User
 from orienta.core.scoping import site_filter
+from orienta.lib.codes import NODE_REFERRAL_MARK
 from orienta.lib.errors import OutOfScope, Refused
+from orienta.referrals.models import CODE_ALPHABET as REFERRAL_ALPHABET
+from orienta.referrals.models import CODE_LENGTH as REFERRAL_LENGTH
+from orienta.referrals.models import Referral
 from orienta.sync import capture, classification
 from orienta.sync.models import Conflict, Node, NodeState
 from orienta.sync.wire import decode_values
@@ -54,6 +60,7 @@ def node_create(*, site: Site, by: User | None, label: str = "") -> tuple[Node, 
     node = Node.objects.create(
         site=site,
         number=number,
+        code_block=free_block(),
         label=label.strip()[:80],
         code_hash=digest(code),
         code_expires_at=timezone.now() + timedelta(days=CODE_DAYS),
@@ -107,6 +114,49 @@ def node_revoke(*, node: Node, by: User, wipe: bool = False) -> Node:
     locked.wipe = locked.wipe or wipe
     locked.code_hash = ""
     locked.save(update_fields=["revoked_at", "revoked_by", "wipe", "code_hash"])
+    return locked
+
+
+def node_wiped(*, node: Node) -> None:
+    """The revoked node said it erased its data, as ordered (recorded once)."""
+    Node.objects.filter(pk=node.pk, wipe=True, wiped_at=None).update(wiped_at=timezone.now())
+
+
+@transaction.atomic
+def node_allowance_set(*, node: Node, amount: object, by: User | None) -> Node:
+    """What `node` may approve from its site's fund while offline, kept aside at the central
+    server: no more than the site's fund has available beside its other nodes' allowances."""
+    from orienta.fund import money
+    from orienta.sync import allowance
+
+    if by is not None and not manages_nodes(by):
+        raise SyncRefused(_("Only an administrator may set a node's allowance."))
+    locked = Node.objects.select_for_update().get(pk=node.pk)
+    if locked.revoked_at is not None:
+        raise SyncRefused(_("This node is revoked."))
+    account = allowance.account_of(locked)
+    if account is None:
+        raise SyncRefused(_("The site of this node has no account in a support fund yet."))
+    currency = account.fund.currency
+    try:
+        value = (
+            Decimal(0)
+            if amount in (None, "")
+            else money.amount_parse(amount, currency, allow_zero=True)
+        )
+    except ValidationError as exc:
+        raise SyncRefused(" ".join(exc.messages)) from None
+    room = allowance.spendable_by(locked, account)
+    if value > max(room, Decimal(0)):
+        raise SyncRefused(
+            _(
+                "The fund of %(site)s has %(room)s available beside the allowances of its other "
+                "nodes: the allowance cannot be more."
+            )
+            % {"site": locked.site.code, "room": money.money_format(max(room, 0), currency)}
+        )
+    locked.allowance = value or None
+    locked.save(update_fields=["allowance"])
     return locked
 
 
@@ -178,17 +228,52 @@ NODE_CODES = {
     "person": "{site}-N{node}-{value:05d}",
     "household": "{site}-N{node}-H{value:04d}",
     "case": "{site}-N{node}-C{value:05d}",
+    "fund_request": "{site}-N{node}-F{value:04d}",
 }
+# Referral references of a node: the mark, its block's two letters, three random letters.
+BLOCKS = len(REFERRAL_ALPHABET) ** 2
 
 
-def node_next_code(*, site: Site, kind: str) -> str:
+def referral_block_prefix(block: int) -> str:
+    first, second = divmod(block, len(REFERRAL_ALPHABET))
+    return NODE_REFERRAL_MARK + REFERRAL_ALPHABET[first] + REFERRAL_ALPHABET[second]
+
+
+def free_block() -> int:
+    """A block no node holds and no existing reference starts with (central server)."""
+    taken = set(Node.objects.exclude(code_block=None).values_list("code_block", flat=True))
+    for block in range(BLOCKS):
+        if block in taken:
+            continue
+        if not Referral.objects.filter(code__startswith=referral_block_prefix(block)).exists():
+            return block
+    raise SyncRefused(_("No block of referral references is left for a new node."))
+
+
+def _node_referral_code(state: NodeState) -> str:
+    if state.code_block is None:
+        raise SyncRefused(_("This node has no block of referral references: sync it first."))
+    prefix = referral_block_prefix(state.code_block)
+    for _try in range(200):
+        tail = "".join(secrets.choice(REFERRAL_ALPHABET) for _i in range(REFERRAL_LENGTH - 3))
+        code = f"{prefix}-{tail}"
+        if not Referral.objects.filter(code=code).exists():
+            return code
+    raise SyncRefused(_("This node's block of referral references is full: enrol a new node."))
+
+
+def node_next_code(*, site: Site | None, kind: str) -> str:
     """A readable code made at a node (`TD-NDJ1-N1-00012`, `TD-NDJ1-N1-H0004`,
-    `TD-NDJ1-N1-C00003`): the node's own counter with its number, never a code the central
-    server or another node makes."""
+    `TD-NDJ1-N1-C00003`, `TD-NDJ1-N1-F0002`, referral `ZAB-K7M`): the node's own counter with
+    its number, or its block of references, never a code the central server or another node
+    makes."""
     with transaction.atomic():
         state = NodeState.objects.select_for_update().filter(pk=1).first()
         if state is None:
             raise SyncRefused(_("This node is not enrolled yet: enrol it before recording."))
+        if kind == "referral":
+            return _node_referral_code(state)
+        assert site is not None
         value = int(state.counters.get(kind, 0)) + 1
         state.counters = state.counters | {kind: value}
         state.save(update_fields=["counters"])

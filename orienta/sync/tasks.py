@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from orienta.core.tasks import TaskPartlyFailed
 from orienta.sync import capture
-from orienta.sync.client import SyncError, sync
+from orienta.sync.client import Stopped, SyncError, sync
 from orienta.sync.models import NodeState
 
 MAX_WAIT = timedelta(hours=4)
@@ -30,13 +30,15 @@ def run(now: datetime) -> str:
     state = NodeState.objects.filter(pk=1).first()
     if state is None:
         return "sync: not enrolled"
-    if state.stopped:
-        return "sync: revoked by the central server, stopped"
+    if state.wiped_at is not None:
+        return "sync: revoked by the central server, data erased as ordered"
     due = next_attempt(state)
     if due is not None and due > now:
         return f"sync: waiting until {due:%Y-%m-%d %H:%M} after {state.failures} failures"
     try:
         outcome = sync()
+    except Stopped as exc:
+        return f"sync: revoked by the central server, stopped ({exc})"
     except SyncError as exc:
         raise TaskPartlyFailed(f"sync incomplete: {exc}") from exc
     return f"sync: complete, {outcome.pushed} pushed, {outcome.pulled} pulled"

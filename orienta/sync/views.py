@@ -26,7 +26,13 @@ def status(request: AuthedRequest) -> HttpResponse:
         raise PermissionDenied
     context: dict[str, Any] = {"is_node": capture.is_node()}
     if capture.is_node():
-        context |= {"status": queries.node_status(), "rejected": queries.rejected_changes()}
+        status = queries.node_status()
+        context |= {
+            "status": status,
+            "rejected": queries.rejected_changes(),
+            "mismatch": queries.model_names(status.state.mismatch if status.state else []),
+            "repaired": queries.model_names(status.state.repaired if status.state else []),
+        }
     else:
         context |= {"central": queries.central_summary(request.user)}
     return render(request, "sync/status.html", context)
@@ -51,7 +57,7 @@ def nodes(request: AuthedRequest) -> HttpResponse:
             except Refused as exc:
                 refused_message(request, exc)
     context = {
-        "nodes": queries.nodes(),
+        "nodes": queries.node_lines(),
         "sites": Site.objects.filter(deleted_at__isnull=True).order_by("code"),
         "code": code,
         "created": created,
@@ -73,8 +79,36 @@ def node_revoke(request: AuthedRequest, pk: str) -> HttpResponse:
     if not manages_nodes(request.user):
         raise PermissionDenied
     node = get_object_or_404(Node, pk=pk)
-    services.node_revoke(node=node, by=request.user, wipe=request.POST.get("wipe") == "1")
-    messages.success(request, _("The node is revoked: it will be refused at its next contact."))
+    wipe = request.POST.get("wipe") == "1"
+    services.node_revoke(node=node, by=request.user, wipe=wipe)
+    if wipe:
+        messages.success(
+            request,
+            _("The node is revoked: at its next contact it is refused and erases its data."),
+        )
+    else:
+        messages.success(request, _("The node is revoked: it will be refused at its next contact."))
+    return redirect("sync:nodes")
+
+
+@login_required
+@require_POST
+def node_allowance(request: AuthedRequest, pk: str) -> HttpResponse:
+    if not manages_nodes(request.user):
+        raise PermissionDenied
+    if capture.is_node():
+        raise Http404
+    node = get_object_or_404(Node, pk=pk)
+    try:
+        services.node_allowance_set(
+            node=node, amount=request.POST.get("allowance", "").strip(), by=request.user
+        )
+    except Refused as exc:
+        refused_message(request, exc)
+    else:
+        messages.success(
+            request, _("The node's allowance is saved; it learns it at its next sync.")
+        )
     return redirect("sync:nodes")
 
 

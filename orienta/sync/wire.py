@@ -89,6 +89,8 @@ class Clock:
     def __init__(self) -> None:
         self._last = 0
         self._lock = threading.Lock()
+        # Whether a node's clock has read the stamps stored before this process started.
+        self.seeded = False
 
     def now(self) -> int:
         with self._lock:

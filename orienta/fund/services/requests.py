@@ -17,7 +17,7 @@ from orienta.core.access import can_record
 from orienta.core.models import Organisation, Site, User
 from orienta.core.services import event_log
 from orienta.directory.models import CostOption, Service
-from orienta.fund import money
+from orienta.fund import holds, money
 from orienta.fund.models import (
     MAX_QUANTITY,
     SPENDING_STATUSES,
@@ -41,6 +41,7 @@ from orienta.fund.services.ledger import (
     period_on,
 )
 from orienta.fund.services.permissions import may_cancel, may_decide
+from orienta.lib import codes
 from orienta.people.models import Person
 from orienta.people.queries import current_membership
 from orienta.referrals.models import Referral
@@ -105,11 +106,9 @@ def request_create(*, data: RequestInput, by: User) -> FundRequest:
         repeat = _repeat_of(fields, rules)
         if repeat is not None and not data.confirm_repeat:
             raise RepeatFound(repeat)
-        account.request_seq += 1
-        account.save(update_fields=["request_seq"])
         fund_request = FundRequest.objects.create(
             account=account,
-            code=f"{data.site.code}-F{account.request_seq:04d}",
+            code=_next_code(account, data.site),
             repeat_of=repeat,
             created_by=by,
             updated_by=by,
@@ -127,6 +126,16 @@ def request_create(*, data: RequestInput, by: User) -> FundRequest:
             },
         )
     return fund_request
+
+
+def _next_code(account: Account, site: Site) -> str:
+    """`TD-NDJ1-F0012` from the site's account; a site node numbers from its own counter and
+    puts its part in the code (`TD-NDJ1-N1-F0003`), so codes made offline never collide."""
+    if (allocate := codes.allocator()) is not None:
+        return allocate(site=site, kind="fund_request")
+    account.request_seq += 1
+    account.save(update_fields=["request_seq"])
+    return f"{site.code}-F{account.request_seq:04d}"
 
 
 def _request_fields(data: RequestInput, fund: Fund, rules: FundSettings) -> dict[str, Any]:
@@ -374,6 +383,7 @@ def request_approve(*, fund_request: FundRequest, by: User) -> FundRequest:
                     "available": money.money_format(available, fresh.currency),
                 }
             )
+        holds.approval_check(account, fresh, available)  # a node's allowance, nodes' reserves
         _decided(fresh, by, Status.APPROVED)
         _entry(
             account=account,

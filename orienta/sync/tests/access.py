@@ -5,7 +5,7 @@ objects to MZ-MPM1 (Mozambique). `expect(kind, role, target)` says what each rol
 (200, 302 elsewhere than the sign-in page, 409, 422), "login", 401, 403 or 404.
 
 - the status page: a site's staff, coordinators and administrators (M&E and providers: 403);
-- the nodes' page and revocation: administrators only;
+- the nodes' page, revocation and a node's fund allowance: administrators only;
 - conflicts: site managers (their sites) and coordinators (their country); another scope's
   conflict is a 404;
 - the exchange API does not take users' tokens: a node's credential only (401 for every user),
@@ -55,6 +55,11 @@ ROUTES = {
     "sync:status": ("status", "get", lambda o: "/sync/"),
     "sync:nodes": ("nodes", "get", lambda o: "/sync/nodes/"),
     "sync:node_revoke": ("revoke", "post", lambda o: f"/sync/nodes/{o['node'].pk}/revoke/"),
+    "sync:node_allowance": (
+        "revoke",
+        "post",
+        lambda o: f"/sync/nodes/{o['node'].pk}/allowance/",
+    ),
     "sync:conflicts": ("conflicts", "get", lambda o: "/sync/conflicts/"),
     "sync:conflict_resolve": (
         "resolve",

@@ -4,7 +4,6 @@ become a conflict a supervisor resolves, and a cut after the server applied a ba
 """
 
 import pytest
-from django.core.management import call_command
 
 from orienta.cases.models import Case
 from orienta.frontdesk.models import Visit
@@ -14,7 +13,6 @@ from orienta.sync import classification
 from orienta.sync.models import Change, Conflict
 from orienta.sync.models import Node as NodeRow
 from orienta.sync.services import conflict_resolve
-from orienta.sync.tests.node import Node
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -89,26 +87,6 @@ def central_snapshot(site):
         rows = model._base_manager.filter(**{lookup: site})
         ids[model._meta.label] = sorted(str(pk) for pk in rows.values_list("pk", flat=True))
     return ids
-
-
-@pytest.fixture
-def central(live_server, settings, world, users, persons):
-    settings.ALLOWED_HOSTS = ["*"]
-    return live_server.url
-
-
-@pytest.fixture
-def node(tmp_path, central, world):
-    from io import StringIO
-
-    out = StringIO()
-    call_command("sync_node_create", "--site", "TD-NDJ1", stdout=out)
-    code = out.getvalue().strip().rsplit(": ", 1)[1]
-    instance = Node(tmp_path / "node.sqlite3")
-    instance.manage("sync_enrol", "--central", central, "--code", code)
-    first = instance.manage("sync")
-    assert first.stdout.startswith("complete"), first.stdout
-    return instance
 
 
 def test_offline_days_sync_completely_and_the_node_holds_only_its_site(node, world, users, persons):
