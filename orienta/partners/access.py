@@ -8,7 +8,8 @@
 - M&E / headquarters read every CSO and manage them as a coordinator does, in every country:
   capacity building is led from headquarters where a country has no coordinator (Guinea-Bissau),
   as headquarters edits every country's directory.
-- Administrators read every CSO (configuration, no personal record).
+- Administrators read every CSO (configuration, no personal record), but not its contacts:
+  those go to whoever edits the CSO (`reads_contacts`).
 - M&E and administrators edit the OCA tool, which decides how every CSO is measured, so it is
   configured centrally and versioned.
 - Agents, site managers and providers have no part in it (403): a site's staff work with
@@ -55,6 +56,14 @@ def edits_partner(user: AnyUser | None, organisation: Organisation) -> TypeGuard
     if is_cso_staff(user):
         return user.organisation_id == organisation.pk
     return coordinates_country(user, organisation.country_id) or is_headquarters(user)
+
+
+def reads_contacts(user: AnyUser | None, organisation: Organisation) -> TypeGuard[User]:
+    """A CSO's contacts (the names, phones and emails of its staff and board: organisational
+    contacts, not beneficiaries) go to whoever edits its record: its own staff, the coordinator
+    of its country, headquarters. The one rule of the page, the XLSX export and the API; an
+    administrator, who reads CSOs without editing them, sees none."""
+    return edits_partner(user, organisation)
 
 
 def edits_oca_tools(user: AnyUser | None) -> TypeGuard[User]:

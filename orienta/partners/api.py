@@ -18,6 +18,7 @@ from orienta.partners import queries, services
 from orienta.partners.access import (
     edits_partner,
     edits_partners,
+    reads_contacts,
     reads_partners,
     registers_partners,
 )
@@ -66,7 +67,7 @@ def _writable(request: ApiRequest, pk: UUID) -> Organisation:
     return found
 
 
-def _organisations(qs: QuerySet[Organisation]) -> PageMapped:
+def _organisations(request: ApiRequest, qs: QuerySet[Organisation]) -> PageMapped:
     def out(items: list[Organisation]) -> list[dict[str, Any]]:
         profiles = {
             p.organisation_id: p
@@ -74,7 +75,8 @@ def _organisations(qs: QuerySet[Organisation]) -> PageMapped:
                 organisation__in=[o.pk for o in items]
             ).prefetch_related("areas")
         }
-        return [organisation_out(o, profiles.get(o.pk)) for o in items]
+        contacts = queries.contacts_of([o.pk for o in items if reads_contacts(request.auth, o)])
+        return [organisation_out(o, profiles.get(o.pk), contacts.get(o.pk)) for o in items]
 
     return PageMapped(qs, qs.count(), out)
 
@@ -87,7 +89,7 @@ def organisation_list(request: ApiRequest) -> PageMapped:
     """The CSOs the caller works with: a CSO's own, a coordinator's country's, or all (M&E)."""
     _reader(request)
     found = queries.csos(request.auth).prefetch_related("sites").order_by("country__code", "name")
-    return _organisations(found)
+    return _organisations(request, found)
 
 
 @router.get(
@@ -98,7 +100,8 @@ def organisation_list(request: ApiRequest) -> PageMapped:
 def organisation_read(request: ApiRequest, organisation_id: UUID) -> dict[str, Any]:
     _reader(request)
     found = queries.cso_for(request.auth, organisation_id)
-    return organisation_out(found, services.profile_of(found))
+    contacts = queries.contacts(found) if reads_contacts(request.auth, found) else None
+    return organisation_out(found, services.profile_of(found), contacts)
 
 
 @router.post(
@@ -125,7 +128,8 @@ def organisation_create(request: ApiRequest, payload: OrganisationIn) -> tuple[i
                 "area", gettext("Choose an area of the organisation's country."), "invalid_choice"
             )
     made = services.cso_register(country=country, name=payload.name, area=area, by=user)
-    return 201, organisation_out(made, services.profile_of(made))
+    contacts = [] if reads_contacts(user, made) else None
+    return 201, organisation_out(made, services.profile_of(made), contacts)
 
 
 def _filtered(request: ApiRequest, qs: QuerySet[Any], organisation: UUID | None) -> QuerySet[Any]:

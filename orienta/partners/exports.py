@@ -2,9 +2,10 @@
 funding applications as spreadsheets, for the user's scope. Every cell goes through the
 formula-safe writer (a name typed as "=HYPERLINK(…)" stays text).
 
-Contacts (names, phones, emails of a CSO's people) go to those who work with the CSO: its own
-staff (their organisation only, as the scope gives) and the coordinators (their country's
-CSOs). M&E and administrators read the figures, not whom to call: their file has no contacts
+Contacts (names, phones, emails of a CSO's staff and board: organisational contacts, not
+beneficiaries) follow `partners.access.reads_contacts`, as on the CSO's page and in the API:
+whoever edits a CSO's record gets its contacts (its own staff, the coordinator of its country,
+headquarters). An administrator, who reads the CSOs without editing them, gets no contacts
 sheet."""
 
 from collections.abc import Callable
@@ -13,11 +14,11 @@ from uuid import UUID
 
 from django.utils.translation import gettext as _
 
-from orienta.core.access import coordinates_country, is_cso_staff
 from orienta.core.models import Organisation
 from orienta.core.types import AnyUser
 from orienta.lib.tabular import Sheet
 from orienta.partners import queries, services
+from orienta.partners.access import edits_partners, reads_contacts
 from orienta.partners.models import Application, Contact, Grant, PlanAction, Profile
 
 MAX_ROWS = 5000
@@ -65,14 +66,9 @@ def csos_xlsx(user: AnyUser) -> bytes:
                 "; ".join(f"{amount} {currency}" for currency, amount in funds.get(o.pk, [])),
             ]
         )
-    if reads_contacts(user):
-        _contacts(sheet, rows)
+    if edits_partners(user):
+        _contacts(sheet, [o for o in rows if reads_contacts(user, o)])
     return sheet.to_bytes()
-
-
-def reads_contacts(user: AnyUser) -> bool:
-    """Who gets the CSOs' contacts in the export (the module's docstring says why)."""
-    return is_cso_staff(user) or coordinates_country(user)
 
 
 def _contacts(sheet: Sheet, organisations: list[Organisation]) -> None:

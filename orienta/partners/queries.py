@@ -268,6 +268,16 @@ def contacts(organisation: Organisation) -> list[Contact]:
     )
 
 
+def contacts_of(organisation_ids: list[UUID]) -> dict[UUID, list[Contact]]:
+    """The contacts of each of these CSOs, in one query (the caller has checked who reads them:
+    `access.reads_contacts`)."""
+    found: dict[UUID, list[Contact]] = {pk: [] for pk in organisation_ids}
+    rows = Contact.objects.filter(organisation__in=organisation_ids, deleted_at__isnull=True)
+    for contact in rows.order_by("name", "pk")[:MAX_ROWS]:
+        found[contact.organisation_id].append(contact)
+    return found
+
+
 def documents(organisation: Organisation) -> list[Document]:
     return list(
         Document.objects.filter(organisation=organisation, deleted_at__isnull=True)[:MAX_ROWS]

@@ -13,6 +13,7 @@ from orienta.partners.models import (
     ActionStatus,
     Application,
     Assessment,
+    Contact,
     Grant,
     PlanAction,
     Profile,
@@ -33,6 +34,14 @@ class OrganisationIn(Schema):
     area: str | None = Field(None, description="The code of an area of the coordinator's country.")
 
 
+class ContactOut(Schema):
+    id: UUID
+    name: str
+    position: str
+    phone: str
+    email: str
+
+
 class OrganisationOut(Schema):
     id: UUID
     name: str
@@ -47,9 +56,15 @@ class OrganisationOut(Schema):
     budget_currency: str
     areas: list[str] = Field(description="Codes of the areas it works in.")
     sites: list[str] = Field(description="Codes of the BIOSPs it runs.")
+    contacts: list[ContactOut] | None = Field(
+        description="Its staff and board to reach, for those who edit the CSO's record (its "
+        "own staff, its country's coordinator, headquarters); null for anyone else."
+    )
 
 
-def organisation_out(organisation: Organisation, profile: Profile | None) -> dict[str, Any]:
+def organisation_out(
+    organisation: Organisation, profile: Profile | None, contacts: list[Contact] | None = None
+) -> dict[str, Any]:
     return {
         "id": organisation.pk,
         "name": organisation.name,
@@ -64,6 +79,12 @@ def organisation_out(organisation: Organisation, profile: Profile | None) -> dic
         "budget_currency": profile.budget_currency if profile else "",
         "areas": [a.code for a in profile.areas.all()] if profile else [],
         "sites": [s.code for s in organisation.sites.all() if s.deleted_at is None],
+        "contacts": None
+        if contacts is None
+        else [
+            {"id": c.pk, "name": c.name, "position": c.position, "phone": c.phone, "email": c.email}
+            for c in contacts
+        ],
     }
 
 

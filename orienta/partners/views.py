@@ -28,6 +28,7 @@ from orienta.partners.access import (
     edits_oca_tools,
     edits_partner,
     edits_partners,
+    reads_contacts,
     reads_partners,
     registers_partners,
 )
@@ -135,7 +136,8 @@ def detail(request: AuthedRequest, pk: UUID) -> HttpResponse:
         "cso": found,
         "profile": services.profile_of(found),
         "sites": found.sites.filter(deleted_at__isnull=True).order_by("code"),
-        "contacts": queries.contacts(found),
+        "shows_contacts": reads_contacts(request.user, found),
+        "contacts": queries.contacts(found) if reads_contacts(request.user, found) else [],
         "documents": queries.documents(found),
         "history": history,
         "radar": _radar(history),

@@ -100,7 +100,7 @@ def test_the_plan_export_names_the_area_and_the_status(client, users, cso_td):
     assert len(rows) == 2
 
 
-def test_contacts_go_to_the_csos_own_staff_and_coordinators_only(client, users, cso_td, cso_mz):
+def test_contacts_go_to_those_who_edit_the_cso(client, users, cso_td, cso_mz):
     from orienta.partners import services
 
     for cso, by in ((cso_td, users["coordinator_td"]), (cso_mz, users["coordinator_mz"])):
@@ -122,6 +122,6 @@ def test_contacts_go_to_the_csos_own_staff_and_coordinators_only(client, users, 
         "cso_td": ["Contact TD"],
         "coordinator_td": ["Contact TD"],
         "coordinator_mz": ["Contact MZ"],
-        "me_hq": [],
+        "me_hq": ["Contact TD", "Contact MZ"],
         "admin_user": [],
     }
