@@ -4,12 +4,10 @@ diagnostic's computed tables. Members are organisations and named contacts, neve
 the registry; every cell goes through `tabular` (a name typed as a formula is written as
 text)."""
 
-from collections import defaultdict
 from uuid import UUID
 
 from django.utils.translation import gettext as _
 
-from orienta.core.access import coordinates_country, is_cso_staff
 from orienta.core.types import AnyUser
 from orienta.lib.tabular import Sheet
 from orienta.networks import queries
@@ -80,13 +78,6 @@ def gtps_xlsx(user: AnyUser | None) -> bytes:
 # =============================================================================================
 
 
-def attendance_names(user: AnyUser | None) -> bool:
-    """Who gets the names of those who attended (CSO staff, persons): the coordinators (their
-    country) and a CSO's staff (its own people). M&E, administrators and site staff get the
-    counts by sex only."""
-    return coordinates_country(user) or is_cso_staff(user)
-
-
 def resources_xlsx(user: AnyUser | None) -> bytes:
     """The library, the support given to CSOs with attendance by sex, and (for those who may
     read them) the names of those who attended."""
@@ -107,7 +98,7 @@ def resources_xlsx(user: AnyUser | None) -> bytes:
             ]
         )
     supports = list(queries.supports(user).prefetch_related("organisations")[: queries.LIMIT * 5])
-    participants = _participants(user, supports)
+    participants = queries.participants_of(user, supports)
     sheet.add(_("Support given to CSOs"))
     sheet.append(
         [
@@ -141,25 +132,9 @@ def resources_xlsx(user: AnyUser | None) -> bytes:
                 len(present),
             ]
         )
-    if attendance_names(user):
+    if queries.reads_attendance_names(user):
         _attendance(sheet, user, supports, participants)
     return sheet.to_bytes()
-
-
-def _participants(
-    user: AnyUser | None, supports: list[Support]
-) -> dict[UUID, list[SupportParticipant]]:
-    """The participants of each support; a CSO's staff counts and sees its own people only."""
-    found = SupportParticipant.objects.filter(
-        support__in=[s.pk for s in supports], deleted_at__isnull=True
-    ).select_related("organisation")
-    if is_cso_staff(user):
-        # is_cso_staff holds only with an organisation; an account without one sees nobody.
-        found = found.filter(organisation_id=user.organisation_id or UUID(int=0))
-    by_support: dict[UUID, list[SupportParticipant]] = defaultdict(list)
-    for p in found.order_by("created_at"):
-        by_support[p.support_id].append(p)
-    return by_support
 
 
 def _attendance(

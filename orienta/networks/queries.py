@@ -139,8 +139,29 @@ def support_for(user: AnyUser | None, pk: UUID | str) -> Support:
     return found
 
 
-def participants_of(support: Support) -> list[SupportParticipant]:
-    return list(support.participants.filter(deleted_at__isnull=True).select_related("organisation"))
+def reads_attendance_names(user: AnyUser | None) -> bool:
+    """Who reads the names of those who attended a training or coaching (CSO staff: persons):
+    the coordinators (their country) and a CSO's staff (its own people). M&E, administrators
+    and site staff get the counts by sex only. The one rule of the page, the XLSX export and
+    the API."""
+    return coordinates_country(user) or is_cso_staff(user)
+
+
+def participants_of(
+    user: AnyUser | None, supports: Sequence[Support]
+) -> dict[UUID, list[SupportParticipant]]:
+    """The participants of each support (already in the user's scope) the user counts: all of
+    them, but a CSO's staff counts and sees its own people only."""
+    found = SupportParticipant.objects.filter(
+        support__in=[s.pk for s in supports], deleted_at__isnull=True
+    ).select_related("organisation")
+    if is_cso_staff(user):
+        # is_cso_staff holds only with an organisation; an account without one sees nobody.
+        found = found.filter(organisation_id=user.organisation_id or UUID(int=0))
+    by_support: dict[UUID, list[SupportParticipant]] = {s.pk: [] for s in supports}
+    for p in found.order_by("created_at", "pk"):
+        by_support[p.support_id].append(p)
+    return by_support
 
 
 # GTPS
@@ -191,13 +212,15 @@ def members_of(group: Group) -> list[Member]:
     return list(group.members.filter(deleted_at__isnull=True).select_related("organisation"))
 
 
+def members(user: AnyUser | None) -> QuerySet[Member]:
+    """The members of the groups in the user's scope (a removed member is left out)."""
+    return Member.objects.filter(
+        group__in=groups(user).values("pk"), deleted_at__isnull=True
+    ).select_related("group", "group__country", "organisation")
+
+
 def member_for(user: AnyUser | None, pk: UUID | str) -> Member:
-    found = (
-        Member.objects.filter(group__in=groups(user).values("pk"), deleted_at__isnull=True)
-        .select_related("group", "group__country", "organisation")
-        .filter(pk=pk)
-        .first()
-    )
+    found = members(user).filter(pk=pk).first()
     if found is None:
         raise OutOfScope("gtps_member", pk)
     return found

@@ -291,9 +291,10 @@ def support(request: AuthedRequest, pk: UUID) -> HttpResponse:
     found = queries.support_for(request.user, pk)
     manager = manages_networks(request.user, found.country_id)
     form = ParticipantForm(organisations=found.organisations.all()) if manager else None
-    participants = queries.participants_of(found)
+    participants = queries.participants_of(request.user, [found])[found.pk]
     context = {
         "support": found,
+        "names": queries.reads_attendance_names(request.user),
         "participants": participants,
         "women": sum(1 for p in participants if p.sex == "female"),
         "men": sum(1 for p in participants if p.sex == "male"),

@@ -22,7 +22,14 @@ from orienta.partners.access import (
     reads_partners,
     registers_partners,
 )
-from orienta.partners.models import Application, Assessment, Grant, PlanAction, Profile
+from orienta.partners.models import (
+    Application,
+    Assessment,
+    Contact,
+    Grant,
+    PlanAction,
+    Profile,
+)
 from orienta.partners.schemas import (
     ApplicationOut,
     AssessmentIn,
@@ -128,7 +135,7 @@ def organisation_create(request: ApiRequest, payload: OrganisationIn) -> tuple[i
                 "area", gettext("Choose an area of the organisation's country."), "invalid_choice"
             )
     made = services.cso_register(country=country, name=payload.name, area=area, by=user)
-    contacts = [] if reads_contacts(user, made) else None
+    contacts: list[Contact] | None = [] if reads_contacts(user, made) else None
     return 201, organisation_out(made, services.profile_of(made), contacts)
 
 

@@ -8,7 +8,8 @@ are collected and listed together, one line per route and target.
 
 Tables:
 - pages: `{url name: (kind, method, path builder)}`; a builder takes the target's objects;
-- API: `{"METHOD /path": (kind, path builder[, body])}`; the body is None, a dict, or a builder.
+- API: `{"METHOD /path": (kind, path builder[, body])}`; the body is None, a dict, or a builder
+  (sent as JSON, or as multipart/form-data when a value is a file).
 """
 
 from collections.abc import Callable, Iterable
@@ -136,6 +137,8 @@ def check_api(client, users, role, scope, routes, check: Check) -> None:
         objs = scope[target]
         data = body(objs) if callable(body) else body
         kwargs = {"content_type": "application/json", "data": data} if data is not None else {}
+        if data is not None and any(hasattr(value, "read") for value in data.values()):
+            kwargs = {"data": data}  # a file in the body: sent as multipart/form-data
         before = last_seq()
         method = route.split()[0].lower()
         response = getattr(client, method)(build(objs), **kwargs, **headers)

@@ -99,7 +99,7 @@ class JsonObjectParser(Parser):
     """Parses the body as a JSON object; anything else becomes a 422, never a 500.
 
     NUL characters, which PostgreSQL refuses in text, make a body a 422 and are dropped from
-    query parameters (where they can only be noise in a search).
+    query parameters and form fields (where they can only be noise); files are left as sent.
     """
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
@@ -115,11 +115,16 @@ class JsonObjectParser(Parser):
     ) -> dict[str, Any]:
         parsed = super().parse_querydict(data, list_fields, request)
         return {
-            key: [v.replace("\x00", "") for v in value]
+            key: [_without_nul(v) for v in value]
             if isinstance(value, list)
-            else value.replace("\x00", "")
+            else _without_nul(value)
             for key, value in parsed.items()
         }
+
+
+def _without_nul(value: Any) -> Any:
+    """A text without its NUL characters; anything else (an uploaded file) as it is."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
 
 
 def error(field: str | None, msg: str, code: str) -> ErrorItem:
@@ -149,6 +154,8 @@ def _django_errors(error_dict: dict[str, list[DjangoValidationError]]) -> list[E
 
 def _normalise(item: ErrorItem) -> ErrorItem:
     loc = list(item.get("loc") or ["body"])
+    if loc[0] in ("form", "file"):  # a multipart body's field or file: in the body too
+        loc[0] = "body"
     if len(loc) >= 2 and loc[0] == "body" and loc[1] == BODY_PARAM:
         del loc[1]
     code = str(item.get("type") or "invalid")

@@ -12,9 +12,16 @@ objects to Mozambique. `expect(kind, role, target)` says what each role gets: "o
 - the diagnostics: site staff, coordinators, M&E, administrators by country; not cso_td nor a
   provider;
 - writing: the country's coordinator, M&E and administrators; a reader who may not write gets
-  a 403, a coordinator of the other country a 404 (a 422 when the record is named in the body).
+  a 403, a coordinator of the other country a 404 (a 422 when the record, or its country, is
+  named in the body).
+
+The API's routes are those of the GTPS (/networks/), the resource centre (/resources/) and the
+diagnostics (/diagnostics/), with the same kinds as the pages.
 """
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from orienta.networks.tests.factories import csv_data, pdf
 from orienta.testing import access as matrix
 
 API = "/api/v1"
@@ -202,6 +209,26 @@ API_ROUTES = {
         lambda o: f"{API}/networks/groups/{o['spare_group'].pk}",
         None,
     ),
+    "GET /api/v1/networks/members": (
+        "gtps_list",
+        lambda o: f"{API}/networks/members",
+        None,
+    ),
+    "POST /api/v1/networks/members": (
+        "gtps:create",
+        lambda o: f"{API}/networks/members",
+        lambda o: {"group": str(o["group"].pk), "name": "Fatimé Haroun", "sector": "public"},
+    ),
+    "GET /api/v1/networks/members/{member_id}": (
+        "gtps:read",
+        lambda o: f"{API}/networks/members/{o['member'].pk}",
+        None,
+    ),
+    "DELETE /api/v1/networks/members/{member_id}": (
+        "gtps:step",
+        lambda o: f"{API}/networks/members/{o['spare_member'].pk}",
+        None,
+    ),
     "GET /api/v1/networks/meetings": ("gtps_list", lambda o: f"{API}/networks/meetings", None),
     "POST /api/v1/networks/meetings": (
         "gtps:create",
@@ -228,5 +255,74 @@ API_ROUTES = {
         "gtps:step",
         lambda o: f"{API}/networks/actions/{o['action'].pk}/updates",
         lambda o: {"status": "in_progress", "on": "2026-03-11", "note": "Lancé"},
+    ),
+    # The resource centre
+    "GET /api/v1/resources/documents": (
+        "library",
+        lambda o: f"{API}/resources/documents?theme=governance&language=fr",
+        None,
+    ),
+    "POST /api/v1/resources/documents": (
+        "library:create",
+        lambda o: f"{API}/resources/documents",
+        lambda o: {
+            "country": o["country"].code,
+            "title": "Modèle de budget",
+            "kind": "template",
+            "theme": "finance",
+            "language": "fr",
+            "file": pdf(),
+        },
+    ),
+    "GET /api/v1/resources/documents/{document_id}": (
+        "library:read",
+        lambda o: f"{API}/resources/documents/{o['document'].pk}",
+        None,
+    ),
+    "GET /api/v1/resources/support": ("library", lambda o: f"{API}/resources/support", None),
+    "POST /api/v1/resources/support": (
+        "library:create",
+        lambda o: f"{API}/resources/support",
+        lambda o: {
+            "country": o["country"].code,
+            "kind": "coaching",
+            "topic": "Plan de trésorerie",
+            "on": "2026-03-02",
+            "organisations": [str(o["cso"].pk)],
+        },
+    ),
+    "GET /api/v1/resources/support/{support_id}": (
+        "library:read",
+        lambda o: f"{API}/resources/support/{o['support'].pk}",
+        None,
+    ),
+    # The diagnostics
+    "GET /api/v1/diagnostics": ("diagnostics_list", lambda o: f"{API}/diagnostics", None),
+    "POST /api/v1/diagnostics": (
+        "diagnostics:create",
+        lambda o: f"{API}/diagnostics",
+        lambda o: {
+            "country": o["country"].code,
+            "title": "Diagnostic des ménages",
+            "partners": [str(o["university"].pk)],
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-02-28",
+        },
+    ),
+    "GET /api/v1/diagnostics/{study_id}": (
+        "diagnostics:read",
+        lambda o: f"{API}/diagnostics/{o['study'].pk}",
+        None,
+    ),
+    "GET /api/v1/diagnostics/{study_id}/tables": (
+        "diagnostics:read",
+        lambda o: f"{API}/diagnostics/{o['study'].pk}/tables",
+        None,
+    ),
+    # A draft of its own: the published diagnostic's data can no longer change (a 409).
+    "POST /api/v1/diagnostics/{study_id}/import": (
+        "diagnostics:step",
+        lambda o: f"{API}/diagnostics/{o['draft_study'].pk}/import",
+        lambda o: {"file": SimpleUploadedFile("data.csv", csv_data([o["area"].code]))},
     ),
 }

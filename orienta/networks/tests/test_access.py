@@ -27,7 +27,7 @@ def test_every_networks_route_is_in_the_matrix():
     routes = {
         f"{method.upper()} {path}"
         for path, ops in paths.items()
-        if path.startswith("/api/v1/networks")
+        if path.startswith(("/api/v1/networks", "/api/v1/resources", "/api/v1/diagnostics"))
         for method in ops
     }
     assert routes == set(access.API_ROUTES)
@@ -35,6 +35,7 @@ def test_every_networks_route_is_in_the_matrix():
 
 def objects(by, country, cso, area):
     group, member, contact = make_group(by, country, cso)
+    study = make_study(by, country, area)
     meeting = make_meeting(by, group, [member, contact])
     spare_group, _member, _contact = make_group(by, country, cso, name=f"Réseau {country.code}")
     spare_member = member_add(group=group, organisation=None, name="Zara", sector="public", by=by)
@@ -49,7 +50,11 @@ def objects(by, country, cso, area):
         "action": make_action(by, group, lead=cso, meeting=meeting),
         "document": make_document(by, country, title=f"Guide {country.code}"),
         "support": make_support(by, country, [cso], topic=f"Formation {country.code}"),
-        "study": make_study(by, country, area),
+        "study": study,
+        "draft_study": make_study(by, country, area, university=study.partners.get(), data=False),
+        "university": study.partners.get(),
+        "cso": cso,
+        "area": area,
     }
 
 
@@ -83,6 +88,18 @@ def test_page_access(client, users, scope, role):
     matrix.check_pages(client, users, role, scope, access.ROUTES, check, no_object=access.NO_OBJECT)
 
 
+# The API's lists: which record of each scope each must hold, for those who see it.
+LISTED = {
+    "GET /api/v1/networks/groups": ("gtps", "group"),
+    "GET /api/v1/networks/members": ("gtps", "member"),
+    "GET /api/v1/networks/meetings": ("gtps", "meeting"),
+    "GET /api/v1/networks/actions": ("gtps", "action"),
+    "GET /api/v1/resources/documents": ("library", "document"),
+    "GET /api/v1/resources/support": ("library", "support"),
+    "GET /api/v1/diagnostics": ("diagnostics", "study"),
+}
+
+
 @pytest.mark.parametrize("role", access.ROLES)
 def test_api_access(client, users, scope, role):
     def check(route, target, response, before):
@@ -90,12 +107,12 @@ def test_api_access(client, users, scope, role):
         expected = access.expect(kind, role, target, api=True)
         # A removal answers 204 No Content.
         matrix.check_status(response, expected, api=True, ok=(*matrix.OK, 204))
-        if kind == "gtps_list" and response.status_code == 200:
+        if route in LISTED and response.status_code == 200:
+            area, name = LISTED[route]
             ids = {item["id"] for item in response.json()["items"]}
-            name = route.rsplit("/", 1)[1][:-1]
             for where in ("in", "out"):
                 seen = str(scope[where][name].pk) in ids
-                assert seen == (role in access.SEES["gtps"][where]), f"{where} listed: {seen}"
+                assert seen == (role in access.SEES[area][where]), f"{where} listed: {seen}"
         matrix.check_refusal_logged(response, role, before)
 
     matrix.check_api(client, users, role, scope, access.API_ROUTES, check)

@@ -3,7 +3,7 @@
 import pytest
 
 from orienta.core.services import api_token_issue
-from orienta.networks.models import Action, Group
+from orienta.networks.models import Action, Group, Member
 from orienta.networks.tests.factories import make_action, make_group, make_meeting
 
 API = "/api/v1/networks"
@@ -128,3 +128,66 @@ def test_a_group_is_changed_of_the_version_read_then_removed(call, users, world)
     assert call(by, "delete", f"{path}?version=4").status_code == 204
     assert call(by, "get", path).status_code == 404
     assert Group.objects.get(pk=group.pk).deleted_at is not None
+
+
+def test_a_member_is_added_read_listed_by_group_and_removed(call, users, world):
+    by = users["coordinator_td"]
+    group, member, contact = make_group(by, world["td"], world["org_td"])
+    other, _m, _c = make_group(by, world["td"], world["org_td"], name="Réseau régional")
+    created = call(
+        by,
+        "post",
+        f"{API}/members",
+        {
+            "group": str(group.pk),
+            "organisation": str(world["org_td"].pk),
+            "name": "Fatimé Haroun",
+            "sector": "cso",
+            "position": "Présidente",
+        },
+    )
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert (body["group"], body["organisation_name"], body["version"]) == (
+        str(group.pk),
+        world["org_td"].name,
+        1,
+    )
+    listed = call(users["cso_td"], "get", f"{API}/members?group={group.pk}").json()
+    assert {m["id"] for m in listed["items"]} == {str(member.pk), str(contact.pk), body["id"]}
+    assert call(users["agent_td"], "get", f"{API}/members").json()["count"] == 5
+    path = f"{API}/members/{body['id']}"
+    assert call(users["agent_td"], "get", path).json() == body
+    assert call(users["coordinator_mz"], "get", path).status_code == 404
+    assert call(users["cso_td"], "delete", path).status_code == 403
+    assert call(users["agent_td"], "delete", path).status_code == 403
+    assert call(users["coordinator_mz"], "delete", path).status_code == 404
+    assert call(by, "delete", f"{path}?version=0").status_code == 409
+    assert call(by, "delete", f"{path}?version=1").status_code == 204
+    assert call(by, "get", path).status_code == 404
+    removed = Member.objects.get(pk=body["id"])
+    assert removed.deleted_at is not None  # a tombstone
+    assert call(by, "get", f"{API}/groups/{group.pk}").json()["members"] == [
+        m for m in listed["items"] if m["id"] != body["id"]
+    ]
+
+
+def test_a_member_of_a_group_or_organisation_out_of_reach_is_a_422(call, users, world):
+    by = users["coordinator_td"]
+    group, _m, _c = make_group(by, world["td"], world["org_td"])
+    theirs, _m2, _c2 = make_group(users["coordinator_mz"], world["mz"], world["org_mz"])
+    cases = {
+        "group": {"group": str(theirs.pk), "name": "X", "sector": "public"},
+        "organisation": {
+            "group": str(group.pk),
+            "organisation": str(world["org_mz"].pk),
+            "sector": "cso",
+        },
+        "name": {"group": str(group.pk), "sector": "public"},  # no organisation, no name
+    }
+    for field, body in cases.items():
+        response = call(by, "post", f"{API}/members", body)
+        assert response.status_code == 422, field
+        assert response.json()["detail"][0]["loc"] == ["body", field]
+    assert call(users["cso_td"], "post", f"{API}/members", cases["name"]).status_code == 403
+    assert Member.objects.filter(group=group).count() == 2

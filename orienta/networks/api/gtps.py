@@ -1,5 +1,5 @@
-"""API routes of the GTPS, mounted under /api/v1/ by orienta.api.v1: groups, meetings and
-actions (lists and reads for those who read the GTPS, creation and an action's progress for
+"""API routes of the GTPS: groups, their members, meetings and actions (lists and reads for
+those who read the GTPS; creation, a member's addition and removal, an action's progress for
 those who manage them). The same services as the pages."""
 
 from typing import Any
@@ -16,7 +16,8 @@ from orienta.core.types import ApiRequest
 from orienta.lib.api.errors import field_error
 from orienta.lib.api.pagination import PageMapped, Pages
 from orienta.networks import queries, services
-from orienta.networks.models import Action, Group, Meeting
+from orienta.networks.api.common import MAX_PAGE_SIZE, PAGE_SIZE, manager, page, saving
+from orienta.networks.models import Action, Group, Meeting, Member
 from orienta.networks.schemas import (
     GtpsActionFilters,
     GtpsActionIn,
@@ -29,13 +30,12 @@ from orienta.networks.schemas import (
     GtpsGroupOut,
     GtpsMeetingIn,
     GtpsMeetingOut,
+    GtpsMemberIn,
+    GtpsMemberOut,
     GtpsRemoveIn,
 )
 
 router = Router(tags=["networks"])
-
-PAGE_SIZE = 50
-MAX_PAGE_SIZE = 100
 
 
 def _reader(request: ApiRequest) -> None:
@@ -43,17 +43,17 @@ def _reader(request: ApiRequest) -> None:
         raise PermissionDenied
 
 
-def _manager(request: ApiRequest) -> None:
-    if not manages_networks(request.auth):
-        raise PermissionDenied
-
-
-def _saving(field: str, call: Any) -> Any:
-    """Run a service; its refusals of the input are 422 on `field`."""
-    try:
-        return call()
-    except services.BadInput as exc:
-        raise field_error(field, exc.message, "invalid") from None
+def _member_out(member: Member) -> dict[str, Any]:
+    return {
+        "id": member.pk,
+        "group": member.group_id,
+        "organisation": member.organisation_id,
+        "organisation_name": member.organisation.name if member.organisation else "",
+        "name": member.name,
+        "sector": member.sector,
+        "position": member.position,
+        "version": member.version,
+    }
 
 
 def _group_out(group: Group) -> dict[str, Any]:
@@ -63,17 +63,7 @@ def _group_out(group: Group) -> dict[str, Any]:
         "area": group.area.code if group.area else None,
         "name": group.name,
         "mandate": group.mandate,
-        "members": [
-            {
-                "id": m.pk,
-                "organisation": m.organisation_id,
-                "organisation_name": m.organisation.name if m.organisation else "",
-                "name": m.name,
-                "sector": m.sector,
-                "position": m.position,
-            }
-            for m in queries.members_of(group)
-        ],
+        "members": [_member_out(m) for m in queries.members_of(group)],
         "version": group.version,
     }
 
@@ -111,10 +101,6 @@ def _action_out(action: Action) -> dict[str, Any]:
     }
 
 
-def _page(queryset: Any, out: Any) -> PageMapped:
-    return PageMapped(queryset, queryset.count(), lambda items: [out(i) for i in items])
-
-
 # Groups
 # =============================================================================================
 
@@ -126,14 +112,14 @@ def group_list(request: ApiRequest, filters: Query[GtpsGroupFilters]) -> PageMap
     found = queries.groups(request.auth).order_by("name", "pk")
     if filters.country:
         found = found.filter(country__code=filters.country.strip().upper())
-    return _page(found, _group_out)
+    return page(found, _group_out)
 
 
 @router.post(
     "/networks/groups", response={201: GtpsGroupOut}, summary="Create a GTPS group of a country"
 )
 def group_create(request: ApiRequest, payload: GtpsGroupIn) -> tuple[int, dict[str, Any]]:
-    _manager(request)
+    manager(request)
     country = queries.countries_managed(request.auth).filter(code=payload.country.upper()).first()
     if country is None:
         raise field_error(
@@ -146,7 +132,7 @@ def group_create(request: ApiRequest, payload: GtpsGroupIn) -> tuple[int, dict[s
             raise field_error(
                 "area", gettext("No region of the country has this code."), "invalid_choice"
             )
-    group = _saving(
+    group = saving(
         "name",
         lambda: services.group_create(
             country=country, area=area, name=payload.name, mandate=payload.mandate, by=request.auth
@@ -181,7 +167,7 @@ def group_change(request: ApiRequest, group_id: UUID, payload: GtpsGroupChangeIn
             raise field_error(
                 "area", gettext("No region of the country has this code."), "invalid_choice"
             )
-    _saving(
+    saving(
         "name",
         lambda: services.group_edit(
             group=found,
@@ -216,6 +202,76 @@ def _group_in(request: ApiRequest, group_id: UUID) -> Group:
     return found
 
 
+# Members
+# =============================================================================================
+
+
+@router.get("/networks/members", response=list[GtpsMemberOut], summary="GTPS members in scope")
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def member_list(request: ApiRequest, filters: Query[GtpsGroupFilter]) -> PageMapped:
+    _reader(request)
+    found = queries.members(request.auth).order_by("group__name", "sector", "created_at", "pk")
+    if filters.group:
+        found = found.filter(group_id=filters.group)
+    return page(found, _member_out)
+
+
+@router.post(
+    "/networks/members", response={201: GtpsMemberOut}, summary="Add a member to a GTPS group"
+)
+def member_create(request: ApiRequest, payload: GtpsMemberIn) -> tuple[int, dict[str, Any]]:
+    """An organisation of the group's country, a named contact person, or both."""
+    manager(request)
+    group = _group_in(request, payload.group)
+    organisation = None
+    if payload.organisation:
+        organisation = (
+            queries.organisations_for(request.auth, group.country_id)
+            .filter(pk=payload.organisation)
+            .first()
+        )
+        if organisation is None:
+            raise field_error(
+                "organisation",
+                gettext("No organisation of the group's country has this id."),
+                "invalid_choice",
+            )
+    member = saving(
+        "name",
+        lambda: services.member_add(
+            group=group,
+            organisation=organisation,
+            name=payload.name,
+            sector=payload.sector,
+            position=payload.position,
+            by=request.auth,
+        ),
+    )
+    return 201, _member_out(queries.member_for(request.auth, member.pk))
+
+
+@router.get("/networks/members/{member_id}", response=GtpsMemberOut, summary="A GTPS member")
+def member_read(request: ApiRequest, member_id: UUID) -> dict[str, Any]:
+    _reader(request)
+    return _member_out(queries.member_for(request.auth, member_id))
+
+
+@router.delete(
+    "/networks/members/{member_id}",
+    response={204: None},
+    summary="Remove a member from its group (the meetings it attended keep it present)",
+)
+def member_delete(
+    request: ApiRequest, member_id: UUID, filters: Query[GtpsRemoveIn]
+) -> tuple[int, None]:
+    _reader(request)
+    found = queries.member_for(request.auth, member_id)
+    if not manages_networks(request.auth, found.group.country_id):
+        raise PermissionDenied
+    services.member_remove(member=found, version=filters.version, by=request.auth)
+    return 204, None
+
+
 # Meetings
 # =============================================================================================
 
@@ -227,14 +283,14 @@ def meeting_list(request: ApiRequest, filters: Query[GtpsGroupFilter]) -> PageMa
     found = queries.meetings(request.auth).prefetch_related("attendees").order_by("-on", "pk")
     if filters.group:
         found = found.filter(group_id=filters.group)
-    return _page(found, _meeting_out)
+    return page(found, _meeting_out)
 
 
 @router.post("/networks/meetings", response={201: GtpsMeetingOut}, summary="Plan a GTPS meeting")
 def meeting_create(request: ApiRequest, payload: GtpsMeetingIn) -> tuple[int, dict[str, Any]]:
-    _manager(request)
+    manager(request)
     group = _group_in(request, payload.group)
-    meeting = _saving(
+    meeting = saving(
         "on",
         lambda: services.meeting_plan(
             group=group, on=payload.on, agenda=payload.agenda, by=request.auth
@@ -262,12 +318,12 @@ def action_list(request: ApiRequest, filters: Query[GtpsActionFilters]) -> PageM
         found = found.filter(group_id=filters.group)
     if filters.status:
         found = found.filter(status=filters.status)
-    return _page(found, _action_out)
+    return page(found, _action_out)
 
 
 @router.post("/networks/actions", response={201: GtpsActionOut}, summary="Add an action to a plan")
 def action_create(request: ApiRequest, payload: GtpsActionIn) -> tuple[int, dict[str, Any]]:
-    _manager(request)
+    manager(request)
     group = _group_in(request, payload.group)
     lead = None
     if payload.lead:
@@ -284,7 +340,7 @@ def action_create(request: ApiRequest, payload: GtpsActionIn) -> tuple[int, dict
         if meeting is None:
             raise field_error("meeting", gettext("No meeting of the group has this id."), "invalid")
     data = services.ActionInput(payload.title, payload.deadline, lead, payload.policy, meeting)
-    action = _saving(
+    action = saving(
         "title", lambda: services.action_create(group=group, data=data, by=request.auth)
     )
     return 201, _action_out(queries.action_for(request.auth, action.pk))
@@ -308,7 +364,7 @@ def action_step(request: ApiRequest, action_id: UUID, payload: GtpsActionStepIn)
     found = queries.action_for(request.auth, action_id)
     if not manages_networks(request.auth, found.group.country_id):
         raise PermissionDenied
-    _saving(
+    saving(
         "status",
         lambda: services.action_update(
             action=found,
