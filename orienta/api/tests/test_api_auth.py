@@ -145,7 +145,18 @@ def test_openapi_document_lists_every_route_without_a_token(client):
         ("/api/v1/fund/requests", "post"),
         ("/api/v1/fund/balances", "get"),
         ("/api/v1/hsds/services", "get"),
+        ("/api/v1/partners/organisations/{organisation_id}", "get"),
+        ("/api/v1/networks/members", "post"),
+        ("/api/v1/networks/members/{member_id}", "delete"),
+        ("/api/v1/resources/documents", "post"),
+        ("/api/v1/resources/support/{support_id}", "get"),
+        ("/api/v1/diagnostics", "post"),
+        ("/api/v1/diagnostics/{study_id}/tables", "get"),
+        ("/api/v1/diagnostics/{study_id}/import", "post"),
     } <= listed
+    # A document's file is sent as multipart/form-data, as the document says.
+    upload = paths["/api/v1/resources/documents"]["post"]["requestBody"]["content"]
+    assert upload["multipart/form-data"]["schema"]["properties"]["file"]["format"] == "binary"
     # Only these routes take no user's bearer token: the token route itself, the sync's
     # enrolment and exchange (a node's own credential, checked by the sync) and the SMS
     # gateway's callbacks (its shared secret, checked by the sms app).
