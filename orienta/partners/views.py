@@ -131,13 +131,14 @@ def detail(request: AuthedRequest, pk: UUID) -> HttpResponse:
     found = queries.cso_for(request.user, pk)
     history = queries.history(found)
     can_edit = edits_partner(request.user, found)
+    shows_contacts = reads_contacts(request.user, found)
     applications = queries.applications(found)
     context: dict[str, Any] = {
         "cso": found,
         "profile": services.profile_of(found),
         "sites": found.sites.filter(deleted_at__isnull=True).order_by("code"),
-        "shows_contacts": reads_contacts(request.user, found),
-        "contacts": queries.contacts(found) if reads_contacts(request.user, found) else [],
+        "shows_contacts": shows_contacts,
+        "contacts": queries.contacts(found) if shows_contacts else [],
         "documents": queries.documents(found),
         "history": history,
         "radar": _radar(history),
