@@ -151,10 +151,18 @@ def _at_scale(r: dict) -> bool:
     return r["dataset"]["persons"] >= TARGET_PERSONS and r["options"]["db"] == "postgres"
 
 
+def _written_on(r: dict) -> str:
+    """The date of the run these figures come from (a later run of the sync stage alone keeps
+    them, and says its own date in its section)."""
+    key = _run_key(_run(r))
+    dates = [h["date"] for h in r.get("history", []) if _run_key(h) == key]
+    return dates[0] if dates else _run(r)["date"]
+
+
 def _intro(r: dict) -> str:
     head = (
         "# Benchmarks\n\n"
-        f"Written by `python manage.py bench` (`make bench`) on {_run(r)['date']}; "
+        f"Written by `python manage.py bench` (`make bench`) on {_written_on(r)}; "
         "the raw figures are in `docs/benchmarks.json`.\n\n"
         f"**Scale actually measured: {_scale(r)}, "
         f"{r.get('load', {}).get('users', '—')} simulated users.** The targets of issue 6 are "
@@ -662,7 +670,8 @@ def _sync(r: dict) -> str:
         f"{first['bytes']:,} bytes of answers ({first['bytes_per_change']} per change) in "
         f"{first['round_trips']} round trips ({first['errors']} errors), "
         f"{first['seconds']:,.1f} s here (the workers' share: {first['server_seconds']:,.1f} "
-        f"s); the node's database is then {first['node_database_bytes'] / 1e6:.0f} MB. On a "
+        "s; the round trips include the integrity check a first sync makes, then every six "
+        f"hours); the node's database is then {first['node_database_bytes'] / 1e6:.0f} MB. On a "
         f"{kbit} kbit/s link with {rtt_ms} ms round trips (2G): bytes × 8 / {kbit},000 + "
         f"round trips × {rtt_ms / 1000:g} s = **{first['link_seconds'] / 60:,.1f} min**"
         + (
@@ -690,7 +699,10 @@ def _sync(r: dict) -> str:
         f"{push['refused']} refused, {push['errors']} errors, {push['pulled']:,} pulled back "
         f"by the nodes, in {push['seconds']} s: **{push['changes_per_hour']:,} changes per "
         f"hour**, {push['worker_cpu_ms_per_change']} ms of worker CPU per change (the pushing "
-        "clients share the same two cores)."
+        "clients share the same two cores). The journal's sequence counter is locked from a "
+        "batch's first applied change until the batch commits (numbers become visible in "
+        "order), so the central server applies one batch at a time whatever the number of "
+        "workers; PostgreSQL's own time per change comes on top of the workers' CPU."
         f"\n\nThis section alone: `{d['command']}`"
     )
     return text
