@@ -35,8 +35,10 @@ class Command(BaseCommand):
         parser.add_argument("--fresh", action="store_true", help="empty and regenerate")
         parser.add_argument(
             "--only",
-            default=",".join(runner.STAGES),
-            help="comma-separated stages among " + ", ".join(runner.STAGES),
+            default=",".join(runner.DEFAULT_STAGES),
+            help="comma-separated stages among " + ", ".join(runner.STAGES) + " (default: all "
+            "but sync, which journals every generated record first: run it alone, e.g. "
+            "--persons 10000 --sites 3 --only sync)",
         )
         parser.add_argument("--dupes-sample", type=int, default=200)
         parser.add_argument("--sync-nodes", type=int, default=8, help="sync: nodes pushing at once")
