@@ -12,7 +12,10 @@ from django.utils import timezone
 from orienta.bench.pages import FIRST_VISIT_BUDGET, LATER_VISIT_BUDGET, SCRIPT_BUDGET
 from orienta.people.queries import CANDIDATE_POOL
 
-SECTIONS = ("queries", "duplicates", "results", "load", "weight", "browser")
+SECTIONS = ("queries", "duplicates", "results", "load", "weight", "browser", "sync")
+# Sections that say on which data they were measured: kept whatever the data set of a later
+# run, and a run of them alone on another data set leaves the rest of the report as it was.
+OWN_DATA = ("sync",)
 TARGET_PERSONS = 1_000_000
 TARGET_VISITS = 3_000_000
 TARGET_USERS = 50
@@ -49,11 +52,14 @@ def _same_data(a: dict, b: dict) -> bool:
 
 
 def _merge(previous: dict, results: dict) -> dict:
+    measured = {s for s in SECTIONS if s in results}
+    if previous and measured and measured <= set(OWN_DATA) and not _same_data(previous, results):
+        return previous | {s: results[s] for s in measured}
     merged = dict(results)
-    if _same_data(previous, results):
-        for section in SECTIONS:
-            if section not in merged and section in previous:
-                merged[section] = previous[section]
+    same = _same_data(previous, results)
+    for section in SECTIONS:
+        if section not in merged and section in previous and (same or section in OWN_DATA):
+            merged[section] = previous[section]
     runs = [r for r in previous.get("history", []) if _run_key(r) != _run_key(_run(merged))]
     merged["history"] = sorted(runs + [_run(merged)], key=lambda r: (r["db"], r["persons"]))
     return merged
@@ -113,7 +119,7 @@ def _table(header: list[str], rows: list[list]) -> str:
 def render(r: dict) -> str:
     sections = (
         _intro, _targets, _setup, _followup, _load, _duplicates, _results, _queries, _weight,
-        _browser, _extrapolation, _history, _reproduce,
+        _browser, _sync, _extrapolation, _history, _reproduce,
     )  # fmt: skip
     stages = {_load: "load", _duplicates: "dupes", _queries: "queries", _weight: "weight",
               _browser: "browser", _results: "results"}  # fmt: skip
@@ -145,10 +151,18 @@ def _at_scale(r: dict) -> bool:
     return r["dataset"]["persons"] >= TARGET_PERSONS and r["options"]["db"] == "postgres"
 
 
+def _written_on(r: dict) -> str:
+    """The date of the run these figures come from (a later run of the sync stage alone keeps
+    them, and says its own date in its section)."""
+    key = _run_key(_run(r))
+    dates = [h["date"] for h in r.get("history", []) if _run_key(h) == key]
+    return dates[0] if dates else _run(r)["date"]
+
+
 def _intro(r: dict) -> str:
     head = (
         "# Benchmarks\n\n"
-        f"Written by `python manage.py bench` (`make bench`) on {_run(r)['date']}; "
+        f"Written by `python manage.py bench` (`make bench`) on {_written_on(r)}; "
         "the raw figures are in `docs/benchmarks.json`.\n\n"
         f"**Scale actually measured: {_scale(r)}, "
         f"{r.get('load', {}).get('users', '—')} simulated users.** The targets of issue 6 are "
@@ -573,6 +587,125 @@ def _browser(r: dict) -> str:
             rows,
         )  # fmt: skip
     )
+
+
+def _met(value, limit, *, at_least: bool = False) -> str:
+    if value is None:
+        return "not measured"
+    ok = value >= limit if at_least else value <= limit
+    return "met" if ok else "**missed**"
+
+
+def _sync(r: dict) -> str:
+    s = r.get("sync")
+    if not s:
+        return ""
+    t, d, w = s["targets"], s["dataset"], s["wire"]
+    first, push = s["first_sync"], s["throughput"]
+    rtt_ms = round(t["link_rtt_seconds"] * 1000)
+    kbit = t["link_bits_per_second"] // 1000
+    big = first["persons"] >= t["site_persons"]
+    first_row = (
+        f"{first['persons']:,} persons ({first['site']}): {first['changes']:,} changes, "
+        f"{first['bytes'] / 1e6:.1f} MB in {first['round_trips']} round trips; "
+        f"{first['seconds']:,.0f} s here; {first['link_seconds'] / 60:,.1f} min at {kbit} kbit/s"
+    )
+    if not big:
+        first_row += (
+            f" — *extrapolated* to {t['site_persons']:,} persons in proportion: "
+            f"{first['link_seconds_at_target'] / 60:,.0f} min"
+        )
+    rows = [
+        ["bytes per record, full rows, batches of 50+", f"≤ {t['full_bytes']}",
+         f"{w['full_worst']} (worst of persons, visits, cases and mixed; push and pull)",
+         _met(w["full_worst"], t["full_bytes"])],
+        ["bytes per record, updates, batches of 50+", f"≤ {t['update_bytes']}",
+         f"{w['updates_worst']} (worst of push and pull)",
+         _met(w["updates_worst"], t["update_bytes"])],
+        ["round trips of a sync with nothing to do", str(t["idle_round_trips"]),
+         str(first["idle_round_trips"]),
+         _met(first["idle_round_trips"], t["idle_round_trips"])],
+        [f"changes applied per hour, {push['nodes']} nodes pushing at once, "
+         f"{push['workers']} workers, {d['cpus']} cores",
+         f"≥ {t['changes_per_hour']:,}", f"{push['changes_per_hour']:,}",
+         _met(push["changes_per_hour"], t["changes_per_hour"], at_least=True)],
+        [f"first sync of a {t['site_persons']:,}-person site", "practical on a slow link",
+         first_row, "measured (see below)" if big else "measured at a smaller site"],
+        ["seeding a node from a signed snapshot file", "or this",
+         "exists" if s["snapshot"] else "not built", "—"],
+    ]  # fmt: skip
+    wire_rows = []
+    for label, found in w["full"].items():
+        for row in found:
+            if row["batches"]:
+                wire_rows.append([f"{label} (full rows)", row["batch"], row["batches"],
+                                  row["push_bytes"], row["pull_bytes"]])  # fmt: skip
+    for row in w["updates"]:
+        if row["batches"]:
+            wire_rows.append(["updates", row["batch"], row["batches"], row["push_bytes"],
+                              row["pull_bytes"]])  # fmt: skip
+    kinds = ", ".join(f"{n} {label}" for label, n in w["update_changes"].items())
+    text = (
+        "## Sync\n\n"
+        f"Measured on {d['date']} on {d['persons']:,} generated persons, {d['visits']:,} "
+        f"visits, {d['sites']} sites ({d['database']}, {d['cpus']} cores, load average at the "
+        f"end {d['load_average']}); SYNC.md §9's targets. Verdicts are plain: *missed* means "
+        "the figure measured does not reach the target.\n\n"
+        + _table(["what", "target", "measured", "verdict"], rows)
+        + "\n\n### Bytes per record on the wire\n\n"
+        f"Journal entries of the first {w['sample']} persons, visits and cases of "
+        f"{w['site']} (the generator's rows, journaled as `backfill` journals them for a "
+        "first pull; *mixed* interleaves the three), and the updates journaled by real edits "
+        f"through the services ({kinds}: a person's locality, a case's risk; fields "
+        f"{', '.join(w['update_fields'])}), in a transaction then rolled back. Each batch is "
+        "a whole message — a node's push (`client`) and the central server's pull answer "
+        "(`exchange`) — compressed by `wire.compress` (JSON, zstd level 6); bytes divided by "
+        "the changes it carries.\n\n"
+        + _table(["changes", "batch", "batches", "push B/record", "pull B/record"], wire_rows)
+        + "\n\n### A node's first sync, and an idle sync\n\n"
+        f"A node (Orienta on SQLite, `ORIENTA_NODE=1`, its own process) enrolled to the "
+        f"central server (gunicorn, {push['workers']} workers, PostgreSQL) for the busiest "
+        f"site, {first['site']} ({first['persons']:,} persons), synced from empty: "
+        f"{first['changes']:,} changes pulled ({first['quarantined']} quarantined), "
+        f"{first['bytes']:,} bytes of answers ({first['bytes_per_change']} per change) in "
+        f"{first['round_trips']} round trips ({first['errors']} errors), "
+        f"{first['seconds']:,.1f} s here (the workers' share: {first['server_seconds']:,.1f} "
+        "s; the round trips include the integrity check a first sync makes, then every six "
+        f"hours); the node's database is then {first['node_database_bytes'] / 1e6:.0f} MB. On a "
+        f"{kbit} kbit/s link with {rtt_ms} ms round trips (2G): bytes × 8 / {kbit},000 + "
+        f"round trips × {rtt_ms / 1000:g} s = **{first['link_seconds'] / 60:,.1f} min**"
+        + (
+            ""
+            if big
+            else f"; in proportion, a {t['site_persons']:,}-person site would take about "
+            f"{first['link_seconds_at_target'] / 60:,.0f} min (*extrapolated*, not measured)"
+        )
+        + ". Before the first node, the central server journaled the generated records "
+        f"(`backfill.journal_missing`, run by `sync_node_create`): "
+        f"{s['journal']['written']:,} rows in {s['journal']['seconds']:,.0f} s. The same "
+        f"node synced again with nothing to do: {first['idle_round_trips']} round trip(s), "
+        f"{first['idle_bytes']} bytes, {first['idle_seconds']} s. "
+        + (
+            "A signed snapshot file to seed a node exists."
+            if s["snapshot"]
+            else "Seeding a node from a signed snapshot file (SYNC.md §9) is not built."
+        )
+        + "\n\n### Many nodes pushing at once\n\n"
+        f"{push['nodes']} nodes enrolled over {push['sites']} sites, each pushing "
+        f"{push['batches_per_node']} batches of {push['batch_size']} changes (two new visits "
+        "of the site's persons — the generator's visits' values, new ids — for each edit of a "
+        "person's locality), one round trip after the other with its own cursor, all nodes at "
+        f"once: {push['changes_sent']:,} changes sent, {push['applied']:,} applied or merged, "
+        f"{push['refused']} refused, {push['errors']} errors, {push['pulled']:,} pulled back "
+        f"by the nodes, in {push['seconds']} s: **{push['changes_per_hour']:,} changes per "
+        f"hour**, {push['worker_cpu_ms_per_change']} ms of worker CPU per change (the pushing "
+        "clients share the same two cores). The journal's sequence counter is locked from a "
+        "batch's first applied change until the batch commits (numbers become visible in "
+        "order), so the central server applies one batch at a time whatever the number of "
+        "workers; PostgreSQL's own time per change comes on top of the workers' CPU."
+        f"\n\nThis section alone: `{d['command']}`"
+    )
+    return text
 
 
 def _extrapolation(r: dict) -> str:

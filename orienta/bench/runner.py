@@ -25,6 +25,7 @@ from psycopg import sql
 
 from orienta.bench import browser, dupes, followup_pages, load, pages, report, server, truth
 from orienta.bench import results as bench_results
+from orienta.bench import sync as bench_sync
 from orienta.bench.client import Session
 from orienta.bench.generate import generate
 from orienta.bench.network import PASSWORD
@@ -35,7 +36,10 @@ from orienta.people.models import Household, Person, PersonMatchKey
 
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/orienta_bench"
 SQLITE_URL = f"sqlite:///{Path(settings.BASE_DIR) / 'var' / 'bench' / 'bench.sqlite3'}"
-STAGES = ("queries", "dupes", "results", "load", "weight", "browser")
+STAGES = ("queries", "dupes", "results", "load", "weight", "browser", "sync")
+# What a run measures unless told (`--only`): not sync, whose first step journals every
+# generated record (hours at a million persons); it is asked for by name, on its own data.
+DEFAULT_STAGES = tuple(s for s in STAGES if s != "sync")
 SERVER_STAGES = {"load", "weight", "browser"}
 # The follow-up layer, as the report counts it (rows written by the generator).
 FOLLOWUP_ROWS = (
@@ -70,8 +74,10 @@ class Options:
     max_requests: int = 20_000
     db: str = "postgres"
     fresh: bool = False
-    stages: tuple[str, ...] = STAGES
+    stages: tuple[str, ...] = DEFAULT_STAGES
     dupes_sample: int = 200
+    sync_nodes: int = 8
+    sync_batches: int = 5
     started: float = field(default_factory=time.time)
 
     def generation(self) -> dict:
@@ -181,6 +187,8 @@ def run(options: Options, say) -> dict:
         results["results"] = bench_results.measure()
     if SERVER_STAGES & set(options.stages):
         results |= _against_server(options, say)
+    if "sync" in options.stages:
+        results["sync"] = _sync(options, say, results["dataset"])
     results["machine"]["load_average_end"] = _load_average()
     results["seconds"] = round(time.time() - options.started, 1)
     return results
@@ -199,6 +207,31 @@ def _ensure_generated(options: Options, say) -> dict:
     generated = generate(**options.generation(), progress=say)
     truth.write_manifest(path, generated.manifest())
     return generated.manifest()
+
+
+def _sync(options: Options, say, dataset: dict) -> dict:
+    """The sync stage; it says on which data it measured (a run of it alone may be on another
+    data set than the rest of the report)."""
+    found = bench_sync.measure(
+        bench_sync.SyncOptions(nodes=options.sync_nodes, batches=options.sync_batches), say
+    )
+    found["dataset"] = {
+        "persons": dataset["persons"],
+        "visits": dataset["visits"],
+        "sites": dataset["sites"],
+        "seed": dataset["seed"],
+        "db": options.db,
+        "date": time.strftime("%Y-%m-%d", time.gmtime()),
+        "cpus": os.cpu_count(),
+        "database": _machine()["database"],
+        "load_average": _load_average(),
+        "command": (
+            f'make bench BENCH_ARGS="--persons {options.persons} --sites {options.sites} '
+            f"--db {options.db} --sync-nodes {options.sync_nodes} "
+            f'--sync-batches {options.sync_batches} --only sync"'
+        ),
+    }
+    return found
 
 
 def _load_average() -> list[float]:

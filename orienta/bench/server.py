@@ -14,8 +14,8 @@ from django.conf import settings
 
 WORKERS = 2
 # gunicorn's access log, one line a request: the operation (a header the load client sends),
-# status, response bytes and the time the worker spent on it, in microseconds.
-LOG_FORMAT = "%({x-bench-op}i)s %(s)s %(B)s %(D)s"
+# status, response bytes, the time the worker spent on it, in microseconds, and the path.
+LOG_FORMAT = "%({x-bench-op}i)s %(s)s %(B)s %(D)s %(U)s"
 
 
 def server_env(database_url: str) -> dict[str, str]:
@@ -74,8 +74,22 @@ class Server:
                 self.process.wait(timeout=5)
 
 
-def start(database_url: str, log_dir: Path, workers: int = WORKERS) -> Server:
-    port = free_port()
+def port_from(first: int, last: int | None = None) -> int:
+    """The first port free on 127.0.0.1 from `first` to `last` (default: 99 more)."""
+    for port in range(first, (last or first + 99) + 1):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port from {first}")
+
+
+def start(
+    database_url: str, log_dir: Path, workers: int = WORKERS, port: int | None = None
+) -> Server:
+    port = port or free_port()
     log_dir.mkdir(parents=True, exist_ok=True)
     access, errors = log_dir / "gunicorn-access.log", log_dir / "gunicorn-error.log"
     access.write_text("")
@@ -117,7 +131,7 @@ def server_times(access_log: Path) -> dict[str, list[float]]:
     times: dict[str, list[float]] = {}
     for line in access_log.read_text().splitlines():
         parts = line.split()
-        if len(parts) == 4 and parts[0] != "-":
+        if len(parts) >= 4 and parts[0] != "-":
             times.setdefault(parts[0], []).append(int(parts[3]) / 1000)
     return times
 

@@ -56,14 +56,34 @@ def _set_many(row: models.Model, many: dict[str, list[str]]) -> None:
         getattr(row, name).set(pks)
 
 
+def _add_many(row: models.Model, many: dict[str, list[str]]) -> None:
+    """The sets of a row just created (it has none yet: `add` spares `set`'s reading)."""
+    for name, pks in many.items():
+        if pks:
+            getattr(row, name).add(*pks)
+
+
 # The central server
 # =============================================================================================
 
 
-def apply_pushed(node: Node, change: dict[str, Any]) -> dict[str, Any]:
-    """Apply one change pushed by `node`; its acknowledgement (stored: asked again, the same)."""
+def receipts_of(changes: list[dict[str, Any]]) -> dict[str, Receipt]:
+    """The receipts already given to these changes, by change id (one query for a batch)."""
+    ids = [str(c["id"]) for c in changes if c.get("id")]
+    return {str(r.change_id): r for r in Receipt.objects.filter(change_id__in=ids)}
+
+
+def apply_pushed(
+    node: Node, change: dict[str, Any], *, receipts: dict[str, Receipt] | None = None
+) -> dict[str, Any]:
+    """Apply one change pushed by `node`; its acknowledgement (stored: asked again, the same).
+    `receipts`: those of the batch, read at once by `receipts_of`, and kept up to date here
+    (a change id twice in one batch is applied once)."""
     change_id = change["id"]
-    known = Receipt.objects.filter(change_id=change_id).first()
+    if receipts is None:
+        known = Receipt.objects.filter(change_id=change_id).first()
+    else:
+        known = receipts.get(str(change_id))
     if known is not None:
         return _ack(change_id, known.ack, known.reason)
     clock.observe(int(change.get("hlc") or 0))
@@ -74,7 +94,9 @@ def apply_pushed(node: Node, change: dict[str, Any]) -> dict[str, Any]:
         return _ack(change_id, PENDING, str(exc))
     except (Rejected, IntegrityError, ValueError, TypeError, KeyError) as exc:
         status, reason = Ack.REJECTED, str(exc)[:500] or type(exc).__name__
-    Receipt.objects.create(change_id=change_id, node=node, ack=status, reason=reason)
+    receipt = Receipt.objects.create(change_id=change_id, node=node, ack=status, reason=reason)
+    if receipts is not None:
+        receipts[str(change_id)] = receipt
     return _ack(change_id, status, reason)
 
 
@@ -113,7 +135,7 @@ def _apply_pushed(node: Node, change: dict[str, Any]) -> tuple[str, str]:
         row = model(**concrete)
         _check_site(row, rule, node)
         row.save(force_insert=True)
-        _set_many(row, many)
+        _add_many(row, many)
         _journal(node, change, row, rule, change.get("fields") or {})
         _after_apply(rule, row)
         return Ack.APPLIED, ""

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from orienta.sync import integrity
 from orienta.sync.allowance import allowance_now
-from orienta.sync.apply import PENDING, apply_pushed
+from orienta.sync.apply import PENDING, apply_pushed, receipts_of
 from orienta.sync.models import Batch, Change, Counter, Node
 from orienta.sync.services import free_block
 from orienta.sync.wire import BATCH_BYTES, MIN_BATCH_BYTES, PROTOCOL, SCHEMA, compress
@@ -100,7 +100,9 @@ def _push(node: Node, message: dict[str, Any]) -> list[dict[str, Any]]:
                 for c in message.get("changes", [])
             ]
         else:
-            acks = [apply_pushed(locked, change) for change in message.get("changes", [])]
+            changes = message.get("changes", [])
+            receipts = receipts_of(changes)
+            acks = [apply_pushed(locked, change, receipts=receipts) for change in changes]
             if batch_id:
                 Batch.objects.create(id=batch_id, node=locked, acks=acks)
         locked.last_contact_at = timezone.now()

@@ -35,10 +35,16 @@ class Command(BaseCommand):
         parser.add_argument("--fresh", action="store_true", help="empty and regenerate")
         parser.add_argument(
             "--only",
-            default=",".join(runner.STAGES),
-            help="comma-separated stages among " + ", ".join(runner.STAGES),
+            default=",".join(runner.DEFAULT_STAGES),
+            help="comma-separated stages among " + ", ".join(runner.STAGES) + " (default: all "
+            "but sync, which journals every generated record first: run it alone, e.g. "
+            "--persons 10000 --sites 3 --only sync)",
         )
         parser.add_argument("--dupes-sample", type=int, default=200)
+        parser.add_argument("--sync-nodes", type=int, default=8, help="sync: nodes pushing at once")
+        parser.add_argument(
+            "--sync-batches", type=int, default=5, help="sync: batches of 100 changes per node"
+        )
 
     def handle(self, *args, **opts):
         options = self._options(opts)
@@ -68,6 +74,7 @@ class Command(BaseCommand):
             years=opts["years"], users=opts["users"], seconds=opts["seconds"],
             max_requests=opts["max_requests"], db=opts["db"], fresh=opts["fresh"],
             stages=stages, dupes_sample=opts["dupes_sample"], started=started,
+            sync_nodes=opts["sync_nodes"], sync_batches=opts["sync_batches"],
         )  # fmt: skip
 
     def _prepare_and_reexec(self, url: str, options: runner.Options) -> None:
