@@ -28,7 +28,7 @@ from orienta.core.access import (
 )
 from orienta.core.types import AnyUser, AuthedRequest
 from orienta.lib.errors import OutOfScope, Refused
-from orienta.networks import exports, queries, services
+from orienta.networks import exports, files, queries, services
 from orienta.networks.diagnostics import study_tables
 from orienta.networks.forms import (
     ActionForm,
@@ -107,14 +107,6 @@ def _removal(request: AuthedRequest, remove: Callable[..., None], done: str, **t
         return False
     messages.success(request, done)
     return True
-
-
-def _download(file: Any, content_type: str, name: str) -> FileResponse:
-    response = FileResponse(file.open("rb"), content_type=content_type, as_attachment=True)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 # The resource centre
@@ -199,9 +191,7 @@ def _form(form: Any, title: str, back: str, **extra: Any) -> dict[str, Any]:
 
 @_library
 def document_file(request: AuthedRequest, pk: UUID) -> FileResponse:
-    document = queries.document_for(request.user, pk)
-    extension = document.file.name.rsplit(".", 1)[-1] if document.file.name else "bin"
-    return _download(document.file, document.content_type, f"document-{document.pk}.{extension}")
+    return files.document_download(queries.document_for(request.user, pk))
 
 
 @_manager
@@ -801,4 +791,4 @@ def study_report_file(request: AuthedRequest, pk: UUID) -> FileResponse:
     found = queries.study_for(request.user, pk)
     if found.status != StudyStatus.PUBLISHED or not found.report:
         raise OutOfScope("diagnostic_report", pk)
-    return _download(found.report, found.report_type, f"diagnostic-{found.pk}.pdf")
+    return files.download(found.report, found.report_type, f"diagnostic-{found.pk}.pdf")

@@ -2,13 +2,15 @@
 of the download page, never the file inline) and the support given to CSOs (trainings,
 coaching sessions) with attendance by sex. Read by every account but a provider's, for its
 countries; created by the country's managers, through the same services and file checks as
-the pages."""
+the pages. A document's file is read through the API as well (`…/documents/{id}/file`), with
+the caller's token."""
 
 from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -18,11 +20,11 @@ from ninja.pagination import paginate
 from orienta.core.access import reads_resource_centre
 from orienta.core.models import Country
 from orienta.core.types import ApiRequest
-from orienta.lib.api.errors import field_error
+from orienta.lib.api.errors import Detail, field_error
 from orienta.lib.api.pagination import PageMapped, Pages
 from orienta.networks import queries, services
 from orienta.networks.api.common import MAX_PAGE_SIZE, PAGE_SIZE, manager, page, saving
-from orienta.networks.files import document_check
+from orienta.networks.files import document_check, document_download
 from orienta.networks.models import (
     Document,
     DocumentKind,
@@ -76,7 +78,7 @@ def _country(request: ApiRequest, code: str | None) -> Country:
 
 
 def _document_out(request: ApiRequest, document: Document) -> dict[str, Any]:
-    url = reverse("networks:document_file", args=[document.pk])
+    url = reverse("api-v1:resource_document_file", args=[document.pk])
     return {
         "id": document.pk,
         "country": document.country.code if document.country else None,
@@ -117,6 +119,27 @@ def document_list(request: ApiRequest, filters: Query[DocumentFilters]) -> PageM
 def document_read(request: ApiRequest, document_id: UUID) -> dict[str, Any]:
     _reader(request)
     return _document_out(request, queries.document_for(request.auth, document_id))
+
+
+@router.get(
+    "/resources/documents/{document_id}/file",
+    url_name="resource_document_file",
+    response={403: Detail, 404: Detail},
+    summary="A document's file",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file, as an attachment.",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
+)
+def document_file(request: ApiRequest, document_id: UUID) -> FileResponse:
+    _reader(request)
+    return document_download(queries.document_for(request.auth, document_id))
 
 
 @router.post(

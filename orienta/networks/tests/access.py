@@ -279,6 +279,11 @@ API_ROUTES = {
         lambda o: f"{API}/resources/documents/{o['document'].pk}",
         None,
     ),
+    "GET /api/v1/resources/documents/{document_id}/file": (
+        "library:read",
+        lambda o: f"{API}/resources/documents/{o['document'].pk}/file",
+        None,
+    ),
     "GET /api/v1/resources/support": ("library", lambda o: f"{API}/resources/support", None),
     "POST /api/v1/resources/support": (
         "library:create",

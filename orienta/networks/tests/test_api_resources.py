@@ -1,5 +1,5 @@
-"""The resource centre through the API: documents (metadata and the address of the download
-page; a file checked as on the page) and the support given to CSOs, with attendance by sex and
+"""The resource centre through the API: documents (metadata, and the file at its own
+route with the caller's token; a file checked as on the page) and the support given to CSOs, with attendance by sex and
 the names only for those who read them on the page."""
 
 import pytest
@@ -36,7 +36,14 @@ def test_a_document_is_posted_with_its_file_and_read_back_with_its_download_page
     document = Document.objects.get(pk=body["id"])
     assert (document.country, document.content_type) == (world["td"], "application/pdf")
     assert document.file.name.endswith(".pdf") and "budget" not in document.file.name
-    assert body["download_url"] == f"http://testserver/resources/documents/{document.pk}/file"
+    file_url = f"http://testserver{API}/documents/{document.pk}/file"
+    assert body["download_url"] == file_url
+    download = client.get(file_url, **api_headers(users, "cso_td"))
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content) == document.file.open("rb").read()
+    assert download["Content-Disposition"] == f'attachment; filename="document-{document.pk}.pdf"'
+    refused = client.get(file_url, **api_headers(users, "coordinator_mz"))
+    assert refused.status_code == 404 and client.get(file_url).status_code == 401
     assert "file" not in body and body["size"] == document.size > 0
     read = client.get(f"{API}/documents/{document.pk}", **api_headers(users, "cso_td"))
     assert read.json()["title"] == "Modèle de budget"
