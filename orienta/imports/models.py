@@ -6,6 +6,11 @@ file (`content`), which is dropped once the import is done (or by `tasks.py` aft
 stays is the log: who, when, the file's name, the counts and the errors. An
 `ImportedSubmission` is one submission of a form (its `instanceID`) imported at a site as one
 kind of record: a second import of the same export finds it and writes nothing for it.
+
+A file too large for a request is checked and imported by the task queue's worker
+(`background`): its status goes queued → checking → checked → to_import → importing →
+imported (or failed, with the `failure`), and its dry run's `report` is kept on the run until
+the mapping changes (reduced to its counts once the file is dropped).
 """
 
 from typing import Self

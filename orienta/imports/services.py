@@ -7,6 +7,12 @@ always in a dry run: the dry run does exactly what the import will do, then undo
 submission already imported at the site as the same kind of record (its `instanceID`) is
 skipped, so importing the same export again writes nothing. The log of each import (counts,
 errors) is kept whatever the outcome; the file itself is dropped once imported.
+
+A file above a request's limits (`readers.Export.large`) is checked and imported the same way
+by the task queue's worker (`tasks.import_step`): its mapping saved queues the dry run, whose
+report is kept on the run (`report`) until the mapping changes; `import_queue` hands the import
+over with the user's decisions. Each step claims the run first (a task run twice does nothing)
+and leaves it "failed" with a reason (`failure`) when it stops, nothing written.
 """
 
 import logging
@@ -354,6 +360,7 @@ def import_check(
     return report
 
 
+@transaction.atomic  # the worker calls it outside any transaction of a request
 def _finish(
     run: ImportRun,
     by: User,

@@ -384,3 +384,41 @@ def test_who_sees_and_moves_a_large_file(
     assert len(queue.results) == (1 if moved else 0)
     if detail == 200:
         assert api.json()["report"]["current"] is True
+
+
+def test_the_names_of_a_stored_report_go_with_the_file(
+    users, persons, checked, django_capture_on_commit_callbacks
+):
+    """A file left unfinished (dropped by `run_tasks` after a day) or at an erased person's
+    site keeps only its report's counts."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    assert "Achta Mahamat" in json.dumps(checked.report)
+    assert services.import_runs_expire(now=timezone.now() + timedelta(days=2)) == 1
+    checked.refresh_from_db()
+    assert checked.status == RunStatus.EXPIRED and checked.content is None
+    assert checked.report == {
+        "summary": True,
+        "counts": checked.counts,
+        "errors": 0,
+        "warnings": 0,
+        "lookalikes": 1,
+    }
+    assert not services.report_is_current(checked)
+
+
+def test_a_dry_run_outside_any_transaction_keeps_its_outcome(transactional_db, users, persons):
+    """The pages run without a transaction around the request, as the worker does: the dry
+    run's outcome is saved in a transaction of its own (PostgreSQL refuses to lock the row
+    outside one)."""
+    agent = users["agent_td"]
+    run = services.import_upload(
+        site=persons["person_td"].site, kind="visits", name="V.csv", raw=kobo_csv(), by=agent
+    )
+    run = services.import_map(run=run, mapping=run.mapping, options={}, by=agent)
+    report = services.import_check(run=run, by=agent)
+    assert [p.line for p in report.problems] == [7]
+    run.refresh_from_db()
+    assert run.status == RunStatus.CHECKED and run.errors[0]["line"] == 7
