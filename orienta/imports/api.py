@@ -15,6 +15,7 @@ from orienta.core.access import reads_import_log
 from orienta.core.types import ApiRequest
 from orienta.imports import queries
 from orienta.imports.models import ImportRun
+from orienta.imports.services import report_is_current, report_summary
 from orienta.lib.api.pagination import PageMapped, Pages
 
 router = Router(tags=["imports"])
@@ -56,7 +57,24 @@ class SubmissionOut(Schema):
     records: list[ImportedRecordOut]
 
 
+class ReportOut(Schema):
+    current: bool = Field(
+        description="Made with the import's present mapping: the import may follow it."
+    )
+    counts: dict[str, int]
+    errors: int
+    warnings: int = Field(description="Persons of the file resembling another line's.")
+    lookalikes: int = Field(description="Persons of the file resembling registered persons.")
+
+
 class ImportDetailOut(ImportOut):
+    background: bool = Field(
+        description="Too large for a request: checked and imported by the task queue's worker "
+        "(status queued, checking, checked, to_import, importing, then imported or failed)."
+    )
+    failure: str = Field(description="Why the worker stopped (crashed, not_allowed, no_file).")
+    failure_message: str
+    report: ReportOut | None = Field(description="The stored dry run of a large file.")
     error_list: list[ImportErrorOut]
     submissions: list[SubmissionOut] = Field(description="At most the first 500, by line.")
 
@@ -100,7 +118,20 @@ def import_read(request: ApiRequest, import_id: UUID) -> dict[str, Any]:
     _reader(request)
     run = queries.run_for(request.auth, import_id)
     rows = queries.submissions(run)[:500]
+    summary = report_summary(run.report)
     return _out(run) | {
+        "background": run.background,
+        "failure": run.failure,
+        "failure_message": run.get_failure_display() if run.failure else "",
+        "report": {
+            "current": report_is_current(run),
+            "counts": {k: int(v) for k, v in summary["counts"].items()},
+            "errors": summary["errors"],
+            "warnings": summary["warnings"],
+            "lookalikes": summary["lookalikes"],
+        }
+        if summary
+        else None,
         "error_list": [
             {
                 "table": str(e.get("table", "")),

@@ -6,6 +6,11 @@ file (`content`), which is dropped once the import is done (or by `tasks.py` aft
 stays is the log: who, when, the file's name, the counts and the errors. An
 `ImportedSubmission` is one submission of a form (its `instanceID`) imported at a site as one
 kind of record: a second import of the same export finds it and writes nothing for it.
+
+A file too large for a request is checked and imported by the task queue's worker
+(`background`): its status goes queued → checking → checked → to_import → importing →
+imported (or failed, with the `failure`), and its dry run's `report` is kept on the run until
+the mapping changes (reduced to its counts once the file is dropped).
 """
 
 from typing import Self
@@ -37,10 +42,38 @@ class Source(models.TextChoices):
 
 class RunStatus(models.TextChoices):
     UPLOADED = "uploaded", _("To map")
+    # A large file is checked and imported by the task queue's worker (`orienta.imports.tasks`).
+    QUEUED = "queued", _("Dry run waiting its turn")
+    CHECKING = "checking", _("Dry run in progress")
     CHECKED = "checked", _("Checked, not imported")
+    TO_IMPORT = "to_import", _("Import waiting its turn")
+    IMPORTING = "importing", _("Import in progress")
     FAILED = "failed", _("Refused: errors")
     IMPORTED = "imported", _("Imported")
     EXPIRED = "expired", _("Abandoned")
+
+
+# The work of the task queue is under way (the pages refresh themselves meanwhile).
+RUNNING = frozenset(
+    {RunStatus.QUEUED, RunStatus.CHECKING, RunStatus.TO_IMPORT, RunStatus.IMPORTING}
+)
+
+
+class Failure(models.TextChoices):
+    """Why the worker stopped a large file's dry run or import (nothing was written)."""
+
+    CRASHED = (
+        "crashed",
+        _(
+            "The work stopped on an unexpected error: nothing was written. Run the dry run again; "
+            "if it fails again, tell your administrator."
+        ),
+    )
+    NOT_ALLOWED = (
+        "not_allowed",
+        _("You no longer import this kind of record at this site: nothing was written."),
+    )
+    NO_FILE = "no_file", _("This file was imported or abandoned: upload it again.")
 
 
 class RunQuerySet(models.QuerySet["ImportRun"]):
@@ -89,6 +122,15 @@ class ImportRun(BaseModel):
     options = models.JSONField(default=dict)
     counts = models.JSONField(_("counts"), default=dict)
     errors = models.JSONField(_("errors"), default=list)
+    # A file above the limits of a request is checked and imported by the task queue's worker;
+    # its dry run's report is kept here (see `services.stored_report`) until the mapping
+    # changes, with the user's decisions for the import.
+    background = models.BooleanField(_("in the background"), default=False)
+    report = models.JSONField(_("dry run"), default=dict, blank=True)
+    decisions = models.JSONField(default=dict, blank=True)
+    failure = models.CharField(
+        _("failure"), max_length=12, choices=Failure.choices, blank=True, default=""
+    )
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -34,10 +34,13 @@ from django.utils.translation import gettext as _
 from orienta.imports.models import Source
 from orienta.lib import tabular
 
+# Each submission is checked and written twice (the dry run, then the import): a few hundred
+# fit in the server's time limit of a request; a larger file is checked and imported by the
+# task queue's worker, up to the BACKGROUND_ limits (see docs/imports.md).
 MAX_LINES = 2_000  # in all the tables of a file
-# Each submission is checked and written twice (the dry run, then the import) within a request:
-# a few hundred fit in the server's time limit (see docs/imports.md).
 MAX_SUBMISSIONS = 300
+BACKGROUND_MAX_LINES = 30_000
+BACKGROUND_MAX_SUBMISSIONS = 10_000
 MAX_COLUMNS = 600
 MAX_UNZIPPED = 40 * 1024 * 1024
 MAX_FILES = 30
@@ -92,6 +95,15 @@ class Export:
     main: Table
     repeats: list[Table] = field(default_factory=list)
     submissions: list[Submission] = field(default_factory=list)
+
+    @property
+    def lines(self) -> int:
+        return len(self.main.rows) + sum(len(t.rows) for t in self.repeats)
+
+    @property
+    def large(self) -> bool:
+        """Too large to check and import within a request: the worker does it."""
+        return len(self.submissions) > MAX_SUBMISSIONS or self.lines > MAX_LINES
 
     def repeat_headers(self) -> list[str]:
         """The columns of the repeat groups, each once, in the order met."""
@@ -175,7 +187,7 @@ def read_csv(raw: bytes, name: str) -> Table:
             rows.append(list(record))
             lines.append(start)
             start = reader.line_num + 1
-            if len(rows) > MAX_LINES + 1:
+            if len(rows) > BACKGROUND_MAX_LINES + 1:
                 raise Unreadable(_too_many())
     except csv.Error as exc:
         raise Unreadable(
@@ -190,7 +202,7 @@ def read_csv(raw: bytes, name: str) -> Table:
 
 def _too_many() -> str:
     return _("The file holds more than %(max)s lines: split it into smaller exports.") % {
-        "max": f"{MAX_LINES:,}"
+        "max": f"{BACKGROUND_MAX_LINES:,}"
     }
 
 
@@ -220,7 +232,7 @@ def read_odk_zip(raw: bytes, name: str) -> Export:
         raise Unreadable(_("The zip holds no submissions CSV of ODK Central."))
     main = mains[0]
     repeats = [t for t in tables if "PARENT_KEY" in t.headers]
-    if sum(len(t.rows) for t in tables) > MAX_LINES:
+    if sum(len(t.rows) for t in tables) > BACKGROUND_MAX_LINES:
         raise Unreadable(_too_many())
     export = Export(Source.ODK_ZIP, main, repeats)
     by_key: dict[str, list[Row]] = defaultdict(list)
@@ -234,7 +246,7 @@ def read_odk_zip(raw: bytes, name: str) -> Export:
 def read_kobo_xlsx(raw: bytes, name: str) -> Export:
     _archive(raw, name)
     try:
-        sheets = tabular.xlsx_sheets(raw, max_rows=MAX_LINES + MAX_FILES)
+        sheets = tabular.xlsx_sheets(raw, max_rows=BACKGROUND_MAX_LINES + MAX_FILES)
     except tabular.TooManyRows:
         raise Unreadable(_too_many()) from None
     except ValueError:
@@ -256,10 +268,10 @@ def read_kobo_xlsx(raw: bytes, name: str) -> Export:
 
 
 def _submissions(export: Export, children_of: Callable[[Row], list[Row]]) -> None:
-    if len(export.main.rows) > MAX_SUBMISSIONS:
+    if len(export.main.rows) > BACKGROUND_MAX_SUBMISSIONS:
         raise Unreadable(
             _("The file holds more than %(max)s submissions: split it into smaller exports.")
-            % {"max": MAX_SUBMISSIONS}
+            % {"max": f"{BACKGROUND_MAX_SUBMISSIONS:,}"}
         )
     for row in export.main.rows:
         export.submissions.append(Submission(row, instance_id(row), list(children_of(row))))

@@ -7,16 +7,25 @@ always in a dry run: the dry run does exactly what the import will do, then undo
 submission already imported at the site as the same kind of record (its `instanceID`) is
 skipped, so importing the same export again writes nothing. The log of each import (counts,
 errors) is kept whatever the outcome; the file itself is dropped once imported.
+
+A file above a request's limits (`readers.Export.large`) is checked and imported the same way
+by the task queue's worker (`tasks.import_step`): its mapping saved queues the dry run, whose
+report is kept on the run (`report`) until the mapping changes; `import_queue` hands the import
+over with the user's decisions. Each step claims the run first (a task run twice does nothing)
+and leaves it "failed" with a reason (`failure`) when it stops, nothing written.
 """
 
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from orienta.core.models import Site, User
@@ -24,11 +33,19 @@ from orienta.core.scoping import writable_sites
 from orienta.core.services import event_log
 from orienta.imports import readers
 from orienta.imports.access import imports_kind
-from orienta.imports.models import FormMapping, ImportedSubmission, ImportRun, RunStatus
+from orienta.imports.models import (
+    Failure,
+    FormMapping,
+    ImportedSubmission,
+    ImportRun,
+    RunStatus,
+)
 from orienta.imports.targets import TARGETS
-from orienta.imports.targets.base import Context, LookAlike, Prepared, Problem
+from orienta.imports.targets.base import NEW, Context, LookAlike, Prepared, Problem
 from orienta.lib.errors import Refused
 from orienta.people.models import Person
+
+logger = logging.getLogger(__name__)
 
 PREVIEW_ROWS = 20
 MAX_PROBLEMS = 500
@@ -43,6 +60,10 @@ class ImportRefused(Refused):
 
 class _RollBack(Exception):
     """Undo what the dry run (or a failed import) wrote."""
+
+
+class _Stale(Exception):
+    """The worker's import found its run changed meanwhile: undo it."""
 
 
 def _check_importer(user: User, site: Site, kind: str) -> None:
@@ -69,6 +90,7 @@ def import_upload(*, site: Site, kind: str, name: str, raw: bytes, by: User) -> 
         file_name=name[:200],
         form_key=key,
         content=raw,
+        background=export.large,
         created_by=by,
         updated_by=by,
     )
@@ -145,9 +167,24 @@ def import_map(
     if missing:
         raise ImportRefused(_("Choose a column for: %(fields)s.") % {"fields": ", ".join(missing)})
     locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+    _check_open(locked, by)
     locked.mapping, locked.options = mapping, options
-    locked.status = RunStatus.UPLOADED
-    locked.save(update_fields=["mapping", "options", "status", *locked.touch(by=by)])
+    # A large file's dry run is the worker's; a report of another mapping is no longer valid.
+    locked.status = RunStatus.QUEUED if locked.background else RunStatus.UPLOADED
+    locked.report, locked.decisions, locked.failure = {}, {}, ""
+    locked.save(
+        update_fields=[
+            "mapping",
+            "options",
+            "status",
+            "report",
+            "decisions",
+            "failure",
+            *locked.touch(by=by),
+        ]
+    )
+    if locked.background:
+        transaction.on_commit(partial(_enqueue, "check", locked.pk))
     remembered, _made = FormMapping.objects.get_or_create(
         site=run.site,
         form_key=run.form_key,
@@ -164,6 +201,8 @@ def _check_open(run: ImportRun, by: User) -> None:
         raise PermissionDenied
     if run.status in (RunStatus.IMPORTED, RunStatus.EXPIRED) or run.content is None:
         raise ImportRefused(_("This file was imported or abandoned: upload it again."))
+    if run.status in (RunStatus.TO_IMPORT, RunStatus.IMPORTING):
+        raise ImportRefused(_("This file is being imported: wait for the import to finish."))
 
 
 @dataclass
@@ -264,12 +303,28 @@ def _write_all(ctx: Context, run: ImportRun, ready: list[Prepared], counts: Coun
             counts[f"{item['type']}_{'linked' if item.get('linked') else 'created'}"] += 1
 
 
-def import_check(*, run: ImportRun, by: User, decisions: dict[str, str] | None = None) -> Report:
+def import_check(
+    *,
+    run: ImportRun,
+    by: User,
+    decisions: dict[str, str] | None = None,
+    claimed: str = "",
+) -> Report:
     """The dry run (`decisions` None) or the import (with the user's decision for every
     look-alike): every submission written through the services, then undone unless this is
-    the import and no line failed. The run keeps the counts and the errors."""
+    the import and no line failed. The run keeps the counts and the errors. `claimed`: the
+    worker's state for a large file (CHECKING, IMPORTING): its result is kept only if the run
+    is still in that state with the same mapping (else a newer dry run is under way)."""
     _check_importer(by, run.site, run.kind)
-    _check_open(run, by)
+    if claimed:
+        if run.created_by_id != by.pk:
+            raise PermissionDenied
+        if run.content is None:
+            raise ImportRefused(_("This file was imported or abandoned: upload it again."))
+    else:
+        _check_open(run, by)
+        if run.background:
+            raise ImportRefused(_("This file is large: the server checks and imports it in turn."))
     export = read_export(run)
     ctx = Context(run.site, by, run.mapping, dict(run.options), decisions)
     report = Report()
@@ -290,13 +345,22 @@ def import_check(*, run: ImportRun, by: User, decisions: dict[str, str] | None =
             )
             if decisions is None or report.problems:
                 raise _RollBack
-            _finish(run, by, counts, imported=True)
+            _finish(run, by, counts, imported=True, claimed=claimed)
             report.imported = True
     except _RollBack:
-        _finish(run, by, report.counts, problems=report.problems, final=decisions is not None)
+        _finish(
+            run,
+            by,
+            report.counts,
+            problems=report.problems,
+            final=decisions is not None,
+            claimed=claimed,
+            report=report if claimed == RunStatus.CHECKING else None,
+        )
     return report
 
 
+@transaction.atomic  # the worker calls it outside any transaction of a request
 def _finish(
     run: ImportRun,
     by: User,
@@ -305,18 +369,30 @@ def _finish(
     problems: list[Problem] = (),  # type: ignore[assignment]
     imported: bool = False,
     final: bool = False,
+    claimed: str = "",
+    report: Report | None = None,
 ) -> None:
     locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+    if claimed and (
+        locked.status != claimed or (locked.mapping, locked.options) != (run.mapping, run.options)
+    ):
+        # The mapping changed while the worker checked the file: a newer dry run is queued.
+        if imported:
+            raise _Stale
+        return
     locked.counts = dict(counts)
-    locked.errors = [p.as_dict() for p in problems]
+    locked.errors = [p.as_dict() for p in problems[:MAX_PROBLEMS]]
     if imported:
         locked.status = RunStatus.IMPORTED
         locked.content = None
+        locked.report = report_summary(locked.report)
         locked.imported_at, locked.imported_by = timezone.now(), by
-    elif problems and final:
+    elif problems and (final or claimed):
         locked.status = RunStatus.FAILED
     else:
         locked.status = RunStatus.CHECKED
+    if report is not None:
+        locked.report = _stored(run, report)
     locked.save(
         update_fields=[
             "counts",
@@ -325,6 +401,7 @@ def _finish(
             "content",
             "imported_at",
             "imported_by",
+            "report",
             *locked.touch(by=by),
         ]
     )
@@ -333,6 +410,187 @@ def _finish(
         data = {"kind": run.kind, "counts": dict(counts), "errors": len(problems)}
         event_log(actor=by, verb=verb, obj=locked, site=run.site, data=data)
     run.refresh_from_db()
+
+
+# Large files: the dry run and the import by the task queue's worker
+# =============================================================================================
+
+
+def _stored(run: ImportRun, report: Report) -> dict[str, Any]:
+    """A dry run's report as kept on the run: what the check page shows, without recomputing.
+    The look-alikes keep the ids of the registered persons they resemble (read again, in the
+    reader's scope, when shown)."""
+    return {
+        "mapping": run.mapping,
+        "options": run.options,
+        "counts": dict(report.counts),
+        "problems": [p.as_dict() for p in report.problems[:MAX_PROBLEMS]],
+        "warnings": [p.as_dict() for p in report.warnings[:MAX_PROBLEMS]],
+        "preview": [[line, key, [str(v) for v in values]] for line, key, values in report.preview],
+        "lookalikes": [
+            {
+                "key": a.key,
+                "table": a.table,
+                "line": a.line,
+                "name": a.name,
+                "candidates": [str(person.pk) for person, _result in a.candidates],
+            }
+            for a in report.lookalikes
+        ],
+    }
+
+
+def report_summary(report: dict[str, Any]) -> dict[str, Any]:
+    """What stays of a stored report once its file is dropped: counts, no name."""
+    if not report:
+        return {}
+    if report.get("summary"):
+        return report
+    return {
+        "summary": True,
+        "counts": report.get("counts", {}),
+        "errors": len(report.get("problems", [])),
+        "warnings": len(report.get("warnings", [])),
+        "lookalikes": len(report.get("lookalikes", [])),
+    }
+
+
+def report_is_current(run: ImportRun) -> bool:
+    """The stored dry run was made with the run's present mapping (and choices)."""
+    report = run.report or {}
+    return (
+        bool(report)
+        and not report.get("summary")
+        and (report.get("mapping"), report.get("options")) == (run.mapping, run.options)
+    )
+
+
+def stored_report(run: ImportRun, user: User, decisions: dict[str, str] | None = None) -> Report:
+    """The stored dry run as the check page shows it; the registered persons it names are read
+    again in the user's scope (a person erased or moved since is no longer offered)."""
+    data = run.report or {}
+    wanted = {pk for a in data.get("lookalikes", []) for pk in a["candidates"]}
+    found = {
+        str(p.pk): p
+        for p in Person.objects.visible_to(user).filter(pk__in=wanted).select_related("site")
+    }
+    report = Report(
+        problems=[Problem(**p) for p in data.get("problems", [])],
+        warnings=[Problem(**p) for p in data.get("warnings", [])],
+        preview=[(line, key, values) for line, key, values in data.get("preview", [])],
+        counts=Counter(data.get("counts", {})),
+    )
+    for item in data.get("lookalikes", []):
+        candidates = [(found[pk], None) for pk in item["candidates"] if pk in found]
+        report.lookalikes.append(
+            LookAlike(
+                item["key"],
+                item["table"],
+                item["line"],
+                item["name"],
+                candidates,  # type: ignore[arg-type]
+                chosen=(decisions or {}).get(item["key"], ""),
+            )
+        )
+    return report
+
+
+def _enqueue(step: str, pk: UUID) -> None:
+    # The task module imports this one: imported here, when the first task is queued.
+    from orienta.imports.tasks import import_step
+
+    import_step.enqueue(str(pk), step)
+
+
+@transaction.atomic
+def import_queue(*, run: ImportRun, by: User, decisions: dict[str, str]) -> ImportRun:
+    """A large file's import, after its dry run, handed to the worker with the user's decision
+    for every look-alike (checked here, so the worker does not find one missing)."""
+    _check_importer(by, run.site, run.kind)
+    locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+    _check_open(locked, by)
+    if not locked.background or locked.status != RunStatus.CHECKED or not report_is_current(locked):
+        raise ImportRefused(_("The dry run of this mapping is not ready: wait for it or run it."))
+    for item in locked.report.get("lookalikes", []):
+        if decisions.get(item["key"]) not in (NEW, *item["candidates"]):
+            raise ImportRefused(
+                _(
+                    "Say for every look-alike whether it is one of the persons listed or a new "
+                    "person."
+                )
+            )
+    wanted = {a["key"] for a in locked.report.get("lookalikes", [])}
+    locked.decisions = {k: v for k, v in decisions.items() if k in wanted}
+    locked.status, locked.failure = RunStatus.TO_IMPORT, ""
+    locked.save(update_fields=["decisions", "status", "failure", *locked.touch(by=by)])
+    event_log(actor=by, verb="import.queued", obj=locked, site=locked.site, data={})
+    transaction.on_commit(partial(_enqueue, "import", locked.pk))
+    return locked
+
+
+STEPS = {
+    "check": (RunStatus.QUEUED, RunStatus.CHECKING),
+    "import": (RunStatus.TO_IMPORT, RunStatus.IMPORTING),
+}
+
+
+def import_step_run(*, run_id: UUID | str, step: str) -> str:
+    """The worker's part (`tasks.import_step`): the dry run or the import of a large file,
+    exactly as a request makes them, by the user who uploaded it and in their language. The
+    run is claimed first, so a task run twice (or after the mapping changed) does nothing.
+    Whatever goes wrong leaves the run "failed" with the reason, and nothing written."""
+    waiting, claimed = STEPS[step]
+    with transaction.atomic():
+        run = (
+            ImportRun.objects.select_for_update()
+            .filter(pk=run_id, status=waiting, deleted_at__isnull=True)
+            .first()
+        )
+        if run is None:
+            return f"import {run_id}: nothing to {step}"
+        run.status = claimed
+        run.save(update_fields=["status", *run.touch(by=run.created_by)])
+    run = ImportRun.objects.select_related("site", "created_by").get(pk=run.pk)
+    by = run.created_by
+    if by is None:  # pragma: no cover - an upload always has its uploader
+        _fail(run, claimed, Failure.NOT_ALLOWED)
+        return f"import {run_id}: failed"
+    with translation.override(by.preferred_language()):
+        try:
+            report = import_check(
+                run=run,
+                by=by,
+                decisions=dict(run.decisions) if step == "import" else None,
+                claimed=claimed,
+            )
+        except _Stale:
+            return f"import {run_id}: changed meanwhile"
+        except PermissionDenied:
+            _fail(run, claimed, Failure.NOT_ALLOWED)
+            return f"import {run_id}: failed, not allowed"
+        except ImportRefused:
+            _fail(run, claimed, Failure.NO_FILE)
+            return f"import {run_id}: failed, no file"
+        except Exception:
+            logger.exception("The %s of import %s failed", step, run_id)
+            _fail(run, claimed, Failure.CRASHED)
+            return f"import {run_id}: failed"
+    if step == "import":
+        return f"import {run_id}: {'imported' if report.imported else 'refused'}"
+    return f"import {run_id}: checked, {len(report.problems)} errors"
+
+
+@transaction.atomic
+def _fail(run: ImportRun, claimed: str, failure: str) -> None:
+    locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+    if locked.status != claimed:
+        return
+    locked.status, locked.failure = RunStatus.FAILED, failure
+    locked.save(update_fields=["status", "failure", *locked.touch(by=locked.created_by)])
+    data = {"kind": locked.kind, "failure": failure}
+    event_log(
+        actor=locked.created_by, verb="import.failed", obj=locked, site=locked.site, data=data
+    )
 
 
 @transaction.atomic
@@ -344,9 +602,10 @@ def import_runs_expire(*, now: Any, by: User | None = None) -> int:
     done = 0
     for run in stale.order_by("pk")[:500]:
         run.content = None
+        run.report = report_summary(run.report)
         if run.status != RunStatus.IMPORTED:
             run.status = RunStatus.EXPIRED
-        run.save(update_fields=["content", "status", *run.touch(by=by)])
+        run.save(update_fields=["content", "status", "report", *run.touch(by=by)])
         done += 1
     return done
 
@@ -380,8 +639,9 @@ def import_files_drop(*, person_ids: list[Any], by: User | None) -> int:
     waiting = ImportRun.objects.select_for_update().filter(site__in=sites, content__isnull=False)
     for run in waiting.order_by("pk"):
         run.content = None
+        run.report = report_summary(run.report)
         run.status = RunStatus.EXPIRED
-        run.save(update_fields=["content", "status", *run.touch(by=by)])
+        run.save(update_fields=["content", "status", "report", *run.touch(by=by)])
         dropped += 1
     return dropped
 

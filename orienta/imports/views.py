@@ -20,9 +20,13 @@ from orienta.core.types import AuthedRequest
 from orienta.families.queries import current_instruments
 from orienta.imports import queries, services
 from orienta.imports.forms import MappingForm, UploadForm
-from orienta.imports.models import Kind, RunStatus
+from orienta.imports.models import RUNNING, Kind, RunStatus
 from orienta.imports.targets import TARGETS
-from orienta.imports.targets.base import NEW
+from orienta.imports.targets.base import NEW, Problem
+
+# While the worker checks or imports a large file, its pages reload themselves this often (a
+# `Refresh` header: no script, a few kilobytes each time).
+REFRESH_SECONDS = 5
 
 View = Callable[..., HttpResponse]
 
@@ -135,6 +139,7 @@ def mapping(request: AuthedRequest, pk: UUID) -> HttpResponse:
 
 
 def _check_page(request: AuthedRequest, run: Any, report: Any, status: int = 200) -> HttpResponse:
+    importable = not report.problems and (not run.background or run.status == RunStatus.CHECKED)
     if report.lookalikes:
         found = sum(len(a.candidates) for a in report.lookalikes)
         access_log_search(request, query={"import": str(run.pk)}, results=found)
@@ -146,8 +151,38 @@ def _check_page(request: AuthedRequest, run: Any, report: Any, status: int = 200
         "fields": fields,
         "new": NEW,
         "counts": count_lines(report.counts),
+        "importable": importable,
     }
     return render(request, "imports/check.html", context, status=status)
+
+
+def _refreshing(response: HttpResponse) -> HttpResponse:
+    response["Refresh"] = str(REFRESH_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _background(
+    request: AuthedRequest,
+    run: Any,
+    decisions: dict[str, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """A large file's page for its uploader: the worker's progress (the page reloads itself),
+    then the stored dry run with the "Import" button, then the import's outcome."""
+    if run.status == RunStatus.UPLOADED:
+        return redirect("imports:map", run.pk)
+    if run.status in RUNNING:
+        context = {"run": run, "seconds": REFRESH_SECONDS}
+        return _refreshing(render(request, "imports/waiting.html", context))
+    if run.status in (RunStatus.IMPORTED, RunStatus.EXPIRED):
+        if run.status == RunStatus.IMPORTED:
+            messages.success(request, _imported(run.counts))
+        return redirect("imports:detail", run.pk)
+    report = services.stored_report(run, request.user, decisions)
+    if run.status == RunStatus.FAILED and not report.problems:
+        report.problems = [Problem(**e) for e in run.errors]
+    return _check_page(request, run, report, status=status)
 
 
 def _headings(kind: str) -> list[str]:
@@ -180,6 +215,8 @@ def check(request: AuthedRequest, pk: UUID) -> HttpResponse:
     run = queries.run_to_continue_for(request.user, pk)
     if not run.mapping:
         return redirect("imports:map", run.pk)
+    if run.background:
+        return _background(request, run)
     try:
         report = services.import_check(run=run, by=request.user)
     except services.ImportRefused as exc:
@@ -198,6 +235,14 @@ def execute(request: AuthedRequest, pk: UUID) -> HttpResponse:
         for key, value in request.POST.items()
         if key.startswith("d:") and value
     }
+    if run.background:
+        try:
+            services.import_queue(run=run, by=request.user, decisions=decisions)
+        except services.ImportRefused as exc:
+            messages.error(request, exc.message)
+            run.refresh_from_db()
+            return _background(request, run, decisions, status=422)
+        return redirect("imports:check", run.pk)
     try:
         report = services.import_check(run=run, by=request.user, decisions=decisions)
     except services.ImportRefused as exc:
@@ -205,12 +250,15 @@ def execute(request: AuthedRequest, pk: UUID) -> HttpResponse:
         return redirect("imports:detail", run.pk)
     if not report.imported:
         return _check_page(request, run, report, status=422)
-    messages.success(
-        request,
-        _("Imported: %(new)s submissions; %(old)s were imported before.")
-        % {"new": report.counts["imported"], "old": report.counts["already"]},
-    )
+    messages.success(request, _imported(report.counts))
     return redirect("imports:detail", run.pk)
+
+
+def _imported(counts: Any) -> str:
+    return _("Imported: %(new)s submissions; %(old)s were imported before.") % {
+        "new": counts.get("imported", 0),
+        "old": counts.get("already", 0),
+    }
 
 
 @_require(reads_import_log)
@@ -219,10 +267,21 @@ def detail(request: AuthedRequest, pk: UUID) -> HttpResponse:
     submission created."""
     run = queries.run_for(request.user, pk)
     rows = list(queries.submissions(run)[:500])
+    running = run.status in RUNNING
     continues = (
         run.created_by_id == request.user.pk
         and run.status not in (RunStatus.IMPORTED, RunStatus.EXPIRED)
+        and not running
         and imports_field_forms(request.user)
     )
-    context = {"run": run, "rows": rows, "continues": continues, "counts": count_lines(run.counts)}
-    return render(request, "imports/detail.html", context)
+    context = {
+        "run": run,
+        "rows": rows,
+        "continues": continues,
+        "reviews": continues and run.background and services.report_is_current(run),
+        "running": running,
+        "seconds": REFRESH_SECONDS,
+        "counts": count_lines(run.counts),
+    }
+    response = render(request, "imports/detail.html", context)
+    return _refreshing(response) if running else response
