@@ -9,8 +9,8 @@ diagnostics' download pages serve them to those who may read the record.
 from __future__ import annotations
 
 import io
-from typing import Any
 import zipfile
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError

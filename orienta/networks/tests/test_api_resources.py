@@ -1,6 +1,6 @@
-"""The resource centre through the API: documents (metadata, and the file at its own
-route with the caller's token; a file checked as on the page) and the support given to CSOs, with attendance by sex and
-the names only for those who read them on the page."""
+"""The resource centre through the API: documents (metadata, and the file at its own route
+with the caller's token; a file checked as on the page) and the support given to CSOs, with
+attendance by sex and the names only for those who read them on the page."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
