@@ -44,7 +44,8 @@ run: install compilemessages var
 # A site node beside `make run` (SYNC.md), on its own SQLite file: `make node PORT=8100`, and
 # the first time `CODE=…` from `manage.py sync_node_create --site TD-NDJ1` on the central server.
 CENTRAL ?= http://127.0.0.1:8000
-NODE_ENV = ORIENTA_NODE=1 ORIENTA_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/var/node-$(PORT).sqlite3
+NODE_ENV = ORIENTA_NODE=1 ORIENTA_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/var/node-$(PORT).sqlite3 \
+	MEDIA_ROOT=$(CURDIR)/var/node-$(PORT)-media
 .PHONY: node
 node: install compilemessages var
 	$(NODE_ENV) $(PY) manage.py migrate --no-input -v 0

@@ -151,6 +151,8 @@ class ConflictLine:
     conflict: Conflict
     what: str
     record: str
+    # An approval made offline whose payment was made at the site too: "1 500 XAF, 2026-03-02".
+    paid_at_site: str = ""
 
 
 def conflict_lines(rows: list[Conflict]) -> list[ConflictLine]:
@@ -166,8 +168,25 @@ def conflict_lines(rows: list[Conflict]) -> list[ConflictLine]:
             what = conflict.field
         row = model._base_manager.filter(pk=conflict.record).first()
         record = str(getattr(row, "code", "") or model._meta.verbose_name)
-        lines.append(ConflictLine(conflict=conflict, what=what, record=record))
+        lines.append(
+            ConflictLine(
+                conflict=conflict, what=what, record=record, paid_at_site=_paid_at_site(row)
+            )
+        )
     return lines
+
+
+def _paid_at_site(row: Any) -> str:
+    """For a fund request still awaiting approval here, the payment a node made of it."""
+    from orienta.fund import money
+    from orienta.fund.models import FundRequest, Payment, Status
+
+    if not isinstance(row, FundRequest) or row.status != Status.REQUESTED:
+        return ""
+    payment = Payment.objects.filter(request=row, reversed_at__isnull=True).first()
+    if payment is None:
+        return ""
+    return f"{money.money_format(row.amount, row.currency)}, {payment.paid_on.isoformat()}"
 
 
 def model_names(labels: list[str]) -> list[str]:
