@@ -236,7 +236,13 @@ def test_the_link_of_a_slip_printed_offline_answers_at_the_central_server_once_s
     before = client.get(path)
     assert before.status_code == 404
     with translation.override(before.wsgi_request.LANGUAGE_CODE):
-        words = gettext("This referral was recorded at a site working offline")
+        words = gettext(
+            "This referral was recorded at a site working offline and has not reached the "
+            "server yet. Nothing is wrong with the slip: try the link again later (usually "
+            "within a day), or call the BIOSP that referred the person and give them the "
+            "reference printed on the slip."
+        )
+    words = words.split(".")[0]  # its first sentence
     assert words in before.content.decode()
     # An address nobody made is still "not valid", not "not known yet".
     unknown = client.get("/r/not-a-token/")
