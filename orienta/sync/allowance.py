@@ -46,15 +46,16 @@ def reserved_for_nodes(site_id: Any, *, besides: Node | None = None) -> Decimal:
     return nodes.aggregate(total=Sum("allowance"))["total"] or ZERO
 
 
+# Requests whose payment the ledger counts already: committed (approved) or paid, or reversed.
+UNHELD = (Status.APPROVED, Status.PAID, Status.REVERSED)
+
+
 def paid_at_site(site_id: Any, *, besides: Any = None) -> Decimal:
     """What a site's nodes paid offline for requests the central server has not approved (an
     approval in conflict): money already out of the cash box, kept aside until resolved."""
     waiting = FundRequest.objects.filter(
-        site_id=site_id,
-        status=Status.REQUESTED,
-        payment__isnull=False,
-        payment__reversed_at__isnull=True,
-    )
+        site_id=site_id, payment__isnull=False, payment__reversed_at__isnull=True
+    ).exclude(status__in=UNHELD)
     if besides is not None:
         waiting = waiting.exclude(pk=besides.pk)
     return waiting.aggregate(total=Sum("amount"))["total"] or ZERO

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 
 from orienta.core.models import User
 from orienta.sync import capture
-from orienta.sync.allowance import node_remaining
+from orienta.sync.allowance import UNHELD, node_remaining
 from orienta.sync.models import Change, Conflict, Node, NodeState, Quarantine
 from orienta.sync.services import conflicts_visible_to
 
@@ -177,11 +177,11 @@ def conflict_lines(rows: list[Conflict]) -> list[ConflictLine]:
 
 
 def _paid_at_site(row: Any) -> str:
-    """For a fund request still awaiting approval here, the payment a node made of it."""
+    """For a fund request not approved here, the payment a node made of it."""
     from orienta.fund import money
-    from orienta.fund.models import FundRequest, Payment, Status
+    from orienta.fund.models import FundRequest, Payment
 
-    if not isinstance(row, FundRequest) or row.status != Status.REQUESTED:
+    if not isinstance(row, FundRequest) or row.status in UNHELD:
         return ""
     payment = Payment.objects.filter(request=row, reversed_at__isnull=True).first()
     if payment is None:

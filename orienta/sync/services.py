@@ -238,7 +238,8 @@ def _fund_resolve(conflict: Conflict, keep: str, by: User) -> None:
             )
         return
     try:
-        if request.status == Status.REQUESTED:
+        if request.status not in (Status.APPROVED, Status.PAID):
+            # Refused too for a request rejected or cancelled here meanwhile.
             request = request_approve(fund_request=request, by=by)
         if payment is not None and request.status == Status.APPROVED:
             payment_at_site_confirm(fund_request=request, by=by)

@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 
 from orienta.fund.models import LedgerEntry
-from orienta.fund.services import allocation_record
+from orienta.fund.services import allocation_record, request_reject
 from orienta.fund.services.ledger import account_position
 from orienta.fund.tests.factories import make_fund, make_fund_request
 from orienta.sync import backfill
@@ -84,3 +84,16 @@ def test_the_servers_value_leaves_the_request_awaiting_approval(client, node, re
     assert request.status == "requested" and conflict.kept == "server"
     assert not LedgerEntry.objects.filter(request=request).exists()
     assert account_position(request.account).available == Decimal(1000)
+
+
+def test_the_nodes_approval_of_a_request_rejected_here_meanwhile_is_refused(
+    client, node, requests, users
+):
+    _fund, _period, (request, _other) = requests
+    request_reject(fund_request=request, by=users["coordinator_td"], reason="Pas éligible")
+    conflict = _approved_at_node(client, node, request, users["manager_td"])
+    with translation.override("en"), pytest.raises(SyncRefused, match="is rejected"):
+        conflict_resolve(conflict=conflict, keep="node", by=users["coordinator_td"])
+    request.refresh_from_db()
+    conflict.refresh_from_db()
+    assert request.status == "rejected" and conflict.resolved_at is None
