@@ -41,10 +41,12 @@ run: install compilemessages var
 # deploy/gunicorn.conf.py on 127.0.0.1:$(PORT), hashed and compressed static files, migrations
 # applied, no demo mode; refuses to start without SECRET_KEY. Plain HTTP is redirected to HTTPS
 # (as behind a TLS proxy); SERVE_LOCAL_HTTP=1 to try it in a browser here. docs/deploy.md.
-# A site node beside `make run` (SYNC.md), on its own SQLite file: `make node PORT=8100`, and
-# the first time `CODE=…` from `manage.py sync_node_create --site TD-NDJ1` on the central server.
+# A site node beside `make run` (SYNC.md), on its own SQLite file and MEDIA_ROOT (a wipe empties
+# it): `make node PORT=8100`, and the first time `CODE=…` from `manage.py sync_node_create --site
+# TD-NDJ1` on the central server (steps: docs/deploy.md, section 12).
 CENTRAL ?= http://127.0.0.1:8000
-NODE_ENV = ORIENTA_NODE=1 ORIENTA_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/var/node-$(PORT).sqlite3
+NODE_ENV = ORIENTA_NODE=1 ORIENTA_DEMO=1 DATABASE_URL=sqlite:///$(CURDIR)/var/node-$(PORT).sqlite3 \
+	MEDIA_ROOT=$(CURDIR)/var/node-$(PORT)-media
 .PHONY: node
 node: install compilemessages var
 	$(NODE_ENV) $(PY) manage.py migrate --no-input -v 0

@@ -26,3 +26,24 @@ def set_allocator(allocate: Allocator | None) -> None:
 
 def allocator() -> Allocator | None:
     return _allocator[0] if _allocator else None
+
+
+# The provider's link of a referral slip printed at a site node: its token starts with this
+# mark (a dot, which the central server's tokens never hold), so that the central server, asked
+# for a link a node made and has not sent yet, says so instead of "not valid".
+NODE_LINK_MARK = "n."
+
+PublicUrl = Callable[[], str]
+_public_url: list[PublicUrl] = []
+
+
+def set_public_url(find: PublicUrl | None) -> None:
+    """Install `find() -> str`, the address of the server providers open the slips' links on
+    when ORIENTA_PUBLIC_URL is not set: on a site node, the central server's."""
+    _public_url.clear()
+    if find is not None:
+        _public_url.append(find)
+
+
+def public_url() -> str:
+    return _public_url[0]() if _public_url else ""

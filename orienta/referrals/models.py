@@ -21,6 +21,7 @@ from orienta.core.access import is_provider
 from orienta.core.models import BaseModel, Site
 from orienta.core.scoping import personal_site_filter
 from orienta.core.types import AnyUser
+from orienta.lib.codes import NODE_LINK_MARK
 from orienta.lib.ids import uuid7
 
 # Reference codes: no 0/O, 1/I/L, so that they survive being read over a bad phone line.
@@ -276,10 +277,13 @@ class ReferralLink(models.Model):
 
 
 def link_token(link_id) -> str:
+    """The token of a link, derived with this server's secret key: a site node's (its own key)
+    carries the node's mark, and the central server cannot derive it again (`link_for`)."""
     mac = hmac.new(
         settings.SECRET_KEY.encode(), f"referral-link:{link_id}".encode(), hashlib.sha256
     ).digest()
-    return urlsafe_b64encode(mac).decode().rstrip("=")
+    token = urlsafe_b64encode(mac).decode().rstrip("=")
+    return NODE_LINK_MARK + token if settings.ORIENTA_NODE else token
 
 
 def token_digest(token: str) -> str:

@@ -18,6 +18,7 @@ from orienta.audit.services import access_log_record, access_log_search, client_
 from orienta.core.access import is_provider
 from orienta.core.models import User
 from orienta.core.types import AuthedRequest
+from orienta.lib.codes import NODE_LINK_MARK
 from orienta.referrals import queries, services
 from orienta.referrals.access import OBJECT, log_read
 from orienta.referrals.forms import AnswerForm
@@ -57,7 +58,9 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "referrals/link_gone.html", {"reason": "busy"}, status=429)
     link = services.link_find(token)
     if link is None:
-        return render(request, "referrals/link_gone.html", {"reason": "unknown"}, status=404)
+        # A slip printed at a site node working offline: its link is known here once it syncs.
+        reason = "not_synced" if token.startswith(NODE_LINK_MARK) else "unknown"
+        return render(request, "referrals/link_gone.html", {"reason": reason}, status=404)
     if not services.link_is_valid(link):
         return render(request, "referrals/link_gone.html", {"reason": "expired"}, status=410)
     referral = link.referral

@@ -364,13 +364,15 @@ def referral_expire(
 def link_for(*, referral: Referral, by: AnyUser | None) -> ReferralLink:
     """The referral's current link (made if there is none valid): the slip prints its token."""
     now = timezone.now()
-    current = (
-        ReferralLink.objects.filter(referral=referral, revoked_at__isnull=True, expires_at__gt=now)
-        .order_by("-created_at")
-        .first()
-    )
-    if current is not None:
-        return current
+    valid = ReferralLink.objects.filter(
+        referral=referral, revoked_at__isnull=True, expires_at__gt=now
+    ).order_by("-created_at")
+    for current in valid:
+        # A link made on the other side (a site node, or the central server for a node) has a
+        # token derived with the other's key: it still answers there, but cannot be printed
+        # here; this side makes its own.
+        if current.digest == token_digest(current.token):
+            return current
     link = ReferralLink(
         referral=referral,
         site_id=referral.site_id,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from orienta.directory.models import Weekday
+from orienta.lib import codes
 from orienta.lib.pdf import fit, latin1, wrap
 from orienta.lib.plugins import hooks
 from orienta.referrals.models import Status, Urgency
@@ -41,6 +42,8 @@ def confirmation_url(token: str, request=None) -> str:
     path = reverse("referrals:confirm", args=[token])
     if settings.ORIENTA_PUBLIC_URL:
         return settings.ORIENTA_PUBLIC_URL + path
+    if public := codes.public_url():  # a site node: the central server's, not the laptop's
+        return public + path
     return request.build_absolute_uri(path)
 
 

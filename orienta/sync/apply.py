@@ -151,20 +151,30 @@ def _refuse_spending(
 ) -> tuple[str, str]:
     """An approval made offline that the site's fund cannot cover: the request stays as the
     central server has it (a conflict a supervisor sees; the node pulls the request back), and
-    a commitment of it is taken back from the node. Nothing is spent."""
+    a commitment of it is taken back from the node. Nothing is spent. A payment the node made
+    of it keeps its record (applied as any change) but not its ledger entry, taken back too
+    until the conflict is resolved (`allowance.paid_at_site` keeps its amount aside)."""
     if row is not None:  # the request: its status stays, and is sent back to the node
         raw = change.get("fields") or {}
-        Conflict.objects.create(
-            site_id=node.site_id,
-            node=node,
-            change_id=change["id"],
-            model=change["model"],
-            record=str(change["record"]),
-            field="status",
-            server_value=_current(row, "status"),
-            node_value=raw.get("status"),
-            node_author=change.get("author"),
-        )
+        # A payment made at the node after its approval: the same conflict, now "paid".
+        open_one = Conflict.objects.filter(
+            model=change["model"], record=str(change["record"]), field="status", resolved_at=None
+        ).first()
+        if open_one is not None:
+            open_one.node_value = raw.get("status")
+            open_one.save(update_fields=["node_value"])
+        else:
+            Conflict.objects.create(
+                site_id=node.site_id,
+                node=node,
+                change_id=change["id"],
+                model=change["model"],
+                record=str(change["record"]),
+                field="status",
+                server_value=_current(row, "status"),
+                node_value=raw.get("status"),
+                node_author=change.get("author"),
+            )
         names = [n for n in raw if n not in BOOKKEEPING and hasattr(row, n)]
         if isinstance(row, BaseModel):
             row.save(update_fields=row.next_version())

@@ -7,6 +7,7 @@ rows before it leaves, so after a cut connection the same batch (same id) is sen
 central server answers what it stored the first time: nothing is applied twice, nothing lost.
 """
 
+import contextlib
 import json
 import urllib.error
 import urllib.request
@@ -16,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from orienta.lib.ids import uuid7
@@ -227,6 +228,7 @@ def _commit(
     middle (a cut, a crash) leaves nothing of it: the same pull comes again from the cursor."""
     outcome = Outcome(pushed=len(rows), rounds=1)
     by_id = {str(c.change_id): c for c in rows}
+    holding = connection.in_atomic_block  # batches held in one transaction (`Waiting`)
     with transaction.atomic():
         for ack in answer.get("acks", []):
             row = by_id.get(ack["id"])
@@ -250,8 +252,38 @@ def _commit(
         state.cursor = max(state.cursor, int(answer["cursor"]))
         _keep_terms(state, answer)
         state.save(update_fields=["cursor", "allowance", "allowance_currency", "code_block", "hlc"])
-    more = bool(answer.get("more")) or outbox().exists()
+        more = bool(answer.get("more")) or outbox().exists()
+        if more and not holding and _dangling(answer.get("changes", [])):
+            raise Waiting
     return outcome, more
+
+
+class Waiting(Exception):
+    """Rows of a pulled batch refer to records that come in a later batch (a parent journaled
+    after its children: records seeded by migrations and journaled at the first enrolment, a
+    record moved into the site's partition): the batches are applied in one transaction until
+    every reference is met."""
+
+
+def _dangling(changes: list[dict[str, Any]]) -> bool:
+    """Whether rows of the tables these changes wrote refer to rows this node does not hold
+    (SQLite checks foreign keys only at the commit)."""
+    if connection.vendor != "sqlite":
+        return False
+    tables = set()
+    for change in changes:
+        try:
+            model = apps.get_model(change["model"])
+        except (LookupError, ValueError):
+            continue
+        tables.add(model._meta.db_table)
+        tables.update(f.remote_field.through._meta.db_table for f in model._meta.many_to_many)
+    with connection.cursor() as cursor:
+        for table in sorted(tables):
+            cursor.execute(f"PRAGMA foreign_key_check({connection.ops.quote_name(table)})")
+            if cursor.fetchone() is not None:
+                return True
+    return False
 
 
 def _keep_terms(state: NodeState, answer: dict[str, Any]) -> None:
@@ -264,12 +296,15 @@ def _keep_terms(state: NodeState, answer: dict[str, Any]) -> None:
 
 def wipe(state: NodeState) -> None:
     """Erase this node's data on the central server's order (a stolen or lost laptop): every
-    row of every table but this node's own state, in one transaction; then say so to the
-    central server. The node no longer syncs, and nobody can sign in to it."""
+    row of every table but this node's own state, in one transaction; then the files kept on
+    disk (fund receipts, uploaded documents, exports: everything under the node's MEDIA_ROOT)
+    and the freed pages of the database file; then say so to the central server. The node no
+    longer syncs, and nobody can sign in to it."""
     from django.contrib.auth.models import Permission
     from django.contrib.contenttypes.models import ContentType
 
     keep = {NodeState, ContentType, Permission}
+    files = _stored_files()
     with transaction.atomic(), capture.applying():
         for model in apps.get_models(include_auto_created=True):
             if model in keep or model._meta.proxy or not model._meta.managed:
@@ -278,6 +313,8 @@ def wipe(state: NodeState) -> None:
         NodeState.objects.filter(pk=1).update(
             stopped=True, wipe=True, wiped_at=timezone.now(), allowance=None, counters={}
         )
+    _erase_files(files)
+    _compact()
     message = {
         "protocol": PROTOCOL,
         "schema": SCHEMA,
@@ -298,6 +335,50 @@ def wipe(state: NodeState) -> None:
         pass  # the erasure is done; the central server learns it at the next contact
     else:
         NodeState.objects.filter(pk=1).update(token="")
+
+
+def _stored_files() -> list[tuple[Any, str]]:
+    """The files the rows of this node name (each file field's storage, and the name)."""
+    from django.db.models import FileField
+
+    found = []
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, FileField):
+                names = model._base_manager.exclude(**{field.attname: ""})
+                for name in names.values_list(field.attname, flat=True):
+                    found.append((field.storage, name))
+    return found
+
+
+def _erase_files(files: list[tuple[Any, str]]) -> None:
+    """The files named by the rows, wherever their storage keeps them, then whatever else is
+    under MEDIA_ROOT (exports, files of rows already gone): a node's MEDIA_ROOT is its own."""
+    import shutil
+    from pathlib import Path
+
+    from django.conf import settings
+
+    for storage, name in files:
+        with contextlib.suppress(OSError):  # erased below with the rest, or already gone
+            storage.delete(name)
+    root = Path(settings.MEDIA_ROOT) if settings.MEDIA_ROOT else None
+    if root is None or not root.is_dir():
+        return
+    for path in root.iterdir():
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def _compact() -> None:
+    """SQLite keeps deleted rows in free pages until the file is rewritten: rewrite it."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM")
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 # The integrity check
@@ -417,22 +498,69 @@ def _rounds(state: NodeState, *, max_bytes: int, cut: Any) -> Outcome:
     answers each change id once)."""
     total = Outcome()
     failures = 0
-    for _ in range(ROUNDS):
-        try:
-            outcome, more = round_trip(state, max_bytes=max_bytes, cut=cut)
-        except Stopped:
-            raise
-        except SyncError:
-            failures += 1
-            if failures >= ATTEMPTS:
+    held = _Held(state)
+    try:
+        for _ in range(ROUNDS):
+            try:
+                outcome, more = round_trip(state, max_bytes=max_bytes, cut=cut)
+            except Waiting:
+                held.open()
+                continue
+            except Stopped:
                 raise
-            max_bytes = max(MIN_BATCH_BYTES, max_bytes // 2)
-            outbox().exclude(batch=None).update(batch=None)
-            continue
-        for name in ("pushed", "pulled", "rounds", "conflicts", "rejected", "quarantined"):
-            setattr(total, name, getattr(total, name) + getattr(outcome, name))
-        if outcome.pending and outcome.pending == outcome.pushed and not outcome.pulled:
-            raise SyncError("changes wait for a record the central server does not hold yet")
-        if not more:
-            return total
-    raise SyncError("too many round trips")
+            except SyncError:
+                held.drop()
+                failures += 1
+                if failures >= ATTEMPTS:
+                    raise
+                max_bytes = max(MIN_BATCH_BYTES, max_bytes // 2)
+                outbox().exclude(batch=None).update(batch=None)
+                continue
+            _add(total, outcome)
+            if outcome.pending and outcome.pending == outcome.pushed and not outcome.pulled:
+                raise SyncError("changes wait for a record the central server does not hold yet")
+            if not more:
+                held.commit()
+                return total
+        raise SyncError("too many round trips")
+    finally:
+        held.drop()  # an error or a cut: nothing of the held batches is kept
+
+
+def _add(total: Outcome, outcome: Outcome) -> None:
+    for name in ("pushed", "pulled", "rounds", "conflicts", "rejected", "quarantined"):
+        setattr(total, name, getattr(total, name) + getattr(outcome, name))
+
+
+class _Held:
+    """One transaction over several batches while pulled rows wait for their parents
+    (`Waiting`); none until a batch needs it."""
+
+    def __init__(self, state: NodeState) -> None:
+        self.state = state
+        self.span: Any = None
+
+    def open(self) -> None:
+        self.state.refresh_from_db()  # the batch that waited was rolled back
+        self.span = transaction.atomic()
+        self.span.__enter__()
+
+    def drop(self) -> None:
+        """Roll back what was held: the pull comes again from the cursor."""
+        if self.span is None:
+            return
+        span, self.span = self.span, None
+        transaction.set_rollback(True)
+        span.__exit__(None, None, None)
+        self.state.refresh_from_db()
+
+    def commit(self) -> None:
+        """Every reference met (or the error says which is not)."""
+        if self.span is None:
+            return
+        span, self.span = self.span, None
+        try:
+            span.__exit__(None, None, None)
+        except IntegrityError as exc:
+            self.state.refresh_from_db()
+            raise SyncError(f"pulled records refer to records this node lacks: {exc}") from exc

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 
 from orienta.core.models import User
 from orienta.sync import capture
-from orienta.sync.allowance import node_remaining
+from orienta.sync.allowance import UNHELD, node_remaining
 from orienta.sync.models import Change, Conflict, Node, NodeState, Quarantine
 from orienta.sync.services import conflicts_visible_to
 
@@ -151,6 +151,8 @@ class ConflictLine:
     conflict: Conflict
     what: str
     record: str
+    # An approval made offline whose payment was made at the site too: "1 500 XAF, 2026-03-02".
+    paid_at_site: str = ""
 
 
 def conflict_lines(rows: list[Conflict]) -> list[ConflictLine]:
@@ -166,8 +168,25 @@ def conflict_lines(rows: list[Conflict]) -> list[ConflictLine]:
             what = conflict.field
         row = model._base_manager.filter(pk=conflict.record).first()
         record = str(getattr(row, "code", "") or model._meta.verbose_name)
-        lines.append(ConflictLine(conflict=conflict, what=what, record=record))
+        lines.append(
+            ConflictLine(
+                conflict=conflict, what=what, record=record, paid_at_site=_paid_at_site(row)
+            )
+        )
     return lines
+
+
+def _paid_at_site(row: Any) -> str:
+    """For a fund request not approved here, the payment a node made of it."""
+    from orienta.fund import money
+    from orienta.fund.models import FundRequest, Payment
+
+    if not isinstance(row, FundRequest) or row.status in UNHELD:
+        return ""
+    payment = Payment.objects.filter(request=row, reversed_at__isnull=True).first()
+    if payment is None:
+        return ""
+    return f"{money.money_format(row.amount, row.currency)}, {payment.paid_on.isoformat()}"
 
 
 def model_names(labels: list[str]) -> list[str]:

@@ -184,13 +184,75 @@ def conflict_resolve(*, conflict: Conflict, keep: str, by: User) -> Conflict:
     locked = Conflict.objects.select_for_update().get(pk=conflict.pk)
     if locked.resolved_at is not None:
         raise SyncRefused(_("This conflict was already resolved."))
-    if keep == "node":
+    if _is_fund_decision(locked):
+        _fund_resolve(locked, keep, by)
+    elif keep == "node":
         _write_value(locked, by)
     locked.resolved_at = timezone.now()
     locked.resolved_by = by
     locked.kept = keep
     locked.save(update_fields=["resolved_at", "resolved_by", "kept"])
     return locked
+
+
+def _is_fund_decision(conflict: Conflict) -> bool:
+    """An approval (and maybe a payment) made offline: the node's status is approved or paid."""
+    return (
+        conflict.model == "fund.FundRequest"
+        and conflict.field == "status"
+        and conflict.node_value in ("approved", "paid")
+    )
+
+
+def _fund_resolve(conflict: Conflict, keep: str, by: User) -> None:
+    """An approval made offline that the site's fund could not cover when it arrived. The
+    node's value is taken through the fund's own service, with its checks (the balance, the
+    rules, who may approve); a payment the node made of it is then entered in the ledger. The
+    server's value leaves the request awaiting approval, unless the node paid it already: that
+    money has left the cash box and cannot be taken back by choosing a value."""
+    from django.core.exceptions import PermissionDenied
+
+    from orienta.fund import money
+    from orienta.fund.models import FundRequest, Payment, Status
+    from orienta.fund.services import Refused as FundRefused
+    from orienta.fund.services import payment_at_site_confirm, request_approve
+
+    request = FundRequest.objects.select_related("site").filter(pk=conflict.record).first()
+    if request is None:
+        raise SyncRefused(_("The record no longer exists."))
+    payment = Payment.objects.filter(request=request, reversed_at__isnull=True).first()
+    paid_here = request.status == Status.PAID
+    if keep == "server":
+        if payment is not None and not paid_here:
+            raise SyncRefused(
+                _(
+                    "Request %(code)s was already paid at the site (%(amount)s, %(day)s): the "
+                    "money has left the cash box, so the request cannot stay unapproved. Take "
+                    "the node's value once the site's fund can cover it."
+                )
+                % {
+                    "code": request.code,
+                    "amount": money.money_format(request.amount, request.currency),
+                    "day": payment.paid_on.isoformat(),
+                }
+            )
+        return
+    try:
+        if request.status not in (Status.APPROVED, Status.PAID):
+            # Refused too for a request rejected or cancelled here meanwhile.
+            request = request_approve(fund_request=request, by=by)
+        if payment is not None and request.status == Status.APPROVED:
+            payment_at_site_confirm(fund_request=request, by=by)
+    except FundRefused as exc:
+        raise SyncRefused(exc.message) from None
+    except PermissionDenied:
+        raise SyncRefused(
+            _(
+                "You may not approve request %(code)s: its amount needs the country "
+                "coordinator, or you made the request yourself."
+            )
+            % {"code": request.code}
+        ) from None
 
 
 def _write_value(conflict: Conflict, by: User) -> None:
@@ -285,3 +347,10 @@ def install_code_allocator() -> None:
 
     if capture.is_node():
         codes.set_allocator(node_next_code)
+        codes.set_public_url(central_url)
+
+
+def central_url() -> str:
+    """The central server's address, which the links of slips printed at this node open."""
+    state = node_state()
+    return state.central_url.rstrip("/") if state is not None else ""

@@ -16,7 +16,12 @@ from orienta.fund.services.ledger import (
     period_open,
     position_of,
 )
-from orienta.fund.services.payments import PaymentInput, payment_record, payment_reverse
+from orienta.fund.services.payments import (
+    PaymentInput,
+    payment_at_site_confirm,
+    payment_record,
+    payment_reverse,
+)
 from orienta.fund.services.permissions import (
     coordinates,
     manages_site,
@@ -52,6 +57,7 @@ __all__ = [
     "may_cancel",
     "may_decide",
     "may_pay",
+    "payment_at_site_confirm",
     "payment_record",
     "payment_reverse",
     "period_on",

@@ -22,7 +22,7 @@ from orienta.fund.models import (
     Payment,
     Status,
 )
-from orienta.fund.services.ledger import _entry, fund_settings_for
+from orienta.fund.services.ledger import Refused, _entry, fund_settings_for
 from orienta.fund.services.permissions import may_pay
 from orienta.fund.services.requests import _locked_request, _require_status
 from orienta.lib.text import MESSAGE as BIDI_MESSAGE
@@ -141,4 +141,35 @@ def payment_reverse(*, fund_request: FundRequest, by: User, reason: str) -> Paym
         fresh.touch(by=by)
         fresh.save()
         event_log(actor=by, verb="fund_reverse", obj=fresh, site=fresh.site)
+    return payment
+
+
+def payment_at_site_confirm(*, fund_request: FundRequest, by: User) -> Payment:
+    """Enter in the ledger the payment a site node made offline of a request the central server
+    has approved since (the node's approval was a conflict, resolved in its favour): the
+    payment's record came with the sync, the money has already left the site's cash box, so it
+    is counted once, here."""
+    with transaction.atomic():
+        account, fresh = _locked_request(fund_request)
+        if not may_pay(by, fresh):
+            raise PermissionDenied
+        _require_status(fresh, Status.APPROVED)
+        payment = Payment.objects.filter(request=fresh, reversed_at__isnull=True).first()
+        if payment is None:
+            raise Refused(
+                _("Request %(code)s has no payment made at the site to enter in the ledger.")
+                % {"code": fresh.code}
+            )
+        _entry(
+            account=account,
+            period=fresh.period,
+            kind=Kind.PAYMENT,
+            amount=fresh.amount,
+            by=by,
+            request=fresh,
+        )
+        fresh.status = Status.PAID
+        fresh.touch(by=by)
+        fresh.save()
+        event_log(actor=by, verb="fund_pay", obj=fresh, site=fresh.site)
     return payment

@@ -66,12 +66,15 @@ def empty_database(path: Path) -> None:
 class Node:
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.media = path.parent / f"{path.stem}-media"
         empty_database(path)
         self.env = os.environ | {
             "ORIENTA_NODE": "1",
             "DATABASE_URL": f"sqlite:///{path}",
             "SECRET_KEY": "node-test-secret",
             "ORIENTA_DEMO": "0",
+            # Its own files (fund receipts, documents), as a laptop at a site keeps them.
+            "MEDIA_ROOT": str(self.media),
         }
         self.env.pop("DATABASE_REPLICA_URL", None)
 

@@ -5,8 +5,11 @@ repairs it; a cut in the middle of a pull and a clock hours late lose nothing; a
 the node."""
 
 from decimal import Decimal
+from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from orienta.cases.models import Case
 from orienta.cases.services import case_open
@@ -20,9 +23,11 @@ from orienta.people.models import Person
 from orienta.people.services import person_register, person_update
 from orienta.referrals.models import Referral
 from orienta.referrals.tests.factories import make_referral
-from orienta.sync.models import Conflict
+from orienta.sync import capture
+from orienta.sync.models import Change, Conflict
 from orienta.sync.models import Node as NodeRow
 from orienta.sync.services import node_allowance_set, node_revoke
+from orienta.sync.tests.node import Node
 from orienta.sync.tests.test_two_instances import SNAPSHOT, central_snapshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -321,14 +326,77 @@ print(json.dumps({"rows": rows, "journal": Change.objects.count(),
 """
 
 
+FILES_AT_NODE = """
+from django.core.files.base import ContentFile
+from orienta.fund.models import Payment
+field = Payment._meta.get_field("receipt")
+receipt = field.storage.save("fund/receipts/2026/03/recu-0042.pdf", ContentFile(b"%PDF recu"))
+export = field.storage.save("exports/old.sealed", ContentFile(b"sealed"))
+print(json.dumps([field.storage.path(receipt), field.storage.path(export)]))
+"""
+
+
 def test_a_wipe_ordered_for_a_revoked_node_erases_it_at_its_next_contact(node, users):
+    # Files the node keeps on disk: a fund receipt, an export.
+    files = node.run(FILES_AT_NODE)
+    assert all(Path(name).is_file() for name in files)
+    assert all(Path(name).is_relative_to(node.media) for name in files)
+    assert b"Achta" in node.path.read_bytes()
     node_revoke(node=NodeRow.objects.get(), by=users["admin_user"], wipe=True)
     done = node.manage("sync", check=False)
     assert done.returncode == 3, done.stderr
     assert "erased" in done.stderr
     assert node.run(AFTER_WIPE) == {"rows": 0, "journal": 0, "wiped": True, "token": ""}
+    # The files are gone, and so are the erased rows from the database file's free pages.
+    assert not any(Path(name).exists() for name in files)
+    assert list(node.media.iterdir()) == []
+    for path in node.path.parent.glob(node.path.name + "*"):
+        assert b"Achta" not in path.read_bytes(), path
     status = node.manage("sync_status").stdout
     assert "wiped: yes" in status
     assert NodeRow.objects.get().wiped_at is not None
     # Asked again, it says the same without contacting anyone.
     assert node.manage("sync", check=False).returncode == 3
+
+
+FIRST_SYNC_SMALL_BATCHES = """
+from orienta.directory.models import Service
+from orienta.sync.client import sync
+from orienta.sync.models import NodeState
+from orienta.sync.wire import MIN_BATCH_BYTES
+outcome = sync(max_bytes=MIN_BATCH_BYTES)
+service = Service.objects.get(name="Aide juridique")
+print(json.dumps({"rounds": outcome.rounds, "themes": [t.code for t in service.themes.all()],
+                  "cursor": NodeState.objects.get().cursor}))
+"""
+
+
+def test_a_first_sync_in_small_batches_waits_for_parents_journaled_after_their_children(
+    tmp_path, central, world, users
+):
+    # A record made without a journal entry (as migrations seed countries and themes) that a
+    # journaled record refers to: enrolment journals it last, after the records using it.
+    with capture.applying():
+        theme = Theme.objects.create(
+            code="legal-aid", name_fr="Aide juridique", name_pt="Apoio jurídico", name_en="Legal"
+        )
+    service = make_service(world["provider_org"], name="Aide juridique")
+    service.themes.add(theme)
+    # Enough records between the two for several batches of the smallest size.
+    for i in range(150):
+        person_register(
+            site=world["sites"]["td"],
+            by=users["agent_td"],
+            data=PERSON | {"given_name": f"Prénom{i:03d}", "family_name": f"Famille{i * 7919}"},
+        )
+    out = StringIO()
+    call_command("sync_node_create", "--site", "TD-NDJ1", stdout=out)
+    code = out.getvalue().strip().rsplit(": ", 1)[1]
+    last = Change.objects.filter(model="core.Theme", record="legal-aid").get().seq
+    changes = Change.objects.filter(model="directory.Service", record=str(service.pk))
+    assert last > max(changes.values_list("seq", flat=True))
+    node = Node(tmp_path / "node.sqlite3")
+    node.manage("sync_enrol", "--central", central, "--code", code)
+    done = node.run(FIRST_SYNC_SMALL_BATCHES)
+    assert done["rounds"] > 2 and done["cursor"] >= last
+    assert done["themes"] == ["legal-aid"]
