@@ -9,6 +9,7 @@ from django.db import connection
 from orienta.bench import report
 from orienta.bench import sync as stage
 from orienta.bench.generate import generate
+from orienta.conftest import _seed_again
 from orienta.frontdesk.models import Visit
 from orienta.people.models import Person
 from orienta.sync.models import Change, Node, Receipt
@@ -48,6 +49,7 @@ def test_bytes_on_the_wire_come_from_journal_entries_and_leave_nothing_behind():
 @pytest.mark.django_db(transaction=True)
 def test_nodes_pushing_at_once_have_every_change_applied(live_server, settings):
     settings.ALLOWED_HOSTS = ["*"]
+    _seed_again()  # an earlier transactional test on this worker may have flushed the seeds
     _network()
     visits = Visit.objects.count()
     # At once on PostgreSQL; one after the other on the in-memory SQLite of the live server.

@@ -15,6 +15,7 @@ import uuid
 from datetime import UTC, date, datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, PathConverter, SlugConverter, UUIDConverter
@@ -125,8 +126,24 @@ def _api_routes():
         for method, operation in operations.items():
             params = [p for p in operation.get("parameters", []) if p["in"] == "path"]
             content = operation.get("requestBody", {}).get("content", {})
-            body = content.get("application/json", {}).get("schema")
+            if "multipart/form-data" in content:  # an upload: its form fields and its file
+                body = {"multipart": content["multipart/form-data"]["schema"]}
+            else:
+                body = content.get("application/json", {}).get("schema")
             yield method, path, params, body, doc
+
+
+def _form(schema: dict, doc: dict, rng: random.Random) -> dict:
+    """A multipart body that passes the schema: its fields sampled, a small file for each
+    binary one."""
+    fields = {}
+    for name, prop in _resolve(schema, doc).get("properties", {}).items():
+        if _resolve(prop, doc).get("format") == "binary":
+            fields[name] = SimpleUploadedFile(f"{name}.csv", b"a,b\n1,2\n", "text/csv")
+        else:
+            value = _sample(prop, doc, rng)
+            fields[name] = "" if value is None else value
+    return fields
 
 
 def _api_path(path: str, params: list, rng: random.Random) -> str:
@@ -175,7 +192,9 @@ def _probe_api(client, role, headers, rng) -> tuple[int, list[str]]:
         for _try in range(PROBES_PER_ROUTE):
             path = _api_path(template, params, rng)
             kwargs = dict(headers)
-            if body is not None:
+            if body is not None and "multipart" in body:
+                kwargs |= {"data": _form(body["multipart"], doc, rng)}
+            elif body is not None:
                 kwargs |= {"data": _sample(body, doc, rng), "content_type": "application/json"}
             response = getattr(client, method)(path, **kwargs)
             count += 1
