@@ -228,6 +228,13 @@ class SupportIn(Schema):
     notes: str = Field("", max_length=5000)
 
 
+class ParticipantIn(Schema):
+    name: NameText = Field(max_length=200)
+    sex: str = Field(description=_one_of(Sex))
+    organisation: UUID = Field(description="One of the CSOs the session supported.")
+    position: NameText = Field("", max_length=200)
+
+
 # Diagnostics
 # =============================================================================================
 

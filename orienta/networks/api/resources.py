@@ -39,6 +39,7 @@ from orienta.networks.schemas import (
     DocumentFilters,
     DocumentIn,
     DocumentOut,
+    ParticipantIn,
     SupportIn,
     SupportOut,
 )
@@ -272,6 +273,40 @@ def support_create(request: ApiRequest, payload: SupportIn) -> tuple[int, dict[s
         "topic",
         lambda: services.support_record(
             country=country, data=data, organisations=csos, by=request.auth
+        ),
+    )
+    return 201, _supports_out(request, [queries.support_for(request.auth, support.pk)])[0]
+
+
+@router.post(
+    "/resources/support/{support_id}/participants",
+    response={201: SupportOut},
+    summary="Add someone who attended a training or coaching session",
+)
+def participant_add(
+    request: ApiRequest, support_id: UUID, payload: ParticipantIn
+) -> tuple[int, dict[str, Any]]:
+    """As on the session's page: the country's managers add a CSO staff member who attended,
+    from one of the organisations supported."""
+    _reader(request)
+    support = queries.support_for(request.auth, support_id)
+    manager(request)
+    organisation = support.organisations.filter(pk=payload.organisation).first()
+    if organisation is None:
+        raise field_error(
+            "organisation",
+            gettext("The participant's organisation must be one of those supported."),
+            "invalid_choice",
+        )
+    saving(
+        "name",
+        lambda: services.support_participant_add(
+            support=support,
+            name=payload.name,
+            sex=_choice("sex", payload.sex, Sex),
+            organisation=organisation,
+            position=payload.position,
+            by=request.auth,
         ),
     )
     return 201, _supports_out(request, [queries.support_for(request.auth, support.pk)])[0]

@@ -301,6 +301,15 @@ API_ROUTES = {
         lambda o: f"{API}/resources/support/{o['support'].pk}",
         None,
     ),
+    "POST /api/v1/resources/support/{support_id}/participants": (
+        "library:step",
+        lambda o: f"{API}/resources/support/{o['support'].pk}/participants",
+        lambda o: {
+            "name": "Halimé Oumar",
+            "sex": "female",
+            "organisation": str(o["support"].organisations.first().pk),
+        },
+    ),
     # The diagnostics
     "GET /api/v1/diagnostics": ("diagnostics_list", lambda o: f"{API}/diagnostics", None),
     "POST /api/v1/diagnostics": (

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from orienta.core.models import Organisation
-from orienta.networks.models import Document, Support
+from orienta.networks.models import Document, Support, SupportParticipant
 from orienta.networks.services import support_participant_add
 from orienta.networks.tests.factories import make_document, make_support, pdf
 from orienta.testing.access import api_headers
@@ -181,3 +181,40 @@ def test_a_support_is_recorded_for_csos_of_the_country_only(client, users, world
     late = client.post(f"{API}/support", future, content_type="application/json", **headers)
     assert late.json()["detail"][0]["loc"] == ["body", "on"]
     assert Support.objects.count() == 1
+
+
+def test_a_participant_is_added_as_on_the_page_and_counted(client, users, support):
+    url = f"{API}/support/{support.pk}/participants"
+    body = {
+        "name": "Zara Mahamat",
+        "sex": "female",
+        "organisation": str(support.organisations.first().pk),
+    }
+    added = client.post(
+        url, body, content_type="application/json", **api_headers(users, "coordinator_td")
+    )
+    assert added.status_code == 201, added.json()
+    assert (added.json()["women"], added.json()["men"]) == (2, 1)
+    assert "Zara Mahamat" in [p["name"] for p in added.json()["participants"]]
+    outsider = Organisation.objects.create(name="Hors appui", kind="cso", country=support.country)
+    wrong = client.post(
+        url,
+        body | {"organisation": str(outsider.pk)},
+        content_type="application/json",
+        **api_headers(users, "coordinator_td"),
+    )
+    assert wrong.status_code == 422 and wrong.json()["detail"][0]["loc"] == ["body", "organisation"]
+    sex = client.post(
+        url,
+        body | {"sex": "x"},
+        content_type="application/json",
+        **api_headers(users, "coordinator_td"),
+    )
+    assert sex.status_code == 422 and sex.json()["detail"][0]["loc"] == ["body", "sex"]
+    cso = client.post(url, body, content_type="application/json", **api_headers(users, "cso_td"))
+    assert cso.status_code == 403
+    other = client.post(
+        url, body, content_type="application/json", **api_headers(users, "coordinator_mz")
+    )
+    assert other.status_code == 404
+    assert SupportParticipant.objects.filter(support=support).count() == 3
