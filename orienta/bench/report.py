@@ -596,6 +596,13 @@ def _met(value, limit, *, at_least: bool = False) -> str:
     return "met" if ok else "**missed**"
 
 
+def _p1(row: dict) -> str:
+    """Protocol 1's bytes per record, push / pull (absent from runs before protocol 2)."""
+    if "push_bytes_p1" not in row:
+        return "—"
+    return f"{row['push_bytes_p1']} / {row['pull_bytes_p1']}"
+
+
 def _sync(r: dict) -> str:
     s = r.get("sync")
     if not s:
@@ -639,11 +646,11 @@ def _sync(r: dict) -> str:
         for row in found:
             if row["batches"]:
                 wire_rows.append([f"{label} (full rows)", row["batch"], row["batches"],
-                                  row["push_bytes"], row["pull_bytes"]])  # fmt: skip
+                                  row["push_bytes"], row["pull_bytes"], _p1(row)])  # fmt: skip
     for row in w["updates"]:
         if row["batches"]:
             wire_rows.append(["updates", row["batch"], row["batches"], row["push_bytes"],
-                              row["pull_bytes"]])  # fmt: skip
+                              row["pull_bytes"], _p1(row)])  # fmt: skip
     kinds = ", ".join(f"{n} {label}" for label, n in w["update_changes"].items())
     text = (
         "## Sync\n\n"
@@ -659,9 +666,22 @@ def _sync(r: dict) -> str:
         f"through the services ({kinds}: a person's locality, a case's risk; fields "
         f"{', '.join(w['update_fields'])}), in a transaction then rolled back. Each batch is "
         "a whole message — a node's push (`client`) and the central server's pull answer "
-        "(`exchange`) — compressed by `wire.compress` (JSON, zstd level 6); bytes divided by "
-        "the changes it carries.\n\n"
-        + _table(["changes", "batch", "batches", "push B/record", "pull B/record"], wire_rows)
+        "(`exchange`) — as protocol 2 writes it (the changes that share a model and their "
+        "field names in columns, UUIDs in base64, counters as differences: `wire.pack`), "
+        "compressed by `wire.compress` (JSON, zstd level 6); bytes divided by the changes it "
+        "carries. The last column gives the same messages as protocol 1 wrote them (one "
+        "object per change), which a node of an earlier version still speaks.\n\n"
+        + _table(
+            [
+                "changes",
+                "batch",
+                "batches",
+                "push B/record",
+                "pull B/record",
+                "protocol 1: push / pull",
+            ],
+            wire_rows,
+        )  # fmt: skip
         + "\n\n### A node's first sync, and an idle sync\n\n"
         f"A node (Orienta on SQLite, `ORIENTA_NODE=1`, its own process) enrolled to the "
         f"central server (gunicorn, {push['workers']} workers, PostgreSQL) for the busiest "

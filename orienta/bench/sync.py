@@ -43,7 +43,16 @@ from orienta.people.models import Person
 from orienta.people.services import person_update
 from orienta.sync import backfill, capture, classification, client, exchange, services
 from orienta.sync.models import Change, Node, Op
-from orienta.sync.wire import PROTOCOL, SCHEMA, clock, compress, decompress, row_values
+from orienta.sync.wire import (
+    PROTOCOL,
+    SCHEMA,
+    clock,
+    compress,
+    decompress,
+    pack_message,
+    row_values,
+    unpack_message,
+)
 
 # SYNC.md §9.
 TARGET_FULL_BYTES = 120
@@ -99,9 +108,9 @@ def busiest_site() -> Site:
 # ---------------------------------------------------------------------------------------------
 
 
-def _push_body(changes: list[Change]) -> dict[str, Any]:
-    return {
-        "protocol": PROTOCOL,
+def _push_body(changes: list[Change], protocol: int = PROTOCOL) -> dict[str, Any]:
+    body = {
+        "protocol": protocol,
         "schema": SCHEMA,
         "node": str(uuid7()),
         "batch": str(uuid7()),
@@ -111,12 +120,13 @@ def _push_body(changes: list[Change]) -> dict[str, Any]:
         "app_version": client.APP_VERSION,
         "max_bytes": 48_000,
     }
+    return pack_message(body, protocol)
 
 
-def _pull_body(changes: list[Change]) -> dict[str, Any]:
+def _pull_body(changes: list[Change], protocol: int = PROTOCOL) -> dict[str, Any]:
     rows = [exchange._message(c) for c in changes]
-    return {
-        "protocol": PROTOCOL,
+    body = {
+        "protocol": protocol,
         "schema": SCHEMA,
         "acks": [],
         "changes": rows,
@@ -126,16 +136,20 @@ def _pull_body(changes: list[Change]) -> dict[str, Any]:
         "currency": "",
         "code_block": 1,
     }
+    return pack_message(body, protocol)
 
 
 def bytes_per_record(changes: list[Change], size: int) -> dict[str, Any]:
     """Compressed bytes per change of whole messages (push and pull) of `size` changes each,
-    over as many batches as `changes` fill."""
-    push = pull = batches = 0
+    over as many batches as `changes` fill, as this version's protocol writes them (and as
+    protocol 1 did)."""
+    push = pull = push1 = pull1 = batches = 0
     for start in range(0, len(changes) - size + 1, size):
         chunk = changes[start : start + size]
         push += len(compress(_push_body(chunk)))
         pull += len(compress(_pull_body(chunk)))
+        push1 += len(compress(_push_body(chunk, 1)))
+        pull1 += len(compress(_pull_body(chunk, 1)))
         batches += 1
     if not batches:
         return {"batch": size, "batches": 0}
@@ -145,6 +159,9 @@ def bytes_per_record(changes: list[Change], size: int) -> dict[str, Any]:
         "batches": batches,
         "push_bytes": round(push / n, 1),
         "pull_bytes": round(pull / n, 1),
+        # The same messages as protocol 1 writes them (one object per change), for comparison.
+        "push_bytes_p1": round(push1 / n, 1),
+        "pull_bytes_p1": round(pull1 / n, 1),
     }
 
 
@@ -432,17 +449,20 @@ def _push_all(base_url: str, pusher: Pusher) -> None:
     started = time.monotonic()
     for batch in pusher.batches:
         body = compress(
-            {
-                "protocol": PROTOCOL,
-                "schema": SCHEMA,
-                "node": pusher.node,
-                "batch": str(uuid7()),
-                "cursor": pusher.cursor,
-                "changes": batch,
-                "backlog": 0,
-                "app_version": client.APP_VERSION,
-                "max_bytes": 48_000,
-            }
+            pack_message(
+                {
+                    "protocol": PROTOCOL,
+                    "schema": SCHEMA,
+                    "node": pusher.node,
+                    "batch": str(uuid7()),
+                    "cursor": pusher.cursor,
+                    "changes": batch,
+                    "backlog": 0,
+                    "app_version": client.APP_VERSION,
+                    "max_bytes": 48_000,
+                },
+                PROTOCOL,
+            )
         )
         request = urllib.request.Request(
             base_url + "/api/v1/sync/exchange",
@@ -456,7 +476,7 @@ def _push_all(base_url: str, pusher: Pusher) -> None:
         )
         try:
             with urllib.request.urlopen(request, timeout=300) as response:  # noqa: S310
-                answer = decompress(response.read())
+                answer = unpack_message(decompress(response.read()))
         except OSError:
             pusher.errors += 1
             continue

@@ -17,7 +17,7 @@ from orienta.lib.api.errors import Detail, FieldErrors
 from orienta.sync import exchange as server
 from orienta.sync import services
 from orienta.sync.schemas import EnrolIn, EnrolOut, ExchangeIn, ExchangeOut, StopOut
-from orienta.sync.wire import compress, decompress
+from orienta.sync.wire import compress, decompress, pack_message, unpack_message
 
 router = Router(tags=["sync"])
 
@@ -46,7 +46,10 @@ EXCHANGE_DOC = """One round trip of a site node: its batch of changes in, an ack
 change (applied, merged, conflict, rejected with a reason), then the changes of its site and the
 reference data since its cursor, the next cursor and whether more remain.
 
-Request and answer bodies are JSON compressed with zstd (`Content-Encoding: zstd`). A batch id
+Request and answer bodies are JSON compressed with zstd (`Content-Encoding: zstd`). In protocol 2
+the changes that share a model and their field names travel in `columns` (names once, values
+side by side; see `orienta/sync/wire.py`), the others in `changes`; the answer is written in the
+node's protocol. A batch id
 or change id sent again gets the stored acknowledgements and applies nothing twice. The answer's
 pull stops at `max_bytes` compressed bytes. A protocol or schema this server does not accept is
 answered 426 (the node keeps its outbox and must be upgraded)."""
@@ -90,7 +93,7 @@ def exchange(request: HttpRequest) -> HttpResponse:
             raw = decompress(request.body)
         else:
             raw = json.loads(request.body)
-        message = ExchangeIn.model_validate(raw)
+        message = ExchangeIn.model_validate(unpack_message(raw))
     except (ValueError, ValidationError) as exc:
         if node.revoked_at is not None:
             return _stop(node)
@@ -106,6 +109,7 @@ def exchange(request: HttpRequest) -> HttpResponse:
         answer = server.exchange(node=node, message=data)
     except server.Upgrade as exc:
         return JsonResponse({"detail": str(exc)}, status=426)
+    answer = pack_message(answer, message.protocol)
     response = HttpResponse(compress(answer), content_type="application/json")
     response["Content-Encoding"] = "zstd"
     return response

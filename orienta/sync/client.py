@@ -32,11 +32,16 @@ from orienta.sync.wire import (
     compress,
     decode_values,
     decompress,
+    pack,
+    pack_message,
+    unpack_message,
 )
 
 APP_VERSION = f"{PROTOCOL}.{SCHEMA}"
 TIMEOUT = 60
 ROUNDS = 10_000
+# The protocol each central server answered in (a server older than this node speaks 1).
+_spoken: dict[str, int] = {}
 
 
 class SyncError(Exception):
@@ -76,8 +81,8 @@ def _post(url: str, body: bytes, *, headers: dict[str, str]) -> tuple[int, bytes
 def _json(status: int, body: bytes, headers: dict[str, str]) -> Any:
     try:
         if headers.get("Content-Encoding", headers.get("content-encoding", "")) == "zstd":
-            return decompress(body)
-        return json.loads(body or b"{}")
+            return unpack_message(decompress(body))
+        return unpack_message(json.loads(body or b"{}"))
     except ValueError as exc:
         raise SyncError(f"unreadable answer (HTTP {status})") from exc
 
@@ -130,8 +135,11 @@ def outbox() -> "Any":
     return Change.objects.filter(ack="").order_by("id")
 
 
-def _batch(state: NodeState, max_bytes: int) -> tuple[str | None, list[Change]]:
-    """The batch to send: the one sent and not answered, or a new one up to `max_bytes`."""
+def _batch(
+    state: NodeState, max_bytes: int, protocol: int = PROTOCOL
+) -> tuple[str | None, list[Change]]:
+    """The batch to send: the one sent and not answered, or a new one up to `max_bytes` (as
+    `protocol` writes it)."""
     pending = list(outbox().exclude(batch=None)[:5000])
     if pending:
         batch_id = pending[0].batch
@@ -142,7 +150,7 @@ def _batch(state: NodeState, max_bytes: int) -> tuple[str | None, list[Change]]:
     chosen: list[Change] = []
     for row in rows:
         chosen.append(row)
-        if len(chosen) % 10 == 0 and len(compress([_message(c) for c in chosen])) > max_bytes:
+        if len(chosen) % 10 == 0 and _size([_message(c) for c in chosen], protocol) > max_bytes:
             chosen = chosen[:-10] or chosen[:1]
             break
     batch_id = uuid7()
@@ -150,6 +158,10 @@ def _batch(state: NodeState, max_bytes: int) -> tuple[str | None, list[Change]]:
     for c in chosen:
         c.batch = batch_id
     return str(batch_id), chosen
+
+
+def _size(messages: list[dict[str, Any]], protocol: int) -> int:
+    return len(compress(pack(messages) if protocol >= 2 else messages))
 
 
 def _message(change: Change) -> dict[str, Any]:
@@ -180,9 +192,10 @@ def round_trip(
     """One request and its answer, committed. Returns what it did and whether more remains.
     `cut(step)` lets the tests cut the link at a step ("before" sending, "after" the server
     answered and before the answer is read, "pull" in the middle of applying a pull)."""
-    batch_id, rows = (None, []) if extra else _batch(state, max_bytes)
+    protocol = _spoken.get(state.central_url, PROTOCOL)
+    batch_id, rows = (None, []) if extra else _batch(state, max_bytes, protocol)
     message = (extra or {}) | {
-        "protocol": PROTOCOL,
+        "protocol": protocol,
         "schema": SCHEMA,
         "node": str(state.node_id),
         "batch": batch_id,
@@ -194,15 +207,11 @@ def round_trip(
     }
     if cut:
         cut("before")
-    status, raw, headers = _post(
-        state.central_url + "/api/v1/sync/exchange",
-        compress(message),
-        headers={
-            "Content-Type": "application/json",
-            "Content-Encoding": "zstd",
-            "Authorization": f"Node {state.token}",
-        },
-    )
+    status, raw, headers = _send(state, pack_message(message, protocol))
+    if status == 426 and protocol > 1:
+        # A central server older than this node: it is spoken to in protocol 1 from now on.
+        _spoken[state.central_url] = protocol = 1
+        status, raw, headers = _send(state, message | {"protocol": 1})
     if cut:
         cut("after")
     answer = _json(status, raw, headers)
@@ -218,6 +227,18 @@ def round_trip(
     if seen:
         seen(answer)
     return done
+
+
+def _send(state: NodeState, message: dict[str, Any]) -> tuple[int, bytes, dict[str, str]]:
+    return _post(
+        state.central_url + "/api/v1/sync/exchange",
+        compress(message),
+        headers={
+            "Content-Type": "application/json",
+            "Content-Encoding": "zstd",
+            "Authorization": f"Node {state.token}",
+        },
+    )
 
 
 def _commit(

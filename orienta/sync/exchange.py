@@ -13,7 +13,7 @@ from orienta.sync.allowance import allowance_now
 from orienta.sync.apply import PENDING, apply_pushed, receipts_of
 from orienta.sync.models import Batch, Change, Counter, Node
 from orienta.sync.services import free_block
-from orienta.sync.wire import BATCH_BYTES, MIN_BATCH_BYTES, PROTOCOL, SCHEMA, compress
+from orienta.sync.wire import BATCH_BYTES, MIN_BATCH_BYTES, PROTOCOLS, SCHEMA, compress, pack
 
 # A pull never carries more rows than this, whatever their size.
 PULL_ROWS = 2000
@@ -26,20 +26,23 @@ class Upgrade(Exception):
 
 
 def check_versions(protocol: int, schema: int) -> None:
-    if protocol != PROTOCOL or schema not in (SCHEMA, SCHEMA - 1):
-        raise Upgrade(f"protocol {PROTOCOL} and schema {SCHEMA - 1} or {SCHEMA} are accepted")
+    if protocol not in PROTOCOLS or schema not in (SCHEMA, SCHEMA - 1):
+        accepted = " or ".join(str(p) for p in PROTOCOLS)
+        raise Upgrade(f"protocol {accepted} and schema {SCHEMA - 1} or {SCHEMA} are accepted")
 
 
 def exchange(*, node: Node, message: dict[str, Any]) -> dict[str, Any]:
     """One round trip: apply the batch (once, whatever the number of times it is sent), then
     answer the changes since the node's cursor."""
-    check_versions(message["protocol"], message["schema"])
+    protocol = message["protocol"]
+    check_versions(protocol, message["schema"])
     acks = _push(node, message)
     limit = max(MIN_BATCH_BYTES, min(int(message.get("max_bytes") or BATCH_BYTES), 1_000_000))
-    changes, cursor, more = pull(node=node, cursor=int(message.get("cursor") or 0), max_bytes=limit)
+    cursor = int(message.get("cursor") or 0)
+    changes, cursor, more = pull(node=node, cursor=cursor, max_bytes=limit, protocol=protocol)
     amount, currency = allowance_now(node)
     answer = {
-        "protocol": PROTOCOL,
+        "protocol": protocol,  # the node's: the answer is written as it reads
         "schema": SCHEMA,
         "acks": acks,
         "changes": changes,
@@ -134,9 +137,12 @@ def horizon() -> int:
     return Counter.objects.filter(name="seq").values_list("value", flat=True).first() or 0
 
 
-def pull(*, node: Node, cursor: int, max_bytes: int) -> tuple[list[dict[str, Any]], int, bool]:
-    """The changes of the node's partition after `cursor`, at most `max_bytes` compressed; the
-    next cursor; whether more remain. The node's own changes are not sent back."""
+def pull(
+    *, node: Node, cursor: int, max_bytes: int, protocol: int = PROTOCOLS[-1]
+) -> tuple[list[dict[str, Any]], int, bool]:
+    """The changes of the node's partition after `cursor`, at most `max_bytes` compressed (as
+    `protocol` writes them); the next cursor; whether more remain. The node's own changes are
+    not sent back."""
     top = horizon()
     rows = list(
         Change.objects.filter(
@@ -150,7 +156,7 @@ def pull(*, node: Node, cursor: int, max_bytes: int) -> tuple[list[dict[str, Any
     out: list[dict[str, Any]] = []
     for i, row in enumerate(rows, 1):
         out.append(_message(row))
-        if i % CHECK_EVERY == 0 and len(compress(out)) > max_bytes:
+        if i % CHECK_EVERY == 0 and _size(out, protocol) > max_bytes:
             out = out[: max(i - CHECK_EVERY, 1)]
             more = True
             break
@@ -160,6 +166,11 @@ def pull(*, node: Node, cursor: int, max_bytes: int) -> tuple[list[dict[str, Any
         more = True
     last = out[-1]["seq"]
     return out, (last if more else max(last, top)), more
+
+
+def _size(out: list[dict[str, Any]], protocol: int) -> int:
+    """The compressed bytes of `out` as `protocol` writes it."""
+    return len(compress(pack(out) if protocol >= 2 else out))
 
 
 def _message(row: Change) -> dict[str, Any]:

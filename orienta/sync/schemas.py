@@ -35,6 +35,24 @@ class ChangeIn(Schema):
     at: str
 
 
+class ColumnGroup(Schema):
+    """Protocol 2: changes sharing a model, attributes and field names, by column. A column is
+    [codec, values]: codec "" values as they are, "d" integers as differences from the previous
+    one (the first from 0), "u" UUIDs (or nulls) in url-safe base64 without padding."""
+
+    model: str
+    pos: list[Any] = Field(description="[codec, positions of the group's changes in the list]")
+    attrs: dict[str, list[Any]] = Field(description="The changes' attributes (id, record, op…).")
+    fields: dict[str, list[Any]] = Field(description="The changes' fields, a column each.")
+
+
+COLUMNS = Field(
+    None,
+    description="Protocol 2: the changes grouped in columns; `changes` holds the others, and "
+    "the group's positions say where each change goes in the whole list.",
+)
+
+
 class ExchangeIn(Schema):
     protocol: int
     schema_: int = Field(alias="schema")
@@ -42,6 +60,7 @@ class ExchangeIn(Schema):
     batch: UUID | None = Field(None, description="Unique per batch: sent again, same answer.")
     cursor: int = Field(0, description="The last sequence number pulled.")
     changes: list[ChangeIn] = Field(default_factory=list, max_length=5000)
+    columns: list[ColumnGroup] | None = COLUMNS
     backlog: int = 0
     app_version: str = ""
     max_bytes: int = Field(48_000, description="The compressed size the answer's pull may reach.")
@@ -86,6 +105,7 @@ class ExchangeOut(Schema):
     schema_: int = Field(alias="schema")
     acks: list[AckOut]
     changes: list[PulledOut]
+    columns: list[ColumnGroup] | None = COLUMNS
     cursor: int
     more: bool
     allowance: str | None = Field(

@@ -3,7 +3,7 @@
 import json
 
 from orienta.lib.ids import uuid7
-from orienta.sync.wire import PROTOCOL, SCHEMA, compress, decompress
+from orienta.sync.wire import PROTOCOL, SCHEMA, compress, decompress, pack_message, unpack_message
 
 ENROL = "/api/v1/sync/enrol"
 EXCHANGE = "/api/v1/sync/exchange"
@@ -14,10 +14,12 @@ def enrol(client, code):
     return response
 
 
-def post(client, token, message):
+def post(client, token, message, *, raw=False):
+    """The message sent as a node writes it in its protocol (in columns from protocol 2); the
+    answer read back with its changes one object each (`raw`: as it came)."""
     response = client.post(
         EXCHANGE,
-        compress(message),
+        compress(pack_message(message, message.get("protocol", PROTOCOL))),
         content_type="application/json",
         headers={"Authorization": f"Node {token}", "Content-Encoding": "zstd"},
     )
@@ -26,7 +28,7 @@ def post(client, token, message):
         if response.get("Content-Encoding") == "zstd"
         else response.json()
     )
-    return response.status_code, body
+    return response.status_code, (body if raw else unpack_message(body))
 
 
 def message(node_id, *, changes=(), cursor=0, batch=None, schema=SCHEMA, max_bytes=48_000):

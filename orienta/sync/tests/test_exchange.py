@@ -1,11 +1,13 @@
 """The central server's side of the exchange, spoken to as a node would: enrolment, revocation,
 the partition pulled, idempotence, the three-way merge and conflicts."""
 
+import json
+
 import pytest
 
 from orienta.people.models import Person
 from orienta.people.services import person_update
-from orienta.sync import backfill
+from orienta.sync import backfill, wire
 from orienta.sync.models import Change, Conflict, Node
 from orienta.sync.services import conflict_resolve, node_create, node_revoke
 from orienta.sync.tests import helpers
@@ -78,6 +80,44 @@ def test_the_pull_holds_the_sites_records_and_reference_data_only(client, node, 
         if not body["more"]:
             break
     assert [c["seq"] for c in small] == [c["seq"] for c in pulled]
+
+
+def test_a_node_is_answered_in_its_own_protocol(client, node):
+    """Protocol 2 (this version's nodes) gets the pull's creations in columns; a node still on
+    protocol 1 gets the same changes one object each."""
+    pulled, _ = pull_all(client, node)
+    one = helpers.message(node["node"].pk) | {"protocol": 1, "max_bytes": 1_000_000}
+    two = helpers.message(node["node"].pk) | {"protocol": 2, "max_bytes": 1_000_000}
+    status1, answer1 = helpers.post(client, node["token"], one, raw=True)
+    status2, answer2 = helpers.post(client, node["token"], two, raw=True)
+    assert status1 == status2 == 200
+    assert answer1["protocol"] == 1 and "columns" not in answer1
+    assert answer2["protocol"] == 2 and answer2["columns"]  # themes, sites, countries…
+    assert len(answer2["changes"]) < len(answer1["changes"])
+    assert wire.unpack(answer2) == answer1["changes"] == pulled
+    assert len(wire.compress(answer2)) < len(wire.compress(answer1))
+
+
+def test_a_push_in_columns_is_applied_and_a_malformed_one_refused_whole(client, node, persons):
+    _, cursor = pull_all(client, node)
+    people = Person.objects.filter(site=node["node"].site)
+    # Each person's locality edited four times: alike enough to travel in columns.
+    edits = [
+        helpers.change("people.Person", p.pk, fields={"locality": "Chagoua"}, base_seq=cursor)
+        for p in people
+        for _ in range(4)
+    ]
+    packed = wire.pack_message(helpers.message(node["node"].pk, changes=edits), 2)
+    assert packed["columns"]
+    broken = json.loads(json.dumps(packed))
+    broken["columns"][0]["fields"]["locality"][1].pop()
+    status, body = helpers.post(client, node["token"], broken)
+    assert status == 422 and "unreadable" in body["detail"]
+    assert not Change.objects.filter(origin=node["node"].pk).exists()
+    status, body = helpers.post(client, node["token"], packed)
+    assert status == 200 and len(body["acks"]) == len(edits)
+    assert {a["status"] for a in body["acks"]} <= {"applied", "merged"}
+    assert set(people.values_list("locality", flat=True)) == {"Chagoua"}
 
 
 def test_a_batch_sent_twice_applies_once(client, node, persons):

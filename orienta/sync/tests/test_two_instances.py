@@ -209,3 +209,28 @@ def test_a_revoked_node_is_refused_and_stops(node, users):
     assert done.returncode != 0 and "revoked" in done.stderr.lower()
     status = node.manage("sync_status").stdout
     assert "stopped: yes" in status
+
+
+EDIT_LOCALITY = """
+from orienta.core.models import User
+from orienta.people.models import Person
+from orienta.people.services import person_update
+known = Person.objects.get(given_name="Achta")
+person_update(person=known, data={"locality": "Moursal"}, expected_version=known.version,
+              by=User.objects.get(username="agent_td"))
+print(json.dumps({"version": Person.objects.get(pk=known.pk).version}))
+"""
+
+
+def test_a_central_server_older_than_the_node_is_spoken_to_in_protocol_1(
+    node, persons, monkeypatch
+):
+    """A node newer than its central server (installed from a later release) is answered 426
+    to protocol 2, speaks protocol 1 instead and syncs."""
+    from orienta.sync import exchange
+
+    monkeypatch.setattr(exchange, "PROTOCOLS", (1,))
+    node.run(EDIT_LOCALITY)
+    done = node.manage("sync")
+    assert done.returncode == 0 and "complete" in done.stdout
+    assert Person.objects.get(pk=persons["person_td"].pk).locality == "Moursal"
