@@ -58,19 +58,25 @@ def connect() -> None:
 def next_seq() -> int:
     """The next global sequence number (central server). The counter row stays locked until
     the transaction commits, so a puller never sees number n+1 before number n."""
-    # One statement per change (the journal is written with every save): the increment takes
-    # the row's lock and returns the new value.
+    return next_seqs(1)[0]
+
+
+def next_seqs(count: int) -> range:
+    """`count` consecutive global sequence numbers (central server), locked like `next_seq`."""
+    # One statement (per change, or per block of changes journaled together): the increment
+    # takes the row's lock and returns the new value.
     table = connection.ops.quote_name(Counter._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET value = value + 1 WHERE name = %s RETURNING value",
-            ["seq"],
+            f"UPDATE {table} SET value = value + %s WHERE name = %s RETURNING value",
+            [count, "seq"],
         )
         row = cursor.fetchone()
     if row is not None:
-        return int(row[0])
+        last = int(row[0])
+        return range(last - count + 1, last + 1)
     Counter.objects.get_or_create(name="seq")  # the first change ever numbered
-    return next_seq()
+    return next_seqs(count)
 
 
 def _journaled(rule: Rule | None) -> bool:
@@ -121,12 +127,31 @@ def _write(
 ) -> Change:
     if node and not clock.seeded:
         _seed_clock()
-    return Change.objects.create(
+    change = entry(
+        row=row, rule=rule, op=op, fields=fields, base_version=base_version, author=author
+    )
+    change.base_seq = base_seq
+    change.seq = None if node else next_seq()
+    change.save(force_insert=True)
+    return change
+
+
+def entry(
+    *,
+    row: models.Model,
+    rule: Rule,
+    op: str,
+    fields: dict[str, Any],
+    base_version: int,
+    author: Any = None,
+) -> Change:
+    """The journal entry of one change of `row`, stamped by the clock, not yet numbered nor
+    saved (`_write` saves it; `backfill` numbers and saves a whole block of them)."""
+    return Change(
         model=row._meta.label,
         record=str(row.pk),
         op=op,
         base_version=base_version,
-        base_seq=base_seq,
         version=getattr(row, "version", 0) or 0,
         fields=fields,
         author=author,
@@ -134,7 +159,6 @@ def _write(
         at=getattr(row, "updated_at", None) or timezone.now(),
         site_id=site_of(row, rule),
         shared=rule.kind == "reference",
-        seq=None if node else next_seq(),
     )
 
 

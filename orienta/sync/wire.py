@@ -27,7 +27,12 @@ BATCH_BYTES = 48_000
 MIN_BATCH_BYTES = 4_000
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def encode_value(value: Any) -> Any:
+    if type(value) in _PLAIN:  # most values, sent as they are
+        return value
     if isinstance(value, FieldFile):
         return value.name or ""  # the file's name (the file itself is not sent yet)
     if isinstance(value, datetime | date | dtime):
