@@ -4,6 +4,7 @@ same thing in fewer words for the common cases (a person read, a search, a refus
 import ipaddress
 import re
 from collections.abc import Iterable
+from functools import cache
 from typing import Any, Protocol, cast
 from uuid import UUID
 
@@ -88,7 +89,7 @@ def access_log_record(
     )
     with transaction.atomic(savepoint=False):
         for _try in range(MAX_TRIES):
-            last = AccessLogEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+            last = _last_link()
             entry.seq, entry.prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
             entry.at = timezone.now()
             entry.hash = entry.compute_hash()
@@ -97,18 +98,38 @@ def access_log_record(
     raise RuntimeError("the access log is too busy: no free place in the chain")
 
 
+@cache
+def _statements(vendor: str) -> tuple[str, str]:
+    """The SQL of the two statements every entry runs, for this database (built once: every
+    page that shows personal data writes an entry). The SELECT is what
+    `order_by("-seq").values_list("seq", "hash").first()` would send."""
+    meta, quote = AccessLogEntry._meta, connection.ops.quote_name
+    table, seq = quote(meta.db_table), quote(cast(str, meta.get_field("seq").column))
+    columns = ", ".join(quote(cast(str, f.column)) for f in meta.concrete_fields)  # a column
+    last = f"SELECT {seq}, {quote(cast(str, meta.get_field('hash').column))} FROM {table} "
+    last += f"ORDER BY {seq} DESC LIMIT 1"
+    insert = (
+        f"INSERT INTO {table} ({columns}) "
+        f"VALUES ({', '.join(['%s'] * len(meta.concrete_fields))}) "
+        f"ON CONFLICT ({seq}) DO NOTHING"
+    )
+    return last, insert
+
+
+def _last_link() -> tuple[int, str] | None:
+    """The last entry's `seq` and `hash` (None for an empty log)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_statements(connection.vendor)[0])
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else None
+
+
 def _insert_unless_taken(entry: AccessLogEntry) -> bool:
     """INSERT ... ON CONFLICT (seq) DO NOTHING: False, and nothing written, if another writer
     holds this `seq`. (A failed plain INSERT would abort the whole transaction on PostgreSQL.)"""
-    meta, quote = AccessLogEntry._meta, connection.ops.quote_name
-    fields = meta.concrete_fields
-    columns = ", ".join(quote(cast(str, f.column)) for f in fields)  # concrete: a column
+    fields = AccessLogEntry._meta.concrete_fields
     values = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({columns}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))}) "
-        f"ON CONFLICT ({quote(cast(str, meta.get_field('seq').column))}) DO NOTHING"
-    )
+    sql = _statements(connection.vendor)[1]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         inserted: bool = cursor.rowcount == 1

@@ -250,6 +250,20 @@ def no_contact_days(sites: list[Site]) -> dict[UUID, int]:
 
 
 SECTIONS = ("due_today", "overdue", "followups", "no_contact")
+# The columns a worklist line shows (`cases/_work_item.html`): a person's and a case's rows are
+# wide, and a worklist reads forty lines of them on every visit.
+PERSON_NAME = ("given_name", "family_name", "erased_at")
+ACTION_FIELDS = (
+    "what",
+    "due_on",
+    "case__code",
+    *(f"case__person__{name}" for name in PERSON_NAME),
+    "assignee__first_name",
+    "assignee__last_name",
+    "assignee__username",
+)
+FOLLOWUP_FIELDS = ("kind", "due_on", "case__code", *(f"case__person__{n}" for n in PERSON_NAME))
+SILENT_FIELDS = ("code", "last_contact_at", *(f"person__{name}" for name in PERSON_NAME))
 
 
 def worklist_sections(
@@ -271,6 +285,7 @@ def worklist_sections(
         )
         .filter(_mine(user, agent))
         .select_related("case", "case__person", "assignee")
+        .only(*ACTION_FIELDS)
     )
     followups = (
         FollowUp.objects.filter(
@@ -281,11 +296,13 @@ def worklist_sections(
             case__in=cases,
         )
         .select_related("case", "case__person")
+        .only(*FOLLOWUP_FIELDS)
         .order_by("due_on")
     )
     silent = (
         cases.filter(_no_contact_filter(sites, no_contact_days(sites)))
         .select_related("person")
+        .only(*SILENT_FIELDS)
         .order_by("last_contact_at")
     )
     return {

@@ -33,7 +33,9 @@ def person_panel(request, person):
     user = request.user
     if not can_read_persons(user):
         return None
-    found = list(queries.request_list(user, person=person)[:20])
+    # The panel shows each request's provider; the person is the page's.
+    listed = queries.request_list(user, person=person).select_related(None)
+    found = list(listed.select_related("provider")[:20])
     may_request = can_record(user) and person.site_id in assigned_site_ids(user)
     if not found and not may_request:
         return None

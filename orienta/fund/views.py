@@ -51,7 +51,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     if can_read_persons(user):
         status = request.GET.get("status", "")
         status = status if status in Status.values else ""
-        found = queries.request_list(user, status=status).select_related("payment")
+        found = queries.rows(queries.request_list(user, status=status))
         page = Paginator(found, 30).get_page(request.GET.get("page"))
         access_log_search(
             request,
@@ -69,8 +69,8 @@ def queue(request: AuthedRequest) -> HttpResponse:
     """Requests awaiting the user's decision, and approved ones to pay."""
     user = request.user
     _require(approves_payments(user))
-    waiting = list(queries.approval_queue(user)[:100])
-    to_pay = list(queries.to_pay(user).select_related("payment")[:100])
+    waiting = list(queries.rows(queries.approval_queue(user))[:100])
+    to_pay = list(queries.rows(queries.to_pay(user))[:100])
     access_log_search(
         request, query="queue", results=len(waiting) + len(to_pay), object_type="fund_request"
     )

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.forms.renderers import BaseRenderer
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 
 
@@ -27,17 +27,21 @@ class QuickSelect(forms.Select):
         widget = self.get_context(name, value, attrs)["widget"]
         parts = []
         for group_name, group_choices, _index in widget["optgroups"]:
-            options = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                ((str(o["value"]), flatatt(o["attrs"]), o["label"]) for o in group_choices),
-            )
+            options = "".join(_option(o) for o in group_choices)
             if group_name:
-                options = format_html('<optgroup label="{}">{}</optgroup>', group_name, options)
+                options = f'<optgroup label="{conditional_escape(group_name)}">{options}</optgroup>'
             parts.append(options)
         return format_html(
             '<select name="{}"{}>{}</select>',
             widget["name"],
             flatatt(widget["attrs"]),
-            format_html_join("", "{}", ((p,) for p in parts)),
+            SafeString("".join(parts)),
         )
+
+
+def _option(option: dict[str, Any]) -> str:
+    """One `<option>`, escaped as `format_html` would (a string literal per option is several
+    times faster than `format_html`, and a nationality list has two hundred and fifty)."""
+    attrs = flatatt(option["attrs"]) if option["attrs"] else ""
+    value, label = conditional_escape(str(option["value"])), conditional_escape(option["label"])
+    return f'<option value="{value}"{attrs}>{label}</option>'

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from babel import Locale
@@ -41,7 +42,12 @@ BABEL_LOCALES = {"pt": "pt_PT"}
 def nationality_choices() -> list[tuple[str, str]]:
     """ISO 3166 countries, named in the user's language, in alphabetical order (Égypte and
     Áustria among the E and the A, not after Z)."""
-    lang = (get_language() or settings.LANGUAGE_CODE)[:2]
+    return list(_nationality_choices((get_language() or settings.LANGUAGE_CODE)[:2]))
+
+
+@cache
+def _nationality_choices(lang: str) -> tuple[tuple[str, str], ...]:
+    """The list of one language, sorted once per process (Babel's names do not change)."""
     territories = Locale.parse(BABEL_LOCALES.get(lang, lang)).territories
     codes = [
         c
@@ -49,7 +55,7 @@ def nationality_choices() -> list[tuple[str, str]]:
         if isinstance(c, str) and len(c) == 2 and c.isalpha() and c not in {"ZZ", "EU", "UN"}
     ]
     countries = sorted(((c, territories[c]) for c in codes), key=lambda x: _sort_key(x[1]))
-    return [("", "—"), *countries]
+    return (("", "—"), *countries)
 
 
 def _sort_key(name: str) -> str:

@@ -92,8 +92,9 @@ def worklist_panel(request, sites):
         qs.select_related(None).select_related("person", "service").only(*shown)
         for qs in (awaiting, served)
     )
-    waiting = queries.label_persons(user, awaiting[:WORKLIST_LIMIT])
-    recent = queries.label_persons(user, served[:WORKLIST_LIMIT])
+    # Both lists' persons are labelled at once (one look-up of the masked ones).
+    waiting, recent = list(awaiting[:WORKLIST_LIMIT]), list(served[:WORKLIST_LIMIT])
+    queries.label_persons(user, [*waiting, *recent])
     # A list shorter than its limit is its own count: no second query.
     waiting_count = len(waiting) if len(waiting) < WORKLIST_LIMIT else bounded_count(awaiting)
     served_count = len(recent) if len(recent) < WORKLIST_LIMIT else bounded_count(served)

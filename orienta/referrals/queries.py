@@ -1,7 +1,7 @@
 """Reads on referrals: access helpers, what a provider may see, who may do what, metrics."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from statistics import median
 from typing import Any
@@ -192,18 +192,18 @@ def may_answer(user: User, referral: Referral) -> bool:
 def shared_data(referral: Referral, today: date | None = None) -> list[tuple[str, str]]:
     """The person's data the provider receives: (label, value) for each field chosen."""
     person = referral.person
-    today = today or timezone.localdate()
-    values: dict[str, object] = {
-        SharedField.GIVEN_NAME: person.given_name,
-        SharedField.FAMILY_NAME: person.family_name,
-        SharedField.SEX: person.get_sex_display(),
-        SharedField.AGE: _age_text(person.age_on(today)),
-        SharedField.PHONE: person.phone,
-        SharedField.DOCUMENTS: ", ".join(person.document_labels()),
+    # Each value is worked out only if the referral shares it (an API page lists fifty).
+    values: dict[str, Callable[[], object]] = {
+        SharedField.GIVEN_NAME: lambda: person.given_name,
+        SharedField.FAMILY_NAME: lambda: person.family_name,
+        SharedField.SEX: person.get_sex_display,
+        SharedField.AGE: lambda: _age_text(person.age_on(today or timezone.localdate())),
+        SharedField.PHONE: lambda: person.phone,
+        SharedField.DOCUMENTS: lambda: ", ".join(person.document_labels()),
     }
     labels = dict(SharedField.choices)
     return [
-        (str(labels[f]), str(values[f] or "—"))
+        (str(labels[f]), str(values[f]() or "—"))
         for f in SharedField.values
         if f in referral.shared_fields
     ]

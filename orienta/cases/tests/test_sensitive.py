@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from orienta.audit.models import AccessLogEntry
 from orienta.cases.models import Case, CaseAccessGrant, EventKind
-from orienta.cases.queries import case_for
+from orienta.cases.queries import case_for, masked_person_ids
 from orienta.cases.services import can_break_glass, case_break_glass, case_reassign
 from orienta.core.models import Theme
 from orienta.core.services import api_token_issue
@@ -137,6 +137,17 @@ def test_names_are_masked_in_people_search_for_those_who_cannot_see(
     grant_reason = "Remplacement de l'agent, rendez-vous urgent."
     case_break_glass(case=sensitive_td, by=agent_td_b, reason=grant_reason)
     assert "Achta Mahamat" in login(agent_td_b).get(reverse("people:search"), {"q": "Mahamat"}).text
+
+
+def test_a_site_manager_has_no_masked_person_and_it_costs_no_query(
+    users, sensitive_td, agent_td_b, django_assert_num_queries
+):
+    person = sensitive_td.person_id
+    assert masked_person_ids(agent_td_b, [person]) == {person}
+    manager = users["manager_td"]
+    manager.own_sites()  # the user's sites, read once a request anyway
+    with django_assert_num_queries(0):
+        assert masked_person_ids(manager, [person]) == set()
 
 
 def test_names_are_masked_on_the_day_page(login, users, persons, sensitive_td, agent_td_b):
