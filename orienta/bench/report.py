@@ -5,6 +5,7 @@ when it was made on the same data set; every run adds a line to the history of s
 """
 
 import json
+import re
 from pathlib import Path
 
 from django.utils import timezone
@@ -31,8 +32,28 @@ def write(results: dict, docs: Path) -> tuple[Path, Path]:
     previous = _read(json_path)
     merged = _merge(previous, results)
     json_path.write_text(json.dumps(merged, indent=1, ensure_ascii=False) + "\n", "utf-8")
-    md_path.write_text(render(merged), "utf-8")
+    old = md_path.read_text("utf-8") if md_path.exists() else ""
+    md_path.write_text(keep_notes(old, render(merged)), "utf-8")
     return md_path, json_path
+
+
+KEPT = re.compile(r"^<!-- kept -->\n.*?^<!-- /kept -->\n", re.M | re.S)
+
+
+def keep_notes(old: str, new: str) -> str:
+    """`new`, with the notes written by hand in `old` (between `<!-- kept -->` and
+    `<!-- /kept -->`, such as a before-and-after of a piece of work) carried over to the end of
+    the section (`## ` heading) they were in; at the end of the report if it has gone."""
+    for match in KEPT.finditer(old):
+        headings = [h for h in re.findall(r"^## .*$", old[: match.start()], re.M)]
+        at = len(new)
+        if headings and (start := new.find("\n" + headings[-1] + "\n")) >= 0:
+            following = re.search(r"^## ", new[start + len(headings[-1]) + 2 :], re.M)
+            if following is not None:
+                at = start + len(headings[-1]) + 2 + following.start()
+        block = match.group(0)
+        new = new[:at].rstrip("\n") + "\n\n" + block + ("\n" if at < len(new) else "") + new[at:]
+    return new
 
 
 def _read(path: Path) -> dict:
