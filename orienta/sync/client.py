@@ -343,15 +343,7 @@ def wipe(state: NodeState) -> None:
         "wiped": True,
     }
     try:
-        _post(
-            state.central_url + "/api/v1/sync/exchange",
-            compress(message),
-            headers={
-                "Content-Type": "application/json",
-                "Content-Encoding": "zstd",
-                "Authorization": f"Node {state.token}",
-            },
-        )
+        _send(state, message)
     except SyncError:
         pass  # the erasure is done; the central server learns it at the next contact
     else:
