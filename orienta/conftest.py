@@ -101,11 +101,22 @@ def _fast_password_hashing(settings):
 
 
 def _seed_again() -> None:
-    """The rows `migrate` seeds (countries, themes), back if a transactional test flushed them."""
+    """The rows `migrate` seeds (countries, themes, the OCA tool), back if a transactional test
+    flushed them."""
     if not Country.objects.exists():
         import_module("orienta.core.migrations.0002_seed_countries").seed(apps, None)
     if not Theme.objects.exists():
         import_module("orienta.frontdesk.migrations.0002_seed_themes").seed_into(Theme)
+    import_module("orienta.partners.migrations.0002_seed_oca_tool").seed(apps, None)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test databases, with the rows `migrate` seeds: `make test` builds the schema from the
+    models (`--nomigrations`: `makemigrations --check` keeps the two the same, and `make
+    test-pg` applies the migrations themselves), which seeds nothing."""
+    with django_db_blocker.unblock():
+        _seed_again()
 
 
 # ---------------------------------------------------------------------------------------------
