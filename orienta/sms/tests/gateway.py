@@ -6,10 +6,11 @@ and a JSON body), then with a success.
 """
 
 import json
-import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from orienta.testing.servers import start_in_thread
 
 
 class FakeGateway:
@@ -39,7 +40,6 @@ class FakeGateway:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
@@ -61,7 +61,7 @@ class FakeGateway:
         return 200, {"id": f"gw-{self.count}", "cost": "0.0400", "currency": "USD"}
 
     def __enter__(self) -> "FakeGateway":
-        self.thread.start()
+        start_in_thread(self.server)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -2,9 +2,10 @@
 browser journey)."""
 
 import json
-import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from orienta.testing.servers import start_in_thread
 
 
 @dataclass
@@ -53,6 +54,5 @@ def serve(fake: FakeServer):
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     fake.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    start_in_thread(server)
     return server
