@@ -4,7 +4,10 @@ SERVE_LOCAL_HTTP ?= 0
 VENV := .venv
 PY := $(VENV)/bin/python
 export UV_PYTHON_DOWNLOADS := never
-TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production ORIENTA_DEMO=0
+# Bytecode is written even where the environment says not to (PYTHONDONTWRITEBYTECODE): every
+# test process, and every command a test starts, would compile the code and rewrite the tests'
+# assertions again (collecting the suite: 11 s instead of 5).
+TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production ORIENTA_DEMO=0 PYTHONDONTWRITEBYTECODE=
 # The suite runs on every core (pytest-xdist); TEST_WORKERS=0 runs it in this process.
 TEST_WORKERS ?= auto
 PARALLEL := -n $(TEST_WORKERS)

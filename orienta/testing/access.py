@@ -15,6 +15,8 @@ Tables:
 from collections.abc import Callable, Iterable
 from functools import partial
 
+from django.conf import settings
+
 from orienta.audit.models import AccessLogEntry
 from orienta.conftest import force_login_verified
 from orienta.core.services import api_token_issue
@@ -94,9 +96,25 @@ def assert_all(checks: Iterable[tuple[str, Callable[[], None]]]) -> None:
     assert not failures, "\n".join(failures)
 
 
+def _session_state(client) -> tuple[str, dict] | None:
+    """The client's session: its key and what it holds (None without a session cookie)."""
+    cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    if cookie is None or not cookie.value:
+        return None
+    return cookie.value, dict(client.session.items())
+
+
 def sign_in(client, users, role: str) -> None:
-    if role != "anonymous":
-        force_login_verified(client, users[role])
+    """Sign the role in, as after entering its password and code; unless the client is still in
+    the very session its last sign-in as that role left (same key, same content): a route that
+    ended the session or wrote to it (a sign-out, a language, a grant) gets a new one."""
+    if role == "anonymous":
+        return
+    kept = getattr(client, "_matrix_signed_in", None)
+    if kept is not None and kept[0] == role and kept[1] == _session_state(client):
+        return
+    force_login_verified(client, users[role])
+    client._matrix_signed_in = (role, _session_state(client))
 
 
 def api_headers(users, role: str) -> dict[str, str]:
