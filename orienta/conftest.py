@@ -19,6 +19,8 @@ from importlib import import_module
 from io import StringIO
 
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
@@ -92,6 +94,26 @@ def in_english(users_in_english, settings):
     settings.LANGUAGE_CODE = "en"  # API callers that send no Accept-Language
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(scope="session")
+def _compiled_catalogues(tmp_path_factory):
+    """The committed catalogues (locale/*/django.po) compiled, once for the tests that read them."""
+    root = tmp_path_factory.mktemp("locale")
+    for language, _name in settings.LANGUAGES:
+        target = root / language / "LC_MESSAGES"
+        target.mkdir(parents=True)
+        source = settings.BASE_DIR / "locale" / language / "LC_MESSAGES" / "django.po"
+        with open(source, "rb") as po, open(target / "django.mo", "wb") as mo:
+            write_mo(mo, read_po(po, locale=language))
+    return root
+
+
+@pytest.fixture
+def compiled_catalogues(settings, _compiled_catalogues):
+    """The pages speak the committed catalogues: they are checked against them, never against
+    stale .mo files."""
+    settings.LOCALE_PATHS = [_compiled_catalogues]
 
 
 @pytest.fixture(autouse=True)

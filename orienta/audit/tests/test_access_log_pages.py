@@ -5,9 +5,6 @@ import re
 from datetime import datetime
 
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from django.conf import settings as django_settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,18 +13,6 @@ from django.utils import timezone
 from orienta.audit.models import AccessLogEntry
 from orienta.audit.services import access_log_record
 from orienta.people.services import person_merge, person_register
-
-
-@pytest.fixture
-def compiled_catalogues(settings, tmp_path):
-    """The committed catalogues, compiled, so pages are checked against them and not stale .mo."""
-    for language in ("fr", "pt", "en"):
-        target = tmp_path / language / "LC_MESSAGES"
-        target.mkdir(parents=True)
-        source = django_settings.BASE_DIR / "locale" / language / "LC_MESSAGES" / "django.po"
-        with open(source, "rb") as f, open(target / "django.mo", "wb") as out:
-            write_mo(out, read_po(f, locale=language))
-    settings.LOCALE_PATHS = [tmp_path]
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """The French, Portuguese and English catalogues: complete, in step with the code, and used."""
 
+import functools
 import os
 import re
 import shutil
@@ -8,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from django.urls import reverse
 
@@ -42,7 +42,9 @@ NOT_CODE = (
 )
 
 
+@functools.cache
 def _catalogue(language):
+    """The committed catalogue, read once (the tests only read it)."""
     with open(LOCALE / language / "LC_MESSAGES" / "django.po", "rb") as f:
         return read_po(f, locale=language, abort_invalid=True)
 
@@ -184,17 +186,6 @@ def _ignore_not_code(directory, names):
 
 
 # (c) The pages use the translations.
-
-
-@pytest.fixture
-def compiled_catalogues(settings, tmp_path):
-    """Compile the committed catalogues, so the pages are checked against them, not stale .mo."""
-    for language in LANGUAGES:
-        target = tmp_path / language / "LC_MESSAGES"
-        target.mkdir(parents=True)
-        with open(target / "django.mo", "wb") as f:
-            write_mo(f, _catalogue(language))
-    settings.LOCALE_PATHS = [tmp_path]
 
 
 def _navigation(page):
