@@ -10,7 +10,7 @@ export UV_PYTHON_DOWNLOADS := never
 TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production ORIENTA_DEMO=0 PYTHONDONTWRITEBYTECODE=
 # The suite runs on every core (pytest-xdist); TEST_WORKERS=0 runs it in this process.
 TEST_WORKERS ?= auto
-PARALLEL := -n $(TEST_WORKERS)
+PARALLEL := -n $(TEST_WORKERS) --dist worksteal
 
 .PHONY: run serve test test-pg test-browser install messages compilemessages lint demo clean
 

@@ -14,6 +14,7 @@ orienta/testing/clock.py) with its own MEDIA_ROOT and cache; `demo_data` is the 
 loaded once for the tests that read it (orienta/testing/shared.py).
 """
 
+import copy
 import datetime
 from importlib import import_module
 from io import StringIO
@@ -202,8 +203,8 @@ def pytest_runtest_teardown(item, nextitem):
                 data.close()
 
 
-@pytest.fixture
-def world(db):
+def make_world() -> dict:
+    """Chad and Mozambique, three sites, their areas and organisations."""
     _seed_again()
     td, mz = Country.objects.get(code="TD"), Country.objects.get(code="MZ")
     ndj = Area.objects.create(country=td, level=1, code="TD-ND", name="N'Djamena")
@@ -302,8 +303,8 @@ def client():
     return VerifiedLoginClient()
 
 
-@pytest.fixture
-def users(world):
+def make_users(world: dict) -> dict:
+    """A user of each role (see the module's docstring)."""
     s = world["sites"]
     return {
         "agent_td": _user("agent_td", Role.AGENT, sites=[s["td"]]),
@@ -319,8 +320,9 @@ def users(world):
     }
 
 
-@pytest.fixture
-def persons(world, users):
+def make_persons(world: dict, users: dict) -> dict:
+    """A person at each of the three sites, registered by its agent."""
+
     def reg(site, by, **data):
         base = {"sex": "female", "migration_status": "national", "documents": []}
         return person_register(site=site, by=by, data=base | data)
@@ -352,6 +354,84 @@ def persons(world, users):
             phone="+258841234567",
         ),
     }
+
+
+def _people(persons: bool) -> dict:
+    world = make_world()
+    users = make_users(world)
+    return {
+        "world": world,
+        "users": users,
+        "persons": make_persons(world, users) if persons else None,
+    }
+
+
+# The world and its users, and the world, its users and its persons: two data sets shared by
+# the tests that read them, as the demo is (they are most of the suite). A test that commits
+# for real gets them made for itself.
+USERS = shared.SharedData(
+    "users",
+    lambda: _people(persons=False),
+    reads=lambda item: (
+        "users" in getattr(item, "fixturenames", ())
+        and "persons" not in item.fixturenames
+        and not shared.transactional(item)
+    ),
+)
+PERSONS = shared.SharedData(
+    "persons",
+    lambda: _people(persons=True),
+    reads=lambda item: (
+        "persons" in getattr(item, "fixturenames", ()) and not shared.transactional(item)
+    ),
+)
+_PEOPLE_COPY = pytest.StashKey[dict]()
+
+
+@pytest.fixture(scope="session")
+def _people_sets(request, django_db_setup, django_db_blocker):
+    """The blocker for the two data sets; the first test to read one opens it here, before its
+    own transaction (a session fixture is set up before the test's)."""
+    for data in (USERS, PERSONS):
+        data.blocker = django_db_blocker
+    first = shared.reading(request._pyfuncitem)
+    if first in (USERS, PERSONS):
+        first.open()
+    yield
+    for data in (USERS, PERSONS):
+        data.close()
+
+
+def _shared_people(request) -> dict | None:
+    """The test's own copy of the data set it reads (None if it reads neither): each fixture
+    hands out its part of one copy, so the objects refer to each other as when made for the
+    test, and nothing a test changes in memory reaches the next."""
+    data = shared.reading(request.node)
+    if data not in (USERS, PERSONS):
+        return None
+    stash = request.node.stash
+    if _PEOPLE_COPY not in stash:
+        assert data.is_open, f"the {data.name} data set is not loaded"
+        stash[_PEOPLE_COPY] = copy.deepcopy(data.value)
+    return stash[_PEOPLE_COPY]
+
+
+@pytest.fixture
+def world(request, _people_sets, db):
+    people = _shared_people(request)
+    return make_world() if people is None else people["world"]
+
+
+@pytest.fixture
+def users(request, world):
+    people = _shared_people(request)
+    return make_users(world) if people is None else people["users"]
+
+
+@pytest.fixture
+def persons(request, world, users):
+    people = _shared_people(request)
+    return make_persons(world, users) if people is None else people["persons"]
 
 
 @pytest.fixture

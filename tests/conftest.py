@@ -3,9 +3,15 @@ applies under orienta/), and the objects of every page of the access matrix (tes
 
 import pytest
 
+# The hooks that load and roll back the shared data sets, for the tests of this directory too.
 from orienta.conftest import (  # noqa: F401
+    _compiled_catalogues,
     _fast_password_hashing,
+    _people_sets,
+    compiled_catalogues,
     persons,
+    pytest_runtest_setup,
+    pytest_runtest_teardown,
     users,
     world,
 )

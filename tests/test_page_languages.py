@@ -17,7 +17,7 @@ from django.test import Client
 from django.utils.translation import trans_real
 
 from orienta.conftest import force_login_verified
-from orienta.core.tests.test_translations import PLACEHOLDER, compiled_catalogues  # noqa: F401
+from orienta.core.tests.test_translations import PLACEHOLDER
 from tests import matrix
 
 pytestmark = pytest.mark.usefixtures("compiled_catalogues")

@@ -47,10 +47,18 @@ ALL: list["SharedData"] = []
 class SharedData:
     """A data set loaded in a transaction held open while consecutive tests read it."""
 
-    def __init__(self, name: str, load: Callable[[], Any], *, settings_: dict | None = None):
+    def __init__(
+        self,
+        name: str,
+        load: Callable[[], Any],
+        *,
+        settings_: dict | None = None,
+        reads: Callable[[Any], bool] | None = None,
+    ):
         self.name = name
         self.session_fixture = f"_{name}"
         self.load = load
+        self._reads = reads
         self.settings = settings_ or {}
         self.value: Any = None
         self.loads = 0
@@ -63,6 +71,10 @@ class SharedData:
         return self._atomic is not None
 
     def read_by(self, item) -> bool:
+        """Does the test read the data set? It asks for its session fixture, unless the data set
+        says otherwise (`reads`)."""
+        if self._reads is not None:
+            return self._reads(item)
         return self.session_fixture in getattr(item, "fixturenames", ())
 
     def session(self, blocker: DjangoDbBlocker) -> Iterator["SharedData"]:
@@ -118,6 +130,18 @@ class SharedData:
         with self.blocker.unblock():
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+def transactional(item) -> bool:
+    """Does the test commit for real (`transaction=True`, a live server)? It cannot read a data
+    set, which lives in a transaction that is never committed."""
+    names = getattr(item, "fixturenames", ())
+    if "transactional_db" in names or "live_server" in names:
+        return True
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    return bool(marker.kwargs.get("transaction", marker.args[0] if marker.args else False))
 
 
 def reading(item) -> "SharedData | None":

@@ -9,7 +9,6 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 
 from orienta.conftest import force_login_verified
-from orienta.core.tests.test_translations import compiled_catalogues  # noqa: F401
 
 # Pages read against the committed catalogues, compiled afresh (not stale .mo files).
 pytestmark = pytest.mark.usefixtures("compiled_catalogues")

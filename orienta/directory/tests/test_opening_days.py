@@ -6,7 +6,6 @@ from datetime import time
 import pytest
 from django.utils import translation
 
-from orienta.core.tests.test_translations import compiled_catalogues  # noqa: F401
 from orienta.directory.models import Schedule
 
 # Pages read against the committed catalogues, compiled afresh (not stale .mo files).

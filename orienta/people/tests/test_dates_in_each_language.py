@@ -5,8 +5,6 @@ import re
 
 import pytest
 
-from orienta.core.tests.test_translations import compiled_catalogues  # noqa: F401
-
 # Pages read against the committed catalogues, compiled afresh (not stale .mo files).
 pytestmark = pytest.mark.usefixtures("compiled_catalogues")
 

@@ -6,7 +6,6 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from orienta.core.tests.test_translations import compiled_catalogues  # noqa: F401
 from orienta.referrals.tests.factories import make_referral
 
 pytestmark = pytest.mark.usefixtures("compiled_catalogues")

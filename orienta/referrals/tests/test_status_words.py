@@ -6,7 +6,6 @@ import re
 import pytest
 from django.utils import translation
 
-from orienta.core.tests.test_translations import compiled_catalogues  # noqa: F401
 from orienta.referrals import services
 from orienta.referrals.forms import AnswerForm
 from orienta.referrals.models import Status
