@@ -9,13 +9,11 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 
 from orienta.core.models import Theme
 from orienta.frontdesk.models import AgeBand, age_band
 from orienta.fund.money import money_format
-from orienta.lib.pdf import latin1
+from orienta.lib.pdf import NEXT_LINE, document, latin1
 from orienta.lib.tabular import Sheet
 from orienta.people.models import Sex
 
@@ -63,13 +61,13 @@ def statement_totals(stmt) -> list[tuple[str, Decimal]]:
 
 
 def statement_pdf(stmt) -> bytes:
-    pdf = FPDF(orientation="L", format="A4")
+    pdf = document(orientation="L", format="A4")
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()
     pdf.set_title(latin1(statement_heading(stmt)[0]))
     for i, line in enumerate(statement_heading(stmt)):
         pdf.set_font("helvetica", "B" if i < 2 else "", 14 if i == 0 else 11)
-        pdf.multi_cell(0, 7, latin1(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 7, latin1(line), **NEXT_LINE)
     pdf.ln(3)
     widths = [32, 20, 56, 18, 22, 28, 26, 22, 36, 17]  # the 277 mm between the margins
     pdf.set_font("helvetica", "B", 8)
@@ -98,12 +96,12 @@ def statement_pdf(stmt) -> bytes:
     for label, amount in statement_totals(stmt):
         local, eur = money_format(amount, stmt.currency), money_format(stmt.eur(amount), "EUR")
         text = f"{label}: {local} ({eur})"
-        pdf.multi_cell(0, 6, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 6, latin1(text), **NEXT_LINE)
     pdf.set_font("helvetica", "", 8)
     printed = _("Printed on %(date)s") % {
         "date": date_format(timezone.localtime(), "DATETIME_FORMAT")
     }
-    pdf.multi_cell(0, 6, latin1(printed), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 6, latin1(printed), **NEXT_LINE)
     return bytes(pdf.output())
 
 

@@ -14,8 +14,24 @@ with an ellipsis rather than flow onto another page. Words are never broken at a
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING, Any
 
-from fpdf import FPDF
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+# Where `multi_cell` leaves the cursor after a paragraph: at the left margin of the next line
+# (fpdf2's XPos.LMARGIN and YPos.NEXT, by name).
+NEXT_LINE: dict[str, Any] = {"new_x": "LMARGIN", "new_y": "NEXT"}
+
+
+def document(**options: Any) -> "FPDF":
+    """A new fpdf2 document (`FPDF(**options)`). fpdf2, with what it imports, takes a quarter of
+    a second to load: the first document a process makes loads it, not every process that
+    starts (a page, a command, a worker)."""
+    from fpdf import FPDF
+
+    return FPDF(**options)
+
 
 PLAIN = {
     "\u2018": "'",
@@ -57,7 +73,7 @@ def latin1(text: object) -> str:
     return "".join(out)
 
 
-def _cut(pdf: FPDF, word: str, width: float) -> tuple[str, str]:
+def _cut(pdf: "FPDF", word: str, width: float) -> tuple[str, str]:
     """The longest start of `word` that fits in `width` (at least one character), and the
     rest."""
     end = 1
@@ -66,7 +82,7 @@ def _cut(pdf: FPDF, word: str, width: float) -> tuple[str, str]:
     return word[:end], word[end:]
 
 
-def wrap(pdf: FPDF, text: object, width: float, *, first_width: float | None = None) -> list[str]:
+def wrap(pdf: "FPDF", text: object, width: float, *, first_width: float | None = None) -> list[str]:
     """`text` (any Unicode) broken into lines of at most `width` mm in the current font, the
     first line at most `first_width` (room left after a label); each line in Latin-1."""
     words = [latin1(w) for w in BREAKS.split(str(text).strip()) if w]
@@ -98,7 +114,7 @@ def wrap(pdf: FPDF, text: object, width: float, *, first_width: float | None = N
     return lines
 
 
-def shorten(pdf: FPDF, line: str, width: float) -> str:
+def shorten(pdf: "FPDF", line: str, width: float) -> str:
     """The line, cut so that it ends with an ellipsis and fits in `width` mm."""
     line = line.rstrip(" ,;.:")
     while line and pdf.get_string_width(line + ELLIPSIS) > width:
@@ -107,7 +123,7 @@ def shorten(pdf: FPDF, line: str, width: float) -> str:
 
 
 def fit(
-    pdf: FPDF, text: object, width: float, max_lines: int, *, first_width: float | None = None
+    pdf: "FPDF", text: object, width: float, max_lines: int, *, first_width: float | None = None
 ) -> list[str]:
     """`text` wrapped into at most `max_lines` lines; if it needed more, the last line kept
     ends with an ellipsis."""

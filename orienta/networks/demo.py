@@ -16,10 +16,9 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from fpdf import FPDF
 
 from orienta.core.models import Area, Country, Organisation, User
-from orienta.lib.pdf import latin1
+from orienta.lib.pdf import document, latin1
 from orienta.networks.files import document_check
 from orienta.networks.models import Group, Sex
 from orienta.networks.services import (
@@ -194,7 +193,7 @@ def _gtps(
 
 
 def _pdf(title: str) -> SimpleUploadedFile:
-    pdf = FPDF()
+    pdf = document()
     pdf.add_page()
     pdf.set_font("Helvetica", size=16)
     pdf.multi_cell(0, 10, latin1(title))

@@ -11,10 +11,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from fpdf import FPDF
 
 from orienta.core.access import is_cso_staff
 from orienta.core.models import Organisation
+from orienta.lib.pdf import document
 from orienta.partners import services
 from orienta.partners.models import Assessment, LegalStatus
 
@@ -108,7 +108,7 @@ ACTIONS = {
 
 
 def _pdf(title: str, name: str) -> bytes:
-    pdf = FPDF()
+    pdf = document()
     pdf.add_page()
     for text, size in ((title, 16), (name, 12)):
         pdf.set_font("Helvetica", size=size)  # a core font: Latin-1 only

@@ -28,7 +28,6 @@ from orienta.core.services import StaleEdit
 from orienta.core.types import AuthedRequest
 from orienta.people import queries, rights
 from orienta.people.models import ConsentPurpose, Person
-from orienta.people.rights_pdf import person_export_pdf
 
 REASON_MAX = 500
 
@@ -203,6 +202,9 @@ def _export(request: AuthedRequest, person: Person) -> HttpResponse:
         reason, fmt = form.cleaned_data["reason"], form.cleaned_data["format"]
         data = rights.person_export(person=person, by=request.user, reason=reason)
         if fmt == "pdf":
+            # Drawn with fpdf2: loaded when a PDF is asked for, not by every process.
+            from orienta.people.rights_pdf import person_export_pdf
+
             body, content_type = person_export_pdf(data), "application/pdf"
         else:
             text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)

@@ -9,7 +9,6 @@ from orienta.audit.services import access_log_read, access_log_record
 from orienta.audit.services import channel_of as log_channel
 from orienta.referrals import services
 from orienta.referrals.forms import SlipForm
-from orienta.referrals.slip import confirmation_url, fund_status, slip_pdf
 
 OBJECT = "referral"
 
@@ -38,6 +37,9 @@ def log_send(request, referral) -> None:
 
 
 def slip_response(request, referral) -> HttpResponse:
+    # The slip's module draws with fpdf2: loaded when a slip is printed, not by every process.
+    from orienta.referrals.slip import confirmation_url, fund_status, slip_pdf
+
     form = SlipForm(request.GET)
     language = form.cleaned_data["lang"] if form.is_valid() else ""
     language = language or referral.site.country.language

@@ -15,12 +15,10 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 
 from orienta.lib import indicators
 from orienta.lib.indicators import AgeBands, Period
-from orienta.lib.pdf import fit, latin1
+from orienta.lib.pdf import NEXT_LINE, document, fit, latin1
 from orienta.lib.tabular import Sheet, csv_writer
 from orienta.reporting import engine
 from orienta.reporting.logframe_queries import ChosenScope, ObjectiveRow
@@ -167,7 +165,7 @@ class Report:
 
     def __init__(self, period: Period, scope: ChosenScope, bands: AgeBands | None = None) -> None:
         self.period, self.scope, self.bands = period, scope, bands
-        self.pdf = FPDF(orientation="P", format="A4")
+        self.pdf = document(orientation="P", format="A4")
         self.pdf.set_auto_page_break(auto=True, margin=12)
         self.pdf.add_page()
 
@@ -175,7 +173,7 @@ class Report:
         self, value: object, *, size: float = 9, bold: bool = False, height: float = 5
     ) -> None:
         self.pdf.set_font("helvetica", "B" if bold else "", size)
-        self.pdf.multi_cell(0, height, latin1(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.pdf.multi_cell(0, height, latin1(value), **NEXT_LINE)
 
     def row(self, cells: list[tuple[float, str]], *, bold: bool = False) -> None:
         self.pdf.set_font("helvetica", "B" if bold else "", 8)
