@@ -10,8 +10,10 @@ have a confirmed TOTP device; `login(user)` and `force_login_verified(client, us
 session already verified by it, as after entering the code.
 
 Every test runs on the test clock (`clock`, starting at a working morning, see
-orienta/testing/clock.py) with its own MEDIA_ROOT and cache; `demo_data` is the demo data set,
-loaded once for the tests that read it (orienta/testing/shared.py).
+orienta/testing/clock.py) with its own MEDIA_ROOT and cache. The world with its users, the world
+with its users and persons, and the demo (`demo_data`) are data sets loaded once for the tests
+that read them, an hour before the morning (orienta/testing/shared.py); a test that commits for
+real gets the world, users and persons made for itself.
 """
 
 import copy

@@ -22,6 +22,10 @@ A data set is declared with a loader and two fixtures, e.g.::
     @pytest.fixture
     def network(_network, db):
         return NETWORK.value
+
+A data set may say which tests read it (`reads`) rather than by its session fixture: the world
+and its users, and the world, its users and its persons (orienta/conftest.py), are read by the
+tests that ask for `users` without `persons`, and for `persons`, unless they commit for real.
 """
 
 import tempfile
