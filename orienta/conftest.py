@@ -16,8 +16,8 @@ that read them, an hour before the morning (orienta/testing/shared.py); a test t
 real gets the world, users and persons made for itself.
 """
 
-import copy
 import datetime
+import pickle
 from importlib import import_module
 from io import StringIO
 
@@ -388,6 +388,8 @@ PERSONS = shared.SharedData(
     ),
 )
 _PEOPLE_COPY = pytest.StashKey[dict]()
+# Each data set's objects, pickled, with the load they come from.
+_PICKLED: dict[str, tuple[int, bytes]] = {}
 
 
 @pytest.fixture(scope="session")
@@ -414,7 +416,11 @@ def _shared_people(request) -> dict | None:
     stash = request.node.stash
     if _PEOPLE_COPY not in stash:
         assert data.is_open, f"the {data.name} data set is not loaded"
-        stash[_PEOPLE_COPY] = copy.deepcopy(data.value)
+        loads, pickled = _PICKLED.get(data.name, (0, b""))
+        if loads != data.loads:  # pickled once a load: unpickling is the cheap copy
+            loads, pickled = data.loads, pickle.dumps(data.value)
+            _PICKLED[data.name] = (loads, pickled)
+        stash[_PEOPLE_COPY] = pickle.loads(pickled)
     return stash[_PEOPLE_COPY]
 
 
