@@ -398,6 +398,7 @@ def _people_sets(request, django_db_setup, django_db_blocker):
     own transaction (a session fixture is set up before the test's)."""
     for data in (USERS, PERSONS):
         data.blocker = django_db_blocker
+    # The test this session fixture is set up for (pytest gives it no public name).
     first = shared.reading(request._pyfuncitem)
     if first in (USERS, PERSONS):
         first.open()
