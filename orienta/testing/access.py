@@ -20,6 +20,7 @@ from django.conf import settings
 from orienta.audit.models import AccessLogEntry
 from orienta.conftest import force_login_verified
 from orienta.core.services import api_token_issue
+from orienta.testing.html import repeated_ids
 
 # Every role of the shared fixtures (orienta/conftest.py), and the caller without one.
 ROLES = [
@@ -128,7 +129,7 @@ def api_headers(users, role: str) -> dict[str, str]:
 def check_pages(client, users, role, scope, routes, check: Check, *, no_object=()) -> None:
     """Every page route × target (once for the routes in `no_object`), signed in as `role`:
     `check(name, target, response, before)`, `before` being the access log's last position
-    before the request."""
+    before the request; and no page repeats an `id` (`orienta.testing.html`)."""
 
     def run(name: str, target: str) -> None:
         _kind, method, build = routes[name]
@@ -136,6 +137,8 @@ def check_pages(client, users, role, scope, routes, check: Check, *, no_object=(
         before = last_seq()
         response = getattr(client, method)(build(scope[target]))
         check(name, target, response, before)
+        repeated = repeated_ids(response)
+        assert not repeated, f"the page repeats the ids {', '.join(repeated)}"
 
     assert_all(
         (f"{name} [{target}]", partial(run, name, target))

@@ -10,7 +10,6 @@ from orienta.cases.tests import access
 from orienta.cases.tests.factories import make_action, make_case
 from orienta.conftest import force_login_verified
 from orienta.core.services import api_token_issue
-from orienta.core.tests.html import pages_with_repeated_ids
 from orienta.core.tests.test_access_matrix import _walk
 from orienta.testing import access as matrix
 
@@ -148,9 +147,3 @@ def test_sensitive_case_and_another_agent_of_the_site(client, scope, agent_td_b)
         case=case, by=agent_td_b, reason="Je reçois la personne en l'absence de l'agent."
     )
     assert _reads(client, agent_td_b, case) == 200
-
-
-def test_every_page_has_unique_html_ids(client, users, scope):
-    """No page of this matrix repeats an `id` attribute (see orienta/core/tests/html.py)."""
-    failures = pages_with_repeated_ids(client, users, access.ROUTES, scope["in"])
-    assert not failures, "\n".join(failures)

@@ -16,7 +16,6 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from orienta.api.v1 import api
 from orienta.audit.exports import export_create
 from orienta.conftest import force_login_verified
-from orienta.core.tests.html import pages_with_repeated_ids
 from orienta.testing import access as matrix
 
 ROLES = [
@@ -416,9 +415,3 @@ def test_personal_records_are_not_in_the_admin(client, users):
     force_login_verified(client, users["admin_user"])
     assert client.get("/admin/people/person/").status_code == 404
     assert client.get("/admin/frontdesk/visit/").status_code == 404
-
-
-def test_every_page_has_unique_html_ids(client, users, scope):
-    """No page of this matrix repeats an `id` attribute (see orienta/core/tests/html.py)."""
-    failures = pages_with_repeated_ids(client, users, ROUTES, scope["in"])
-    assert not failures, "\n".join(failures)

@@ -3,7 +3,6 @@
 import pytest
 
 from orienta.conftest import force_login_verified
-from orienta.core.tests.html import pages_with_repeated_ids
 from orienta.directory.tests.access import API_ROUTES, NO_OBJECT, ROUTES, expect
 from orienta.testing import access as matrix
 from orienta.testing.access import ROLES
@@ -64,9 +63,3 @@ def test_lists_show_only_the_scope(client, users, scope):
     text = client.get("/directory/").content.decode()
     assert scope["in"]["service"].name in text
     assert "Déclaration de naissance tardive" not in text
-
-
-def test_every_page_has_unique_html_ids(client, users, scope):
-    """No page of this matrix repeats an `id` attribute (see orienta/core/tests/html.py)."""
-    failures = pages_with_repeated_ids(client, users, ROUTES, scope["in"])
-    assert not failures, "\n".join(failures)

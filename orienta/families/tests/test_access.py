@@ -4,7 +4,6 @@ import pytest
 from django.urls import get_resolver
 
 from orienta.api.v1 import api
-from orienta.core.tests.html import pages_with_repeated_ids
 from orienta.core.tests.test_access_matrix import _walk
 from orienta.families import services
 from orienta.families.tests import access
@@ -76,8 +75,3 @@ def test_api_access(client, users, scope, role):
                 assert seen == (role in access.WORKERS[where]), f"{where} listed: {seen}"
 
     matrix.check_api(client, users, role, scope, access.API_ROUTES, check)
-
-
-def test_every_page_has_unique_html_ids(client, users, scope):
-    failures = pages_with_repeated_ids(client, users, access.ROUTES, scope["in"])
-    assert not failures, "\n".join(failures)

@@ -4,7 +4,6 @@ and refusals are in the access log."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from orienta.core.tests.html import pages_with_repeated_ids
 from orienta.fund import services
 from orienta.fund.receipts import receipt_check
 from orienta.fund.tests.access import API_ROUTES, LOGGED, NO_OBJECT, ROUTES, expect
@@ -115,9 +114,3 @@ def _no_leak(response, kind, role):
         marker = {"in": "TD-NDJ1", "out": "MZ-MPM1"}[target]
         if not visible:
             assert marker not in text, f"{target} appears in the list"
-
-
-def test_every_page_has_unique_html_ids(client, users, scope):
-    """No page of this matrix repeats an `id` attribute (see orienta/core/tests/html.py)."""
-    failures = pages_with_repeated_ids(client, users, ROUTES, scope["in"])
-    assert not failures, "\n".join(failures)

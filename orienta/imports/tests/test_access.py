@@ -3,7 +3,6 @@
 import pytest
 from django.urls import get_resolver
 
-from orienta.core.tests.html import pages_with_repeated_ids
 from orienta.core.tests.test_access_matrix import _walk
 from orienta.imports import services
 from orienta.imports.tests import access
@@ -55,11 +54,6 @@ def test_a_coordinator_reads_the_log_but_uploads_nothing(client, users, scope):
     client.force_login(users["coordinator_td"])
     response = client.post("/imports/", {"kind": "visits", "site": "TD-NDJ1"})
     assert response.status_code == 403
-
-
-def test_every_page_has_unique_html_ids(client, users, scope):
-    failures = pages_with_repeated_ids(client, users, access.ROUTES, scope["in"])
-    assert not failures, "\n".join(failures)
 
 
 @pytest.mark.parametrize("role", access.ROLES)

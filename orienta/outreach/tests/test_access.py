@@ -5,7 +5,6 @@ import pytest
 from django.urls import get_resolver
 
 from orienta.api.v1 import api
-from orienta.core.tests.html import pages_with_repeated_ids
 from orienta.core.tests.test_access_matrix import _walk
 from orienta.outreach.services import participant_add, session_attendee_add
 from orienta.outreach.tests import access
@@ -86,8 +85,3 @@ def test_api_access(client, users, scope, role):
         matrix.check_refusal_logged(response, role, before)
 
     matrix.check_api(client, users, role, scope, access.API_ROUTES, check)
-
-
-def test_every_page_has_unique_html_ids(client, users, scope):
-    failures = pages_with_repeated_ids(client, users, access.ROUTES, scope["in"])
-    assert not failures, "\n".join(failures)

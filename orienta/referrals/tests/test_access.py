@@ -8,7 +8,6 @@ import uuid
 import pytest
 from django.core.cache import cache
 
-from orienta.core.tests.html import pages_with_repeated_ids
 from orienta.referrals import services
 from orienta.referrals.tests.access import API_ROUTES, ROUTES
 from orienta.referrals.tests.factories import make_referral
@@ -170,9 +169,3 @@ def test_random_ids_are_refused_everywhere(client, users, scope, role, capsys):
                 count += 1
     with capsys.disabled():
         print(f"\n{role}: {count} random-id probes, all refused")
-
-
-def test_every_page_has_unique_html_ids(client, users, scope):
-    """No page of this matrix repeats an `id` attribute (see orienta/core/tests/html.py)."""
-    failures = pages_with_repeated_ids(client, users, ROUTES, scope["in"])
-    assert not failures, "\n".join(failures)

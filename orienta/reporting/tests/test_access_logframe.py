@@ -3,7 +3,6 @@ and refusals are in the access log."""
 
 import pytest
 
-from orienta.core.tests.html import pages_with_repeated_ids
 from orienta.reporting.tests.access_logframe import API_ROUTES, EXPORTS, ROUTES, expect
 from orienta.reporting.tests.logframe_fixtures import make_hand_value
 from orienta.testing import access as matrix
@@ -52,8 +51,3 @@ def test_api_access(client, users, scope, role):
             assert matrix.logged(role, before).filter(action="export").exists()
 
     matrix.check_api(client, users, role, scope, API_ROUTES, check)
-
-
-def test_every_page_has_unique_html_ids(client, users, scope):
-    failures = pages_with_repeated_ids(client, users, ROUTES, scope["in"])
-    assert not failures, "\n".join(failures)
