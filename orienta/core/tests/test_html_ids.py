@@ -18,3 +18,12 @@ def test_only_whole_pages_are_looked_at():
     assert repeated_ids(HttpResponse(PAGE, status=403)) == []
     assert repeated_ids(HttpResponse(PAGE, content_type="text/csv")) == []
     assert repeated_ids(HttpResponseRedirect("/login/")) == []
+
+
+def test_ids_written_in_any_form_are_compared_as_the_browser_reads_them():
+    assert duplicate_ids("<p id=a></p><p ID='a'></p>") == ["a"]
+    assert duplicate_ids('<p id="a&amp;b"></p><p id="a&b"></p>') == ["a&b"]
+    assert duplicate_ids('<p id=""></p><p id=></p>') == [""]
+    # Attributes that end in "id" are other attributes; text that looks like an id is text.
+    assert duplicate_ids('<p data-id="a" id="a"></p><p aria-id="a"></p>') == []
+    assert duplicate_ids('<p id="a"></p><!-- <p id="a"> --><pre>id="a"</pre>') == []
