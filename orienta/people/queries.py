@@ -5,7 +5,21 @@ from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Case, Count, FloatField, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.sql.compiler import SQLCompiler
 from django.http import Http404
 from django.utils import timezone
 
@@ -115,8 +129,7 @@ def _name_search(user: AnyUser, qs: QuerySet[Person], q: str) -> QuerySet[Person
     relevance = Case(
         When(exact, then=Value(0)),
         When(plain, then=Value(1)),
-        *(When(pk=pk, then=Value(2 + rank)) for rank, pk in enumerate(alike_ids)),
-        default=Value(2 + len(alike_ids)),
+        default=RankIn(alike_ids, start=2),
         output_field=IntegerField(),
     )
     return (
@@ -136,6 +149,42 @@ def _exact_name(words: list[str]) -> Q:
         found |= Q(given_name__iexact=first, family_name__iexact=rest)
         found |= Q(given_name__iexact=rest, family_name__iexact=first)
     return found
+
+
+class RankIn(Func):
+    """`start` plus the place of the person's id in `ids`; `start + len(ids)` for any other.
+
+    What `Case(*(When(pk=pk, then=Value(start + rank)) for rank, pk in enumerate(ids)))` gives,
+    written as one `CASE id WHEN … THEN … END`: a search's look-alikes are up to two hundred,
+    and two hundred `When` took about 20 ms of CPU to build and compile for each search.
+    """
+
+    output_field = IntegerField()
+
+    def __init__(self, ids: Iterable[UUID], start: int = 0):
+        super().__init__(F("pk"))
+        self.ids, self.start = list(ids), start
+
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, tuple[Any, ...]]:
+        if not self.ids:  # SQL has no CASE without a WHEN
+            return "%s", (self.start,)
+        column, column_params = compiler.compile(self.source_expressions[0])
+        pk = Person._meta.pk
+        assert pk is not None
+        sql, params = [f"CASE {column}"], list(column_params)
+        for rank, value in enumerate(self.ids):
+            sql.append("WHEN %s THEN %s")
+            params += [pk.get_db_prep_value(value, connection), self.start + rank]
+        sql.append("ELSE %s END")
+        return " ".join(sql), (*params, self.start + len(self.ids))
 
 
 def _look_alikes(user: AnyUser, q: str) -> tuple[list[UUID], list[UUID]]:

@@ -6,7 +6,7 @@ from django.urls import reverse
 from orienta.audit.models import AccessLogEntry
 from orienta.people.matching import Identity, match_keys, search_closeness, search_keys
 from orienta.people.models import Person
-from orienta.people.queries import person_search
+from orienta.people.queries import RankIn, person_search
 from orienta.people.services import person_register
 
 
@@ -122,3 +122,17 @@ def test_the_name_search_can_read_the_trigram_indexes_on_postgresql(world, users
             cursor.execute(f"EXPLAIN {sql}", params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert index in plan, plan
+
+
+def test_look_alikes_are_ranked_in_the_order_given_and_the_others_after(world, users, persons):
+    """The ranking the search orders its look-alikes by, as the database works it out."""
+    first, second, third = (
+        _register(world, users, given, "Abakar") for given in ("Moussa", "Ali", "Hassan")
+    )
+    ranked = Person.objects.filter(family_name="Abakar").annotate(
+        rank=RankIn([third.pk, first.pk], start=2), none=RankIn([], start=5)
+    )
+    ranks = {p.pk: (p.rank, p.none) for p in ranked}
+
+    assert ranks == {third.pk: (2, 5), first.pk: (3, 5), second.pk: (4, 5)}
+    assert [p.pk for p in ranked.order_by("rank")] == [third.pk, first.pk, second.pk]
