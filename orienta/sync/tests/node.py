@@ -7,13 +7,15 @@ schema (the same migrations, applied once) with every row removed, which is what
 minus the seeded rows (enrolment replaces those with the central's).
 
 Each command runs in a process of its own, as `manage.py` would, but without starting Python and
-Django again each time (about two seconds of CPU a command): a parent process started once per
-node, with the node's environment, sets Django up and does nothing else (it never opens the
-database), then forks a child for each command. The child begins from that untouched state —
-no connection, no cache, the modules as imported — runs the command and exits; what one command
-leaves in memory is gone for the next, as when the laptop restarts.
+Django again each time (about two seconds of CPU a command): a parent process, started once per
+test process with a node's environment, sets Django up and does nothing else (it never opens a
+database), then forks a child for each command. The child takes its node's database and files
+(DATABASE_URL and MEDIA_ROOT, the only settings that differ between nodes), begins from that
+untouched state — no connection, no cache, the modules as imported — runs the command and
+exits; what one command leaves in memory is gone for the next, as when the laptop restarts.
 """
 
+import atexit
 import json
 import os
 import shutil
@@ -78,6 +80,7 @@ FORK_SERVER = r"""
 import json, os, sys
 import django
 django.setup()
+from django.conf import settings
 from django.core.management import execute_from_command_line, load_command_class
 from django.db import connections
 # What the commands import, imported once.
@@ -97,6 +100,11 @@ for line in sys.stdin:
     if pid == 0:
         code = 1
         try:
+            # This node's database and files; nothing has read either setting yet.
+            os.environ["DATABASE_URL"] = "sqlite:///" + order["database"]
+            os.environ["MEDIA_ROOT"] = order["media"]
+            settings.MEDIA_ROOT = type(settings.MEDIA_ROOT)(order["media"])
+            connections["default"].settings_dict["NAME"] = order["database"]
             for fd, path in ((1, order["out"]), (2, order["err"])):
                 target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
                 os.dup2(target, fd)
@@ -121,57 +129,78 @@ for line in sys.stdin:
 """
 
 
+# The parent of the nodes' processes, shared by the nodes of this test process (see above).
+_PARENT: list[subprocess.Popen] = []
+# Never opened: each command is given its node's database.
+_UNSET = Path(tempfile.gettempdir()) / "orienta-node-unset" / "never-opened.sqlite3"
+
+
+def _parent() -> subprocess.Popen:
+    if _PARENT and _PARENT[0].poll() is None:
+        return _PARENT[0]
+    env = os.environ | {
+        "ORIENTA_NODE": "1",
+        "DATABASE_URL": f"sqlite:///{_UNSET}",
+        "SECRET_KEY": "node-test-secret",
+        "ORIENTA_DEMO": "0",
+        "MEDIA_ROOT": str(_UNSET.parent / "media"),
+    }
+    env.pop("DATABASE_REPLICA_URL", None)
+    parent = subprocess.Popen(
+        [sys.executable, "-c", FORK_SERVER],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    _PARENT[:] = [parent]
+    return parent
+
+
+@atexit.register
+def _stop_parent() -> None:
+    parent = _PARENT.pop() if _PARENT else None
+    if parent is None:
+        return
+    if parent.poll() is None:
+        assert parent.stdin is not None
+        parent.stdin.close()
+        try:
+            parent.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            parent.kill()
+            parent.wait()
+    if parent.stdout is not None:
+        parent.stdout.close()
+
+
 class Node:
     def __init__(self, path: Path) -> None:
         self.path = path
+        # Its own files (fund receipts, documents), as a laptop at a site keeps them.
         self.media = path.parent / f"{path.stem}-media"
         empty_database(path)
-        self.env = os.environ | {
-            "ORIENTA_NODE": "1",
-            "DATABASE_URL": f"sqlite:///{path}",
-            "SECRET_KEY": "node-test-secret",
-            "ORIENTA_DEMO": "0",
-            # Its own files (fund receipts, documents), as a laptop at a site keeps them.
-            "MEDIA_ROOT": str(self.media),
-        }
-        self.env.pop("DATABASE_REPLICA_URL", None)
-        self._parent: subprocess.Popen | None = None
         self._runs = 0
 
-    def _start(self) -> subprocess.Popen:
-        if self._parent is None or self._parent.poll() is not None:
-            self._parent = subprocess.Popen(
-                [sys.executable, "-c", FORK_SERVER],
-                cwd=ROOT,
-                env=self.env,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                text=True,
-            )
-        return self._parent
-
     def close(self) -> None:
-        """Stop the parent of the node's processes (the node's files stay)."""
-        parent, self._parent = self._parent, None
-        if parent is not None and parent.poll() is None:
-            assert parent.stdin is not None
-            parent.stdin.close()
-            try:
-                parent.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                parent.kill()
-                parent.wait()
-        if parent is not None and parent.stdout is not None:
-            parent.stdout.close()
+        """Nothing runs for the node between its commands (its files stay)."""
 
     def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         """`manage.py *args` at the node, in a process of its own."""
-        parent = self._start()
+        parent = _parent()
         assert parent.stdin is not None and parent.stdout is not None
         self._runs += 1
         out = self.path.parent / f"{self.path.stem}-{self._runs}.out"
         err = self.path.parent / f"{self.path.stem}-{self._runs}.err"
-        parent.stdin.write(json.dumps({"argv": args, "out": str(out), "err": str(err)}) + "\n")
+        order = {
+            "argv": args,
+            "database": str(self.path),
+            "media": str(self.media),
+            "out": str(out),
+            "err": str(err),
+        }
+        parent.stdin.write(json.dumps(order) + "\n")
         parent.stdin.flush()
         line = parent.stdout.readline()
         if not line:
