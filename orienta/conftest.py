@@ -34,6 +34,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from orienta.accounts.twofactor import otp_required
 from orienta.core.models import Area, Country, Organisation, Role, Site, Theme, User
+from orienta.lib import runtime
 from orienta.people.services import person_register
 from orienta.testing import clock as test_clock
 from orienta.testing import shared
@@ -169,6 +170,12 @@ def demo_data(_demo, db):
     work), loaded once for all the tests that read it; each test's writes are rolled back.
     Its value is what the command printed."""
     return DEMO.value
+
+
+def pytest_collection_finish(session):
+    """The code and the tests are loaded: the garbage collector as in production
+    (orienta/lib/runtime.py)."""
+    runtime.settle()
 
 
 @pytest.hookimpl(tryfirst=True)
