@@ -5,6 +5,10 @@ from orienta.api.v1 import api
 from orienta.lib.api import errors
 
 urlpatterns = [
+    # The API first: Django tries the patterns in order, and every page's pattern lies under
+    # "" — the API's calls no longer try the two hundred of the pages before their own.
+    path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<rest>.*)$", errors.unknown_path, name="api_unknown"),
     path("", include("orienta.core.urls")),
     path("", include("orienta.accounts.urls")),
     path("", include("orienta.people.urls")),
@@ -24,8 +28,6 @@ urlpatterns = [
     path("", include("orienta.sync.urls")),
     path("", include("orienta.imports.urls")),
     path("", include("orienta.sms.urls")),
-    path("api/v1/", api.urls),
-    re_path(r"^api/v1/(?P<rest>.*)$", errors.unknown_path, name="api_unknown"),
     path("admin/", admin.site.urls),
 ]
 
