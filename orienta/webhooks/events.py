@@ -51,6 +51,15 @@ def _when(at: datetime | None) -> str | None:
     return at.isoformat() if at else None
 
 
+def event_of(entry: Event) -> str | None:
+    """The webhook event an event-log entry would be, from its kind alone (no query), or None."""
+    if entry.object_type == "referrals.referral":
+        return REFERRAL_VERBS.get(entry.verb)
+    if entry.object_type == "cases.case":
+        return CASE_VERBS.get(entry.verb)
+    return None
+
+
 def facts_of(entry: Event) -> Facts | None:
     """The webhook event of an event-log entry, or None (not an event one subscribes to, a
     record gone, or a sensitive case's)."""

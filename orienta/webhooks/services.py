@@ -30,7 +30,7 @@ from orienta.core.models import Country, Event, Organisation, User
 from orienta.core.services import StaleEdit, event_log
 from orienta.lib.errors import Refused
 from orienta.webhooks import notices, outbound, signing, tasks
-from orienta.webhooks.events import facts_of
+from orienta.webhooks.events import event_of, facts_of
 from orienta.webhooks.models import (
     PING,
     Delivery,
@@ -247,7 +247,13 @@ def subscription_test(*, subscription: Subscription, by: User) -> Delivery:
 
 def deliveries_for_event(entry: Event) -> list[Delivery]:
     """The deliveries of a committed event-log entry, one per active subscription whose scope
-    and events it matches, each handed to the queue. Running it twice makes nothing twice."""
+    and events it matches, each handed to the queue. Running it twice makes nothing twice.
+
+    An entry no active subscription listens for (most of them, where no partner system
+    subscribes) is passed over before its facts are read."""
+    event = event_of(entry)
+    if event is None or not _listened_for(event):
+        return []
     facts = facts_of(entry)
     if facts is None:
         return []
@@ -275,6 +281,12 @@ def deliveries_for_event(entry: Event) -> list[Delivery]:
     for delivery in made:
         _enqueue(delivery)
     return made
+
+
+def _listened_for(event: str) -> bool:
+    """Some active subscription, anywhere, takes `event` (the subscriptions are few)."""
+    subscribed = Subscription.objects.filter(active=True, deleted_at__isnull=True)
+    return any(event in events for events in subscribed.values_list("events", flat=True))
 
 
 def on_event_committed(sender: Any, event: Event, **kwargs: Any) -> None:

@@ -11,7 +11,7 @@ from django.core import mail
 from django.utils import timezone
 
 from orienta.cases.services import case_close, case_open
-from orienta.core.models import Organisation
+from orienta.core.models import Event, Organisation
 from orienta.referrals.services import referral_serve
 from orienta.referrals.tests.factories import make_referral
 from orienta.webhooks import services, signing, tasks
@@ -213,6 +213,22 @@ def test_a_chad_subscription_never_receives_a_mozambique_event(
         make_referral(persons["person_mz"], svcs["mz"], users["agent_mz"])
     assert [got.path for got in receiver.received] == ["/mz"]
     assert receiver.received[0].json()["country"] == "MZ"
+
+
+def test_an_event_nobody_subscribes_to_is_passed_over_with_one_query(
+    world, users, persons, svcs, receiver, django_assert_num_queries
+):
+    """Without a subscription to it, an event's referral or case is not read: one query (the
+    subscriptions) instead of the facts' own."""
+    referral = make_referral(persons["person_td"], svcs["td"], users["agent_td"])
+    sent = Event.objects.get(object_type="referrals.referral", verb="referral_send")
+    subscribe(users["coordinator_td"], world["td"], receiver.url + "/cases", events=["case.opened"])
+    with django_assert_num_queries(1):
+        assert services.deliveries_for_event(sent) == []
+    # Subscribed to it, the same entry gives its delivery.
+    subscribe(users["coordinator_td"], world["td"], receiver.url + "/td")
+    (delivery,) = services.deliveries_for_event(sent)
+    assert delivery.payload["data"]["referral"]["code"] == referral.code
 
 
 def test_an_organisation_subscription_receives_only_what_concerns_it(
