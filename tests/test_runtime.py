@@ -8,8 +8,7 @@ from orienta.lib import runtime
 
 ROOT = Path(__file__).resolve().parents[1]
 PROBE = (
-    "import gc, json, orienta.wsgi; "
-    "print(json.dumps([gc.get_threshold(), gc.get_freeze_count()]))"
+    "import gc, json, orienta.wsgi; print(json.dumps([gc.get_threshold(), gc.get_freeze_count()]))"
 )
 
 
