@@ -22,10 +22,7 @@ def node(tmp_path, central, world):
     call_command("sync_node_create", "--site", "TD-NDJ1", stdout=out)
     code = out.getvalue().strip().rsplit(": ", 1)[1]
     instance = Node(tmp_path / "node.sqlite3")
-    try:
-        instance.manage("sync_enrol", "--central", central, "--code", code)
-        first = instance.manage("sync")
-        assert first.stdout.startswith("complete"), first.stdout
-        yield instance
-    finally:
-        instance.close()
+    instance.manage("sync_enrol", "--central", central, "--code", code)
+    first = instance.manage("sync")
+    assert first.stdout.startswith("complete"), first.stdout
+    return instance

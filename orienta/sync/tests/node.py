@@ -183,9 +183,6 @@ class Node:
         empty_database(path)
         self._runs = 0
 
-    def close(self) -> None:
-        """Nothing runs for the node between its commands (its files stay)."""
-
     def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         """`manage.py *args` at the node, in a process of its own."""
         parent = _parent()

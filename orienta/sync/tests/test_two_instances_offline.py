@@ -372,7 +372,7 @@ print(json.dumps({"rounds": outcome.rounds, "themes": [t.code for t in service.t
 
 
 def test_a_first_sync_in_small_batches_waits_for_parents_journaled_after_their_children(
-    tmp_path, central, world, users, request
+    tmp_path, central, world, users
 ):
     # A record made without a journal entry (as migrations seed countries and themes) that a
     # journaled record refers to: enrolment journals it last, after the records using it.
@@ -396,7 +396,6 @@ def test_a_first_sync_in_small_batches_waits_for_parents_journaled_after_their_c
     changes = Change.objects.filter(model="directory.Service", record=str(service.pk))
     assert last > max(changes.values_list("seq", flat=True))
     node = Node(tmp_path / "node.sqlite3")
-    request.addfinalizer(node.close)
     node.manage("sync_enrol", "--central", central, "--code", code)
     done = node.run(FIRST_SYNC_SMALL_BATCHES)
     assert done["rounds"] > 2 and done["cursor"] >= last
