@@ -63,11 +63,12 @@ def event_of(entry: Event) -> str | None:
 def facts_of(entry: Event) -> Facts | None:
     """The webhook event of an event-log entry, or None (not an event one subscribes to, a
     record gone, or a sensitive case's)."""
-    if entry.object_type == "referrals.referral" and entry.verb in REFERRAL_VERBS:
-        return _referral_facts(entry, REFERRAL_VERBS[entry.verb])
-    if entry.object_type == "cases.case" and entry.verb in CASE_VERBS:
-        return _case_facts(entry, CASE_VERBS[entry.verb])
-    return None
+    event = event_of(entry)
+    if event is None:
+        return None
+    if entry.object_type == "referrals.referral":
+        return _referral_facts(entry, event)
+    return _case_facts(entry, event)
 
 
 def _envelope(entry: Event, event: str, site: Any, data: dict[str, Any]) -> dict[str, Any]:
