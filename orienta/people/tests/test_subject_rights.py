@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import re
 import time
 from collections import Counter
 from zoneinfo import ZoneInfo
@@ -44,6 +45,19 @@ IDENTITY = [
     "Couturière",
     "1990-05-04",
 ]
+
+
+def identity_left_in(text: str, strings: list[str]) -> list[str]:
+    """The strings of `strings` still found in `text`, ignoring case. One shorter than five
+    characters counts only as a word of its own: the random salts, keys and signed values kept
+    in the database hold a given three letters in about one run in a hundred."""
+    text = text.casefold()
+    return [
+        s
+        for s in strings
+        if (s.casefold() in text)
+        if len(s) >= 5 or re.search(rf"(?<!\w){re.escape(s.casefold())}(?!\w)", text)
+    ]
 
 
 def _fields(person, **changes):
@@ -252,11 +266,11 @@ def test_erasure_keeps_every_count_true(achta, users, persons):
 def test_erasure_leaves_no_identity_string_anywhere_in_the_database(achta, users):
     old_code = achta.code
     text = _every_text_in_the_database()
-    assert all(s in text for s in IDENTITY)  # the check can see them
+    assert identity_left_in(text, IDENTITY) == IDENTITY  # the check can see them
     rights.person_erase(person=achta, by=users["coordinator_td"], reason="Request by letter")
-    text = _every_text_in_the_database().casefold()
-    assert [s for s in IDENTITY + [old_code] if s.casefold() in text] == []
-    assert "Halimé".casefold() in text  # the rest of the household is untouched
+    text = _every_text_in_the_database()
+    assert identity_left_in(text, IDENTITY + [old_code]) == []
+    assert "Halimé" in text  # the rest of the household is untouched
 
 
 def test_erased_record_keeps_what_is_counted_and_loses_what_names(achta, users, world):
