@@ -72,7 +72,7 @@ test-pg: install compilemessages var
 
 test-browser: install compilemessages var
 	@test -x /usr/bin/chromium || (apt-get update -q && apt-get install -y -q chromium)
-	$(TEST_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m browser --nomigrations $(ARGS)
+	$(TEST_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m browser --nomigrations $(PARALLEL) $(ARGS)
 
 # Refresh the catalogues from the code (needs GNU gettext), then compile them.
 messages: install
