@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import LazyObject, empty
 
 from orienta.accounts.sessions import session_check
 from orienta.accounts.twofactor import pending_step
@@ -23,6 +24,17 @@ class SessionLimitsMiddleware:
     def __call__(self, request):
         session_check(request)
         return self.get_response(request)
+
+
+def concrete_user(user):
+    """The user object behind Django's lazy `request.user` (django-otp wraps the auth
+    middleware's lazy object in another), read now: a page then reads the user's role and
+    sites a few hundred times without going through the proxies' `__getattr__` each time."""
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
 
 
 class TwoFactorMiddleware:
@@ -58,6 +70,7 @@ class TwoFactorMiddleware:
 
     def __call__(self, request):
         step = pending_step(request)
+        request.user = concrete_user(request.user)
         if step and not self._is_open(request.path):
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse(self.STEPS[step])}?{query}")
