@@ -31,7 +31,7 @@ from orienta.cases.models import (
 from orienta.cases.queries import site_today
 from orienta.core.access import can_record, is_site_manager, manages_sites
 from orienta.core.models import Site, Theme, User
-from orienta.core.scoping import personal_site_filter, writable_sites
+from orienta.core.scoping import personal_site_filter, records_at_site
 from orienta.core.services import StaleEdit, event_log
 from orienta.core.types import AnyUser
 from orienta.frontdesk.models import Visit
@@ -47,7 +47,7 @@ class CaseRefused(Refused):
 
 
 def _check_writer(user: User, site: Site) -> None:
-    if not can_record(user) or not writable_sites(user).filter(pk=site.pk).exists():
+    if not can_record(user) or not records_at_site(user, site.pk):
         raise PermissionDenied
 
 
@@ -61,7 +61,7 @@ def can_change(user: User, case: Case) -> bool:
     """Site staff of the case's site change it; a sensitive case, only its responsible agent
     and the site's managers. Breaking the glass opens a case for reading, never for changing
     it (nor for referring or asking the fund from it)."""
-    if not can_record(user) or not writable_sites(user).filter(pk=case.site_id).exists():
+    if not can_record(user) or not records_at_site(user, case.site_id):
         return False
     return not case.sensitive or is_site_manager(user) or case.responsible_id == user.pk
 

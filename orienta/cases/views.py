@@ -37,7 +37,7 @@ from orienta.core import page_panels as panels
 from orienta.core.access import can_read_persons, can_record, manages_sites
 from orienta.core.models import Site, User
 from orienta.core.queries import site_for
-from orienta.core.scoping import writable_sites
+from orienta.core.scoping import records_at_site, writable_site_list, writable_sites
 from orienta.core.services import StaleEdit
 from orienta.core.types import AuthedRequest
 from orienta.frontdesk.models import Visit
@@ -115,7 +115,7 @@ def _worklist_scope(
     request: AuthedRequest,
 ) -> tuple[list[Site], QuerySet[User] | None, User | None]:
     """The sites of the worklist, the agents a manager may choose from, and the one chosen."""
-    sites = list(writable_sites(request.user).select_related("country"))
+    sites = writable_site_list(request.user)
     agents = queries.site_agents(sites) if manages_sites(request.user) else None
     agent = None
     if agents is not None and request.GET.get("agent"):
@@ -598,7 +598,7 @@ def site_settings(request: AuthedRequest, code: str) -> HttpResponse:
     if not manages_sites(request.user):
         raise PermissionDenied
     site = site_for(request.user, code)
-    if not writable_sites(request.user).filter(pk=site.pk).exists():
+    if not records_at_site(request.user, site.pk):
         raise OutOfScope("site")
     current = services.site_case_settings(site)
     form = SiteSettingsForm(

@@ -113,6 +113,12 @@ def writable_site_list(user: AnyUser | None) -> list[Site]:
     return [site for site in user.own_sites() if site.deleted_at is None]
 
 
+def records_at_site(user: AnyUser | None, site_id: UUID | None) -> bool:
+    """Whether the user records at this site: one of `writable_site_list`, so without a query
+    (the services check it before every write)."""
+    return any(site.pk == site_id for site in writable_site_list(user))
+
+
 class ScopedQuerySet(QuerySet[_M]):
     """A queryset of records that belong to a site and hold personal data."""
 

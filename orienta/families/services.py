@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from orienta.cases.models import FollowUp
 from orienta.cases.queries import site_today
 from orienta.core.models import Country, Site, User
-from orienta.core.scoping import writable_sites
+from orienta.core.scoping import records_at_site
 from orienta.core.services import event_log
 from orienta.families import scoring
 from orienta.families.access import edits_instruments, works_on_families
@@ -55,7 +55,7 @@ class InstrumentUnchanged(FamilyRefused):
 
 
 def _check_writer(user: User, site: Site) -> None:
-    if not works_on_families(user) or not writable_sites(user).filter(pk=site.pk).exists():
+    if not works_on_families(user) or not records_at_site(user, site.pk):
         raise PermissionDenied
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from orienta.core.access import can_record
 from orienta.core.models import Site, User
-from orienta.core.scoping import can_change_visit, writable_sites
+from orienta.core.scoping import can_change_visit, records_at_site
 from orienta.core.services import StaleEdit, event_log
 from orienta.frontdesk.models import Visit, age_band
 from orienta.people.models import Person
@@ -32,7 +32,7 @@ def visit_record(
     *, site: Site, by: User, data: dict[str, Any], person: Person | None = None
 ) -> Visit:
     """Record a visit of a registered person, or an anonymous one (sex and age band only)."""
-    if not can_record(by) or not writable_sites(by).filter(pk=site.pk).exists():
+    if not can_record(by) or not records_at_site(by, site.pk):
         raise PermissionDenied
     themes = list(data["themes"])
     visit = Visit(
@@ -71,7 +71,7 @@ def _reason(reason: str) -> str:
 
 def _current_to_change(visit: Visit, by: User) -> Visit:
     """The visit, locked, if `by` may change it and it is still the current version."""
-    if not can_change_visit(by, visit) or not writable_sites(by).filter(pk=visit.site_id).exists():
+    if not can_change_visit(by, visit) or not records_at_site(by, visit.site_id):
         raise PermissionDenied
     locked = Visit.objects.select_for_update().get(pk=visit.pk)
     if not Visit.objects.current().filter(pk=locked.pk).exists():

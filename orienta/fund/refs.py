@@ -15,7 +15,7 @@ from orienta.cases.models import CaseAction
 from orienta.cases.queries import action_for
 from orienta.core.access import can_record
 from orienta.core.models import Organisation
-from orienta.core.scoping import writable_sites
+from orienta.core.scoping import records_at_site
 from orienta.core.types import AnyUser
 from orienta.directory.models import CostOption, Service
 from orienta.fund.services import RequestInput
@@ -33,7 +33,7 @@ def _person(user: AnyUser, pk: UUID | str) -> Person:
         person = person_for(user, pk)
     except Http404:
         raise _unknown("person") from None
-    if not writable_sites(user).filter(pk=person.site_id).exists():
+    if not records_at_site(user, person.site_id):
         raise _unknown("person")
     return person
 

@@ -29,7 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from orienta.core.models import Site, User
-from orienta.core.scoping import writable_sites
+from orienta.core.scoping import records_at_site
 from orienta.core.services import event_log
 from orienta.imports import readers
 from orienta.imports.access import imports_kind
@@ -67,7 +67,7 @@ class _Stale(Exception):
 
 
 def _check_importer(user: User, site: Site, kind: str) -> None:
-    if not imports_kind(user, kind) or not writable_sites(user).filter(pk=site.pk).exists():
+    if not imports_kind(user, kind) or not records_at_site(user, site.pk):
         raise PermissionDenied
 
 

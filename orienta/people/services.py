@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from orienta.core.access import can_merge, can_record
 from orienta.core.models import Site, User
-from orienta.core.scoping import writable_sites
+from orienta.core.scoping import records_at_site
 from orienta.core.services import StaleEdit, event_log, site_next_code
 from orienta.people import matching
 from orienta.people.hooks import records_follow_survivor
@@ -106,7 +106,7 @@ def match_keys_rebuild(
 
 
 def _check_site(user: User, site: Site) -> None:
-    if not can_record(user) or not writable_sites(user).filter(pk=site.pk).exists():
+    if not can_record(user) or not records_at_site(user, site.pk):
         raise PermissionDenied
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from orienta.audit.services import access_log_read, access_log_search
 from orienta.core.access import can_merge, can_read_persons, can_record
 from orienta.core.models import User
-from orienta.core.scoping import writable_sites
+from orienta.core.scoping import records_at_site
 from orienta.core.services import StaleEdit
 from orienta.core.types import AuthedRequest
 from orienta.people import queries, services
@@ -192,7 +192,7 @@ def merge(request: AuthedRequest, pk: UUID) -> HttpResponse:
         if (
             other is None
             or other.pk == survivor.pk
-            or not writable_sites(request.user).filter(pk=other.site_id).exists()
+            or not records_at_site(request.user, other.site_id)
         ):
             form.add_error("code", _("No other record with this code at your sites."))
         elif request.POST.get("confirm") == "1":

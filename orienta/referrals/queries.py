@@ -19,7 +19,7 @@ from orienta.cases.queries import action_for, case_for, initials, masked_person_
 from orienta.cases.services import can_change
 from orienta.core.access import can_record, is_provider
 from orienta.core.models import Site, User
-from orienta.core.scoping import site_filter, writable_sites
+from orienta.core.scoping import records_at_site, site_filter, writable_sites
 from orienta.core.types import AnyUser
 from orienta.directory.models import Service
 from orienta.frontdesk.models import Visit
@@ -179,7 +179,7 @@ def records_at(user: User, referral: Referral) -> bool:
     """Site staff of the referral's site: they send, cancel, print and record outcomes. For a
     referral from a case, only those who may change the case (breaking the glass on a sensitive
     case opens it for reading only)."""
-    if not (can_record(user) and writable_sites(user).filter(pk=referral.site_id).exists()):
+    if not (can_record(user) and records_at_site(user, referral.site_id)):
         return False
     return referral.case is None or can_change(user, referral.case)
 

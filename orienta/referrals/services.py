@@ -15,7 +15,7 @@ from orienta.cases.models import Case, CaseAction
 from orienta.cases.services import CaseRefused, can_change, case_action_add
 from orienta.core.access import can_record, manages_site
 from orienta.core.models import Site, User
-from orienta.core.scoping import writable_sites
+from orienta.core.scoping import records_at_site
 from orienta.core.services import event_log
 from orienta.core.types import AnyUser
 from orienta.directory.models import Service
@@ -152,7 +152,7 @@ def referral_send(
     change it refer (not who opened a sensitive case by breaking the glass)."""
     if not origin_belongs(person=person, case=case, action=action, visit=visit):
         raise OriginMismatch(_("The case, action or visit is not this person's."))
-    if not writable_sites(by).filter(pk=site.pk).exists():
+    if not records_at_site(by, site.pk):
         raise PermissionDenied(_("You cannot record at this site."))
     if case is not None and not can_change(by, case):
         raise PermissionDenied
