@@ -61,8 +61,7 @@ def worklist_panel(request, sites):
     user = request.user
     if not is_site_manager(user):
         return None
-    waiting = queries.approval_queue(user).filter(site__in=sites).count()
-    to_pay = queries.to_pay(user).filter(site__in=sites).count()
+    waiting, to_pay = queries.queue_counts(user, sites)
     if not (waiting or to_pay):
         return None
     return render_to_string(

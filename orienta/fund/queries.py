@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from orienta.cases.models import Case
 from orienta.core.access import (
@@ -124,25 +124,50 @@ def request_list(
     return qs.order_by("-created_at")
 
 
-def approval_queue(user: AnyUser) -> QuerySet[FundRequest]:
-    """Requests awaiting the user's decision: the site manager's up to the threshold (never
-    their own), the coordinator's all of the country."""
+def _awaiting_decision(user: AnyUser) -> Q | None:
+    """Which visible requests await the user's decision: the site manager's up to the
+    threshold (never their own), the coordinator's all of the country; None for others."""
     from orienta.fund.models import Level, Status
 
-    qs = request_list(user, status=Status.REQUESTED)
     if is_site_manager(user):
-        return qs.exclude(created_by=user).filter(level=Level.MANAGER, site__in=user.sites.all())
+        return Q(status=Status.REQUESTED, level=Level.MANAGER, site__in=user.sites.all()) & ~Q(
+            created_by=user
+        )
     if coordinates_country(user):
-        return qs.exclude(created_by=user)
-    return qs.none()
+        return Q(status=Status.REQUESTED) & ~Q(created_by=user)
+    return None
+
+
+def _to_pay(user: AnyUser) -> Q | None:
+    """Which visible requests the user pays: the approved ones, for those who approve."""
+    from orienta.fund.models import Status
+
+    return Q(status=Status.APPROVED) if approves_payments(user) else None
+
+
+def approval_queue(user: AnyUser) -> QuerySet[FundRequest]:
+    """Requests awaiting the user's decision (see `_awaiting_decision`)."""
+    rule = _awaiting_decision(user)
+    return request_list(user).filter(rule) if rule is not None else request_list(user).none()
 
 
 def to_pay(user: AnyUser) -> QuerySet[FundRequest]:
-    from orienta.fund.models import Status
+    rule = _to_pay(user)
+    return request_list(user).filter(rule) if rule is not None else request_list(user).none()
 
-    if not approves_payments(user):
-        return request_list(user).none()
-    return request_list(user, status=Status.APPROVED)
+
+def queue_counts(user: AnyUser, sites: Iterable[Site]) -> tuple[int, int]:
+    """How many requests of these sites await the user's decision, and how many are to pay:
+    the counts of `approval_queue` and `to_pay`, in one query."""
+    counts = {
+        name: Count("pk", filter=rule)
+        for name, rule in (("waiting", _awaiting_decision(user)), ("to_pay", _to_pay(user)))
+        if rule is not None
+    }
+    if not counts:
+        return 0, 0
+    found = requests_visible(user).filter(site__in=list(sites)).aggregate(**counts)
+    return found.get("waiting", 0), found.get("to_pay", 0)
 
 
 # Positions
