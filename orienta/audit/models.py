@@ -26,6 +26,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from orienta.core.models import Role, Site
+from orienta.lib.choices import ChoiceLabels
 from orienta.lib.errors import AppendOnly
 from orienta.lib.ids import uuid7
 
@@ -100,7 +101,7 @@ class AccessLogQuerySet(models.QuerySet):
         raise AppendOnly("access log entries are never removed")
 
 
-class AccessLogEntry(models.Model):
+class AccessLogEntry(ChoiceLabels):
     """One access to personal data (or one sign-in, sign-out or refusal). Written only by
     `orienta.audit.services.access_log_record`."""
 

@@ -18,6 +18,7 @@ from orienta.core.access import can_record, is_agent, is_site_manager
 from orienta.core.models import BaseModel, Site, User
 from orienta.core.scoping import personal_site_filter, writable_sites
 from orienta.core.types import AnyUser
+from orienta.lib.choices import ChoiceLabels
 from orienta.lib.ids import uuid7
 
 DEFAULT_NO_CONTACT_DAYS = 30
@@ -333,7 +334,7 @@ class EventKind(models.TextChoices):
     UNMARKED_SENSITIVE = "unmarked_sensitive", _("No longer sensitive")
 
 
-class CaseEvent(models.Model):
+class CaseEvent(ChoiceLabels):
     """One entry of a case's timeline. Append-only, written only by the services."""
 
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from orienta.lib.choices import ChoiceLabels
 from orienta.lib.ids import uuid7
 from orienta.lib.text import no_bidi_controls
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from orienta.core.types import AnyUser
 
 
-class BaseModel(models.Model):
+class BaseModel(ChoiceLabels):
     """Conventions every synced record keeps (see SYNC.md)."""
 
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
@@ -120,7 +121,7 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         return self.filter(organisation_filter(user), deleted_at__isnull=True)
 
 
-class Country(models.Model):
+class Country(ChoiceLabels):
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     code = models.CharField(_("code"), max_length=2, unique=True, validators=[no_bidi_controls])
     name_fr = models.CharField(_("name (French)"), max_length=80, validators=[no_bidi_controls])
@@ -141,7 +142,7 @@ class Country(models.Model):
         return getattr(self, f"name_{lang}", None) or self.name_en
 
 
-class Area(models.Model):
+class Area(ChoiceLabels):
     """An administrative area: level 1 (province, region) or level 2 (district)."""
 
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
@@ -252,7 +253,7 @@ class Role(models.TextChoices):
     CSO = "cso", _("Partner CSO staff")
 
 
-class User(AbstractUser):
+class User(ChoiceLabels, AbstractUser):
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     first_name = models.CharField(
         _("first name"), max_length=150, blank=True, validators=[no_bidi_controls]

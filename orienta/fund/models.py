@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from orienta.core.models import BaseModel, Country, Organisation, Site
 from orienta.core.scoping import ScopedQuerySet, site_filter
 from orienta.core.types import AnyUser
+from orienta.lib.choices import ChoiceLabels
 from orienta.lib.errors import AppendOnly
 from orienta.lib.ids import uuid7
 from orienta.lib.text import no_bidi_controls
@@ -431,7 +432,7 @@ class LedgerQuerySet(models.QuerySet["LedgerEntry"]):
         return self.filter(site_filter(user, "account__site__"))
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(ChoiceLabels):
     """One movement of money. Written once by the fund's services; never changed or removed."""
 
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)

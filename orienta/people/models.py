@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from orienta.core.models import Area, BaseModel, Site
 from orienta.core.scoping import ScopedQuerySet
 from orienta.core.types import AnyUser
+from orienta.lib.choices import ChoiceLabels
 from orienta.lib.ids import uuid7
 from orienta.lib.text import no_bidi_controls
 
@@ -303,7 +304,7 @@ class HouseholdMember(BaseModel):
         ]
 
 
-class MatchDecision(models.Model):
+class MatchDecision(ChoiceLabels):
     """What the agent decided when registration found (or did not find) candidates."""
 
     class Decision(models.TextChoices):
@@ -365,7 +366,7 @@ CONSENT_FIELDS: dict[str, str] = {
 }
 
 
-class ConsentEvent(models.Model):
+class ConsentEvent(ChoiceLabels):
     """One change of a person's consent for one purpose: given, or withdrawn. Append-only."""
 
     # "given", "refused" or "withdrawn", set by `people.queries.consent_history`.

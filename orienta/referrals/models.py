@@ -21,6 +21,7 @@ from orienta.core.access import is_provider
 from orienta.core.models import BaseModel, Site
 from orienta.core.scoping import personal_site_filter
 from orienta.core.types import AnyUser
+from orienta.lib.choices import ChoiceLabels
 from orienta.lib.codes import NODE_LINK_MARK
 from orienta.lib.ids import uuid7
 
@@ -213,7 +214,7 @@ class Referral(BaseModel):
         return [str(labels[f]) for f in SharedField.values if f in self.shared_fields]
 
 
-class ReferralEvent(models.Model):
+class ReferralEvent(ChoiceLabels):
     """One step of a referral: sent, answered, served... Append-only, timestamped and
     attributed (a user, a provider through the link, or the system)."""
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from orienta.lib.choices import ChoiceLabels
 from orienta.lib.ids import uuid7
 from orienta.lib.text import no_bidi_controls
 
@@ -28,7 +29,7 @@ class Ack(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
-class Change(models.Model):
+class Change(ChoiceLabels):
     """One change of a synced record, written in the transaction that made it."""
 
     id = models.BigAutoField(primary_key=True)
@@ -143,7 +144,7 @@ class Batch(models.Model):
         return str(self.id)
 
 
-class Receipt(models.Model):
+class Receipt(ChoiceLabels):
     """Central server: the answer given to each change id, applied or not."""
 
     change_id = models.UUIDField(primary_key=True)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from orienta.core.access import coordinates_country, manages_webhooks, pushes_dhis2
 from orienta.core.models import BaseModel, Country, Organisation
 from orienta.core.types import AnyUser
+from orienta.lib.choices import ChoiceLabels
 from orienta.lib.ids import uuid7
 from orienta.lib.text import no_bidi_controls
 from orienta.webhooks.outbound import translated
@@ -125,7 +126,7 @@ class DeliveryQuerySet(models.QuerySet["Delivery"]):
         )
 
 
-class Delivery(models.Model):
+class Delivery(ChoiceLabels):
     """One event sent to one subscription: its payload as sent (minimal, no name, no free
     text), and how its attempts went. An event reaches a subscription at most once
     (`event_id`); its retries carry the same id (the `X-Orienta-Delivery` header)."""
@@ -231,7 +232,7 @@ class Dhis2PushQuerySet(models.QuerySet["Dhis2Push"]):
         return self.filter(_scope_filter(user, pushes_dhis2(user)))
 
 
-class Dhis2Push(models.Model):
+class Dhis2Push(ChoiceLabels):
     """One push of a country's figures for a period, and what DHIS2 answered."""
 
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
