@@ -198,6 +198,26 @@ def _intro(r: dict) -> str:
     )
 
 
+def _speed(load: dict) -> str:
+    """The machine's speed around the run: the CPU of a fixed workload (`calibrate`)."""
+    speed = load.get("calibration_ms")
+    if not speed:
+        return ""
+    before, after = speed
+    return f"; machine speed: the reference workload took {before} ms before the run, {after} after"
+
+
+def _speed_sentence(load: dict) -> str:
+    speed = load.get("calibration_ms")
+    if not speed:
+        return ""
+    return (
+        f"; a fixed pure-Python workload (`orienta/bench/calibrate.py`) took {speed[0]} ms of "
+        f"CPU before the run and {speed[1]} ms after: the machine's speed, to compare reports "
+        "made on other days"
+    )
+
+
 def _verdict(value, limit, at_scale: bool) -> str:
     if value is None:
         return "not measured"
@@ -253,7 +273,7 @@ def _scale_targets(r: dict) -> list[list]:
             rows.append([
                 f"average worker CPU per request, {TARGET_USERS} users",
                 f"≤ {TARGET_CPU_MS} ms",
-                f"{cpu} ms — {_scale(r)}",
+                f"{cpu} ms — {_scale(r)}{_speed(load)}",
                 _verdict(cpu, TARGET_CPU_MS, at),
             ])  # fmt: skip
         rows.append(
@@ -381,7 +401,8 @@ def _load(r: dict) -> str:
         f"({load['workers']} sync workers) on 127.0.0.1: {load['requests']:,} requests, "
         f"**{load['requests_per_second']} requests/s, {load['errors']} errors**; the workers "
         f"used {load.get('worker_cpu_ms_per_request', '—')} ms of CPU per request on average "
-        "(user + system, whatever else the machine was doing). Each user "
+        "(user + system, whatever else the machine was doing)"
+        f"{_speed_sentence(load)}. Each user "
         "loops over their operations in random order with no pause (a closed loop: the "
         "server at saturation, not a typical morning): one user in five is a site manager "
         "(signed in with their second factor) who opens the manager's worklist and the "

@@ -26,6 +26,7 @@ from psycopg import sql
 from orienta.bench import browser, dupes, followup_pages, load, pages, report, server, truth
 from orienta.bench import results as bench_results
 from orienta.bench import sync as bench_sync
+from orienta.bench.calibrate import calibration_ms
 from orienta.bench.client import Session
 from orienta.bench.generate import generate
 from orienta.bench.network import PASSWORD
@@ -322,6 +323,7 @@ def _subjects(plan: load.UserPlan) -> dict:
 
 def _load(live: server.Server, plans: list, options: Options) -> dict:
     live.access_log.write_text("")
+    speed_before = calibration_ms()
     cpu_before = server.worker_cpu_seconds(live)
     result = load.run_load(
         live.base_url, plans, password=PASSWORD, seconds=options.seconds,
@@ -329,6 +331,7 @@ def _load(live: server.Server, plans: list, options: Options) -> dict:
     )  # fmt: skip
     time.sleep(0.5)  # the workers flush their access log lines
     cpu = server.worker_cpu_seconds(live) - cpu_before
+    speed_after = calibration_ms()
     worker_ms = server.server_times(live.access_log)
     table = result.table()
     for op, row in table.items():
@@ -340,6 +343,9 @@ def _load(live: server.Server, plans: list, options: Options) -> dict:
         "requests": total,
         "requests_per_second": round(total / max(result.seconds, 1e-9), 1),
         "worker_cpu_ms_per_request": round(cpu * 1000 / max(total, 1), 1),
+        # The machine's speed around the run (`calibrate`): the same code costs more CPU a
+        # request on a machine that takes longer here.
+        "calibration_ms": [speed_before, speed_after],
         "errors": len(result.errors),
         "error_examples": result.errors[:10],
         "workers": server.WORKERS,
