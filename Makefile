@@ -97,3 +97,11 @@ clean:
 bench: install compilemessages var
 	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ORIENTA_DEMO=0 \
 		ORIENTA_BENCH=1 $(PY) manage.py bench $(BENCH_ARGS)
+
+# This checkout against another, request by request (both serving the bench data at once):
+# e.g. `git worktree add ../base main`, then `make bench-compare BASE=../base`.
+.PHONY: bench-compare
+bench-compare: install compilemessages var
+	@test -n "$(BASE)" || { echo "BASE=<the other checkout> is required"; exit 2; }
+	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ORIENTA_DEMO=0 \
+		ORIENTA_BENCH=1 $(PY) manage.py bench_compare --base $(BASE) $(COMPARE_ARGS)

@@ -268,7 +268,7 @@ ACTIONS = {
 }
 
 
-def _do(session: Session, plan: UserPlan, op: str, rng: random.Random) -> Response:
+def perform(session: Session, plan: UserPlan, op: str, rng: random.Random) -> Response:
     return ACTIONS[op](session, plan, rng, {"X-Bench-Op": op})
 
 
@@ -295,7 +295,7 @@ def _user_loop(
             if time.monotonic() >= deadline or result.requests >= budget:
                 break
             try:
-                result.record(op, _do(session, plan, op, rng))
+                result.record(op, perform(session, plan, op, rng))
             except OSError as exc:
                 result.record(op, None, f"{type(exc).__name__}: {exc}")
                 session.close()

@@ -107,11 +107,11 @@ def start(
     collect_static(env)
     process = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)
     server = Server(process, f"http://127.0.0.1:{port}", access, errors)
-    _wait_ready(server)
+    wait_ready(server)
     return server
 
 
-def _wait_ready(server: Server, timeout: float = 60.0) -> None:
+def wait_ready(server: Server, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:

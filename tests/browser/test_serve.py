@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import expect
 
 from orienta.bench.browser import PHONE
-from orienta.bench.server import Server, _wait_ready, free_port
+from orienta.bench.server import Server, free_port, wait_ready
 from tests.serving import ROOT, SERVE, manage, production_env, tls_proxy
 
 pytestmark = pytest.mark.browser
@@ -59,7 +59,7 @@ def server(tmp_path):
         process = subprocess.Popen([str(SERVE)], cwd=ROOT, env=env, stdout=stdout, stderr=stderr)
     running = Server(process, f"http://127.0.0.1:{env['PORT']}", access_log=out, error_log=err)
     try:
-        _wait_ready(running, timeout=240)  # collectstatic and migrate come first
+        wait_ready(running, timeout=240)  # collectstatic and migrate come first
         manage(env, "shell", "-c", WORLD)
         yield running
     finally:
