@@ -117,6 +117,14 @@ def test_without_a_replica_there_is_one_database_and_no_router():
     assert found["DATABASE_ROUTERS"] == []
 
 
+def test_postgresql_binds_parameters_on_the_server_and_sqlite_is_left_alone():
+    on_postgresql = _settings("DATABASES", DATABASE_URL="postgres://orienta@db.example/orienta")
+    on_sqlite = _settings("DATABASES", DATABASE_URL="sqlite:////tmp/orienta-settings.sqlite3")
+
+    assert on_postgresql["DATABASES"]["default"]["OPTIONS"]["server_side_binding"] is True
+    assert "server_side_binding" not in on_sqlite["DATABASES"]["default"]["OPTIONS"]
+
+
 def test_a_postgresql_replica_is_read_only_and_mirrors_the_primary_in_tests():
     found = _settings(
         "DATABASES",
