@@ -98,19 +98,15 @@ def start(name: str, tree: Path, database_url: str) -> Worker:
     process = subprocess.Popen(command, env=env, cwd=tree)
     live = server.Server(process, f"http://127.0.0.1:{port}", log, log)
     server.wait_ready(live)
-    return Worker(name, live, _worker_pid(process.pid))
+    return Worker(name, live, _worker_pid(live))
 
 
-def _worker_pid(master: int) -> int:
+def _worker_pid(live: server.Server) -> int:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            if parent == master:
-                return int(stat.parent.name)
+        pids = server.worker_pids(live)
+        if pids:
+            return pids[0]
         time.sleep(0.2)
     raise RuntimeError("gunicorn started no worker")
 

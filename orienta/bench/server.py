@@ -136,16 +136,26 @@ def server_times(access_log: Path) -> dict[str, list[float]]:
     return times
 
 
-def worker_cpu_seconds(server: Server) -> float:
-    """CPU time (user + system) the server's worker processes have used so far (Linux /proc):
-    unlike latencies, it does not grow when other work on the machine takes the CPUs."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+def _children(parent: int) -> list[list[str]]:
+    """The /proc/<pid>/stat fields (after the command name) of the processes `parent` started."""
+    found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue  # the process ended meanwhile
-        if int(fields[1]) == server.process.pid:  # fields[1] is the parent's pid
-            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
-    return total
+        if int(fields[1]) == parent:  # fields[1] is the parent's pid
+            found.append([stat.parent.name, *fields])
+    return found
+
+
+def worker_pids(server: Server) -> list[int]:
+    return [int(fields[0]) for fields in _children(server.process.pid)]
+
+
+def worker_cpu_seconds(server: Server) -> float:
+    """CPU time (user + system) the server's worker processes have used so far (Linux /proc):
+    unlike latencies, it does not grow when other work on the machine takes the CPUs."""
+    tick = os.sysconf("SC_CLK_TCK")
+    # utime and stime, after the pid this list starts with
+    return sum((int(f[12]) + int(f[13])) / tick for f in _children(server.process.pid))
