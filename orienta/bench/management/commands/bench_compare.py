@@ -33,6 +33,10 @@ class Command(BaseCommand):
             raise CommandError(f"{base} is not a checkout of Orienta (no manage.py).")
         if base == this:
             raise CommandError("--base is this checkout: give the other one.")
+        if not (base / "locale" / "pt" / "LC_MESSAGES" / "django.mo").exists():
+            raise CommandError(
+                f"{base} has no compiled catalogues: run `make compilemessages` there first."
+            )
         url = runner.database_url(opts["db"])
         if os.environ.get(CHILD) != "1":  # settings read DATABASE_URL once: run again with it
             env = runner.child_env(url) | {CHILD: "1"}
