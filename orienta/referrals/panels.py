@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from orienta.audit.services import access_log_search
 from orienta.cases.models import Case
-from orienta.cases.queries import bounded_count, count_label
+from orienta.cases.queries import count_label, counted
 from orienta.core.access import can_read_persons, can_record, is_headquarters, is_provider
 from orienta.core.page_panels import PageAction
 from orienta.frontdesk.models import Outcome
@@ -95,9 +95,8 @@ def worklist_panel(request, sites):
     # Both lists' persons are labelled at once (one look-up of the masked ones).
     waiting, recent = list(awaiting[:WORKLIST_LIMIT]), list(served[:WORKLIST_LIMIT])
     queries.label_persons(user, [*waiting, *recent])
-    # A list shorter than its limit is its own count: no second query.
-    waiting_count = len(waiting) if len(waiting) < WORKLIST_LIMIT else bounded_count(awaiting)
-    served_count = len(recent) if len(recent) < WORKLIST_LIMIT else bounded_count(served)
+    # A list shorter than its limit is its own count; the others are counted in one statement.
+    waiting_count, served_count = counted([(waiting, awaiting), (recent, served)], WORKLIST_LIMIT)
     context: dict[str, Any] = {
         "waiting": waiting,
         "waiting_count": waiting_count,

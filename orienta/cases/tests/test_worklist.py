@@ -174,3 +174,24 @@ def test_the_worklists_counts_stop_at_the_cap_and_the_sections_page_counts_them_
     html = client.get(reverse("cases:worklist")).text
     assert '<span class="count">25</span>' in html.split('id="overdue"')[1].split("</section>")[0]
     assert "25+ open cases" in html  # 50 open cases
+
+
+def test_the_counts_read_in_one_statement_are_each_querysets_bounded_count(
+    users, world, monkeypatch
+):
+    from orienta.cases import queries
+
+    monkeypatch.setattr("orienta.cases.queries.COUNT_CAP", 20)
+    agent = users["agent_td"]
+    _caseload(world, agent, 30)  # 15 actions due today, 15 overdue
+    cases = Case.objects.filter(responsible=agent)
+    querysets = [
+        cases,  # 30: past the cap
+        cases.filter(actions__due_on=timezone.localdate()),  # 15
+        cases.filter(actions__due_on__gt=timezone.localdate()),  # none
+        cases.order_by("-code").select_related("person").only("code", "person__given_name"),
+    ]
+    with CaptureQueriesContext(connection) as statements:
+        counts = queries.bounded_counts(querysets)
+    assert counts == [queries.bounded_count(qs) for qs in querysets] == [21, 15, 0, 21]
+    assert len(statements) == 1
