@@ -349,3 +349,50 @@ def test_a_request_from_a_referral_or_a_case_action(login, world, users, persons
     assert FundRequest.objects.get(case_action=action).person == persons["person_td"]
     other = login(users["agent_td2"]).get(f"/fund/requests/new/?referral={referral.pk}")
     assert other.status_code == 404
+
+
+# What `{% request_rows %}` replaced: the template-language rows it must draw the same.
+ROWS_TEMPLATE = (
+    '{% load i18n fund %}<ul class="cards fund-requests">{% for r in rows %}<li>\n'
+    "<a href=\"{% url 'fund:request' r.pk %}\"><strong>{{ r.code }}</strong></a> · "
+    "<strong>{{ r|request_amount }}</strong> · "
+    '<span class="fund-status fund-{{ r.status }}">{{ r.get_status_display }}</span>\n'
+    '<span class="meta">{{ r.person.full_name }} ({{ r.person.code }}) · '
+    '{{ r.service_name|default:r.provider.name }} · {{ r.created_at|date:"SHORT_DATE_FORMAT" }}'
+    '</span>\n</li>{% empty %}<li>{% translate "No request." %}</li>{% endfor %}</ul>'
+)
+
+
+@pytest.mark.parametrize("language", ["fr", "pt", "en"])
+def test_the_request_rows_are_drawn_as_the_template_language_drew_them(
+    world, users, persons, fund_td, language
+):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from orienta.fund import queries
+    from orienta.people.models import Person
+
+    person = persons["person_td"]
+    Person.objects.filter(pk=person.pk).update(given_name='<b>O\'Neil & "Co"</b>')
+    made = [
+        make_fund_request(person, users["agent_td"], amount=1500, provider=world["provider_org"]),
+        make_fund_request(
+            person, users["agent_td"], amount=4500, quantity=3, provider=world["provider_org"]
+        ),  # fmt: skip
+    ]
+    FundRequest.objects.filter(pk=made[0].pk).update(service_name="<script>x</script>")
+    FundRequest.objects.filter(pk=made[1].pk).update(service_name="")
+    rows = list(queries.rows(FundRequest.objects.filter(pk__in=[r.pk for r in made])))
+    with translation.override(language):
+        drawings = []
+        for shown in (rows, []):
+            drawn = Template("{% load fund %}{% request_rows rows %}").render(
+                Context({"rows": shown})
+            )
+            expected = Template(ROWS_TEMPLATE).render(Context({"rows": shown}))
+            assert drawn == expected
+            drawings.append(drawn)
+    assert "&lt;script&gt;x&lt;/script&gt;" in drawings[0]
+    assert "&lt;b&gt;O&#x27;Neil &amp; &quot;Co&quot;&lt;/b&gt;" in drawings[0]
+    assert "(3 × " in drawings[0] and world["provider_org"].name in drawings[0]
