@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape as e
 from django.utils.safestring import SafeString
-from django.utils.timezone import template_localtime
+from django.utils.timezone import localtime
 from django.utils.translation import gettext
 
 from orienta.fund.money import amount_detail, money_format
@@ -43,7 +43,7 @@ def request_rows(rows: Iterable[Any]) -> SafeString:
     days: dict[Any, str] = {}
     items = []
     for r in rows:
-        created = template_localtime(r.created_at)
+        created = localtime(r.created_at) if r.created_at else None
         day = created.date() if created else None
         if day not in days:
             days[day] = date_format(created, "SHORT_DATE_FORMAT") if created else ""
