@@ -275,8 +275,8 @@ def no_contact_days(sites: list[Site]) -> dict[UUID, int]:
 
 
 SECTIONS = ("due_today", "overdue", "followups", "no_contact")
-# The columns a worklist line shows (`cases/_work_item.html`): a person's and a case's rows are
-# wide, and a worklist reads forty lines of them on every visit.
+# The columns a worklist line shows (`{% work_items %}`, `cases/templatetags/worklist.py`): a
+# person's and a case's rows are wide, and a worklist reads forty lines of them on every visit.
 PERSON_NAME = ("given_name", "family_name", "erased_at")
 ACTION_FIELDS = (
     "what",

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -195,3 +196,59 @@ def test_the_counts_read_in_one_statement_are_each_querysets_bounded_count(
         counts = queries.bounded_counts(querysets)
     assert counts == [queries.bounded_count(qs) for qs in querysets] == [21, 15, 0, 21]
     assert len(statements) == 1
+
+
+# What `{% work_items %}` replaced: the template included for each line, which it must draw the
+# same.
+WORK_ITEM_TEMPLATE = (
+    '{% load i18n %}{% if key == "followups" %}<li><a href="{% url \'cases:detail\' ite'
+    'm.case.pk %}#followups"><strong>{{ item.case.person.full_name }}</strong></a> <s'
+    'pan class="meta">{{ item.case.code }} · {{ item.get_kind_display }} · {{ item.du'
+    'e_on|date:"SHORT_DATE_FORMAT" }}</span></li>\n{% elif key == "no_contact" %}<li><'
+    "a href=\"{% url 'cases:detail' item.pk %}\"><strong>{{ item.person.full_name }}</s"
+    'trong></a> <span class="meta">{{ item.code }} · {% blocktranslate with day=item.'
+    'last_contact_at|date:"SHORT_DATE_FORMAT" %}last contact {{ day }}{% endblocktran'
+    "slate %}</span></li>\n{% else %}<li><a href=\"{% url 'cases:detail' item.case.pk %"
+    '}#actions"><strong>{{ item.what }}</strong></a> <span class="meta">{{ item.case.'
+    'person.full_name }} · {{ item.case.code }}{% if key == "overdue" %} · {{ item.du'
+    'e_on|date:"SHORT_DATE_FORMAT" }}{% endif %}{% if item.assignee %} · {{ item.assi'
+    "gnee.get_full_name|default:item.assignee.username }}{% endif %}</span></li>{% en"
+    "dif %}\n"
+)
+
+
+@pytest.mark.parametrize("language", ["fr", "pt", "en"])
+def test_the_worklist_lines_are_drawn_as_the_template_language_drew_them(
+    users, persons, world, language
+):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from orienta.cases import queries
+    from orienta.people.models import Person
+
+    agent = users["agent_td"]
+    person = persons["person_td"]
+    Person.objects.filter(pk=person.pk).update(given_name='<b>O\'Neil & "Co"</b>')
+    case = make_case(Person.objects.get(pk=person.pk), agent)
+    make_action(case, agent, what="<i>Appeler l'école</i>", days=0, assignee=agent)
+    make_action(case, agent, what="Relancer & voir", days=-2)
+    case_followup_plan(case=case, by=agent, kind="phone", due_on=timezone.localdate())
+    Case.objects.filter(pk=case.pk).update(last_contact_at=timezone.now() - timedelta(days=90))
+    sections = queries.worklist_sections(agent, [world["sites"]["td"]])
+    drawn_any = ""
+    with translation.override(language):
+        for key in queries.SECTIONS:
+            items = list(sections[key])
+            assert items, key
+            drawn = Template("{% load worklist %}{% work_items items key %}").render(
+                Context({"items": items, "key": key})
+            )
+            reference = Template(WORK_ITEM_TEMPLATE)
+            expected = "".join(
+                reference.render(Context({"item": item, "key": key})) for item in items
+            )
+            assert drawn == expected, key
+            drawn_any += drawn
+    assert "&lt;i&gt;Appeler l&#x27;école&lt;/i&gt;" in drawn_any
+    assert "&lt;b&gt;O&#x27;Neil &amp; &quot;Co&quot;&lt;/b&gt;" in drawn_any
