@@ -7,20 +7,16 @@ template's, escaped as the template language escapes it (checked against it in
 
 from collections.abc import Iterable
 from typing import Any
-from uuid import UUID
 
 from django import template
-from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.html import conditional_escape as e
 from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
 
-register = template.Library()
+from orienta.lib.lines import addresses, short_dates
 
-# A case's address with this id in place of its own: reversed once a section, not once a line.
-_SLOT = UUID(int=0)
+register = template.Library()
 
 
 def _user_name(user: Any) -> str:
@@ -30,21 +26,14 @@ def _user_name(user: Any) -> str:
 @register.simple_tag
 def work_items(items: Iterable[Any], key: str) -> SafeString:
     """The `<li>` lines of the section `key` (see `cases.queries.SECTIONS`)."""
-    address = reverse("cases:detail", args=[_SLOT])
-    slot = str(_SLOT)
-    days: dict[Any, str] = {}
-
-    def day(value: Any) -> str:
-        if value not in days:
-            days[value] = e(date_format(value, "SHORT_DATE_FORMAT")) if value else ""
-        return days[value]
+    address, day = addresses("cases:detail"), short_dates()
 
     lines = []
     for item in items:
         if key == "followups":
             case = item.case
             lines.append(
-                f'<li><a href="{address.replace(slot, str(case.pk))}#followups"><strong>'
+                f'<li><a href="{address(case.pk)}#followups"><strong>'
                 f'{e(case.person.full_name)}</strong></a> <span class="meta">{e(case.code)} · '
                 f"{e(item.get_kind_display())} · {day(item.due_on)}</span></li>\n\n"
             )
@@ -53,7 +42,7 @@ def work_items(items: Iterable[Any], key: str) -> SafeString:
             shown = day(localtime(contact).date() if contact is not None else None)
             last = gettext("last contact %(day)s") % {"day": shown}
             lines.append(
-                f'<li><a href="{address.replace(slot, str(item.pk))}"><strong>'
+                f'<li><a href="{address(item.pk)}"><strong>'
                 f'{e(item.person.full_name)}</strong></a> <span class="meta">{e(item.code)} · '
                 f"{last}</span></li>\n\n"
             )
@@ -62,7 +51,7 @@ def work_items(items: Iterable[Any], key: str) -> SafeString:
             due = f" · {day(item.due_on)}" if key == "overdue" else ""
             who = f" · {e(_user_name(item.assignee))}" if item.assignee else ""
             lines.append(
-                f'<li><a href="{address.replace(slot, str(case.pk))}#actions"><strong>'
+                f'<li><a href="{address(case.pk)}#actions"><strong>'
                 f'{e(item.what)}</strong></a> <span class="meta">{e(case.person.full_name)} · '
                 f"{e(case.code)}{due}{who}</span></li>\n"
             )
