@@ -47,5 +47,6 @@ def request_rows(rows: Iterable[Any]) -> SafeString:
             f"({e(person.code if person else '')}) · {e(service)} · {day(created)}</span>\n</li>"
         )
     if not items:
-        items.append(f"<li>{e(gettext('No request.'))}</li>")
+        empty = gettext("No request.")  # outside the f-string, where makemessages finds it
+        items.append(f"<li>{e(empty)}</li>")
     return SafeString(f'<ul class="cards fund-requests">{"".join(items)}</ul>')
