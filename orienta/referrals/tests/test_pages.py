@@ -184,3 +184,69 @@ def test_a_referral_made_after_a_visit_comes_from_it(login, consenting, svcs, us
     assert f"?person={consenting.pk}&amp;visit={visit.pk}" in page
     _post(client, consenting, svcs["td"], step="send", visit=str(visit.pk))
     assert Referral.objects.get().visit == visit
+
+
+# What `{% referral_lines %}` replaced: each list's loop, with `referrals/_status.html` (and the
+# line break that ends it) in place of its include.
+REFERRAL_LINES = {
+    "list": (
+        "{% load i18n %}{% for r in referrals %}<li><a href=\"{% url 'referrals:detail' r."
+        'pk %}"><strong>{{ r.code }}</strong></a> · <span class="ref-status ref-{{ r.stat'
+        'us }}">{{ r.get_status_display }}</span>\n\n<span class="meta">{{ r.person_label }'
+        "} → {{ r.service.name }} ({{ r.service.organisation.name }}) · {{ r.sent_at|date"
+        ':"SHORT_DATE_FORMAT" }} · {{ r.site.code }}</span></li>{% endfor %}'
+    ),
+    "waiting": (
+        "{% load i18n %}{% for r in referrals %}<li><a href=\"{% url 'referrals:detail' r."
+        'pk %}"><strong>{{ r.code }}</strong></a> · <span class="ref-status ref-{{ r.stat'
+        'us }}">{{ r.get_status_display }}</span>\n{% if r.answer_due_at < now %} · <span '
+        'class="error">{% translate "overdue" %}</span>{% endif %}\n<span class="meta">{{ '
+        "r.person_label }} → {{ r.service.name }} · {% blocktranslate with date=r.answer_"
+        'due_at|date:"SHORT_DATE_FORMAT" %}answer expected by {{ date }}{% endblocktransl'
+        "ate %}</span></li>{% endfor %}"
+    ),
+    "served": (
+        "{% load i18n %}{% for r in referrals %}<li><a href=\"{% url 'referrals:detail' r."
+        'pk %}"><strong>{{ r.code }}</strong></a> · <span class="ref-status ref-{{ r.stat'
+        'us }}">{{ r.get_status_display }}</span>\n\n<span class="meta">{{ r.person_label }'
+        '} → {{ r.service.name }} · {{ r.served_at|date:"SHORT_DATE_FORMAT" }}</span></li'
+        ">{% endfor %}"
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "pt", "en"])
+def test_the_referral_lines_are_drawn_as_the_template_language_drew_them(
+    consenting, svcs, users, language
+):
+    from datetime import timedelta
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from orienta.people.models import Person
+    from orienta.referrals import queries
+    from orienta.referrals.tests.factories import make_referral
+
+    agent = users["agent_td"]
+    Person.objects.filter(pk=consenting.pk).update(given_name='<b>O\'Neil & "Co"</b>')
+    person = Person.objects.get(pk=consenting.pk)
+    made = [make_referral(person, svcs["td"], agent) for _ in range(2)]
+    now = timezone.now()
+    Referral.objects.filter(pk=made[0].pk).update(answer_due_at=now - timedelta(days=2))
+    Referral.objects.filter(pk=made[1].pk).update(served_at=now - timedelta(days=1))
+    found = queries.label_persons(
+        agent, queries.referral_list(agent).filter(pk__in=[r.pk for r in made])
+    )
+    with translation.override(language):
+        drawn_all = ""
+        for kind, reference in REFERRAL_LINES.items():
+            context = {"referrals": found, "kind": kind, "now": now}
+            drawn = Template(
+                "{% load referral_lines %}{% referral_lines referrals kind now %}"
+            ).render(Context(context))
+            assert drawn == Template(reference).render(Context(context)), kind
+            drawn_all += drawn
+    assert "&lt;b&gt;O&#x27;Neil &amp; &quot;Co&quot;&lt;/b&gt;" in drawn_all
+    assert 'class="error"' in drawn_all  # the first is overdue, the second not
+    assert drawn_all.count('class="error"') == 1
