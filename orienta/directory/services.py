@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from datetime import datetime, time
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -50,14 +51,21 @@ def editable_countries(user: AnyUser | None) -> QuerySet[Country]:
         return Country.objects.none()
     if edits_every_country(user):
         return Country.objects.all()
+    return Country.objects.filter(pk__in=_own_country_ids(user))
+
+
+def _own_country_ids(user: User) -> list[UUID]:
+    """A coordinator's country; a manager's, those of their sites (read once a request)."""
     if coordinates_country(user):
-        if user.country_id is None:
-            return Country.objects.none()
-        return Country.objects.filter(pk=user.country_id)
-    return Country.objects.filter(sites__in=user.sites.all()).distinct()
+        return [user.country_id] if user.country_id else []
+    return sorted({site.country_id for site in user.own_sites()})
 
 
 def can_edit(user: AnyUser | None, country: Country | None = None) -> bool:
+    if edits_directory(user) and not edits_every_country(user):
+        # Without a query: every page of a manager's asks (the worklist, the directory).
+        ids = _own_country_ids(user)
+        return bool(ids) if country is None else country.pk in ids
     countries = editable_countries(user)
     if country is None:
         return countries.exists()
