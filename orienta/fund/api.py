@@ -98,7 +98,15 @@ def request_out(req: FundRequest) -> dict[str, Any]:
     }
 
 
+# What `request_out` reads of a request's relations, and nothing more (the list's queryset
+# joins the site's country and the account's fund for the pages; a page of fifty would read
+# them for nothing).
 LIST_RELATED = (
+    "site",
+    "person",
+    "provider",
+    "period",
+    "created_by",
     "payment",
     "payment__created_by",
     "payment__reversed_by",
@@ -138,7 +146,9 @@ def request_list(
     )
     # Each page is turned into dicts only once sliced by the paginator.
     return PageMapped(
-        found.select_related(*LIST_RELATED), total, lambda page: [request_out(r) for r in page]
+        found.select_related(None).select_related(*LIST_RELATED),
+        total,
+        lambda page: [request_out(r) for r in page],
     )
 
 

@@ -23,7 +23,7 @@ from orienta.core.access import (
     reads_aggregates_only,
 )
 from orienta.core.models import Organisation, Site
-from orienta.core.scoping import site_filter
+from orienta.core.scoping import assigned_site_ids, site_filter
 from orienta.core.types import AnyUser
 from orienta.lib.errors import OutOfScope
 from orienta.referrals.models import Referral
@@ -130,7 +130,8 @@ def _awaiting_decision(user: AnyUser) -> Q | None:
     from orienta.fund.models import Level, Status
 
     if is_site_manager(user):
-        return Q(status=Status.REQUESTED, level=Level.MANAGER, site__in=user.sites.all()) & ~Q(
+        sites = assigned_site_ids(user)
+        return Q(status=Status.REQUESTED, level=Level.MANAGER, site_id__in=sites) & ~Q(
             created_by=user
         )
     if coordinates_country(user):
@@ -145,15 +146,21 @@ def _to_pay(user: AnyUser) -> Q | None:
     return Q(status=Status.APPROVED) if approves_payments(user) else None
 
 
-def approval_queue(user: AnyUser) -> QuerySet[FundRequest]:
-    """Requests awaiting the user's decision (see `_awaiting_decision`)."""
+def approval_queue(
+    user: AnyUser, requests: QuerySet[FundRequest] | None = None
+) -> QuerySet[FundRequest]:
+    """Requests awaiting the user's decision (see `_awaiting_decision`), among `requests` when
+    given (`request_list(user)` already built: the queue page shows both lists)."""
+    requests = request_list(user) if requests is None else requests
     rule = _awaiting_decision(user)
-    return request_list(user).filter(rule) if rule is not None else request_list(user).none()
+    return requests.filter(rule) if rule is not None else requests.none()
 
 
-def to_pay(user: AnyUser) -> QuerySet[FundRequest]:
+def to_pay(user: AnyUser, requests: QuerySet[FundRequest] | None = None) -> QuerySet[FundRequest]:
+    """Approved requests the user pays, among `requests` when given (see `approval_queue`)."""
+    requests = request_list(user) if requests is None else requests
     rule = _to_pay(user)
-    return request_list(user).filter(rule) if rule is not None else request_list(user).none()
+    return requests.filter(rule) if rule is not None else requests.none()
 
 
 def queue_counts(user: AnyUser, sites: Iterable[Site]) -> tuple[int, int]:

@@ -69,8 +69,10 @@ def queue(request: AuthedRequest) -> HttpResponse:
     """Requests awaiting the user's decision, and approved ones to pay."""
     user = request.user
     _require(approves_payments(user))
-    waiting = list(queries.rows(queries.approval_queue(user))[:100])
-    to_pay = list(queries.rows(queries.to_pay(user))[:100])
+    # The user's requests (their scope's rules built once), then each list of them.
+    requests = queries.request_list(user)
+    waiting = list(queries.rows(queries.approval_queue(user, requests))[:100])
+    to_pay = list(queries.rows(queries.to_pay(user, requests))[:100])
     access_log_search(
         request, query="queue", results=len(waiting) + len(to_pay), object_type="fund_request"
     )

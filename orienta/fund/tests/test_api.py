@@ -209,3 +209,41 @@ def test_a_page_past_the_end_is_empty(api, world, persons, fund_td):
     assert response.status_code == 200 and response.json()["items"] == []
     # Far beyond any list: refused as bad input, not left to overflow the database.
     assert api("agent_td", "get", "/requests?page=377926578208190103552").status_code == 422
+
+
+def _list_queries(api, role):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        page = api(role, "get", "/requests?page_size=100").json()
+    return len(ctx), page
+
+
+def test_the_list_reads_no_more_queries_for_more_requests(api, world, persons, fund_td):
+    """The list joins what each item shows (a payment, its payer and reverser, the decider, the
+    household, the repeated request): no query for each of them."""
+
+    def paid_and_reversed():
+        rid = api("agent_td", "post", "/requests", _body(world, persons, confirm_repeat=True))
+        rid = rid.json()["id"]
+        api("manager_td", "post", f"/requests/{rid}/approve", {})
+        pay = {"method": "mobile", "operator": "Airtel Money", "reference": f"R{rid[-6:]}"}
+        assert api("manager_td", "post", f"/requests/{rid}/pay", pay).status_code == 200
+        api("manager_td", "post", f"/requests/{rid}/reverse", {"reason": "Refunded"})
+
+    paid_and_reversed()
+    _list_queries(api, "manager_td")  # the token's first use
+    few, page = _list_queries(api, "manager_td")
+    for _ in range(3):
+        paid_and_reversed()
+        api("agent_td", "post", "/requests", _body(world, persons, confirm_repeat=True))
+    many, page = _list_queries(api, "manager_td")
+    assert page["count"] == 7 and many == few
+    reversed_ = [item for item in page["items"] if item["payment"]]
+    assert len(reversed_) == 4
+    assert all(item["payment"]["reversed_by"] == "manager_td" for item in reversed_)
+    assert all(item["payment"]["paid_by"] == "manager_td" for item in reversed_)
+    assert all(item["decided_by"] == "manager_td" for item in reversed_)
+    assert {item["site"] for item in page["items"]} == {"TD-NDJ1"}
+    assert all(item["period"] and item["provider_name"] for item in page["items"])
