@@ -39,6 +39,9 @@ def _get(request: ApiRequest, referral_id: UUID) -> Referral:
     return queries.referral_for(request.auth, referral_id)  # OutOfScope: a logged 404
 
 
+LIST_RELATED = ("person", "service", "service__organisation", "site")
+
+
 @router.get("/referrals", response=list[ReferralOut], summary="Referrals in scope")
 @paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def referral_list(request: ApiRequest, filters: Query[ReferralFilters]) -> PageMapped:
@@ -58,6 +61,9 @@ def referral_list(request: ApiRequest, filters: Query[ReferralFilters]) -> PageM
         object_type=OBJECT,
         person_id=filters.person,
     )
+    # `ReferralOut` reads the person, the service and its organisation, and the site: not the
+    # sender or the case the pages join.
+    found = found.select_related(None).select_related(*LIST_RELATED)
     return PageMapped(found, total, lambda page: queries.mark_masked(user, page))
 
 

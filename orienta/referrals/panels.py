@@ -15,6 +15,7 @@ from orienta.core.page_panels import PageAction
 from orienta.frontdesk.models import Outcome
 from orienta.frontdesk.queries import recent_visit
 from orienta.referrals import queries
+from orienta.referrals.models import Referral
 
 PANEL_LIMIT = 20
 # The lines of each section on the worklist; the whole list is a link away.
@@ -36,16 +37,6 @@ def person_actions(request, person):
 
 # Sections and menu entries after those of the apps with a smaller ORDER (core.page_panels).
 ORDER = 20
-PANEL_FIELDS = (
-    "id",
-    "code",
-    "status",
-    "person_id",
-    "person__given_name",
-    "person__family_name",
-    "person__erased_at",
-    "service__name",
-)
 
 
 def person_panel(request, person):
@@ -84,10 +75,12 @@ def worklist_panel(request, sites):
     if not can_read_persons(user):
         return None
     site_ids = [s.pk for s in sites]
-    awaiting, served = queries.awaiting(user, site_ids), queries.recently_served(user, site_ids)
+    visible = Referral.objects.visible_to(user)  # the scope's rules, built once for both
+    awaiting = queries.awaiting(user, site_ids, visible)
+    served = queries.recently_served(user, site_ids, visible=visible)
     # The panel shows each referral's code, status, dates, person and service: only those
     # columns are read (a person's row is wide).
-    shown = (*PANEL_FIELDS, "answer_due_at", "served_at")
+    shown = (*queries.LINE_FIELDS, "answer_due_at", "served_at")
     awaiting, served = (
         qs.select_related(None).select_related("person", "service").only(*shown)
         for qs in (awaiting, served)

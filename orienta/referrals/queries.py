@@ -37,6 +37,20 @@ from orienta.referrals.models import (
 RELATED = ("person", "service", "service__organisation", "site", "sent_by", "case")
 
 
+# The columns a referral's line shows everywhere ({% referral_lines %}: the worklist's panel,
+# the list page), each adding its dates and relations: a person's row is wide.
+LINE_FIELDS = (
+    "id",
+    "code",
+    "status",
+    "person_id",
+    "person__given_name",
+    "person__family_name",
+    "person__erased_at",
+    "service__name",
+)
+
+
 def referral_for(user: AnyUser, pk: UUID | str) -> Referral:
     """The referral with this id in the user's scope (sensitive cases included), else 404."""
     found = Referral.objects.visible_to(user).filter(pk=pk).select_related(*RELATED).first()
@@ -213,21 +227,30 @@ def _age_text(age: int | None) -> str:
     return "" if age is None else str(age)
 
 
-def awaiting(user: AnyUser, site_ids: Iterable[UUID]) -> QuerySet[Referral]:
-    """Open referrals of these sites, the oldest answer due first."""
+def awaiting(
+    user: AnyUser, site_ids: Iterable[UUID], visible: QuerySet[Referral] | None = None
+) -> QuerySet[Referral]:
+    """Open referrals of these sites, the oldest answer due first; among `visible` when given
+    (`Referral.objects.visible_to(user)` already built: the worklist shows two lists)."""
+    visible = Referral.objects.visible_to(user) if visible is None else visible
     return (
-        Referral.objects.visible_to(user)
-        .filter(site_id__in=site_ids, status__in=OPEN_STATUSES)
+        visible.filter(site_id__in=site_ids, status__in=OPEN_STATUSES)
         .select_related("person", "service", "service__organisation")
         .order_by("answer_due_at")
     )
 
 
-def recently_served(user: AnyUser, site_ids: Iterable[UUID], days: int = 14) -> QuerySet[Referral]:
+def recently_served(
+    user: AnyUser,
+    site_ids: Iterable[UUID],
+    days: int = 14,
+    visible: QuerySet[Referral] | None = None,
+) -> QuerySet[Referral]:
+    """Referrals of these sites served in the last `days`, the latest first (see `awaiting`)."""
     since = timezone.now() - timedelta(days=days)
+    visible = Referral.objects.visible_to(user) if visible is None else visible
     return (
-        Referral.objects.visible_to(user)
-        .filter(site_id__in=site_ids, status=Status.SERVED, served_at__gte=since)
+        visible.filter(site_id__in=site_ids, status=Status.SERVED, served_at__gte=since)
         .select_related("person", "service")
         .order_by("-served_at")
     )

@@ -41,6 +41,16 @@ def _require_reader(user: User) -> None:
         raise PermissionDenied
 
 
+LIST_RELATED = ("person", "service", "service__organisation", "site")
+LIST_FIELDS = (
+    *queries.LINE_FIELDS,
+    "sent_at",
+    "answer_due_at",
+    "service__organisation__name",
+    "site__code",
+)
+
+
 @login_required
 def referral_list(request: AuthedRequest) -> HttpResponse:
     _require_reader(request.user)
@@ -48,6 +58,9 @@ def referral_list(request: AuthedRequest) -> HttpResponse:
     if status not in (*Status.values, queries.AWAITING):
         status = ""
     found = queries.referral_list(request.user, status=status)
+    # Only what a line shows ({% referral_lines %}): the sender and the case are not joined,
+    # and the person's, the service's and the site's wide rows are not read whole.
+    found = found.select_related(None).select_related(*LIST_RELATED).only(*LIST_FIELDS)
     page = Paginator(found, 30).get_page(request.GET.get("page"))
     access_log_search(
         request, query=f"status={status}", results=page.paginator.count, object_type=OBJECT
