@@ -57,6 +57,27 @@ router = Router(tags=["cases"])
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
 CASE_RELATED = ("site", "person", "responsible", "household", "visit")
+# What `CaseOut` reads of a case in a list, and of its relations: the site's and person's codes
+# and the responsible's username (the household and the visit by their id only; a person's
+# and a visit's rows are wide, and a page holds fifty cases).
+LIST_RELATED = ("site", "person", "responsible")
+LIST_FIELDS = (
+    "code",
+    "site__code",
+    "person__code",
+    "household",
+    "visit",
+    "responsible__username",
+    "risk",
+    "assessment",
+    "sensitive",
+    "status",
+    "closure_reason",
+    "opened_at",
+    "closed_at",
+    "last_contact_at",
+    "version",
+)
 WRITE = {200: CaseOut, 403: Detail, 404: Detail, 409: Detail, 422: FieldErrors}
 
 
@@ -127,7 +148,8 @@ def case_list(request: ApiRequest, filters: Query[CaseFilters]) -> QuerySet[Case
         object_type="case",
         person_id=filters.person,
     )
-    return counted(found.select_related(*CASE_RELATED).prefetch_related("needs"), total)
+    found = found.select_related(None).select_related(*LIST_RELATED).only(*LIST_FIELDS)
+    return counted(found.prefetch_related("needs"), total)
 
 
 def _opening(user: User, payload: CaseIn) -> tuple[Person, Visit | None]:

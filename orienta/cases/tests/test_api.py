@@ -133,3 +133,35 @@ def test_actions_and_follow_ups(api, case_td):
     assert len(agent.get(url + "/follow-ups").json()) == 3
     assert agent.post(url + "/follow-ups", {"kind": "fax"}).status_code == 422
     assert api("agent_mz").get(url + "/follow-ups").status_code == 404
+
+
+def test_the_list_reads_no_more_queries_for_more_cases(api, persons, users):
+    """A list joins the site, the person and the responsible agent, and reads the needs in one
+    more query: none for each case."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    agent = api("agent_td")
+    body = {"person": str(persons["person_td"].pk), "needs": _needs(), "risk": "high"}
+
+    def listed():
+        with CaptureQueriesContext(connection) as ctx:
+            page = agent.get("/api/v1/cases").json()
+        return len(ctx), page
+
+    assert agent.post("/api/v1/cases", body).status_code == 201
+    listed()  # the token's first use
+    few, _page = listed()
+    for _ in range(4):
+        assert agent.post("/api/v1/cases", body).status_code == 201
+    many, page = listed()
+    assert many == few and page["count"] == 5
+    person = persons["person_td"]
+    for item in page["items"]:
+        assert (item["site"], item["person_code"], item["responsible"]) == (
+            "TD-NDJ1",
+            person.code,
+            "agent_td",
+        )
+        assert sorted(item["needs"]) == sorted(_needs()) and item["risk"] == "high"
+        assert item["household"] is None and item["visit"] is None and item["version"] == 1
