@@ -27,13 +27,33 @@ def day_bounds(tz_name: str, day: date | None = None) -> tuple[datetime, datetim
     return start, start + timedelta(days=1)
 
 
+# What a line of the day page shows of a visit and its person (frontdesk/day.html), and what
+# says whether the user may correct it (the site and the agent, by id): a person's row is wide,
+# and a busy day lists fifty visits.
+DAY_FIELDS = (
+    "occurred_at",
+    "channel",
+    "outcome",
+    "anonymous_age",
+    "anonymous_age_band",
+    "anonymous_sex",
+    "site",
+    "agent",
+    "person__code",
+    "person__given_name",
+    "person__family_name",
+    "person__erased_at",
+)
+
+
 def visits_today(user: AnyUser, site: Site) -> QuerySet[Visit]:
     start, end = day_bounds(site.timezone)
     return (
         Visit.objects.visible_to(user)
         .current()
         .filter(site=site, occurred_at__gte=start, occurred_at__lt=end)
-        .select_related("person", "agent")
+        .select_related("person")
+        .only(*DAY_FIELDS)
         .prefetch_related("themes")
         .order_by("-occurred_at")
     )

@@ -125,3 +125,44 @@ def test_person_page_has_no_n_plus_one(login, world, users, persons):
     assert text.count("<time") >= 10
     assert long == short
     assert long <= 30
+
+
+def test_the_day_page_reads_no_more_for_more_visits_of_either_kind(login, world, users):
+    """The day's lines read only what they show: a registered person's name and code, an
+    anonymous visitor's sex and age, the links to correct one's own visits; no query for each
+    line, whoever reads it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    site, agent = world["sites"]["td"], users["agent_td"]
+
+    def anonymous(i):
+        data = {
+            "themes": list(Theme.objects.all()[:1]),
+            "channel": "phone",
+            "outcome": "informed",
+            "anonymous_sex": "female",
+            "anonymous_age": 30 + i,
+            "occurred_at": timezone.now() - datetime.timedelta(minutes=40 + i),
+        }
+        visit_record(site=site, by=agent, person=None, data=data)
+
+    def day(user):
+        client = login(user)
+        client.get(reverse("frontdesk:day"))
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("frontdesk:day"))
+        return len(ctx), response.content.decode()
+
+    _busy_day(world, users, n=2)
+    anonymous(0)
+    few = {name: day(users[name])[0] for name in ("agent_td", "manager_td")}
+    _busy_day(world, users, n=6)
+    for i in range(1, 5):
+        anonymous(i)
+    for name in ("agent_td", "manager_td"):
+        many, page = day(users[name])
+        assert many == few[name], name
+        # The anonymous visits, the agent's own, may be corrected by them and their manager.
+        assert page.count("Abakar") == 8 and page.count("/correct/") == 5, name
+        assert all(f"{30 + i}" in page for i in range(5)), name
