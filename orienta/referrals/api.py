@@ -40,6 +40,32 @@ def _get(request: ApiRequest, referral_id: UUID) -> Referral:
 
 
 LIST_RELATED = ("person", "service", "service__organisation", "site")
+# ... and the columns it reads of each (`shared_data`: the person's fields a referral may share).
+LIST_FIELDS = (
+    "code",
+    "status",
+    "urgency",
+    "person__given_name",
+    "person__family_name",
+    "person__sex",
+    "person__birth_date",
+    "person__phone",
+    "person__documents",
+    "service__name",
+    "service__organisation__name",
+    "site__code",
+    "case",
+    "action",
+    "visit",
+    "reason",
+    "shared_fields",
+    "sent_at",
+    "answer_due_at",
+    "answered_at",
+    "served_at",
+    "closed_at",
+    "outcome_note",
+)
 
 
 @router.get("/referrals", response=list[ReferralOut], summary="Referrals in scope")
@@ -62,8 +88,8 @@ def referral_list(request: ApiRequest, filters: Query[ReferralFilters]) -> PageM
         person_id=filters.person,
     )
     # `ReferralOut` reads the person, the service and its organisation, and the site: not the
-    # sender or the case the pages join.
-    found = found.select_related(None).select_related(*LIST_RELATED)
+    # sender or the case the pages join, and only the columns it gives.
+    found = found.select_related(None).select_related(*LIST_RELATED).only(*LIST_FIELDS)
     return PageMapped(found, total, lambda page: queries.mark_masked(user, page))
 
 
