@@ -128,7 +128,8 @@ def hsds_services(
         organization_id=organization_id,
         after=modified_after,
     )
-    qs = hsds.with_relations(qs).order_by("name", "id")
+    # A list item reads none of a service's nested lists: only the full ones prefetch them.
+    qs = (hsds.with_relations(qs) if full else hsds.list_relations(qs)).order_by("name", "id")
     render = hsds.service if full else hsds.service_list_item
     return page_of(qs, page=page, per_page=per_page, render=render)
 

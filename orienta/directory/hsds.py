@@ -410,6 +410,12 @@ def service(svc: Service) -> dict:
     return obj
 
 
+def list_relations(qs):
+    """Services with what `service_list_item()` reads (the organisation, its profile, who last
+    verified the entry), in one query: none of the nested lists `with_relations` prefetches."""
+    return qs.select_related("organisation__profile", "last_verified_by")
+
+
 def with_relations(qs):
     """Services with everything `service()` reads, in a fixed number of queries."""
     sal_qs = ServiceAtLocation.objects.select_related(
