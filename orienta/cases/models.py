@@ -6,7 +6,11 @@ role could see the site must "break the glass": state a reason, and get a few ho
 logged and shown to the manager.
 """
 
-from typing import Self
+import operator
+from datetime import UTC, datetime
+from functools import reduce
+from typing import Any, Self
+from uuid import UUID
 
 from django.conf import settings
 from django.db import models
@@ -85,17 +89,56 @@ class CaseSettings(BaseModel):
         return str(self.site)
 
 
+# The user object's copy of its running break-the-glass accesses (see `granted_case_ids`),
+# and the mark that it must not keep one.
+GRANTS_MEMO = "_case_grants"
+GRANTS_FRESH = "_case_grants_fresh"
+NEVER = datetime.max.replace(tzinfo=UTC)
+
+
+def granted_case_ids(user: User) -> list[UUID]:
+    """The cases the user holds a break-the-glass access to, still running, in id order.
+
+    Read once for the user object (once a request: every list of cases, referrals and fund
+    requests filters on them, several times a page) and kept until the first of them ends. A
+    grant saved for this user object (the request that breaks the glass) drops the copy, and
+    the object then reads them afresh each time, so a grant rolled back is never kept."""
+    now = timezone.now()
+    memo: tuple[list[UUID], datetime] | None = getattr(user, GRANTS_MEMO, None)
+    if memo is not None and now < memo[1]:
+        return memo[0]
+    rows = CaseAccessGrant.objects.filter(user=user, expires_at__gt=now).values_list(
+        "case_id", "expires_at"
+    )
+    found = list(rows)
+    ids = sorted({case_id for case_id, _until in found})
+    if not getattr(user, GRANTS_FRESH, False):
+        setattr(user, GRANTS_MEMO, (ids, min((until for _id, until in found), default=NEVER)))
+    return ids
+
+
+def forget_grants(sender: type[models.Model], instance: "CaseAccessGrant", **kwargs: Any) -> None:
+    """post_save on CaseAccessGrant: the grant's user object no longer keeps its grants."""
+    user = instance._state.fields_cache.get("user")
+    if user is not None:
+        setattr(user, GRANTS_FRESH, True)
+        if hasattr(user, GRANTS_MEMO):
+            delattr(user, GRANTS_MEMO)
+
+
 def _grant_filter(user: User, prefix: str = "") -> Q:
-    """Cases the user holds a break-the-glass access to, still running."""
-    grants = CaseAccessGrant.objects.filter(user=user, expires_at__gt=timezone.now())
-    return Q(**{f"{prefix}pk__in": grants.values("case_id")})
+    """Cases the user holds a break-the-glass access to, still running (their ids: usually
+    none, and a list costs less to build and plan than a subquery on every list)."""
+    return Q(**{f"{prefix}pk__in": granted_case_ids(user)})
 
 
 def sensitive_filter(user: User, prefix: str = "") -> Q:
     """Among cases in the user's site scope, those the sensitive rule lets them see."""
     if is_site_manager(user):
         return Q()
-    rule = Q(**{f"{prefix}sensitive": False}) | _grant_filter(user, prefix)
+    rule = Q(**{f"{prefix}sensitive": False})
+    if granted_case_ids(user):
+        rule |= _grant_filter(user, prefix)
     if is_agent(user):
         rule |= Q(**{f"{prefix}responsible": user})
     return rule
@@ -132,10 +175,12 @@ class CaseQuerySet(models.QuerySet["Case"]):
         )
         if not (user and user.is_authenticated) or is_site_manager(user):
             return scoped.filter(deleted_at__isnull=False)
-        allowed = _grant_filter(user)
+        allowed = [_grant_filter(user)] if granted_case_ids(user) else []
         if is_agent(user):
-            allowed |= Q(responsible=user)
-        return scoped.exclude(Q(deleted_at__isnull=True) & allowed)
+            allowed.append(Q(responsible=user))
+        if not allowed:  # nothing lets this user see a sensitive case
+            return scoped
+        return scoped.exclude(Q(deleted_at__isnull=True) & reduce(operator.or_, allowed))
 
     def hidden_from(self, user: AnyUser | None) -> Self:
         """Sensitive cases in the user's site scope that the user may not see now.
