@@ -289,6 +289,9 @@ ACTION_FIELDS = (
 )
 FOLLOWUP_FIELDS = ("kind", "due_on", "case__code", *(f"case__person__{n}" for n in PERSON_NAME))
 SILENT_FIELDS = ("code", "last_contact_at", *(f"person__{name}" for name in PERSON_NAME))
+# ... and of a manager's break-the-glass line (a case's and a user's rows are wide).
+USER_NAME = ("first_name", "last_name", "username")
+GRANT_FIELDS = ("granted_at", "reason", "case__code", *(f"user__{name}" for name in USER_NAME))
 
 
 def worklist_sections(
@@ -361,6 +364,7 @@ def worklist(user: User, sites: Iterable[Site], *, agent: User | None = None) ->
         result.grants = list(
             CaseAccessGrant.objects.filter(site__in=sites, granted_at__gte=since)
             .select_related("case", "user")
+            .only(*GRANT_FIELDS)
             .order_by("-granted_at")[:GRANTS_LIMIT]
         )
     return result

@@ -116,7 +116,9 @@ def _worklist_scope(
 ) -> tuple[list[Site], QuerySet[User] | None, User | None]:
     """The sites of the worklist, the agents a manager may choose from, and the one chosen."""
     sites = writable_site_list(request.user)
-    agents = queries.site_agents(sites) if manages_sites(request.user) else None
+    agents = None
+    if manages_sites(request.user):  # named in the menu, and the one chosen filters the lists
+        agents = queries.site_agents(sites).only(*queries.USER_NAME)
     agent = None
     if agents is not None and request.GET.get("agent"):
         agent = agents.filter(pk=_uuid_or_none(request.GET["agent"]) or "0" * 32).first()
