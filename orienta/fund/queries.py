@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser
@@ -26,19 +26,18 @@ from orienta.core.models import Organisation, Site
 from orienta.core.scoping import assigned_site_ids, site_filter
 from orienta.core.types import AnyUser
 from orienta.lib.errors import OutOfScope
+from orienta.people.models import Person
 from orienta.referrals.models import Referral
 
 if TYPE_CHECKING:
     from orienta.fund.models import Fund, FundRequest, LedgerEntry, Payment, Period
-    from orienta.people.models import Person
 
 RELATED = ("site", "site__country", "person", "provider", "period", "account__fund", "created_by")
-# What a list of requests shows of their relations (fund/_request_rows.html): joining the
-# others too costs every list page a wider query to build and read.
-ROW_RELATED = ("person", "provider")
-# ... and the columns it shows: a request's row and a person's are wide, and the queue reads two
-# hundred of them.
-ROW_FIELDS = (
+# What a list of requests shows (`{% request_rows %}`), read as plain values: the queue lists two
+# hundred requests, and a request, a person and an organisation made for each line cost more
+# than the query.
+LINE_COLUMNS = (
+    "pk",
     "code",
     "status",
     "amount",
@@ -54,9 +53,31 @@ ROW_FIELDS = (
 )
 
 
-def rows(requests: QuerySet[FundRequest]) -> QuerySet[FundRequest]:
-    """The requests with only the relations and columns a list shows."""
-    return requests.select_related(None).select_related(*ROW_RELATED).only(*ROW_FIELDS)
+class RequestLine(NamedTuple):
+    """A line of a list of requests (`LINE_COLUMNS`, in that order)."""
+
+    pk: UUID
+    code: str
+    status: str
+    amount: Decimal
+    quantity: int
+    currency: str
+    service_name: str
+    created_at: datetime | None
+    person_code: str
+    given_name: str
+    family_name: str
+    erased_at: datetime | None
+    provider_name: str | None
+
+    @property
+    def person_name(self) -> str:
+        return Person.name_of(self.given_name, self.family_name, self.erased_at)
+
+
+def rows(requests: QuerySet[FundRequest]) -> QuerySet[Any]:
+    """The requests as the lines of a list (`RequestLine`'s values), in their order."""
+    return requests.select_related(None).values_list(*LINE_COLUMNS)
 
 
 def referral_requests(referral: Referral) -> QuerySet[FundRequest]:

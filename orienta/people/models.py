@@ -1,6 +1,6 @@
 """Persons, households, consent and the traces of duplicate decisions and merges."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Self
 
 from django.conf import settings
@@ -184,9 +184,14 @@ class Person(BaseModel):
         indexes = [models.Index(fields=["site", "family_name"])]
 
     def __str__(self) -> str:
-        if self.erased_at:
+        return self.name_of(self.given_name, self.family_name, self.erased_at)
+
+    @staticmethod
+    def name_of(given_name: str, family_name: str, erased_at: datetime | None) -> str:
+        """A person's name as lists show it, from the columns alone (lists read as values)."""
+        if erased_at:
             return str(_("Anonymised record"))
-        return f"{self.given_name} {self.family_name}"
+        return f"{given_name} {family_name}"
 
     @property
     def full_name(self) -> str:

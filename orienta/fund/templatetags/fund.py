@@ -7,7 +7,9 @@ from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
 
+from orienta.fund.models import Status
 from orienta.fund.money import amount_detail, money_format
+from orienta.fund.queries import RequestLine
 from orienta.lib.lines import addresses, short_dates
 
 register = template.Library()
@@ -27,24 +29,27 @@ def request_amount(fund_request) -> str:
 
 
 @register.simple_tag
-def request_rows(rows: Iterable[Any]) -> SafeString:
-    """`{% request_rows rows %}`: a list of requests (`ROW_FIELDS`), as cards.
+def request_rows(rows: Iterable[tuple[Any, ...]]) -> SafeString:
+    """`{% request_rows rows %}`: a list of requests (`queries.rows`, `RequestLine`'s values), as
+    cards.
 
     The approval queue draws two hundred of them on a manager's every visit; written in Python,
     a row costs a fraction of the template language's (an address reversed once for all, one
     date format per day), with the same markup, escaped the same way."""
     address, day = addresses("fund:request"), short_dates()
+    labels = dict(Status.choices)
     items = []
-    for r in rows:
+    for r in map(RequestLine._make, rows):
         created = localtime(r.created_at).date() if r.created_at else None
-        person, provider = r.person, r.provider
-        service = r.service_name or (provider.name if provider else "")
+        service = r.service_name or r.provider_name or ""
+        amount = amount_detail(r.amount, r.quantity, r.currency)
         items.append(
             f'<li>\n<a href="{address(r.pk)}"><strong>{e(r.code)}</strong>'
-            f"</a> · <strong>{e(request_amount(r))}</strong> · "
-            f'<span class="fund-status fund-{e(r.status)}">{e(r.get_status_display())}</span>\n'
-            f'<span class="meta">{e(person.full_name if person else "")} '
-            f"({e(person.code if person else '')}) · {e(service)} · {day(created)}</span>\n</li>"
+            f"</a> · <strong>{e(amount)}</strong> · "
+            f'<span class="fund-status fund-{e(r.status)}">{e(labels.get(r.status, r.status))}'
+            f"</span>\n"
+            f'<span class="meta">{e(r.person_name)} '
+            f"({e(r.person_code)}) · {e(service)} · {day(created)}</span>\n</li>"
         )
     if not items:
         empty = gettext("No request.")  # outside the f-string, where makemessages finds it

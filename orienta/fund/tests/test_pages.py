@@ -383,14 +383,16 @@ def test_the_request_rows_are_drawn_as_the_template_language_drew_them(
     ]
     FundRequest.objects.filter(pk=made[0].pk).update(service_name="<script>x</script>")
     FundRequest.objects.filter(pk=made[1].pk).update(service_name="")
-    rows = list(queries.rows(FundRequest.objects.filter(pk__in=[r.pk for r in made])))
+    chosen = FundRequest.objects.filter(pk__in=[r.pk for r in made]).order_by("code")
+    lines = list(queries.rows(chosen))  # plain values
+    requests = list(chosen.select_related("person", "provider"))
     with translation.override(language):
         drawings = []
-        for shown in (rows, []):
+        for shown, objects in ((lines, requests), ([], [])):
             drawn = Template("{% load fund %}{% request_rows rows %}").render(
                 Context({"rows": shown})
             )
-            expected = Template(ROWS_TEMPLATE).render(Context({"rows": shown}))
+            expected = Template(ROWS_TEMPLATE).render(Context({"rows": objects}))
             assert drawn == expected
             drawings.append(drawn)
     assert "&lt;script&gt;x&lt;/script&gt;" in drawings[0]
