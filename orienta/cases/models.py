@@ -144,15 +144,23 @@ def sensitive_filter(user: User, prefix: str = "") -> Q:
     return rule
 
 
+def visible_filter(user: AnyUser | None, prefix: str = "") -> Q:
+    """Cases (or, through `prefix`, the case of an action or a follow-up) visible to the user:
+    the site scope (agents and managers: their sites; coordinator: the country), not deleted,
+    then the sensitive rule: a sensitive case only for its responsible agent, the site's
+    managers, and whoever broke the glass in the last hours. A line's list filters its case on
+    the join it makes anyway, rather than on a subquery of every visible case."""
+    rule = personal_site_filter(user, f"{prefix}site__")
+    rule &= Q(**{f"{prefix}deleted_at__isnull": True})
+    if not (user and user.is_authenticated):
+        return rule
+    return rule & sensitive_filter(user, prefix)
+
+
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user: AnyUser | None) -> Self:
-        """Site scope (agents and managers: their sites; coordinator: the country), then the
-        sensitive rule: a sensitive case only for its responsible agent, the site's managers,
-        and whoever broke the glass in the last hours."""
-        scoped = self.filter(personal_site_filter(user), deleted_at__isnull=True)
-        if not (user and user.is_authenticated):
-            return scoped
-        return scoped.filter(sensitive_filter(user))
+        """The cases visible to the user (see `visible_filter`)."""
+        return self.filter(visible_filter(user))
 
     def changeable_by(self, user: AnyUser | None) -> Self:
         """Cases the user may change: those of the sites they record at; a sensitive one only

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orienta.cases.models import Case
-from orienta.cases.services import case_followup_plan, site_case_settings
+from orienta.cases.services import case_break_glass, case_followup_plan, site_case_settings
 from orienta.cases.tests.factories import make_action, make_case
 from orienta.people.services import person_register
 
@@ -252,3 +252,29 @@ def test_the_worklist_lines_are_drawn_as_the_template_language_drew_them(
             drawn_any += drawn
     assert "&lt;i&gt;Appeler l&#x27;école&lt;/i&gt;" in drawn_any
     assert "&lt;b&gt;O&#x27;Neil &amp; &quot;Co&quot;&lt;/b&gt;" in drawn_any
+
+
+def test_the_lines_of_a_case_one_may_not_see_stay_off_the_worklist(
+    login, users, persons, agent_td_b
+):
+    """The actions and contacts are filtered on their case as the case's rules say: a sensitive
+    case's lines only for those who see the case (its responsible agent, the managers, and
+    whoever broke the glass), a deleted case's for nobody."""
+    agent, person = users["agent_td"], persons["person_td"]
+    secret = make_case(person, agent, sensitive=True, risk="high")
+    make_action(secret, agent, what="Accompagnement confidentiel", assignee=agent_td_b)
+    gone = make_case(person, agent)
+    make_action(gone, agent, what="Dossier supprimé")
+    case_followup_plan(case=gone, by=agent, kind="phone", due_on=timezone.localdate())
+    Case.objects.filter(pk=gone.pk).update(deleted_at=timezone.now())
+
+    def shown(user) -> str:
+        return login(user).get(reverse("cases:worklist")).text
+
+    assert "Accompagnement confidentiel" not in shown(agent_td_b)
+    assert "Accompagnement confidentiel" in shown(users["manager_td"])
+    case_break_glass(case=secret, by=agent_td_b, reason="La responsable est absente ce matin.")
+    assert "Accompagnement confidentiel" in shown(agent_td_b)
+    for user in (agent, users["manager_td"]):
+        page = shown(user)
+        assert "Dossier supprimé" not in page and gone.code not in page
