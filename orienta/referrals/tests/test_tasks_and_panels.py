@@ -3,7 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from orienta.cases.models import CaseAction
+from orienta.cases.models import Case, CaseAction
+from orienta.cases.services import case_break_glass
 from orienta.cases.tests.factories import make_case
 from orienta.core.page_panels import render
 from orienta.referrals import tasks
@@ -103,6 +104,27 @@ def test_a_sensitive_case_hides_its_referrals_like_the_case(login, persons, svcs
     assert referral.code not in client.get("/worklist/").content.decode()
     assert referral.code not in client.get(f"/people/{case.person_id}/").content.decode()
     assert Referral.objects.visible_to(other_agent).count() == 0
+
+
+def test_a_referral_from_a_case_is_seen_as_its_case_is(persons, svcs, users):
+    """The case's rules decide on its referrals: the glass broken opens them, a deleted case
+    hides them from everyone, and a referral made without a case follows its site alone."""
+    case = make_case(persons["person_td"], users["agent_td"], sensitive=True)
+    from_case = make_referral(case.person, svcs["td"], users["agent_td"], case=case)
+    without = make_referral(case.person, svcs["td"], users["agent_td"])
+    colleague = users["agent_td2"]
+    colleague.sites.add(case.site)
+
+    def seen(user) -> set:
+        return set(Referral.objects.visible_to(user).values_list("pk", flat=True))
+
+    assert seen(colleague) == {without.pk}
+    case_break_glass(case=case, by=colleague, reason="La responsable est absente ce matin.")
+    assert seen(colleague) == {without.pk, from_case.pk}
+    assert seen(users["agent_td"]) == seen(users["manager_td"]) == {without.pk, from_case.pk}
+    Case.objects.filter(pk=case.pk).update(deleted_at=timezone.now())
+    for user in (colleague, users["agent_td"], users["manager_td"]):
+        assert seen(user) == {without.pk}
 
 
 def test_lists_show_initials_for_a_person_with_a_hidden_sensitive_case(login, persons, svcs, users):
