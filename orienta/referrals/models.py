@@ -13,10 +13,10 @@ from typing import Self
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from orienta.cases.models import visible_filter
+from orienta.cases.models import Case
 from orienta.core.access import is_provider
 from orienta.core.models import BaseModel, Site
 from orienta.core.scoping import personal_site_filter
@@ -97,13 +97,13 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
                 return self.none()
             return qs.filter(service__organisation_id=user.organisation_id)
 
-        # A referral from a case: that case visible to the user, checked on the case joined by
-        # its key for each referral listed (`case IN (every visible case of the site)` read all
-        # the site's cases for every list; an EXISTS subquery cost more to build and compile
-        # than the same conditions on the join).
+        # A referral from a case: that case visible to the user, looked up by its key for each
+        # referral listed (`case IN (every visible case of the site)` read all the site's cases
+        # for every list).
+        visible_case = Case.objects.visible_to(user).filter(pk=OuterRef("case_id"))
         return qs.filter(
             personal_site_filter(user),
-            Q(case__isnull=True) | visible_filter(user, "case__"),
+            Q(case__isnull=True) | Exists(visible_case),
         )
 
 
