@@ -99,7 +99,9 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
 
         # A referral from a case: that case visible to the user, looked up by its key for each
         # referral listed (`case IN (every visible case of the site)` read all the site's cases
-        # for every list).
+        # for every list). Not the case's rule on the joined case (`cases.visible_filter`):
+        # cheaper to build, but inside the fund's "a referral the user may see" subquery
+        # PostgreSQL then read every visible referral (50 ms against 7 a list).
         visible_case = Case.objects.visible_to(user).filter(pk=OuterRef("case_id"))
         return qs.filter(
             personal_site_filter(user),
