@@ -344,6 +344,8 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret
 
 # A session ends after 30 minutes without a request, and 12 hours after sign-in at most
 # (orienta/accounts/sessions.py); the cookie lasts no longer than the longest session.
+# Django's database sessions, read by a statement written once (accounts/session_store.py).
+SESSION_ENGINE = "orienta.accounts.session_store"
 SESSION_IDLE_TIMEOUT = 30 * 60
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True

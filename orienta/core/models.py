@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from orienta.lib import fixed
 from orienta.lib.choices import ChoiceLabels
 from orienta.lib.ids import uuid7
 from orienta.lib.text import no_bidi_controls
@@ -310,7 +311,11 @@ class User(ChoiceLabels, AbstractUser):
         """The sites the user is assigned to, in code order, with their countries (read once
         per user object, i.e. once a request)."""
         if not hasattr(self, "_own_sites"):
-            self._own_sites = list(self.sites.select_related("country").order_by("code"))
+            # What `self.sites.select_related("country").order_by("code")` reads, in a
+            # statement written once (orienta/lib/fixed.py): every request asks it.
+            pk = self._meta.pk
+            assert pk is not None
+            self._own_sites = ASSIGNED_SITES.run(lambda db: [fixed.db_value(pk, self.pk, db)])
         return self._own_sites
 
     def primary_site(self) -> Site | None:
@@ -329,6 +334,23 @@ class User(ChoiceLabels, AbstractUser):
         if self.country_id and (country := self.country) is not None:
             return country.language
         return settings.LANGUAGE_CODE
+
+
+def _assigned(quote: fixed.Quote) -> str:
+    """The tail of `ASSIGNED_SITES`: the sites of one user (`%s`), in code order."""
+    sites = User._meta.get_field("sites")
+    assert isinstance(sites, models.ManyToManyField)
+    through = sites.remote_field.through
+    assert through is not None
+    table = through._meta.db_table
+    site_id, user_id = sites.m2m_reverse_name(), sites.m2m_column_name()
+    return (
+        f"INNER JOIN {quote(table)} assigned ON assigned.{quote(site_id)} = t.{quote('id')} "
+        f"WHERE assigned.{quote(user_id)} = %s ORDER BY t.{quote('code')}"
+    )
+
+
+ASSIGNED_SITES = fixed.Select(Site, _assigned, joined=("country",))
 
 
 class ApiToken(models.Model):
