@@ -312,7 +312,8 @@ else:
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username+address before any password is checked.
     "orienta.accounts.backends.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the signed-in user with a statement written once.
+    "orienta.accounts.backends.UserBackend",
 ]
 
 # Sign-in lockout (django-axes): the 6th failure in a row (a wrong password, or a wrong

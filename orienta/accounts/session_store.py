@@ -8,11 +8,13 @@ same statement anew; this store reads the same row with SQL written once per dat
 
 from typing import Any
 
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
 from django.contrib.sessions.models import Session
 from django.db.models import Field
 from django.utils import timezone
 
+from orienta.accounts.backends import DJANGO_BACKEND, USER_BACKEND
 from orienta.lib import fixed
 
 LIVE_SESSION = fixed.Select(
@@ -22,6 +24,14 @@ LIVE_SESSION = fixed.Select(
 
 
 class SessionStore(DatabaseStore):
+    def load(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().load()
+        # Signed in before UserBackend replaced Django's backend (2026-12-05): the same users,
+        # the same passwords. A session lasts 12 hours at most, so this matters only that long.
+        if data.get(BACKEND_SESSION_KEY) == DJANGO_BACKEND:
+            data[BACKEND_SESSION_KEY] = USER_BACKEND
+        return data
+
     def _get_session_from_db(self) -> Any:
         key = self.session_key
         if not key:

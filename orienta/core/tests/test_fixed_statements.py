@@ -104,3 +104,29 @@ def test_the_running_grants_are_the_orms(world, users, persons):
     )
     fresh = type(manager).objects.get(pk=manager.pk)
     assert granted_case_ids(fresh) == expected == [case.pk]
+
+
+def test_the_signed_in_user_is_the_orms_while_active(users):
+    from orienta.accounts.backends import UserBackend
+
+    agent = users["agent_td"]
+    found = UserBackend().get_user(str(agent.pk))
+    assert _fields(found) == _fields(type(agent).objects.get(pk=agent.pk))
+    assert UserBackend().get_user("not-an-id") is None
+    assert UserBackend().get_user(str(users["manager_td"].pk)).username == "manager_td"
+    agent.is_active = False
+    agent.save()
+    assert UserBackend().get_user(str(agent.pk)) is None
+
+
+def test_a_session_signed_in_by_djangos_backend_stays_signed_in(login, users):
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    client = login(users["agent_td"])
+    assert client.session[BACKEND_SESSION_KEY] == "orienta.accounts.backends.UserBackend"
+    session = client.session
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session.save()
+    assert client.get("/worklist/").status_code == 200
+    client.cookies.clear()
+    assert client.get("/worklist/").status_code == 302  # the test itself can fail
