@@ -87,3 +87,67 @@ def test_the_admin_widgets_keep_the_template_language(login, users):
     page = client.get("/admin/core/organisation/add/")
     assert page.status_code == 200
     assert "related-widget-wrapper" in page.content.decode()
+
+
+def test_the_directory_search_and_the_action_form_draw_their_selects_as_the_templates(world, users):
+    """The selects drawn on every search of the directory and every case page (an area list,
+    the site's agents: options of ids) come out as Django's templates write them."""
+    from django.forms.renderers import Jinja2
+
+    from orienta.cases.forms import ActionForm
+    from orienta.core.models import Area, User
+    from orienta.directory.forms import SearchForm
+    from orienta.lib.widgets import FormRenderer
+
+    class Templates(FormRenderer):
+        def render(self, template_name, context, request=None):
+            return Jinja2.render(self, template_name, context, request)
+
+    area = Area.objects.first()
+    forms_and_fields = [
+        (SearchForm(data={"area": str(area.pk)}, areas=Area.objects.all()), "area"),
+        (SearchForm(data={}, areas=Area.objects.all()), "theme"),
+        (ActionForm(agents=User.objects.filter(username__startswith="agent")), "assignee"),
+    ]
+    for form, name in forms_and_fields:
+        form.renderer = FormRenderer()
+        fast = str(form[name])
+        form.renderer = Templates()
+        assert fast == str(form[name])
+        assert fast.count("<option") > 1
+
+
+@pytest.mark.parametrize(
+    "widget, value",
+    [
+        (forms.Select(choices=CHOICES), "XX"),
+        (forms.Select(choices=CHOICES, attrs={"data-x": HOSTILE, "disabled": True}), "MZ"),
+        (forms.Select(choices=CHOICES, attrs={"hidden": False}), None),
+        (forms.SelectMultiple(choices=CHOICES), ["TD", "CM"]),
+        (forms.NullBooleanSelect(), True),
+        (forms.Select(choices=[(HOSTILE, HOSTILE), (1, 2)]), HOSTILE),
+    ],
+)
+def test_a_select_is_written_as_the_templates_write_it(widget, value):
+    """The form renderer writes a select in Python, the same characters as Django's select.html
+    and select_option.html (drawn here by the renderer it extends)."""
+    from django.forms.renderers import Jinja2
+
+    from orienta.lib.widgets import FormRenderer
+
+    fast = widget.render("field", value, {"id": "id_field"}, renderer=FormRenderer())
+    templates = Jinja2.render(
+        FormRenderer(), widget.template_name, widget.get_context("field", value, {"id": "id_field"})
+    )
+    assert fast == templates
+    assert "<script>" not in fast
+
+
+def test_an_option_with_a_template_of_its_own_is_drawn_by_it():
+    from orienta.lib.widgets import FormRenderer
+
+    class Starred(forms.Select):
+        option_template_name = "django/forms/widgets/radio_option.html"
+
+    html = Starred(choices=CHOICES).render("f", "TD", renderer=FormRenderer())
+    assert "<label><input" in html  # radio_option.html's markup, not an <option>
