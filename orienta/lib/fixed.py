@@ -1,11 +1,12 @@
 """Statements of a fixed shape, written once from the models' metadata.
 
-Every request reads the same few rows before it reaches its page: its session, the user's sites,
-an API token, the user's break-the-glass accesses. The ORM builds and compiles each of those
-statements anew every time, a quarter to half a millisecond of CPU each (more with a join), for
-SQL that never changes. A `Select` writes such a statement once per database, from the models'
-`_meta` (tables and columns), and turns its rows into model instances with `Model.from_db`, as
-the ORM does; the related rows it joins are cached on them as `select_related` caches them.
+Every request reads the same few rows before it reaches its page: its session and its user (or
+an API token), the user's sites, an agent's break-the-glass accesses. The ORM builds and
+compiles each of those statements anew every time, a quarter to half a millisecond of CPU each
+(more with a join), for SQL that never changes. A `Select` writes such a statement once per
+database, from the models' `_meta` (tables and columns), and turns its rows into model
+instances with `Model.from_db`, as the ORM does; the related rows it joins are cached on them as
+`select_related` caches them.
 (The access log's two statements are written the same way: `audit.services._statements`.)
 
 Only for statements that never change shape and are read on most requests: everything else is
