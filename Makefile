@@ -60,15 +60,16 @@ node: install compilemessages var
 serve: install compilemessages var
 	PORT=$(PORT) SERVE_LOCAL_HTTP=$(SERVE_LOCAL_HTTP) deploy/serve
 
-# `make test` builds the test databases from the models (--nomigrations: 1 s instead of 25):
-# `makemigrations --check` first proves the migrations give the same schema, the backup drill
-# migrates a new SQLite database for real, and `make test-pg` applies every migration.
+# The suite builds its test databases from the models (--nomigrations: 1 s instead of 25 for each
+# test process): `makemigrations --check` first proves the migrations describe the same models,
+# and the backup drill applies every migration to a new database of the suite's engine (SQLite
+# here, PostgreSQL in `make test-pg`) and compares its schema with the models'.
 test: install compilemessages var
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run -v 0
 	$(TEST_ENV) $(PY) -m pytest -m "not browser" --nomigrations $(PARALLEL) $(ARGS)
 
 test-pg: install compilemessages var
-	$(TEST_ENV) scripts/test-pg -m "not browser" $(PARALLEL) $(ARGS)
+	$(TEST_ENV) scripts/test-pg -m "not browser" --nomigrations $(PARALLEL) $(ARGS)
 
 test-browser: install compilemessages var
 	@test -x /usr/bin/chromium || (apt-get update -q && apt-get install -y -q chromium)
