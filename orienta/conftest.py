@@ -39,12 +39,18 @@ from orienta.lib import runtime
 from orienta.people.services import person_register
 from orienta.testing import clock as test_clock
 from orienta.testing import shared
+from orienta.testing.flush import use_delete_to_flush
 
 PASSWORD = "a-long-test-password"
 
 # The test client and the live server of the browser tests speak plain HTTP; outside tests,
 # production redirects it to HTTPS. Set at import, before the live server loads its middleware.
 settings.SECURE_SSL_REDIRECT = False
+
+# On PostgreSQL, the flush after each test that commits deletes the rows rather than truncating
+# the tables (orienta/testing/flush.py). At import, as tests/conftest.py imports this module.
+if connection.vendor == "postgresql":
+    use_delete_to_flush()
 
 
 @pytest.fixture(autouse=True)
